@@ -1,0 +1,43 @@
+# gongkai — `make run` sets everything up and starts the app; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+VENDOR := web/static/vendor
+
+.PHONY: setup run test lint vendor bench clean
+
+setup: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# bpmn-js, dmn-js and form-js from npm (pinned by package-lock.json), copied next to our static files.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/dmn-js $(VENDOR)/form-js
+	cp -r node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/
+	cp -r node_modules/dmn-js/dist/dmn-modeler.production.min.js node_modules/dmn-js/dist/assets $(VENDOR)/dmn-js/
+	cp -r node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js node_modules/@bpmn-io/form-js/dist/assets $(VENDOR)/form-js/
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
+run: setup
+	$(PY) -m web.cli init --demo
+	$(PY) -m web.cli serve --host 127.0.0.1 --port 5000
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check engine web workers forms tests bench
+
+bench: setup
+	$(PY) bench/engine.py
+	$(PY) bench/deid.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance

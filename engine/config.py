@@ -1,0 +1,71 @@
+"""Settings, read from the environment and validated once by `load()` (never at import time).
+
+`configure(settings)` wires the database and the queue; the web app, the CLI, the workers and the
+tests all start through it.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    queue_name: str = "gongkai"
+    job_retries: int = 3
+    retry_backoff: tuple = (2, 10, 60)
+    agency_name: str = "示例县人民政府办公室"
+    public_base_url: str = "http://127.0.0.1:5000"
+    extra: dict = field(default_factory=dict)
+
+
+def load(overrides: dict | None = None) -> Settings:
+    """Build settings from GONGKAI_* / DATABASE_URL / REDIS_URL and `overrides`; raise on bad values."""
+    env = {**os.environ, **{k: str(v) for k, v in (overrides or {}).items() if isinstance(v, str | Path)}}
+    data_dir = Path(env.get("GONGKAI_DATA_DIR", "./instance")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'gongkai.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://"):]
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+        raise ValueError(f"DATABASE_URL must be sqlite:/// or postgresql://, got {database_url!r}")
+    redis_url = env.get("REDIS_URL") or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"REDIS_URL must start with redis:// or unix://, got {redis_url!r}")
+    return Settings(data_dir=data_dir, database_url=database_url, redis_url=redis_url,
+                    secret_key=env.get("GONGKAI_SECRET_KEY") or _instance_secret(data_dir),
+                    agency_name=env.get("GONGKAI_AGENCY_NAME", Settings.agency_name),
+                    public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url))
+
+
+def _instance_secret(data_dir: Path) -> str:
+    # No secret in the repo: each installation makes its own on first start and keeps it private.
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+_current: dict = {}
+
+
+def configure(settings: Settings) -> Settings:
+    """Make `settings` current: connect the database and the queue."""
+    from engine import db, queue
+
+    _current["settings"] = settings
+    db.configure(settings.database_url)
+    queue.configure(settings)
+    return settings
+
+
+def current() -> Settings:
+    if "settings" not in _current:
+        raise RuntimeError("engine.config.configure() has not been called")
+    return _current["settings"]

@@ -1,0 +1,108 @@
+"""Database access: one SQLAlchemy engine per configured URL and the transaction helpers.
+
+Engine service functions own their transactions (`with transaction() as s:`); web handlers and
+jobs never commit. SQLite writes take the write lock at BEGIN so that two writers queue up instead
+of failing half-way, which is what makes optimistic checks on SQLite behave like on PostgreSQL.
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+_state = {"engine": None, "read": None, "write": None, "after_commit": None}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def configure(url, echo=False):
+    """Create the engine for `url` and the session factories; idempotent for the same URL."""
+    current = _state["engine"]
+    if current is not None and str(current.url) == url:
+        return current
+    if current is not None:
+        current.dispose()
+    is_sqlite = url.startswith("sqlite")
+    kwargs = {"echo": echo, "future": True}
+    if is_sqlite:
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    else:
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, **kwargs)
+    if is_sqlite:
+        _make_sqlite_transactional(engine)
+    _state["engine"] = engine
+    _state["read"] = sessionmaker(bind=engine, expire_on_commit=False)
+    _state["write"] = sessionmaker(
+        bind=engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False
+    )
+    return engine
+
+
+def _make_sqlite_transactional(engine):
+    # pysqlite's own transaction handling defers BEGIN to the first write, so two writers can
+    # both read, then one fails with "database is locked" on upgrade; we issue BEGIN ourselves.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def get_engine():
+    if _state["engine"] is None:
+        raise RuntimeError("engine.db.configure() has not been called")
+    return _state["engine"]
+
+
+def is_postgres():
+    return get_engine().dialect.name == "postgresql"
+
+
+@contextmanager
+def transaction():
+    """Run a unit of work that writes; commit on success, roll back on any exception.
+
+    Callbacks registered with `after_commit(session, fn)` run once the commit succeeded (used to
+    enqueue jobs only for work that really is in the database).
+    """
+    get_engine()
+    session = _state["write"]()
+    session.info["after_commit"] = []
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.close()
+        raise
+    callbacks = session.info.pop("after_commit", [])
+    session.close()
+    for fn in callbacks:
+        fn()
+
+
+@contextmanager
+def reading():
+    """Open a session for reads only; it never commits."""
+    get_engine()
+    session = _state["read"]()
+    try:
+        yield session
+    finally:
+        session.close()  # ends the transaction; unlike rollback() it leaves loaded objects usable
+
+
+def after_commit(session, fn):
+    """Call `fn()` after `session`'s transaction commits; dropped if it rolls back."""
+    session.info.setdefault("after_commit", []).append(fn)

@@ -1,0 +1,24 @@
+"""The database schema, one module per aggregate; importing this package registers every table.
+
+Alembic migrations in `engine/migrations` own the schema; these classes are how code reads it.
+"""
+
+from engine.models.audit import AuditEvent, Notification
+from engine.models.calendar import CalendarDay, CalendarYear
+from engine.models.users import Department, Role, User, user_roles
+from engine.models.workflow import (
+    DecisionFile,
+    HumanTask,
+    Incident,
+    Outbox,
+    ProcessDefinition,
+    ProcessInstance,
+    ProcessVersion,
+    Timer,
+)
+
+__all__ = [
+    "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
+    "Notification", "Outbox", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Timer", "User", "user_roles",
+]

@@ -1,0 +1,168 @@
+"""Staff accounts: password hashing, login, API tokens, roles and departments.
+
+Passwords are hashed with argon2. API tokens are signed (itsdangerous) and carry the user's token
+generation, so changing a password or disabling an account revokes every token at once.
+"""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from engine import audit
+from engine.db import reading, transaction
+from engine.errors import Forbidden, Invalid, NotFound, Unauthorized
+from engine.models import Department, Role, User
+
+BUILTIN_ROLES = {
+    "drafter": "起草人",
+    "dept_reviewer": "部门审核人",
+    "secrecy_reviewer": "保密审查员",
+    "leader": "分管领导",
+    "publisher": "公开专员",
+    "admin": "管理员",
+}
+TOKEN_MAX_AGE = 12 * 3600
+_hasher = PasswordHasher()
+# A real hash to verify against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+def hash_password(password: str) -> str:
+    if not password or len(password) < 8:
+        raise Invalid("密码至少 8 位 (password needs at least 8 characters)", fields={"password": ["too short"]})
+    return _hasher.hash(password)
+
+
+def authenticate(username: str, password: str) -> User:
+    """Return the active user with these credentials or raise Unauthorized; records the login."""
+    with transaction() as s:
+        user = s.scalar(select(User).where(User.username == (username or "")))
+        if not _password_matches(user, password or ""):
+            audit.record(s, "login_failed", actor=username or "?")
+            raise Unauthorized("用户名或密码错误 (wrong username or password)")
+        audit.record(s, "login", actor=user)
+        return user
+
+
+def _password_matches(user, password) -> bool:
+    try:
+        _hasher.verify(user.password_hash if user and user.active else _DUMMY_HASH, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+    return bool(user and user.active)
+
+
+def issue_token(user: User, secret: str) -> str:
+    return URLSafeTimedSerializer(secret, salt="api-token").dumps([user.id, user.token_generation])
+
+
+def user_for_token(token: str, secret: str) -> User:
+    try:
+        uid, generation = URLSafeTimedSerializer(secret, salt="api-token").loads(token, max_age=TOKEN_MAX_AGE)
+    except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
+        raise Unauthorized("令牌无效或已过期 (invalid or expired token)") from exc
+    user = get(uid)
+    if user is None or not user.active or user.token_generation != generation:
+        raise Unauthorized("令牌已失效 (token revoked)")
+    return user
+
+
+def get(user_id) -> User | None:
+    with reading() as s:
+        return s.get(User, user_id)
+
+
+def by_username(username: str) -> User | None:
+    with reading() as s:
+        return s.scalar(select(User).where(User.username == username))
+
+
+def require_admin(actor: User) -> None:
+    if actor is None or not actor.is_admin:
+        raise Forbidden("需要管理员权限 (admin only)")
+
+
+def ensure_roles(session) -> dict[str, Role]:
+    """Create the built-in roles if missing; return all roles by key."""
+    roles = {r.key: r for r in session.scalars(select(Role))}
+    for key, name in BUILTIN_ROLES.items():
+        if key not in roles:
+            roles[key] = Role(key=key, name=name)
+            session.add(roles[key])
+    return roles
+
+
+def role_keys() -> set[str]:
+    with reading() as s:
+        return set(s.scalars(select(Role.key))) | set(BUILTIN_ROLES)
+
+
+def add_role(actor: User, key: str, name: str) -> Role:
+    require_admin(actor)
+    if not key or not key.replace("_", "").isalnum() or not key.islower():
+        raise Invalid("角色键只能是小写字母、数字和下划线 (role key: lower-case letters, digits, _)",
+                      fields={"key": ["invalid"]})
+    with transaction() as s:
+        if s.scalar(select(Role).where(Role.key == key)):
+            raise Invalid(f"角色 {key} 已存在 (role exists)", fields={"key": ["exists"]})
+        role = Role(key=key, name=name or key)
+        s.add(role)
+        audit.record(s, "role_added", actor=actor, key=key)
+        return role
+
+
+def ensure_department(session, name: str) -> Department:
+    dept = session.scalar(select(Department).where(Department.name == name))
+    if dept is None:
+        dept = Department(name=name)
+        session.add(dept)
+        session.flush()
+    return dept
+
+
+def create_user(username, password, roles, department, display_name=None, actor=None, session=None,
+                password_hash=None) -> User:
+    """Create a staff account; `actor` must be an admin unless called by the CLI (actor None)."""
+    if actor is not None:
+        require_admin(actor)
+    if not username or len(username) > 80:
+        raise Invalid("用户名无效 (invalid username)", fields={"username": ["invalid"]})
+    if session is None:
+        with transaction() as s:
+            return create_user(username, password, roles, department, display_name, actor, s, password_hash)
+    all_roles = ensure_roles(session)
+    unknown = [r for r in roles if r not in all_roles]
+    if unknown:
+        raise Invalid(f"未知角色 (unknown roles): {', '.join(unknown)}", fields={"roles": unknown})
+    if session.scalar(select(User).where(User.username == username)):
+        raise Invalid(f"用户 {username} 已存在 (user exists)", fields={"username": ["exists"]})
+    user = User(username=username, display_name=display_name or username,
+                password_hash=password_hash or hash_password(password), roles=[all_roles[r] for r in roles],
+                department=ensure_department(session, department) if department else None)
+    session.add(user)
+    session.flush()
+    audit.record(session, "user_added", actor=actor or "cli", username=username, roles=list(roles))
+    return user
+
+
+def set_out_of_office(actor: User, out: bool, substitute_username: str | None) -> None:
+    """Hand the actor's new personal tasks to a colleague while away."""
+    with transaction() as s:
+        me = s.get(User, actor.id)
+        substitute = None
+        if out:
+            substitute = s.scalar(select(User).where(User.username == (substitute_username or "")))
+            if substitute is None or substitute.id == me.id or not substitute.active:
+                raise Invalid("请指定一位在岗同事作为代理人 (name an active colleague as substitute)",
+                              fields={"substitute": ["invalid"]})
+        me.out_of_office, me.substitute_id = out, substitute.id if substitute else None
+        audit.record(s, "out_of_office", actor=me, out=out, substitute=substitute_username)
+
+
+def get_for(actor: User, user_id: int) -> User:
+    require_admin(actor)
+    user = get(user_id)
+    if user is None:
+        raise NotFound("用户不存在 (no such user)")
+    return user

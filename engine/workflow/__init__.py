@@ -1,0 +1,1 @@
+"""The SpiffWorkflow host: definitions, instances, human tasks, service tasks and timers."""

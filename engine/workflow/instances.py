@@ -1,0 +1,133 @@
+"""Start process instances and advance them; each transition is one database transaction.
+
+A transition loads the workflow (row-locked), changes it, runs the engine to the next wait state,
+saves it with the optimistic lock, refreshes the projections and, only after commit, enqueues the
+service-task jobs and timer wake-ups it created.
+"""
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.db import after_commit, reading, transaction
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.models import Incident, ProcessDefinition, ProcessInstance, Timer
+from engine.workflow import hooks, projection, state
+from engine.workflow.definitions import latest_version
+
+ACTIVE = ("running", "waiting", "error")
+
+
+def start(session, actor, key: str, data: dict | None = None, *, department_id=None,
+          document_id=None, request_id=None, title=None) -> ProcessInstance:
+    """Start the latest version of `key` inside the caller's transaction."""
+    version = latest_version(session, key)
+    workflow = state.new_workflow(version)
+    data = dict(data or {})
+    if actor is not None:
+        data.setdefault("started_by", actor.username)
+    workflow.data.update(data)
+    workflow.get_tasks()[0].data.update(data)
+    row = ProcessInstance(
+        version_id=version.id, definition_key=key, status="running", state_json="{}",
+        serializer_version=state.SERIALIZER_VERSION, lock_version=1,
+        department_id=department_id or getattr(actor, "department_id", None),
+        started_by=getattr(actor, "id", None), document_id=document_id, request_id=request_id,
+        title=title or data.get("title"),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
+                 request_id=request_id, key=key, version=version.version)
+    advance(session, row, workflow, first_save=True)
+    return row
+
+
+def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance:
+    """Start an instance for an API caller: admins, or a role the definition lets start it."""
+    data = data or {}
+    if not isinstance(data, dict):
+        raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
+    with transaction() as s:
+        definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key))
+        if definition is None:
+            raise NotFound(f"流程 {key} 不存在 (no such process definition)")
+        allowed = set(definition.starter_roles or []) & actor.role_keys
+        if not actor.is_admin and not allowed:
+            raise Forbidden("您无权发起此流程 (you may not start this process)")
+        return start(s, actor, key, data)
+
+
+def advance(session, row, workflow, first_save=False) -> None:
+    """Run the engine to its next wait state, save and project; enqueue jobs after commit."""
+    from engine import queue
+
+    run_engine(workflow)
+    hooks.run_after_transition(session, row, workflow)
+    new_outbox = projection.sync(session, row, workflow)
+    has_incident = session.scalar(select(Incident.id).where(
+        Incident.instance_id == row.id, Incident.resolved_at.is_(None)).limit(1)) is not None
+    status = projection.status_of(workflow, has_incident)
+    if first_save:
+        row.state_json, row.status, row.lock_version = state.dump(workflow), status, 0
+        session.flush()
+    state.save(session, row, workflow, status)
+    for outbox_id in new_outbox:
+        after_commit(session, lambda oid=outbox_id: queue.enqueue_outbox(oid))
+    for timer in session.scalars(select(Timer).where(Timer.instance_id == row.id, Timer.status == "waiting")):
+        after_commit(session, lambda iid=row.id, due=timer.due_at: queue.schedule_timer(iid, due))
+
+
+def run_engine(workflow) -> None:
+    """Run ready automatic tasks; a failing script becomes a clear error, not a stack trace."""
+    from SpiffWorkflow.exceptions import WorkflowException
+
+    try:
+        workflow.do_engine_steps()
+    except WorkflowException as exc:
+        raise Invalid(f"流程执行出错 (the process failed): {exc}") from exc
+
+
+def get_for(actor, instance_id: int) -> dict:
+    """Return an instance with its data and history, if `actor` may see it."""
+    with reading() as s:
+        row = s.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound("流程实例不存在 (no such process instance)")
+        if not can_see(s, actor, row):
+            raise Forbidden("您无权查看此流程 (you may not see this process)")
+        workflow = state.restore(row)
+        incidents = s.scalars(select(Incident).where(Incident.instance_id == row.id)).all()
+        return {
+            "id": row.id, "status": row.status, "definition_key": row.definition_key,
+            "version": row.version.version, "data": workflow.data | _last_data(workflow),
+            "document_id": row.document_id, "request_id": row.request_id, "title": row.title,
+            "created_at": row.created_at.isoformat(),
+            "completed_at": row.completed_at.isoformat() if row.completed_at else None,
+            "history": audit.history(s, instance_id=row.id),
+            "incidents": [{"id": i.id, "bpmn_id": i.bpmn_id, "message": i.message,
+                           "created_at": i.created_at.isoformat(),
+                           "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None}
+                          for i in incidents],
+            "completed_bpmn_ids": completed_bpmn_ids(workflow),
+        }
+
+
+def _last_data(workflow) -> dict:
+    last = workflow.last_task
+    return dict(last.data) if last is not None else {}
+
+
+def completed_bpmn_ids(workflow) -> list[str]:
+    from SpiffWorkflow.util.task import TaskState
+
+    return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                   if getattr(t.task_spec, "bpmn_id", None)})
+
+
+def can_see(session, actor, row) -> bool:
+    """Admins see all; others see instances they started or of their own department."""
+    if actor is None:
+        return False
+    if actor.is_admin or row.started_by == actor.id:
+        return True
+    return row.department_id is not None and row.department_id == actor.department_id

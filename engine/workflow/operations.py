@@ -1,0 +1,58 @@
+"""The one registry of service-task operations a diagram may name (`notify`, `deidentify`, ...).
+
+An operation runs in a worker, outside the instance's transaction, and returns a JSON-ready dict
+that becomes the task's result variable. It must be idempotent: a retried job runs it again.
+Domain modules register theirs with `@operation("name")`; `OPERATION_MODULES` lists them so the
+registry is complete before a diagram is validated.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+
+OPERATION_MODULES = (
+    "engine.notifications",
+)
+
+_registry: dict = {}
+_loaded = {"done": False}
+
+
+@dataclass(frozen=True)
+class OperationContext:
+    """What an operation gets: the instance it serves, its evaluated parameters and a data copy."""
+
+    instance_id: int
+    outbox_id: int
+    bpmn_id: str
+    params: dict
+    data: dict = field(default_factory=dict)
+    department_id: int | None = None
+    document_id: int | None = None
+    request_id: int | None = None
+
+
+def operation(name: str):
+    """Register the decorated function as the operation `name`."""
+
+    def register(fn):
+        _registry[name] = fn
+        return fn
+
+    return register
+
+
+def _load():
+    if not _loaded["done"]:
+        for module in OPERATION_MODULES:
+            importlib.import_module(module)
+        _loaded["done"] = True
+
+
+def names() -> set[str]:
+    _load()
+    return set(_registry)
+
+
+def get(name: str):
+    _load()
+    return _registry[name]

@@ -1,0 +1,150 @@
+"""Project a workflow's waiting work into tables: human tasks, outbox rows and timers.
+
+Called at the end of every transition, inside its transaction. The inbox reads `human_task`, the
+workers read `outbox` and the scheduler reads `timer`; none of them ever deserializes a workflow.
+"""
+
+from datetime import date, datetime, time, timezone
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine.models import HumanTask, Outbox, Timer, User
+from engine.models.types import utcnow
+from engine.workflow.spiff import AsyncServiceTask
+
+SHANGHAI_END_OF_DAY = time(23, 59, 59)
+
+
+def sync(session, row, workflow) -> list[int]:
+    """Bring the projections in line with `workflow`; return the ids of new outbox rows."""
+    _sync_human_tasks(session, row, workflow)
+    new_outbox = _sync_outbox(session, row, workflow)
+    _sync_timers(session, row, workflow)
+    return new_outbox
+
+
+def status_of(workflow, has_incident=False) -> str:
+    if workflow.is_completed():
+        return "completed"
+    if has_incident:
+        return "error"
+    if workflow.get_tasks(state=TaskState.READY | TaskState.STARTED):
+        return "running"
+    return "waiting"
+
+
+def _sync_human_tasks(session, row, workflow):
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
+    for task_row in open_rows:
+        if task_row.task_guid not in ready:
+            # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
+            task_row.status, task_row.completed_at = "cancelled", utcnow()
+    known = {r.task_guid for r in open_rows}
+    for guid, task in ready.items():
+        if guid not in known:
+            session.add(_human_task(session, row, task))
+
+
+def _human_task(session, row, task) -> HumanTask:
+    spec = task.task_spec
+    props = (spec.extensions or {}).get("properties", {})
+    engine = task.workflow.script_engine
+    return HumanTask(
+        instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id, process_key=row.definition_key, role=spec.lane or "",
+        department_id=row.department_id, form_key=props.get("formKey", ""),
+        assignee_id=_assignee(session, engine, task, props.get("assignee")),
+        title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
+        document_id=row.document_id, request_id=row.request_id,
+        due_at=_due_at(engine, task, props.get("dueAt")),
+    )
+
+
+def _assignee(session, engine, task, expression) -> int | None:
+    if not expression:
+        return None
+    value = engine.evaluate(task, expression)
+    if value in (None, ""):
+        return None
+    query = select(User).where(User.id == value) if isinstance(value, int) else \
+        select(User).where(User.username == str(value))
+    user = session.scalar(query)
+    if user is None:
+        return None
+    if user.out_of_office and user.substitute_id:
+        return user.substitute_id
+    return user.id
+
+
+def _due_at(engine, task, expression) -> datetime | None:
+    if not expression:
+        return None
+    value = engine.evaluate(task, expression)
+    return parse_when(value) if value else None
+
+
+def parse_when(value) -> datetime:
+    """Read a due date (ISO date = end of that day in China, or an ISO datetime) as aware UTC."""
+    from engine.calendar import SHANGHAI as TZ
+
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, SHANGHAI_END_OF_DAY, TZ)
+    elif len(str(value)) == 10:
+        moment = datetime.combine(date.fromisoformat(str(value)), SHANGHAI_END_OF_DAY, TZ)
+    else:
+        moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TZ)
+    return moment.astimezone(timezone.utc)
+
+
+def _sync_outbox(session, row, workflow) -> list[int]:
+    started = [t for t in workflow.get_tasks(state=TaskState.STARTED)
+               if isinstance(t.task_spec, AsyncServiceTask)]
+    if not started:
+        return []
+    existing = set(session.scalars(select(Outbox.task_guid).where(Outbox.instance_id == row.id)))
+    created = []
+    for task in started:
+        if str(task.id) in existing:
+            continue
+        params = {k: v["value"] for k, v in task.task_spec.evaluate_params(task).items()}
+        outbox = Outbox(instance_id=row.id, task_guid=str(task.id), bpmn_id=task.task_spec.bpmn_id,
+                        operation=task.task_spec.operation_name, params=params,
+                        max_attempts=int(task.task_spec.retries or 3))
+        session.add(outbox)
+        session.flush()
+        created.append(outbox.id)
+    return created
+
+
+def _sync_timers(session, row, workflow):
+    waiting = {}
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        if isinstance(definition, TimerEventDefinition):
+            value = definition.details(task).value
+            if value:
+                waiting[str(task.id)] = (task.task_spec.bpmn_id, _timer_due(value))
+    rows = {t.task_guid: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
+    for guid, timer in rows.items():
+        if guid not in waiting and timer.status == "waiting":
+            timer.status = "done"
+    for guid, (bpmn_id, due) in waiting.items():
+        timer = rows.get(guid)
+        if timer is None:
+            session.add(Timer(instance_id=row.id, task_guid=guid, bpmn_id=bpmn_id, due_at=due))
+        else:
+            timer.due_at, timer.status = due, "waiting"
+
+
+def _timer_due(value) -> datetime:
+    if isinstance(value, dict):  # a cycle timer reports its next occurrence
+        value = value.get("next")
+    return parse_when(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)

@@ -1,0 +1,153 @@
+"""Run service tasks handed to workers through the outbox, with retries, incidents and a sweeper.
+
+A job calls `run_outbox(id)`: it runs the operation outside any transaction, then resumes the
+instance in one. Jobs are idempotent: a row that is no longer pending, or a task no longer
+STARTED, is skipped. After the last failed try the instance shows an incident an admin can retry.
+"""
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine import audit, queue, users
+from engine.db import after_commit, reading, transaction
+from engine.errors import Conflict, NotFound
+from engine.models import Incident, Outbox, ProcessInstance
+from engine.models.types import utcnow
+from engine.workflow import instances, operations, state
+from engine.workflow.operations import OperationContext
+
+log = logging.getLogger(__name__)
+
+
+def run_outbox(outbox_id: int) -> str:
+    """Run one outbox row to completion; raise to let the queue retry. Returns what happened."""
+    context = _context(outbox_id)
+    if context is None:
+        return "skipped"
+    try:
+        result = operations.get(context[0])(context[1])
+    except Exception as exc:
+        record_failure(outbox_id, exc)
+        raise
+    return resume(outbox_id, result if isinstance(result, dict) else {"result": result})
+
+
+def _context(outbox_id):
+    with reading() as s:
+        row = s.get(Outbox, outbox_id)
+        if row is None or row.status != "pending":
+            return None
+        instance = s.get(ProcessInstance, row.instance_id)
+        workflow = state.restore(instance)
+        task = workflow.get_task_from_id(UUID(row.task_guid))
+        if task is None or task.state != TaskState.STARTED:
+            return None
+        return row.operation, OperationContext(
+            instance_id=row.instance_id, outbox_id=row.id, bpmn_id=row.bpmn_id, params=dict(row.params or {}),
+            data=dict(task.data), department_id=instance.department_id, document_id=instance.document_id,
+            request_id=instance.request_id)
+
+
+def resume(outbox_id: int, result: dict) -> str:
+    """Complete the waiting service task with `result` and advance its instance."""
+    with transaction() as s:
+        row = s.scalar(select(Outbox).where(Outbox.id == outbox_id).with_for_update())
+        if row is None or row.status != "pending":
+            return "skipped"
+        instance, workflow = state.load(s, row.instance_id)
+        task = workflow.get_task_from_id(UUID(row.task_guid))
+        row.status, row.finished_at = "done", utcnow()
+        if task is None or task.state != TaskState.STARTED:
+            return "skipped"
+        task.data[task.task_spec.result_variable] = result
+        task.complete()
+        audit.record(s, "service_task_done", actor="worker", instance_id=instance.id,
+                     document_id=instance.document_id, request_id=instance.request_id,
+                     operation=row.operation, bpmn_id=row.bpmn_id)
+        instances.advance(s, instance, workflow)
+        return "done"
+
+
+def record_failure(outbox_id: int, exc: Exception) -> bool:
+    """Count a failed try; after the last one open an incident. Returns True when it gave up."""
+    with transaction() as s:
+        row = s.scalar(select(Outbox).where(Outbox.id == outbox_id).with_for_update())
+        if row is None or row.status != "pending":
+            return True
+        row.attempts += 1
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts < row.max_attempts:
+            return False
+        row.status = "failed"
+        s.add(Incident(instance_id=row.instance_id, outbox_id=row.id, bpmn_id=row.bpmn_id,
+                       message=f"{row.operation} 失败 {row.attempts} 次: {row.last_error}"))
+        instance = s.get(ProcessInstance, row.instance_id)
+        instance.status = "error"
+        audit.record(s, "incident", actor="worker", instance_id=row.instance_id,
+                     document_id=instance.document_id, request_id=instance.request_id,
+                     operation=row.operation, error=row.last_error)
+        return True
+
+
+def retry_incident(actor, incident_id: int) -> dict:
+    """Resolve an incident and run its service task again from a fresh count of tries."""
+    users.require_admin(actor)
+    with transaction() as s:
+        incident = s.scalar(select(Incident).where(Incident.id == incident_id).with_for_update())
+        if incident is None:
+            raise NotFound("事件不存在 (no such incident)")
+        if incident.resolved_at is not None:
+            raise Conflict("该事件已处理 (incident already resolved)")
+        incident.resolved_at, incident.resolved_by = utcnow(), actor.username
+        outbox = s.get(Outbox, incident.outbox_id) if incident.outbox_id else None
+        instance = s.get(ProcessInstance, incident.instance_id)
+        if outbox is not None:
+            outbox.status, outbox.attempts, outbox.last_error = "pending", 0, None
+            outbox.job_id = f"outbox-{outbox.id}-retry-{incident.id}"
+            after_commit(s, lambda oid=outbox.id, n=incident.id: queue.enqueue_outbox(oid, attempt=f"r{n}"))
+        open_left = s.scalar(select(Incident.id).where(Incident.instance_id == instance.id,
+                                                       Incident.resolved_at.is_(None), Incident.id != incident.id))
+        if open_left is None and instance.status == "error":
+            instance.status = "running"
+        audit.record(s, "retry", actor=actor, instance_id=instance.id, document_id=instance.document_id,
+                     request_id=instance.request_id, incident=incident.id)
+        return {"id": incident.id, "instance_id": instance.id, "status": "retrying"}
+
+
+def list_incidents(actor, open_only=True) -> list[dict]:
+    users.require_admin(actor)
+    with reading() as s:
+        query = select(Incident).order_by(Incident.id.desc()).limit(500)
+        if open_only:
+            query = query.where(Incident.resolved_at.is_(None))
+        return [{"id": i.id, "instance_id": i.instance_id, "bpmn_id": i.bpmn_id, "message": i.message,
+                 "created_at": i.created_at.isoformat(),
+                 "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None} for i in s.scalars(query)]
+
+
+def sweep_outbox(grace_seconds: int = 30) -> int:
+    """Re-enqueue pending rows whose job vanished (Redis restarted or flushed); return how many."""
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    with reading() as s:
+        pending = s.execute(select(Outbox.id, Outbox.job_id, Outbox.attempts)
+                            .where(Outbox.status == "pending", Outbox.created_at < cutoff)).all()
+    count = 0
+    for outbox_id, job_id, attempts in pending:
+        if job_id and queue.job_exists(job_id):
+            continue
+        if not any(queue.job_exists(f"outbox-{outbox_id}-{n}") for n in range(attempts + 1)):
+            new_id = queue.enqueue_outbox(outbox_id, attempt=f"s{int(utcnow().timestamp())}")
+            _remember_job(outbox_id, new_id)
+            count += 1
+    return count
+
+
+def _remember_job(outbox_id, job_id):
+    with transaction() as s:
+        row = s.get(Outbox, outbox_id)
+        if row is not None:
+            row.job_id, row.enqueued_at = job_id, utcnow()

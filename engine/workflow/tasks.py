@@ -1,0 +1,222 @@
+"""Human tasks: the inbox queries, claim, release, delegate and complete.
+
+Who may act on a task is decided here, on the `human_task` row: its role and department, a named
+assignee, or the claimant. Completing validates the form, runs domain hooks, and advances the
+instance in the same transaction; a second, simultaneous completion gets Conflict.
+"""
+
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+
+import forms
+from engine import audit
+from engine.db import reading, transaction
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.models import HumanTask, User
+from engine.models.types import utcnow
+from engine.workflow import hooks, instances, state
+
+MAX_LIMIT = 200
+
+
+def eligible(actor, task: HumanTask) -> bool:
+    """May `actor` work on `task` (before anyone claimed it)?"""
+    if task.assignee_id is not None:
+        return task.assignee_id == actor.id
+    return actor.has_role(task.role) and (task.department_id is None or task.department_id == actor.department_id)
+
+
+def visible(actor, task: HumanTask) -> bool:
+    return (actor.is_admin or eligible(actor, task) or task.claimed_by == actor.id
+            or task.completed_by == actor.id)
+
+
+def _available_clause(actor):
+    role_match = (HumanTask.role.in_(actor.role_keys or {""})) & HumanTask.assignee_id.is_(None) & \
+        or_(HumanTask.department_id == actor.department_id, HumanTask.department_id.is_(None))
+    return (HumanTask.status == "open") & HumanTask.claimed_by.is_(None) & \
+        or_(role_match, HumanTask.assignee_id == actor.id)
+
+
+def _scope_clause(actor, scope: str):
+    if scope == "mine":
+        return (HumanTask.status == "open") & (HumanTask.claimed_by == actor.id)
+    if scope == "available":
+        return _available_clause(actor)
+    if scope == "completed":
+        return (HumanTask.completed_by == actor.id) & (HumanTask.status == "completed")
+    if scope == "overdue":
+        return (HumanTask.status == "open") & (HumanTask.due_at < utcnow()) & or_(
+            HumanTask.claimed_by == actor.id, _available_clause(actor))
+    if scope == "all":
+        if actor.is_admin:
+            return HumanTask.status == "open"
+        return (HumanTask.status == "open") & or_(HumanTask.claimed_by == actor.id, _available_clause(actor))
+    raise Invalid("scope 只能是 mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
+
+
+def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request_id=None, overdue=None,
+             q=None, process_key=None, name=None, due_before=None, sort="newest", limit=50, offset=0) -> dict:
+    """Return {"items", "total"} of the tasks in `scope` for `actor`; reads `human_task` only."""
+    limit = max(1, min(int(limit or 50), MAX_LIMIT))
+    where = [_scope_clause(actor, scope)]
+    for column, value in ((HumanTask.instance_id, instance_id), (HumanTask.document_id, document_id),
+                          (HumanTask.request_id, request_id), (HumanTask.process_key, process_key),
+                          (HumanTask.name, name)):
+        if value not in (None, ""):
+            where.append(column == value)
+    if overdue:
+        where.append(HumanTask.due_at < utcnow())
+    if due_before:
+        where.append(HumanTask.due_at <= due_before)
+    if q:
+        pattern = f"%{q.strip()}%"
+        where.append(or_(HumanTask.title.ilike(pattern), HumanTask.doc_number.ilike(pattern)))
+    order = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at.asc(), HumanTask.id.desc()),
+             "oldest": (HumanTask.id.asc(),)}.get(sort, (HumanTask.id.desc(),))
+    with reading() as s:
+        total = s.scalar(select(func.count()).select_from(HumanTask).where(*where))
+        rows = s.scalars(select(HumanTask).where(*where).order_by(*order).limit(limit).offset(int(offset or 0)))
+        return {"items": [as_dict(r) for r in rows], "total": total}
+
+
+def counts_for(actor) -> dict:
+    """Return the number of tasks in each inbox tab."""
+    with reading() as s:
+        return {scope: s.scalar(select(func.count()).select_from(HumanTask).where(_scope_clause(actor, scope)))
+                for scope in ("mine", "available", "completed", "overdue")}
+
+
+def as_dict(task: HumanTask) -> dict:
+    return {
+        "id": task.id, "name": task.name, "bpmn_id": task.bpmn_id, "instance_id": task.instance_id,
+        "process_key": task.process_key, "document_id": task.document_id, "request_id": task.request_id,
+        "role": task.role, "department": task.department_id, "claimed_by": task.claimed_by,
+        "assignee": task.assignee_id, "created_at": task.created_at.isoformat(),
+        "due_at": task.due_at.isoformat() if task.due_at else None, "form_key": task.form_key,
+        "title": task.title, "doc_number": task.doc_number, "status": task.status,
+        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "completed_by": task.completed_by, "outcome": task.outcome,
+    }
+
+
+def get_for(actor, task_id: int) -> HumanTask:
+    """Return the task if `actor` may see it; NotFound/Forbidden otherwise."""
+    with reading() as s:
+        task = s.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound("任务不存在 (no such task)")
+        if not visible(actor, task):
+            raise Forbidden("您无权查看此任务 (not your task)")
+        return task
+
+
+def detail_for(actor, task_id: int) -> dict:
+    """Return the task with its form schema and the data the form should show."""
+    task = get_for(actor, task_id)
+    out = as_dict(task)
+    out["form"] = forms.load(task.form_key) if forms.exists(task.form_key) else None
+    with reading() as s:
+        row, workflow = state.load(s, task.instance_id, lock=False)
+        spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
+        data = dict(spiff_task.data) if spiff_task is not None else {}
+    fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
+    out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
+    out["form_data"] = {k: v for k, v in data.items() if k in fields_shown}
+    return out
+
+
+def _lock_task(session, task_id) -> HumanTask:
+    task = session.scalar(select(HumanTask).where(HumanTask.id == task_id).with_for_update())
+    if task is None:
+        raise NotFound("任务不存在 (no such task)")
+    return task
+
+
+def _check_actionable(actor, task) -> None:
+    if task.status != "open":
+        raise Conflict("任务已办结 (task already completed)")
+    if task.claimed_by not in (None, actor.id):
+        raise Conflict("任务已被他人认领 (task claimed by someone else)")
+    if task.claimed_by is None and not eligible(actor, task):
+        raise Forbidden("这不是您的任务 (not your task)")
+
+
+def claim(actor, task_id: int) -> dict:
+    with transaction() as s:
+        task = _lock_task(s, task_id)
+        _check_actionable(actor, task)
+        if task.claimed_by is None:
+            task.claimed_by, task.claimed_at = actor.id, utcnow()
+            audit.record(s, "claim", actor=actor, instance_id=task.instance_id, task_id=task.id,
+                         document_id=task.document_id, request_id=task.request_id, task=task.name)
+        return as_dict(task)
+
+
+def release(actor, task_id: int) -> dict:
+    with transaction() as s:
+        task = _lock_task(s, task_id)
+        if task.status != "open":
+            raise Conflict("任务已办结 (task already completed)")
+        if task.claimed_by != actor.id and not actor.is_admin:
+            raise Forbidden("只能释放自己认领的任务 (you can release only your own claim)")
+        task.claimed_by, task.claimed_at = None, None
+        audit.record(s, "release", actor=actor, instance_id=task.instance_id, task_id=task.id,
+                     document_id=task.document_id, request_id=task.request_id, task=task.name)
+        return as_dict(task)
+
+
+def delegate(actor, task_id: int, to_username: str, reason: str) -> dict:
+    """Hand a task to a colleague with the same role in the same department, with a reason."""
+    if not (reason or "").strip():
+        raise Invalid("请填写转办原因 (give a reason)", fields={"reason": ["required"]})
+    with transaction() as s:
+        task = _lock_task(s, task_id)
+        _check_actionable(actor, task)
+        other = s.scalar(select(User).where(User.username == (to_username or "")))
+        if other is None or not other.active or other.id == actor.id:
+            raise Invalid("请选择一位同事 (choose an active colleague)", fields={"to": ["invalid"]})
+        if not other.has_role(task.role) or (task.department_id and other.department_id != task.department_id):
+            raise Invalid("被转办人必须是本部门同一角色的同事 (same role and department required)",
+                          fields={"to": ["wrong role or department"]})
+        task.claimed_by, task.claimed_at, task.assignee_id = other.id, utcnow(), other.id
+        audit.record(s, "delegate", actor=actor, instance_id=task.instance_id, task_id=task.id,
+                     document_id=task.document_id, request_id=task.request_id, to=other.username,
+                     reason=reason.strip(), task=task.name)
+        return as_dict(task)
+
+
+def complete(actor, task_id: int, data: dict | None) -> dict:
+    """Complete a task with form data; 409 when someone else claimed or completed it first."""
+    if data is not None and not isinstance(data, dict):
+        raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
+    with transaction() as s:
+        task = _lock_task(s, task_id)
+        _check_actionable(actor, task)
+        clean, errors = forms.validate_data(task.form_key, data or {})
+        if errors:
+            raise Invalid("表单填写有误 (the form has errors)", fields=errors)
+        row, workflow = state.load(s, task.instance_id)
+        spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
+        if spiff_task is None:
+            raise Conflict("任务已不在等待处理 (task is no longer waiting)")
+        hooks.run_before_complete(hooks.Completion(s, actor, task, row, spiff_task, clean))
+        _finish(s, actor, task, row, workflow, spiff_task, clean)
+        return as_dict(task)
+
+
+def _finish(session, actor, task, row, workflow, spiff_task, clean) -> None:
+    from SpiffWorkflow.util.task import TaskState
+
+    if spiff_task.state != TaskState.READY:
+        raise Conflict("任务已不在等待处理 (task is no longer waiting)")
+    spiff_task.set_data(**clean, last_completed_by=actor.username)
+    spiff_task.run()
+    task.status, task.completed_at, task.completed_by = "completed", utcnow(), actor.id
+    task.claimed_by = task.claimed_by or actor.id
+    task.outcome = str(clean.get("decision") or "")[:50] or None
+    audit.record(session, "complete", actor=actor, instance_id=row.id, task_id=task.id,
+                 document_id=task.document_id, request_id=task.request_id, task=task.name,
+                 outcome=task.outcome, opinion=clean.get("opinion"))
+    instances.advance(session, row, workflow)

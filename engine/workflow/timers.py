@@ -1,0 +1,45 @@
+"""Fire timer events whose due time has passed: boundary reminders, escalations, re-reviews.
+
+The `timer` table says which instances wait on what and when; a job per due time and a periodic
+sweep both end here, so a timer that came due while no worker ran fires when one starts.
+"""
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.db import reading, transaction
+from engine.errors import Conflict
+from engine.models import Timer
+from engine.models.types import utcnow
+from engine.workflow import instances, state
+
+
+def fire_instance(instance_id: int) -> bool:
+    """Fire whatever timers of one instance are due; return True when the state changed."""
+    with transaction() as s:
+        row, workflow = state.load(s, instance_id)
+        if row.status in ("completed", "cancelled"):
+            return False
+        before = state.dump(workflow)
+        workflow.refresh_timers()
+        instances.advance(s, row, workflow)
+        changed = state.dump(workflow) != before
+        if changed:
+            audit.record(s, "timer_fired", actor="scheduler", instance_id=row.id,
+                         document_id=row.document_id, request_id=row.request_id)
+        return changed
+
+
+def fire_due(limit: int = 500) -> int:
+    """Fire every instance with a timer that is due now; return how many instances changed."""
+    with reading() as s:
+        ids = list(dict.fromkeys(s.scalars(
+            select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at <= utcnow())
+            .order_by(Timer.due_at).limit(limit))))
+    fired = 0
+    for instance_id in ids:
+        try:
+            fired += fire_instance(instance_id)
+        except Conflict:
+            continue  # another worker got there first; its transition already fired the timer
+    return fired

@@ -1,0 +1,133 @@
+"""User-task forms: one bpmn.io form-js schema per form key (`forms/<key>.json`).
+
+The browser renders the same file with form-js; the server validates submissions against a
+marshmallow schema built from it, so the two can never disagree about what a form requires.
+"""
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+FORMS_DIR = Path(__file__).parent
+_INPUT_TYPES = {"textfield", "textarea", "number", "select", "radio", "checkbox", "checklist",
+                "datetime", "taglist", "hidden"}
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+def form_keys() -> list[str]:
+    return sorted(p.stem for p in FORMS_DIR.glob("*.json"))
+
+
+def exists(key: str) -> bool:
+    return bool(key) and bool(_KEY_RE.match(key)) and (FORMS_DIR / f"{key}.json").is_file()
+
+
+@lru_cache(maxsize=256)
+def _load_text(key: str, mtime: float) -> str:
+    return (FORMS_DIR / f"{key}.json").read_text(encoding="utf-8")
+
+
+def load(key: str) -> dict:
+    """Return the form-js schema for `key`; KeyError when there is none."""
+    if not exists(key):
+        raise KeyError(key)
+    path = FORMS_DIR / f"{key}.json"
+    return json.loads(_load_text(key, path.stat().st_mtime))
+
+
+def save(key: str, schema: dict) -> None:
+    """Write a form edited in the browser's form-js editor (admin only; checked by the caller)."""
+    if not _KEY_RE.match(key or ""):
+        raise ValueError("form key must be lower-case letters, digits and underscores")
+    if not isinstance(schema, dict) or not isinstance(schema.get("components"), list):
+        raise ValueError("a form-js schema needs a 'components' list")
+    (FORMS_DIR / f"{key}.json").write_text(json.dumps(schema, ensure_ascii=False, indent=2), "utf-8")
+
+
+def input_components(schema: dict) -> list[dict]:
+    """Flatten groups and return the components that carry a value."""
+    out = []
+    for comp in schema.get("components", []):
+        if comp.get("components"):
+            out.extend(input_components(comp))
+        elif comp.get("type") in _INPUT_TYPES and comp.get("key"):
+            out.append(comp)
+    return out
+
+
+def validate_data(key: str, data: dict) -> tuple[dict, dict]:
+    """Validate `data` against form `key`; return (clean data, {field: [messages]})."""
+    schema = load(key)
+    visible = [c for c in input_components(schema) if not _hidden(c, data)]
+    marsh = Schema.from_dict({c["key"]: _field(c) for c in visible})()
+    known = {c["key"] for c in input_components(schema)}
+    payload = {k: v for k, v in (data or {}).items() if k in known and not _empty(v)}
+    try:
+        return marsh.load({k: v for k, v in payload.items() if k in marsh.fields}), {}
+    except ValidationError as exc:
+        return {}, exc.messages
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _field(comp: dict) -> fields.Field:
+    rules = comp.get("validate") or {}
+    required = bool(rules.get("required"))
+    validators = []
+    kind = comp["type"]
+    msg_required = {"required": "此项必填 (required)"}
+    if kind in ("select", "radio"):
+        values = [v["value"] for v in comp.get("values", [])]
+        if values:
+            validators.append(validate.OneOf(values, error="不是允许的选项 (not one of the options)"))
+        return fields.Raw(required=required, validate=validators, error_messages=msg_required)
+    if kind in ("checklist", "taglist"):
+        values = [v["value"] for v in comp.get("values", [])]
+        inner = fields.String(validate=validate.OneOf(values)) if values else fields.String()
+        return fields.List(inner, required=required, error_messages=msg_required)
+    if kind == "checkbox":
+        return fields.Boolean(required=required, error_messages=msg_required)
+    if kind == "number":
+        rng = validate.Range(min=rules.get("min"), max=rules.get("max"))
+        return fields.Float(required=required, validate=[rng], error_messages=msg_required)
+    return fields.String(required=required, validate=_string_rules(rules), error_messages=msg_required)
+
+
+def _string_rules(rules: dict) -> list:
+    out = []
+    if rules.get("minLength") or rules.get("maxLength"):
+        out.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength"),
+                                   error="长度应在 {min} 到 {max} 之间 (length out of range)"))
+    if rules.get("pattern"):
+        out.append(validate.Regexp(rules["pattern"], error="格式不正确 (does not match the pattern)"))
+    return out
+
+
+# form-js conditions are FEEL; we understand the small subset our forms use:
+#   =field = "value", =field != "value", joined by `and` / `or`.
+_COND_RE = re.compile(r'^\s*([a-z_][a-z0-9_]*)\s*(!=|=)\s*"([^"]*)"\s*$')
+
+
+def _hidden(comp: dict, data: dict) -> bool:
+    expr = ((comp.get("conditional") or {}).get("hide") or "").strip()
+    if not expr.startswith("="):
+        return False
+    return _feel(expr[1:], data or {})
+
+
+def _feel(expr: str, data: dict) -> bool:
+    if " or " in expr:
+        return any(_feel(part, data) for part in expr.split(" or "))
+    if " and " in expr:
+        return all(_feel(part, data) for part in expr.split(" and "))
+    match = _COND_RE.match(expr)
+    if not match:
+        return False
+    key, op, value = match.groups()
+    equal = str(data.get(key, "")) == value
+    return equal if op == "=" else not equal

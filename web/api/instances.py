@@ -1,0 +1,52 @@
+"""Process instances: start one, read one, retry an incident."""
+
+from flask import jsonify
+
+from engine.workflow import instances, service_tasks
+from web.api import bp
+from web.api.schemas import StartInstanceSchema, parse
+from web.auth import require_user
+
+
+@bp.post("/process-instances")
+def start_instance():
+    """Start an instance.
+    ---
+    post:
+      summary: Start the latest version of a definition
+      requestBody: {content: {application/json: {schema: StartInstanceSchema}}}
+      responses:
+        201: {content: {application/json: {schema: InstanceSchema}}}
+        403: {description: not allowed to start it}
+    """
+    actor = require_user()
+    body = parse(StartInstanceSchema)
+    row = instances.start_instance(actor, body["definition_key"], body["data"])
+    return jsonify(id=row.id, status=row.status), 201
+
+
+@bp.get("/process-instances/<int:instance_id>")
+def get_instance(instance_id):
+    """Read an instance.
+    ---
+    get:
+      summary: An instance with its data, history and incidents
+      responses: {200: {content: {application/json: {schema: InstanceSchema}}}}
+    """
+    return jsonify(instances.get_for(require_user(), instance_id))
+
+
+@bp.get("/incidents")
+def list_incidents():
+    return jsonify(items=service_tasks.list_incidents(require_user()))
+
+
+@bp.post("/incidents/<int:incident_id>/retry")
+def retry_incident(incident_id):
+    """Retry an incident (admin).
+    ---
+    post:
+      summary: Resolve the incident and run its service task again
+      responses: {200: {description: retrying}}
+    """
+    return jsonify(service_tasks.retry_incident(require_user(), incident_id))

@@ -1,0 +1,98 @@
+"""marshmallow schemas for API bodies and answers; the OpenAPI document is generated from them."""
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from engine.errors import Invalid
+
+
+def parse(schema_cls, payload=None) -> dict:
+    """Load the JSON body (or `payload`) with `schema_cls`; raise Invalid with field errors."""
+    if payload is None:
+        payload = request.get_json(silent=True)
+        if payload is None:
+            raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
+    try:
+        return schema_cls(unknown=EXCLUDE).load(payload)
+    except ValidationError as exc:
+        raise Invalid("请求参数有误 (invalid request)", fields=exc.messages) from exc
+
+
+class ErrorSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields")
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+
+
+class StartInstanceSchema(Schema):
+    definition_key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    data = fields.Dict(load_default=dict)
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    definition_key = fields.String()
+    version = fields.Integer()
+    data = fields.Dict()
+    history = fields.List(fields.Dict())
+    incidents = fields.List(fields.Dict())
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    bpmn_id = fields.String()
+    instance_id = fields.Integer()
+    document_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
+    role = fields.String()
+    department = fields.Integer(allow_none=True)
+    claimed_by = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    due_at = fields.String(allow_none=True)
+    form_key = fields.String()
+
+
+class TaskListSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+
+
+class TaskQuerySchema(Schema):
+    scope = fields.String(load_default="mine",
+                          validate=validate.OneOf(["mine", "available", "all", "completed", "overdue"]))
+    instance_id = fields.Integer()
+    document_id = fields.Integer()
+    request_id = fields.Integer()
+    overdue = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=200))
+    process_key = fields.String()
+    name = fields.String()
+    sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest", "due"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(load_default=dict)
+
+
+class DelegateSchema(Schema):
+    to = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DefinitionSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean()

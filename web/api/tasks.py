@@ -1,0 +1,69 @@
+"""Human tasks: the inbox list, one task with its form, claim, release, delegate, complete."""
+
+from flask import jsonify, request
+
+from engine.workflow import tasks
+from web.api import bp
+from web.api.schemas import CompleteSchema, DelegateSchema, TaskQuerySchema, parse
+from web.auth import require_user
+
+
+@bp.get("/tasks")
+def list_tasks():
+    """List tasks.
+    ---
+    get:
+      summary: Tasks in a scope (mine, available, all), newest first
+      parameters:
+        - {in: query, schema: TaskQuerySchema}
+      responses: {200: {content: {application/json: {schema: TaskListSchema}}}}
+    """
+    actor = require_user()
+    query = parse(TaskQuerySchema, request.args.to_dict())
+    return jsonify(tasks.list_for(actor, **query))
+
+
+@bp.get("/tasks/<int:task_id>")
+def get_task(task_id):
+    """Read a task with its form-js schema and data."""
+    return jsonify(tasks.detail_for(require_user(), task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id):
+    """Claim a task.
+    ---
+    post:
+      responses: {200: {description: claimed}, 403: {description: not yours}, 409: {description: taken}}
+    """
+    return jsonify(tasks.claim(require_user(), task_id))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+def release(task_id):
+    """Release a claimed task."""
+    return jsonify(tasks.release(require_user(), task_id))
+
+
+@bp.post("/tasks/<int:task_id>/delegate")
+def delegate(task_id):
+    """Hand a task to a colleague with the same role, with a reason."""
+    body = parse(DelegateSchema)
+    return jsonify(tasks.delegate(require_user(), task_id, body["to"], body["reason"]))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id):
+    """Complete a task.
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: CompleteSchema}}}
+      responses:
+        200: {description: completed}
+        403: {description: not yours}
+        409: {description: claimed by someone else or already completed}
+        422: {description: invalid form data, with field errors}
+    """
+    actor = require_user()
+    body = parse(CompleteSchema, request.get_json(silent=True) or {})
+    return jsonify(tasks.complete(actor, task_id, body["data"]))

@@ -1,0 +1,111 @@
+"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, user, deid)."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine import bootstrap, config
+
+
+def _settings():
+    return config.configure(config.load())
+
+
+@click.group()
+def main():
+    """gongkai: government information disclosure workflows."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also create the demo users (password gongkai-demo).")
+def init(demo):
+    """Create or upgrade the database and deploy the shipped diagrams."""
+    result = bootstrap.init(_settings(), demo=demo)
+    click.echo(f"deployed: {', '.join(result['deployed']) or 'nothing'}")
+    if result["demo_users"]:
+        click.echo(f"demo users: {', '.join(result['demo_users'])} (password {bootstrap.DEMO_PASSWORD})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host, port):
+    """Run the web app and one supervised worker (development)."""
+    from web.cli.serve import run
+
+    run(host, port)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--no-fork", is_flag=True, help="Run jobs in the worker process (SimpleWorker).")
+def worker(burst, no_fork):
+    """Run a worker: queued jobs, timers and the periodic sweeps."""
+    _settings()
+    from workers.worker import run
+
+    run(burst=burst, fork=not no_fork)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def deploy(files):
+    """Deploy BPMN (.bpmn) and DMN (.dmn) files."""
+    from engine.errors import Invalid
+    from engine.workflow import definitions
+
+    _settings()
+    paths = sorted((Path(f) for f in files), key=lambda p: p.suffix != ".dmn")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            if path.suffix == ".dmn":
+                definitions.save_decision_file(None, path.name, text)
+                click.echo(f"{path.name}: saved")
+                continue
+            deployed = definitions.deploy(None, text)
+        except Invalid as exc:
+            click.echo(f"{path.name}: {exc.message}", err=True)
+            for err in exc.details or []:
+                click.echo(f"  {err['element_id'] or '-'}: {err['message']}", err=True)
+            sys.exit(1)
+        state = "deployed" if deployed.created else "unchanged"
+        click.echo(f"{path.name}: {deployed.key} v{deployed.version} {state}")
+
+
+@main.group()
+def user():
+    """Manage staff accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, required=True, help="Role key; repeat for several.")
+@click.option("--department", required=True)
+@click.option("--name", "display_name", default=None)
+def user_add(username, password, roles, department, display_name):
+    """Add a staff account."""
+    from engine import users
+    from engine.errors import Invalid
+
+    _settings()
+    try:
+        users.create_user(username, password, list(roles), department, display_name)
+    except Invalid as exc:
+        click.echo(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}", err=True)
+        sys.exit(1)
+    click.echo(f"user {username} added")
+
+
+def _register_optional():
+    try:
+        from web.cli.deid import deid_command
+    except ImportError:
+        return
+    main.add_command(deid_command)
+
+
+_register_optional()

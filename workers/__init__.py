@@ -1,0 +1,1 @@
+"""rq job functions, the worker entry point and the periodic sweeps. Calls `engine`, never `web`."""

@@ -1,0 +1,28 @@
+"""The rq jobs: each takes ids, calls one engine function, logs with the job id, fails by raising."""
+
+import logging
+
+from rq import get_current_job
+
+from engine.workflow import service_tasks, timers
+
+log = logging.getLogger(__name__)
+
+
+def _job_id() -> str:
+    job = get_current_job()
+    return job.id if job else "-"
+
+
+def run_outbox(outbox_id: int) -> str:
+    """Run the service task behind one outbox row and resume its instance."""
+    outcome = service_tasks.run_outbox(outbox_id)
+    log.info("job %s: outbox %s %s", _job_id(), outbox_id, outcome)
+    return outcome
+
+
+def fire_timers(instance_id: int) -> bool:
+    """Fire the due timers of one instance."""
+    changed = timers.fire_instance(instance_id)
+    log.info("job %s: timers of instance %s fired=%s", _job_id(), instance_id, changed)
+    return changed
