@@ -279,6 +279,19 @@ def add_working_days(start, n):
     return default_calendar.add_working_days(start, n)
 
 
+def working_day_before(day, n):
+    """Return the working day that leaves `n` working days up to and including `day` (for reminders)."""
+    day = as_date(day)
+    _check_count(n)
+    found = 0
+    while True:
+        if default_calendar.is_working_day(day):
+            found += 1
+            if found > n:
+                return day
+        day -= ONE_DAY
+
+
 def working_days_between(a, b):
     return default_calendar.working_days_between(a, b)
 

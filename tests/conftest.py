@@ -147,6 +147,9 @@ class Api:
     def get(self, url, **kw):
         return self.client.get(url, headers=self.headers, **kw)
 
+    def put(self, url, **kw):
+        return self.client.put(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
     def post(self, url, **kw):
         return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 

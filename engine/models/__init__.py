@@ -5,6 +5,7 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
+from engine.models.documents import Document, Publication, ReviewRecord
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -19,6 +20,6 @@ from engine.models.workflow import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Notification", "Outbox", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "Timer", "User", "user_roles",
 ]

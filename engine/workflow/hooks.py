@@ -5,10 +5,23 @@ being completed and its validated data, may refuse it (raise Invalid/Forbidden) 
 records (review records, status changes) in the same transaction as the workflow state.
 """
 
+import importlib
 from dataclasses import dataclass
+
+# Modules that register hooks when imported; loaded on first use so every process has them.
+DOMAIN_MODULES = ("engine.disclosure.procedure",)
+_loaded = {"done": False}
+
+
+def _ensure_loaded() -> None:
+    if not _loaded["done"]:
+        for module in DOMAIN_MODULES:
+            importlib.import_module(module)
+        _loaded["done"] = True
 
 _before_complete: dict = {}
 _after_transition: dict = {}
+_form_data: dict = {}
 
 
 @dataclass
@@ -42,10 +55,29 @@ def after_transition(process_key: str):
 
 
 def run_before_complete(completion: Completion) -> None:
+    _ensure_loaded()
     for fn in _before_complete.get(completion.instance.definition_key, []):
         fn(completion)
 
 
 def run_after_transition(session, row, workflow) -> None:
+    _ensure_loaded()
     for fn in _after_transition.get(row.definition_key, []):
         fn(session, row, workflow)
+
+
+def form_data(process_key: str):
+    """Register `fn(human_task) -> dict` giving values a form shows that task data does not hold
+    (e.g. a document's body, which lives in a file, never in task data)."""
+
+    def register(fn):
+        _form_data[process_key] = fn
+        return fn
+
+    return register
+
+
+def extra_form_data(human_task) -> dict:
+    _ensure_loaded()
+    fn = _form_data.get(human_task.process_key)
+    return fn(human_task) if fn else {}

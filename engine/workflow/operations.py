@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 OPERATION_MODULES = (
     "engine.notifications",
+    "engine.disclosure.operations",
 )
 
 _registry: dict = {}

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, SpiffProcessParser
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
@@ -26,7 +26,22 @@ class AsyncServiceTask(ServiceTask):
         return None
 
 
+class GongkaiProcessParser(SpiffProcessParser):
+    """Spiff's process parser, indexing only BPMN elements by id.
+
+    Spiff indexes every element with an id attribute, so a service task whose id equals its
+    operation name (`<serviceTask id="publish">` holding `<serviceTaskOperator id="publish">`)
+    would be shadowed by its own operator element and fail to parse.
+    """
+
+    def _index_process_nodes(self):
+        super()._index_process_nodes()
+        for node in self.xpath(".//bpmn:*[@id]"):
+            self.nodes_by_id[node.get("id")] = node
+
+
 class GongkaiParser(SpiffBpmnParser):
+    PROCESS_PARSER_CLASS = GongkaiProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         "{http://www.omg.org/spec/BPMN/20100524/MODEL}serviceTask": (ServiceTaskParser, AsyncServiceTask),
@@ -55,30 +70,50 @@ def script_helpers() -> dict:
     def hours(n):
         return f"PT{int(n)}H"
 
-    return {"working_days": working_days, "today": today, "days": days, "hours": hours}
+    def days_from_now(n):
+        return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=int(n))).isoformat()
+
+    def deadline_end(day):
+        return _dt.datetime.combine(calendar.as_date(day), calendar.END_OF_DAY, calendar.SHANGHAI).isoformat()
+
+    def reminder_at(day, n):
+        # 09:00 on the working day that leaves `n` working days before the deadline day.
+        start = calendar.working_day_before(calendar.as_date(day), int(n))
+        return _dt.datetime.combine(start, _dt.time(9), calendar.SHANGHAI).isoformat()
+
+    return {"working_days": working_days, "today": today, "days": days, "hours": hours,
+            "days_from_now": days_from_now, "deadline_end": deadline_end, "reminder_at": reminder_at}
 
 
-HELPER_NAMES = frozenset({"working_days", "today", "days", "hours"})
+HELPER_NAMES = frozenset({"working_days", "today", "days", "hours", "days_from_now", "deadline_end",
+                          "reminder_at"})
+
+
+class SandboxedEnvironment(TaskDataEnvironment):
+    """Task-data evaluation with the sandbox check first.
+
+    The check sits here rather than on the script engine because Spiff also calls
+    `environment.evaluate` directly (inclusive-gateway and loop conditions, message correlations).
+    """
+
+    def evaluate(self, expression, context, external_context=None):
+        sandbox.check(expression, HELPER_NAMES | set(external_context or ()))
+        return super().evaluate(expression, context, external_context)
+
+    def execute(self, script, context, external_context=None):
+        sandbox.check(script, HELPER_NAMES | set(external_context or ()))
+        return super().execute(script, context, external_context)
 
 
 class SandboxedScriptEngine(PythonScriptEngine):
-    """Spiff's engine with the sandbox check in front of every evaluation and no real builtins."""
+    """Spiff's engine on the sandboxed environment, with no real builtins."""
 
     def __init__(self):
         env_globals = {"__builtins__": dict(sandbox.SAFE_BUILTINS), **script_helpers()}
-        super().__init__(environment=TaskDataEnvironment(env_globals))
+        super().__init__(environment=SandboxedEnvironment(env_globals))
 
     def validate(self, expression):
         sandbox.check(expression, HELPER_NAMES | {"dmninputexpr"})
-
-    def evaluate(self, task, expression, external_context=None):
-        names = HELPER_NAMES | set(external_context or ())
-        sandbox.check(expression, names)
-        return super().evaluate(task, expression, external_context)
-
-    def execute(self, task, script, external_context=None):
-        sandbox.check(script, HELPER_NAMES | set(external_context or ()))
-        return super().execute(task, script, external_context)
 
 
 @lru_cache(maxsize=1)

@@ -123,7 +123,8 @@ def detail_for(actor, task_id: int) -> dict:
         data = dict(spiff_task.data) if spiff_task is not None else {}
     fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
     out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
-    out["form_data"] = {k: v for k, v in data.items() if k in fields_shown}
+    extra = hooks.extra_form_data(task)
+    out["form_data"] = {k: v for k, v in {**data, **extra}.items() if k in fields_shown}
     return out
 
 

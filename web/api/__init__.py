@@ -6,6 +6,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def init_app(app) -> None:
-    from web.api import auth, definitions, instances, openapi, tasks  # noqa: F401  (routes)
+    from web.api import auth, definitions, documents, instances, openapi, public, tasks  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,0 +1,121 @@
+"""Benchmark engine.deid on the labelled corpus and against Microsoft Presidio, side by side.
+
+Run: .venv/bin/python bench/deid.py [--rounds N]. Presidio is configured offline for Chinese: a
+blank spaCy "zh" pipeline (character tokens, no model download) and one PatternRecognizer per kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine.deid import Finding, deidentify  # noqa: E402
+from engine.deid.corpus import load_all  # noqa: E402
+from engine.deid.evaluate import Report, evaluate  # noqa: E402
+
+SURNAME = "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤]"
+CUES = "申请人|户主|联系人|经办人|委员|代表|当事人|姓名|留言人|来信人|负责人|法定代表人|经营者|被处罚人"
+PRESIDIO_PATTERNS = {
+    "id_card": r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])",
+    "mobile": r"(?<!\d)1[3-9]\d{9}(?!\d)",
+    "landline": r"(?<![\d-])0\d{2,3}[- ]?[2-9]\d{6,7}(?!\d)",
+    "bank_card": r"(?<!\d)62\d{14,17}(?!\d)",
+    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
+    "person_name": rf"(?<=(?:{CUES})[：:]?){SURNAME}[\u4e00-\u9fff]{{1,2}}",
+    "address": r"[\u4e00-\u9fff]{2,10}(?:市|区|县)[\u4e00-\u9fff\d]{2,20}?\d+号(?:[\d\u4e00-\u9fff]{0,12}室)?",
+    "plate": r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\-]?[A-Z0-9]{5,6}",
+    "passport": r"(?<![0-9A-Za-z])[EG]\d{8}(?![0-9A-Za-z])",
+    "credit_code_individual": r"(?<![0-9A-Za-z])92\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])",
+}
+
+
+def build_presidio():
+    """Return a Presidio AnalyzerEngine that runs offline on Chinese text, or None with a reason."""
+    try:
+        import spacy
+        from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    except ImportError as exc:
+        return None, f"presidio-analyzer not installed ({exc})"
+
+    class BlankChineseEngine(SpacyNlpEngine):
+        """spaCy's blank Chinese pipeline: character tokens, nothing downloaded."""
+
+        def __init__(self):
+            super().__init__(models=[{"lang_code": "zh", "model_name": "blank"}])
+
+        def load(self):
+            self.nlp = {"zh": spacy.blank("zh")}
+
+    registry = RecognizerRegistry(supported_languages=["zh"])
+    for kind, regex in PRESIDIO_PATTERNS.items():
+        registry.add_recognizer(PatternRecognizer(supported_entity=kind, supported_language="zh",
+                                                  patterns=[Pattern(kind, regex, 0.6)]))
+    engine = AnalyzerEngine(nlp_engine=BlankChineseEngine(), registry=registry, supported_languages=["zh"])
+    return engine, ""
+
+
+def presidio_detector(engine):
+    def detect(text: str, category: str) -> list[Finding]:
+        return [Finding(r.start, r.end, r.entity_type, text[r.start:r.end], replacement="", reason="presidio")
+                for r in engine.analyze(text, language="zh")]
+    return detect
+
+
+def throughput(detect, docs, rounds: int) -> tuple[float, float]:
+    chars = sum(len(d.text) for d in docs) * rounds
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            detect(d.text, d.category)
+    elapsed = time.perf_counter() - t0
+    return chars / elapsed, len(docs) * rounds / elapsed
+
+
+def print_report(title: str, report: Report) -> None:
+    print(f"\n== {title}")
+    print(f"{'kind':24} {'P':>6} {'R':>6} {'tp':>4} {'fn':>4} {'fp':>4}")
+    for kind, s in sorted(report.kinds.items()):
+        print(f"{kind:24} {s.precision:6.3f} {s.recall:6.3f} {s.tp:4} {s.fn:4} {s.fp:4}")
+    o = report.overall
+    names = report.kinds["person_name"]
+    print(f"{'overall':24} {o.precision:6.3f} {o.recall:6.3f} {o.tp:4} {o.fn:4} {o.fp:4}")
+    print(f"name recall {names.recall:.3f}; personal chars left visible {report.visible_share:.2%} "
+          f"({report.personal_visible}/{report.personal_chars}); other chars redacted "
+          f"{report.over_redaction_share:.2%} ({report.other_redacted}/{report.other_chars})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20, help="passes over the corpus for the timing")
+    parser.add_argument("--errors", action="store_true", help="list every miss and false finding")
+    args = parser.parse_args()
+    docs = load_all()
+    ours = evaluate(docs)
+    print(f"corpus: {len(docs)} documents, {sum(len(d.text) for d in docs)} characters, "
+          f"{sum(len(d.gold) for d in docs)} labelled spans")
+    print_report("engine.deid (all documents)", ours)
+    held = [d for d in docs if d.name.startswith("holdout")]
+    print_report(f"engine.deid (held-out documents only: {len(held)})", evaluate(held))
+    if args.errors:
+        print("\n".join(ours.errors))
+    ours_speed = throughput(lambda t, c: deidentify(t, c), docs, args.rounds)
+    print(f"\nengine.deid: {ours_speed[0]:,.0f} chars/s, {ours_speed[1]:,.1f} docs/s (detect + redact)")
+    engine, why = build_presidio()
+    if engine is None:
+        print(f"presidio: not run: {why}")
+        return 0
+    detect = presidio_detector(engine)
+    print_report("presidio (regex recognizers, blank zh pipeline)", evaluate(docs, detect))
+    theirs = throughput(detect, docs, args.rounds)
+    print(f"\npresidio: {theirs[0]:,.0f} chars/s, {theirs[1]:,.1f} docs/s (analyze only)")
+    print(f"speed ratio engine.deid / presidio: {ours_speed[0] / theirs[0]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

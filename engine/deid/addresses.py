@@ -1,0 +1,96 @@
+"""Find home addresses: a cue (住址, 家住 …) or a 住址 table column followed by administrative
+divisions, roads or villages and house numbers, up to the room.
+
+Agency and company addresses are public; they are told apart by the organisation named in
+the clause before the cue or inside the address itself.
+"""
+
+import re
+from collections.abc import Iterator
+
+from . import context, tables
+from .model import Finding
+
+PERSONAL_CUE = re.compile(r"(?:家庭住址|现住址|住址|家住|现住|住在|居住地址?|户籍地址?|户籍所在地|通讯地址|联系地址|送达地址)"
+                          r"[：:\s]{0,2}(?:为|是|在)?")
+GENERIC_CUE = re.compile(r"(?<![居住讯系达籍])(?:住所|地址)[：:\s]{0,2}(?:为|是|在)?")
+ADDRESS_HEADER = re.compile(r"(?:家庭住址|住址|地址|居住地址|现住址|户籍地址|家庭地址)")
+# An address body: no sentence punctuation, no second field label.
+BODY = re.compile(r"[^，,。；;：:\n\t|（）()、\s]{4,60}")
+PLACE_UNIT = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|道|村|组|屯|号|室|楼|栋|单元|小区|花园|大厦|社区)")
+# An address ends on a unit, a number or a named compound, never on a verb.
+ADDRESS_END = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|村|组|屯|号|室|楼|栋|幢|单元|层|小区|花园|大厦|社区|院|段|[\d一二三四五六七八九十]组)$")
+# Addresses of premises (生产地址, 注册地址 …) belong to the business, not to a person.
+PREMISES = re.compile(r"(?:生产|经营|注册|办公|营业|单位|公司|机构)$")
+# Without a cue, an address must reach a door or room number to be worth redacting.
+UNCUED = re.compile(
+    r"[\u4e00-\u9fff]{2,12}(?:省|市|区|县)[\u4e00-\u9fff\d]{0,20}?(?:路|街|巷|道|村)[\u4e00-\u9fff\d]{0,12}?\d+号"
+    r"(?:院)?(?:\d+(?:号楼|栋|幢|单元|层|室|号))+"
+)
+ORG_IN_ADDRESS = re.compile(r"(?:政府|管委会|办公楼|大楼|机关|法院|中心|局)")
+ORG_BEFORE = re.compile(r"(?:政府|局|委员会|管委会|办公室|中心|法院|机关|站|公司|征收办|单位|厂|企业|银行)[^。\n]{0,12}$")
+INDIVIDUAL = re.compile(r"(?:个体工商户|经营者|当事人：[\u4e00-\u9fff]{2,4}[，,\n])")
+
+
+def _body_at(text: str, pos: int) -> tuple[int, int] | None:
+    m = BODY.match(text, pos)
+    if not m or not PLACE_UNIT.search(m.group()) or not ADDRESS_END.search(m.group()):
+        return None
+    return m.start(), m.end()
+
+
+def _block_before(text: str, start: int, lines: int = 6) -> str:
+    cut = start
+    for _ in range(lines):
+        cut = text.rfind("\n", 0, cut)
+        if cut <= 0:
+            return text[:start]
+    return text[cut:start]
+
+
+def _is_public(text: str, start: int, end: int, cue_start: int) -> bool:
+    if ORG_IN_ADDRESS.search(text[start:end]):
+        return True
+    line = text[text.rfind("\n", 0, cue_start) + 1:cue_start]
+    if ORG_BEFORE.search(line) or PREMISES.search(line):
+        return True
+    block = _block_before(text, cue_start)
+    return "公司" in block and not INDIVIDUAL.search(block)
+
+
+def _cued(text: str) -> Iterator[Finding]:
+    for pattern, reason in ((PERSONAL_CUE, "address cue"), (GENERIC_CUE, "address cue")):
+        for m in pattern.finditer(text):
+            span = _body_at(text, m.end())
+            if not span:
+                continue
+            if pattern is GENERIC_CUE and _is_public(text, *span, m.start()):
+                continue
+            if pattern is GENERIC_CUE and not context.personal_context(text, m.start(), 3) and \
+                    not re.search(r"(?:室|单元|户|村|组)$", text[span[0]:span[1]]):
+                continue
+            yield Finding(*span, "address", text[span[0]:span[1]], score=0.9, reason=f"{reason} {m.group()[:4]}")
+
+
+def _table(text: str) -> Iterator[Finding]:
+    for cell in tables.column_cells(text, ADDRESS_HEADER):
+        if PLACE_UNIT.search(cell.text) and not ORG_IN_ADDRESS.search(cell.text):
+            yield Finding(cell.start, cell.end, "address", cell.text, score=0.95, reason="table column")
+
+
+def _uncued(text: str) -> Iterator[Finding]:
+    for m in UNCUED.finditer(text):
+        if not _is_public(text, m.start(), m.end(), m.start()):
+            yield Finding(m.start(), m.end(), "address", m.group(), score=0.8, reason="address with room number")
+
+
+def find_addresses(text: str) -> list[Finding]:
+    """Return personal address findings (agency and company addresses are left alone)."""
+    found: dict[tuple[int, int], Finding] = {}
+    for finder in (_table, _cued):
+        for f in finder(text):
+            found.setdefault((f.start, f.end), f)
+    for f in _uncued(text):
+        if not any(f.start < g.end and g.start < f.end for g in found.values()):
+            found[(f.start, f.end)] = f
+    return sorted(found.values(), key=lambda f: f.start)

@@ -1,0 +1,101 @@
+"""The de-identification pipeline: detect, resolve overlaps, apply the policy, render.
+
+Rendering is a pure function of the text and the findings, so the publisher's edited list of
+findings (`apply_findings`) produces exactly the published text.
+"""
+
+from __future__ import annotations
+
+from . import addresses, detectors, names
+from .model import Finding, Redaction
+from .operators import PseudonymBook, apply_operator
+from .policy import get_policy, is_redacted
+
+# When two findings overlap, the one whose kind comes first wins: a validated number beats an
+# address that happens to contain it, and an address beats a name-like fragment inside it.
+PRIORITY = ("id_card", "credit_code_individual", "bank_card", "passport", "mobile", "landline", "email",
+            "plate", "address", "person_name")
+CONTAINERS = ("cc_list",)
+
+
+def detect(text: str, policy: dict) -> list[Finding]:
+    """Return the non-overlapping findings of every kind the policy looks for."""
+    raw = detectors.find_patterns(text) + addresses.find_addresses(text) + names.find_names(text)
+    raw = [f for f in raw if f.kind not in policy["ignore"]]
+    kept: list[Finding] = []
+    rank = {kind: i for i, kind in enumerate(PRIORITY)}
+    for f in sorted(raw, key=lambda f: (rank[f.kind], f.start - f.end, f.start)):
+        if not any(f.start < k.end and k.start < f.end for k in kept):
+            kept.append(f)
+    if "cc_list" not in policy["ignore"]:
+        kept += detectors.find_cc_lists(text)
+    return sorted(kept, key=lambda f: (f.start, -f.end))
+
+
+def assign_replacements(findings: list[Finding], policy: dict) -> None:
+    """Fill in `replacement` for redacted findings that have none, keeping pseudonyms consistent."""
+    book = PseudonymBook()
+    for f in findings:
+        if f.redacted and f.replacement is not None:
+            book.learn(f.kind, f.text, f.replacement)
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.redacted and f.replacement is None:
+            f.replacement = apply_operator(policy["operators"][f.kind], f.kind, f.text, book)
+        elif not f.redacted:
+            f.replacement = None
+
+
+def edits(findings: list[Finding]) -> list[tuple[int, int, str]]:
+    """Return non-overlapping (start, end, replacement) edits; a span inside an earlier one is dropped."""
+    out: list[tuple[int, int, str]] = []
+    cursor = 0
+    for f in sorted((f for f in findings if f.redacted), key=lambda f: (f.start, -f.end)):
+        if f.end <= cursor:
+            continue
+        out.append((max(f.start, cursor), f.end, f.replacement or ""))
+        cursor = f.end
+    return out
+
+
+def render(text: str, findings: list[Finding]) -> str:
+    """Return `text` with every redacted finding replaced; the input string is never changed."""
+    parts, cursor = [], 0
+    for start, end, replacement in edits(findings):
+        parts += [text[cursor:start], replacement]
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def deidentify(text: str, category: str = "general", policy: dict | None = None) -> Redaction:
+    """Find personal information in `text` and return the publishable version with its findings.
+
+    `category` is a deid category (general, penalty_publicity, …) or a document category
+    (penalty, social_assistance, …); `policy` overrides parts of the category's policy.
+    """
+    full = get_policy(category, policy)
+    findings = detect(text, full)
+    for f in findings:
+        f.redacted = is_redacted(full, f.kind)
+    assign_replacements(findings, full)
+    return Redaction(render(text, findings), findings, full["name"])
+
+
+def manual_finding(text: str, start: int, end: int, kind: str) -> Finding:
+    """Return a finding the publisher adds by hand (reason "manual", redacted)."""
+    return Finding(start, end, kind, text[start:end], score=1.0, reason="manual")
+
+
+def apply_findings(text: str, findings: list[Finding | dict], policy: dict | str | None = None,
+                   category: str = "general") -> Redaction:
+    """Re-render `text` from a reviewed list of findings (manual additions, released spans).
+
+    Findings given as dicts are accepted; a finding without `replacement` gets one from the policy.
+    """
+    full = get_policy(policy, None) if isinstance(policy, str) else get_policy(category, policy)
+    items = [f if isinstance(f, Finding) else Finding.from_dict(f) for f in findings]
+    for f in items:
+        if f.text != text[f.start:f.end]:
+            f.text = text[f.start:f.end]
+    assign_replacements(items, full)
+    return Redaction(render(text, items), sorted(items, key=lambda f: f.start), full["name"])

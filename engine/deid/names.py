@@ -1,0 +1,166 @@
+"""Find person names: surname lists plus context cues, table columns, salutations, and
+propagation of every found name to its other occurrences in the same document.
+
+Cues decide; the surname list and character classes only decide where a name ends, so place
+names that start with a surname (王家庄村) and organisations are rejected by what follows them.
+"""
+
+import re
+from collections.abc import Iterator
+
+from . import tables
+from .model import Finding
+from .surnames import (
+    BAD_LAST_CHARS,
+    COMPOUND_SURNAMES,
+    NON_NAME_CHARS,
+    PLACE_SUFFIX_CHARS,
+    SINGLE_SURNAMES,
+    WORD_STOPLIST,
+)
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+PREFIX_CUES = (
+    "申请人 户主 联系人 经办人 承办人 负责人 法定代表人 代表人 经营者 当事人 被处罚人 被征收人 委托人 代理人 律师 "
+    "留言人 来信人 投诉人 举报人 记录人 询问对象 被询问人 执法人员 执法队员 工作人员 值班员 联络员 主任 所长 局长 "
+    "部长 科长 站长 书记 村长 董事长 总经理 经理 老板 车主 乘客 居民 村民 家属 其子 其女 其妻 其夫 之妻 之夫 之子 "
+    "之女 孩子 儿子 女儿 妻子 丈夫 我叫 本人 姓名 户名 开户名 收款人 持卡人 尊敬的 委员 代表 网友 网民 市民 签收人 "
+    "送达人 证人 受害人 监护人 收件人 嫌疑人 领款人 来电人 来访人 反映人 诉求人 求助人 民警 警官 辅警 医生 护士 "
+    "母亲 父亲 其母 其父 之母 之父 配偶 先生（ 女士（ 同志（"
+).split()
+PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
+SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师|夫妇)")
+SALUTATION_END = re.compile(r"(?:同志|先生|女士|代表|委员)?[：:](?:\s*$|\s*(?:您好|你好))", re.MULTILINE)
+NAME_HEADER = re.compile(r"(?!.*(?:身份|证号|号码|电话|账号|卡号|地址|住址|人数|人口|面积|金额))"
+                         r".*(?:姓名|户主|户名|被征.{0,2}[人户]|农户|收款人|申请人|持卡人|领款人|救助对象|被救助人|名字)")
+NOT_NAME_CELLS = re.compile(r"(?:合计|小计|总计|备注|无|空|(?:.*(?:社区|村|镇|组|街道|公司|局)))")
+
+
+def name_end(text: str, pos: int) -> int | None:
+    """Return where a name starting at `pos` ends, or None when no plausible name starts there."""
+    if text[pos:pos + 2] in COMPOUND_SURNAMES:
+        end = _given_name_end(text, pos + 2)
+        if end:
+            return end
+    if pos < len(text) and text[pos] in SINGLE_SURNAMES:
+        return _given_name_end(text, pos + 1)
+    return None
+
+
+HONORIFICS = frozenset("先生 女士 同志 老师 师傅 阿姨 大爷 大妈 老板 总 局长 主任".split())
+
+
+def _given_name_end(text: str, pos: int) -> int | None:
+    if text[pos:pos + 2] in HONORIFICS:
+        return None
+    for length in (2, 1):
+        given = text[pos:pos + length]
+        if len(given) < length or not all(_CJK.match(c) and c not in NON_NAME_CHARS for c in given):
+            continue
+        if given[-1] in BAD_LAST_CHARS:
+            continue
+        if not _ends_cleanly(text, pos + length):
+            # 王家庄村: the whole is a place; a shorter "name" inside it would be one too.
+            return None
+        if text[pos - 1:pos + length] in WORD_STOPLIST or text[pos - 2:pos + length] in WORD_STOPLIST:
+            continue
+        return pos + length
+    return None
+
+
+def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
+    end = name_end(text, m.end())
+    if end:
+        yield m.end(), end
+        return
+    # "联系人：邱家店镇政府 孟凡军": the name is a later space-separated token on the line.
+    line_end = text.find("\n", m.end())
+    segment = text[m.end():line_end if line_end >= 0 else len(text)][:30]
+    for tok in re.finditer(r"[\u4e00-\u9fff]{2,5}", segment):
+        start = m.end() + tok.start()
+        if tok.start() > 0 and not segment[tok.start() - 1].isspace():
+            continue
+        if name_end(text, start) == m.end() + tok.end():
+            yield start, m.end() + tok.end()
+            return
+
+
+def _enumerated(text: str, end: int) -> Iterator[tuple[int, int]]:
+    """Follow a list of names joined by 、 (高文娟、杜宏伟委员)."""
+    while text[end:end + 1] == "、":
+        nxt = name_end(text, end + 1)
+        if not nxt:
+            return
+        yield end + 1, nxt
+        end = nxt
+
+
+def _by_prefix(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in PREFIX_RE.finditer(text):
+        for start, end in _after_prefix_cue(text, m):
+            yield start, end, f"cue {m.group().rstrip('：: 为是')}"
+            for s, e in _enumerated(text, end):
+                yield s, e, "list after cue"
+
+
+def _by_suffix(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in SUFFIX_RE.finditer(text):
+        for back in (4, 3, 2):
+            start = m.start() - back
+            if start >= 0 and name_end(text, start) == m.start():
+                yield start, m.start(), f"cue {m.group()}"
+                break
+
+
+def _by_salutation(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in SALUTATION_END.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        head = text[line_start:m.start()]
+        pos = line_start + len(head) - len(head.lstrip())
+        spans, end = [], name_end(text, pos)
+        while end:
+            spans.append((pos, end))
+            if text[end:end + 1] != "、":
+                break
+            pos, end = end + 1, name_end(text, end + 1)
+        if spans and spans[-1][1] == m.start():
+            yield from ((s, e, "salutation") for s, e in spans)
+
+
+def _by_table(text: str) -> Iterator[tuple[int, int, str]]:
+    for cell in tables.column_cells(text, NAME_HEADER):
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", cell.text) and not NOT_NAME_CELLS.fullmatch(cell.text):
+            yield cell.start, cell.end, "table column"
+
+
+STRATEGIES = ((_by_table, 0.95), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9))
+
+
+def find_names(text: str) -> list[Finding]:
+    """Return every person-name finding, including the other occurrences of each found name."""
+    found: dict[tuple[int, int], Finding] = {}
+    for strategy, score in STRATEGIES:
+        for start, end, reason in strategy(text):
+            found.setdefault((start, end), Finding(start, end, "person_name", text[start:end], score=score,
+                                                   reason=reason))
+    for name in {f.text for f in found.values()}:
+        for m in re.finditer(re.escape(name), text):
+            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()):
+                found[(m.start(), m.end())] = Finding(m.start(), m.end(), "person_name", name, score=0.85,
+                                                      reason="same name found elsewhere")
+    return sorted(found.values(), key=lambda f: f.start)
+
+
+# After a name already known from a cue only a strong place suffix makes it a place (马国栋路);
+# 所, 局 … are then verbs or titles (张建华所述, 张建华局长).
+STRONG_PLACE = frozenset("村庄镇乡街路区县市省店厂屯沟湾营寨")
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    return text[end:end + 1] not in STRONG_PLACE
+
+
+def _ends_cleanly(text: str, end: int) -> bool:
+    after = text[end:end + 1]
+    return not after or after not in PLACE_SUFFIX_CHARS or bool(SUFFIX_RE.match(text, end))

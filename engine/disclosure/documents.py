@@ -1,0 +1,189 @@
+"""Submit documents into the disclosure procedure and read them, always on behalf of someone.
+
+`get_for(actor, id)` is the only way to a document: drafters see their own, staff of the same
+department see their department's, admins see all. The submission's light checks (types, known
+values) live here; the rules of the source check (退文) live in the BPMN diagram.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from engine import audit, storage
+from engine.db import reading, transaction
+from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, reviews
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.models import Document, HumanTask, Publication
+from engine.workflow import instances
+
+STAFF_ROLES = {"dept_reviewer", "secrecy_reviewer", "leader", "publisher"}
+TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
+
+
+def clean_submission(data: dict, partial=False) -> dict:
+    """Check types and known values; missing attribute/ground are left for the source check."""
+    errors, out = {}, {}
+    title = str(data.get("title") or "").strip()
+    if not title and not partial:
+        errors["title"] = ["请填写文件标题 (title is required)"]
+    out["title"] = title[:300]
+    out["doc_number"] = (str(data.get("doc_number") or "").strip() or None)
+    for key, allowed in (("category", CATEGORIES), ("attribute", ATTRIBUTES), ("attribute_ground", GROUNDS)):
+        value = data.get(key) or None
+        if value is not None and value not in allowed:
+            errors[key] = [f"应为以下之一 (one of): {', '.join(allowed)}"]
+        out[key] = value
+    out["category"] = out["category"] or "general"
+    out["attribute_reason"] = (str(data.get("attribute_reason") or "").strip() or None)
+    out["formed_on"] = _date(data.get("formed_on"), errors)
+    channels = data.get("channels") or ["catalogue"]
+    if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
+        errors["channels"] = [f"渠道应为 (channels among): {', '.join(CHANNELS)}"]
+    out["channels"] = channels if isinstance(channels, list) else []
+    out["body"] = str(data.get("body") or "")
+    out["interpretation"] = str(data.get("interpretation") or "")
+    if errors:
+        raise Invalid("提交内容有误 (the submission has errors)", fields=errors)
+    return out
+
+
+def _date(value, errors):
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        errors["formed_on"] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
+        return None
+
+
+def submit(actor, data: dict, docx: bytes | None = None, docx_name: str | None = None) -> dict:
+    """Create a document and start its disclosure procedure; returns {id, status, instance_id}."""
+    if not actor.has_role("drafter"):
+        raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
+    clean = clean_submission(data)
+    if docx:
+        clean["body"] = _docx_body(docx) or clean["body"]
+    with transaction() as s:
+        doc = Document(drafter_id=actor.id, department_id=actor.department_id, status="submitted")
+        apply_fields(doc, clean)
+        if docx:
+            doc.docx_sha256, doc.original_filename = storage.put(docx), (docx_name or "document.docx")[:255]
+        s.add(doc)
+        s.flush()
+        audit.record(s, "document_submitted", actor=actor, document_id=doc.id, title=doc.title)
+        row = instances.start(s, actor, PROCESS_KEY, task_data(doc, clean), document_id=doc.id,
+                              department_id=doc.department_id, title=doc.title)
+        doc.instance_id = row.id
+        return {"id": doc.id, "status": doc.status, "instance_id": row.id}
+
+
+def _docx_body(content: bytes) -> str:
+    import io
+
+    from engine.deid import docx_text
+
+    try:
+        return docx_text(io.BytesIO(content))
+    except Exception as exc:  # python-docx raises many kinds for a file that is not .docx
+        raise Invalid("无法读取 .docx 文件 (not a readable .docx file)", fields={"docx": [str(exc)[:200]]}) from exc
+
+
+def apply_fields(doc: Document, clean: dict) -> None:
+    """Copy submitted fields onto the document; texts go to files, never into task data."""
+    for key in ("title", "doc_number", "category", "attribute", "attribute_ground", "attribute_reason", "channels"):
+        setattr(doc, key, clean[key])
+    doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
+    doc.original_sha256 = storage.put_text(clean["body"]) if clean["body"] else None
+    doc.interpretation_sha256 = storage.put_text(clean["interpretation"]) if clean["interpretation"] else None
+
+
+def task_data(doc: Document, clean: dict) -> dict:
+    """The process variables: metadata and flags only; body and interpretation stay in files."""
+    return {"document_id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
+            "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
+            "attribute_reason": doc.attribute_reason, "formed_on": clean["formed_on"],
+            "channels": doc.channels, "has_body": bool(clean["body"]),
+            "has_interpretation": bool(clean["interpretation"]), "returns": doc.returns or 0,
+            "return_reason": None}
+
+
+def may_see(actor, doc: Document) -> bool:
+    if actor.is_admin or doc.drafter_id == actor.id:
+        return True
+    return bool(actor.role_keys & STAFF_ROLES) and doc.department_id == actor.department_id
+
+
+def get_for(session, actor, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("文件不存在 (no such document)")
+    if not may_see(actor, doc):
+        raise Forbidden("您无权查看此文件 (not your document)")
+    return doc
+
+
+def detail_for(actor, document_id: int) -> dict:
+    """The document page: metadata, deadline, returns, reviews, publications, open tasks, history."""
+    from engine.calendar import is_provisional
+
+    with reading() as s:
+        doc = get_for(s, actor, document_id)
+        tasks = s.scalars(select(HumanTask).where(HumanTask.document_id == doc.id, HumanTask.status == "open"))
+        pubs = s.scalars(select(Publication).where(Publication.document_id == doc.id))
+        return {
+            **summary(doc), "body": storage.get_text(doc.original_sha256),
+            "interpretation": storage.get_text(doc.interpretation_sha256),
+            "redacted_text": storage.get_text(doc.redacted_sha256), "findings": doc.findings or [],
+            "redaction_confirmed_by": doc.redaction_confirmed_by,
+            "publish_by_provisional": bool(doc.publish_by and is_provisional(doc.publish_by)),
+            "reviews": reviews.for_document(s, doc.id),
+            "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat()}
+                             for p in pubs],
+            "current_tasks": [{"id": t.id, "name": t.name, "role": t.role, "claimed_by": t.claimed_by,
+                               "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
+            "history": audit.history(s, instance_id=doc.instance_id, document_id=doc.id),
+        }
+
+
+def summary(doc: Document) -> dict:
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
+            "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
+            "attribute_reason": doc.attribute_reason, "category": doc.category,
+            "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
+            "publish_by": doc.publish_by.isoformat() if doc.publish_by else None,
+            "returns": doc.returns, "return_reason": doc.return_reason, "channels": doc.channels or [],
+            "instance_id": doc.instance_id, "department_id": doc.department_id,
+            "published_at": doc.published_at.isoformat() if doc.published_at else None}
+
+
+def list_for(actor, status=None, limit=50, offset=0) -> dict:
+    """Documents the actor may see: own drafts for drafters, the department's for staff."""
+    with reading() as s:
+        query = select(Document)
+        if not actor.is_admin:
+            own = Document.drafter_id == actor.id
+            query = query.where(own | (Document.department_id == actor.department_id)
+                                if actor.role_keys & STAFF_ROLES else own)
+        if status:
+            query = query.where(Document.status == status)
+        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 200)).offset(int(offset)))
+        return {"items": [summary(d) for d in rows]}
+
+
+def verify_reviews(actor, document_id: int) -> dict:
+    with reading() as s:
+        get_for(s, actor, document_id)
+        return reviews.verify(s, document_id)
+
+
+def returns_by_department() -> list[dict]:
+    """How many times documents were returned (退文), per department."""
+    from sqlalchemy import func
+
+    from engine.models import Department
+
+    with reading() as s:
+        rows = s.execute(select(Department.name, func.coalesce(func.sum(Document.returns), 0), func.count())
+                         .join(Document, Document.department_id == Department.id).group_by(Department.name))
+        return [{"department": name, "returns": int(r), "documents": n} for name, r, n in rows]

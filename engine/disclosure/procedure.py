@@ -1,0 +1,102 @@
+"""Hooks binding the BPMN process `disclosure_review` to documents.
+
+Before a task completes: a review writes its signed record (一事一审), a revision updates the
+document, a confirmation fixes the redacted version. After every transition the document's status,
+attribute, deadline and return count are mirrored from the process, in the same transaction.
+"""
+
+from datetime import date
+
+from SpiffWorkflow.util.task import TaskState
+
+from engine import storage
+from engine.disclosure import PROCESS_KEY, documents, reviews
+from engine.errors import Invalid
+from engine.models import Document
+from engine.models.types import utcnow
+from engine.workflow import hooks
+
+REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction"}
+STATUS_BY_STEP = (  # first match wins: what the document is waiting for
+    ("revise", "returned"), ("dept_review", "dept_review"), ("secrecy_review", "secrecy_review"),
+    ("leader_signoff", "awaiting_signoff"), ("re_review", "re_review"), ("deidentify", "deidentifying"),
+    ("confirm_redaction", "confirming_redaction"), ("publish", "publishing"), ("wait_re_review", "withheld"),
+)
+END_STATUS = {"end_published": "published", "end_on_request": "on_request"}
+MIRRORED = ("attribute", "attribute_ground", "attribute_reason", "return_reason")
+
+
+@hooks.before_complete(PROCESS_KEY)
+def before_complete(c: hooks.Completion) -> None:
+    doc = c.session.get(Document, c.instance.document_id)
+    stage = c.human_task.bpmn_id
+    if stage == "revise":
+        _revise(c, doc)
+    elif stage in REVIEW_STAGES:
+        _review(c, doc, stage)
+
+
+def _revise(c, doc):
+    clean = documents.clean_submission(c.data)
+    documents.apply_fields(doc, clean)
+    doc.updated_at = utcnow()
+    c.data.clear()
+    c.data.update({k: v for k, v in documents.task_data(doc, clean).items() if k != "returns"})
+
+
+def _review(c, doc, stage):
+    decision = c.data.get("decision")
+    if decision == "withhold" and not c.data.get("attribute_ground"):
+        raise Invalid("不予公开须选择法定依据 (withholding needs a ground)", fields={"attribute_ground": ["required"]})
+    if stage == "confirm_redaction":
+        if not doc.redacted_sha256:
+            raise Invalid("去标识化结果尚未生成 (no redacted version yet)")
+        doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, utcnow()
+    reviewed = doc.redacted_sha256 if stage == "confirm_redaction" else doc.original_sha256
+    reviews.append(c.session, doc.id, task_id=c.human_task.id, stage=stage, reviewer=c.actor,
+                   role=c.human_task.role, decision=decision or "", opinion=c.data.get("opinion"),
+                   ground=c.data.get("attribute_ground"), content_sha256=reviewed or storage.put_text(""),
+                   at=utcnow())
+
+
+@hooks.after_transition(PROCESS_KEY)
+def mirror_status(session, row, workflow) -> None:
+    doc = session.get(Document, row.document_id)
+    if doc is None:
+        return
+    data = _latest_data(workflow)
+    for key in MIRRORED:
+        if key in data:
+            setattr(doc, key, data[key])
+    doc.returns = int(data.get("returns") or 0)
+    if data.get("publish_by"):
+        doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
+    doc.status = _status(workflow, doc.status)
+    doc.updated_at = utcnow()
+
+
+def _latest_data(workflow) -> dict:
+    waiting = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    task = waiting[0] if waiting else workflow.last_task
+    return dict(task.data) if task is not None else dict(workflow.data)
+
+
+def _status(workflow, current: str) -> str:
+    if workflow.is_completed():
+        ended = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
+        return next((s for end, s in END_STATUS.items() if end in ended), current)
+    waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)}
+    return next((status for step, status in STATUS_BY_STEP if step in waiting), current)
+
+
+@hooks.form_data(PROCESS_KEY)
+def form_values(human_task) -> dict:
+    """Show the stored body and interpretation in the drafter's revision form."""
+    if human_task.bpmn_id != "revise" or human_task.document_id is None:
+        return {}
+    from engine.db import reading
+
+    with reading() as s:
+        doc = s.get(Document, human_task.document_id)
+        return {"body": storage.get_text(doc.original_sha256),
+                "interpretation": storage.get_text(doc.interpretation_sha256)}

@@ -1,0 +1,125 @@
+"""Publication channels and the public catalogue.
+
+Publishing is idempotent per (document, channel): a retried job finds the channel done and skips
+it. The public side reads only published documents and only their confirmed redacted text —
+never the original, the review records or the findings.
+"""
+
+import hashlib
+import hmac
+import html
+import json
+import os
+import urllib.request
+
+from sqlalchemy import extract, or_, select
+
+from engine import audit, storage
+from engine.config import current
+from engine.db import reading, transaction
+from engine.errors import NotFound
+from engine.models import Document, Publication
+from engine.models.types import utcnow
+
+CATEGORY_NAMES = {"normative": "规范性文件", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
+                  "proposal_reply": "建议提案复文", "social_assistance": "社会救助公示", "general": "其他"}
+
+
+def publish(document_id: int) -> dict:
+    """Publish the confirmed version to each chosen channel not yet done; return the channels."""
+    with reading() as s:
+        doc = s.get(Document, document_id)
+        done = set(s.scalars(select(Publication.channel).where(Publication.document_id == document_id)))
+        text = storage.get_text(doc.redacted_sha256)
+        payload = public_payload(doc, text, storage.get_text(doc.interpretation_sha256))
+        channels = [c for c in (doc.channels or ["catalogue"]) if c not in done]
+    results = {}
+    for channel in channels:
+        url, detail = CHANNELS[channel](payload)
+        _record(document_id, channel, url, detail)
+        results[channel] = url
+    return {"published": sorted(set(results) | done)}
+
+
+def public_payload(doc, text, interpretation) -> dict:
+    base = current().public_base_url.rstrip("/")
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
+            "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
+            "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": text,
+            "interpretation": interpretation or None, "url": f"{base}/public/documents/{doc.id}"}
+
+
+def _record(document_id, channel, url, detail):
+    with transaction() as s:
+        if s.scalar(select(Publication.id).where(Publication.document_id == document_id,
+                                                 Publication.channel == channel)) is None:
+            s.add(Publication(document_id=document_id, channel=channel, url=url, detail=detail))
+            audit.record(s, "published", actor="worker", document_id=document_id, channel=channel, url=url)
+
+
+def _catalogue(payload):
+    with transaction() as s:
+        doc = s.get(Document, payload["id"])
+        doc.published_text = payload["text"]
+        doc.published_at = doc.published_at or utcnow()
+    return payload["url"], {}
+
+
+def _static_export(payload):
+    folder = current().data_dir / "export"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{payload['id']}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+    page = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{html.escape(payload['title'])}"
+            f"</title><h1>{html.escape(payload['title'])}</h1><p>{html.escape(payload['doc_number'] or '')}</p>"
+            f"<pre>{html.escape(payload['text'])}</pre></html>")
+    (folder / f"{payload['id']}.html").write_text(page, "utf-8")
+    return f"file://{folder / (str(payload['id']) + '.html')}", {"folder": str(folder)}
+
+
+def _webhook(payload):
+    """POST the payload signed with HMAC-SHA256; raising lets the queue retry with backoff."""
+    url = os.environ.get("GONGKAI_WEBHOOK_URL")
+    secret = os.environ.get("GONGKAI_WEBHOOK_SECRET", "")
+    if not url:
+        raise RuntimeError("未配置推送地址 GONGKAI_WEBHOOK_URL (no webhook URL configured)")
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "X-Gongkai-Signature": f"sha256={signature}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (admin-configured URL)
+        return url, {"status": response.status}
+
+
+CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}
+
+
+def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
+    """The public catalogue: published documents only, newest first."""
+    with reading() as s:
+        query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
+        if q:
+            pattern = f"%{q.strip()[:100]}%"
+            query = query.where(or_(Document.title.ilike(pattern), Document.doc_number.ilike(pattern),
+                                    Document.published_text.ilike(pattern)))
+        if category:
+            query = query.where(Document.category == category)
+        if year:
+            query = query.where(extract("year", Document.published_at) == int(year))
+        rows = s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100)).offset(int(offset)))
+        return {"items": [_public_summary(d) for d in rows]}
+
+
+def _public_summary(doc) -> dict:
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
+            "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
+            "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
+            "published_at": doc.published_at.isoformat() if doc.published_at else None}
+
+
+def public_document(document_id: int) -> dict:
+    with reading() as s:
+        doc = s.get(Document, document_id)
+        if doc is None or doc.status != "published" or doc.published_text is None:
+            raise NotFound("未找到已公开的文件 (no such published document)")
+        return {**_public_summary(doc), "text": doc.published_text,
+                "interpretation": storage.get_text(doc.interpretation_sha256) or None}

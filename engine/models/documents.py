@@ -1,0 +1,89 @@
+"""Documents going through the disclosure procedure, their review records and publications.
+
+Original and redacted texts are stored as files named by their sha256 (engine/storage.py); the
+row keeps the hashes. Review records are append-only and hash-chained per document.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base
+from engine.models.types import JSONType, UTCDateTime, utcnow
+
+
+class Document(Base):
+    __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_dept_status", "department_id", "status"),
+        Index("ix_document_published", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(30))
+    attribute: Mapped[str | None] = mapped_column(String(20))
+    attribute_ground: Mapped[str | None] = mapped_column(String(40))
+    attribute_reason: Mapped[str | None] = mapped_column(Text)
+    formed_on: Mapped[date | None] = mapped_column(Date)
+    channels: Mapped[list] = mapped_column(JSONType, default=list)
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    interpretation_sha256: Mapped[str | None] = mapped_column(String(64))
+    redacted_sha256: Mapped[str | None] = mapped_column(String(64))
+    findings: Mapped[list] = mapped_column(JSONType, default=list)
+    redaction_confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    redaction_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(30), default="submitted")
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    publish_by: Mapped[date | None] = mapped_column(Date)
+    publish_by_provisional: Mapped[bool] = mapped_column(default=False)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    drafter_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    # What the public sees: the confirmed redacted text (searchable), never the original.
+    published_text: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewRecord(Base):
+    """One review of one item (一事一审), signed by its reviewer; never updated or deleted."""
+
+    __tablename__ = "review_record"
+    __table_args__ = (UniqueConstraint("document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[int | None]
+    stage: Mapped[str] = mapped_column(String(40))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewer_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(50))
+    decision: Mapped[str] = mapped_column(String(30))
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    ground: Mapped[str | None] = mapped_column(String(40))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Publication(Base):
+    __tablename__ = "publication"
+    __table_args__ = (UniqueConstraint("document_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="published")
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

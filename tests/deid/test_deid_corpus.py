@@ -1,0 +1,22 @@
+"""Quality on the labelled corpus: the issue's recall and precision targets."""
+
+from engine.deid.corpus import load_all
+from engine.deid.evaluate import evaluate
+
+
+def test_corpus_covers_every_document_type():
+    types = {d.type for d in load_all()}
+    assert {"ysq_reply", "proposal_reply", "land_notice", "dibao", "penalty", "netizen_reply",
+            "policy_text", "mandatory"} <= types
+    assert len(load_all()) >= 25
+
+
+def test_quality_targets():
+    report = evaluate()
+    assert report.overall.recall >= 0.98, report.errors
+    assert report.kinds["person_name"].recall >= 0.95, report.errors
+    assert report.overall.precision >= 0.97, report.errors
+    assert report.visible_share < 0.01
+    assert report.over_redaction_share < 0.005
+    for kind, score in report.kinds.items():
+        assert score.recall >= 0.9, (kind, report.errors)

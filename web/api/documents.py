@@ -1,0 +1,68 @@
+"""Documents of the disclosure procedure: submit, read, list, adjust the redaction, verify reviews."""
+
+from flask import jsonify, request
+
+from engine.disclosure import documents, redaction
+from web.api import bp
+from web.auth import require_user
+
+
+@bp.post("/documents")
+def submit_document():
+    """Submit a document (drafter).
+    ---
+    post:
+      summary: Submit a document with its disclosure attribute; JSON, or multipart with a .docx file
+      responses:
+        201: {description: "{id, status, instance_id}"}
+        403: {description: not a drafter}
+        422: {description: invalid fields}
+    """
+    actor = require_user()
+    upload = request.files.get("docx")
+    if upload is not None:
+        data = request.form.to_dict()
+        data["channels"] = request.form.getlist("channels") or None
+        content, name = upload.read(), upload.filename
+    else:
+        data, content, name = request.get_json(silent=True), None, None
+        if not isinstance(data, dict):
+            from engine.errors import Invalid
+
+            raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
+    return jsonify(documents.submit(actor, data, content, name)), 201
+
+
+@bp.get("/documents")
+def list_documents():
+    """Documents the caller may see."""
+    actor = require_user()
+    return jsonify(documents.list_for(actor, status=request.args.get("status"),
+                                      limit=request.args.get("limit", 50, type=int) or 50,
+                                      offset=max(request.args.get("offset", 0, type=int) or 0, 0)))
+
+
+@bp.get("/documents/<int:document_id>")
+def get_document(document_id):
+    """A document with its deadline, returns, reviews, publications, current tasks and history."""
+    return jsonify(documents.detail_for(require_user(), document_id))
+
+
+@bp.put("/documents/<int:document_id>/redaction")
+def update_redaction(document_id):
+    """Replace the redaction findings (publisher, while confirming)."""
+    body = request.get_json(silent=True) or {}
+    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings")))
+
+
+@bp.get("/documents/<int:document_id>/reviews/verify")
+def verify_reviews(document_id):
+    """Check the hash chain of the document's review records."""
+    return jsonify(documents.verify_reviews(require_user(), document_id))
+
+
+@bp.get("/reports/returns")
+def returns_report():
+    """Returns (退文) per department."""
+    require_user()
+    return jsonify(items=documents.returns_by_department())
