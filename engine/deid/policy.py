@@ -4,8 +4,6 @@ redacts each kind; plus the default mapping from the workflow's document categor
 A policy is a plain dict so the admin's DMN table (or a caller) can override any part of it.
 """
 
-import copy
-
 from engine.errors import Invalid
 
 from .model import KINDS
@@ -54,9 +52,9 @@ def get_policy(name: str = "general", override: dict | None = None) -> dict:
     """Return the full policy for a deid or document category, with `override` merged on top."""
     if name not in POLICIES:
         name = policy_for_document_category(name)
-    base = copy.deepcopy(POLICIES[name])
+    base = POLICIES[name]
     policy = {"name": name, "keep": set(base.get("keep", [])), "ignore": set(base.get("ignore", [])),
-              "operators": copy.deepcopy(DEFAULT_OPERATORS)}
+              "operators": {kind: dict(spec) for kind, spec in DEFAULT_OPERATORS.items()}}
     _merge(policy, base)
     if override:
         _merge(policy, override)

@@ -7,6 +7,7 @@ Household tables in 征地补偿公告 and 低保公示 carry names and addresse
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEPARATORS = (re.compile(r"[|｜]"), re.compile(r"\t"), re.compile(r"[ \u3000]{2,}"))
 
@@ -40,8 +41,18 @@ def _locate(line: str, offset: int) -> list[Cell]:
     return [Cell(m.group(), offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+(?: \S+)*", line)]
 
 
-def iter_tables(text: str) -> Iterator[list[list[Cell]]]:
-    """Yield blocks of consecutive table rows; each row is a list of cells, the first is the header."""
+def iter_tables(text: str) -> tuple[list[list[Cell]], ...]:
+    """Return blocks of consecutive table rows; each row is a list of cells, the first is the header."""
+    # Names and addresses both read the tables of the same text: parse once.
+    return _tables(text) if _SEPARATORS[0].search(text) or "\t" in text or "  " in text else ()
+
+
+@lru_cache(maxsize=4)
+def _tables(text: str) -> tuple[list[list[Cell]], ...]:
+    return tuple(_iter_tables(text))
+
+
+def _iter_tables(text: str) -> Iterator[list[list[Cell]]]:
     block: list[list[Cell]] = []
     offset = 0
     for line in text.split("\n"):

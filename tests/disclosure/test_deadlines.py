@@ -1,0 +1,109 @@
+"""Deadlines of the disclosure procedure: working days, reminders, escalation, re-review (clock moved)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from engine import queue
+from engine.db import reading
+from engine.models import Notification, User
+from engine.workflow import timers
+
+CN = ZoneInfo("Asia/Shanghai")
+GOOD = {"title": "关于开展秋季森林防火工作的通知", "category": "general", "attribute": "proactive",
+        "formed_on": "2026-11-02", "body": "各乡镇：请做好森林防火工作。咨询电话：0538-8221234。"}
+
+
+def run_worker():
+    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
+
+
+def notified(username):
+    with reading() as s:
+        uid = s.scalar(select(User.id).where(User.username == username))
+        return [n.message for n in s.scalars(select(Notification).where(Notification.user_id == uid))]
+
+
+def submit(api_as, **fields):
+    resp = api_as("drafter1").post("/api/documents", json={**GOOD, **fields})
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["id"]
+
+
+def test_publish_by_counts_working_days_over_national_day(api_as):
+    # 20 working days from 2026-09-20: the 国庆/中秋 holiday (10-01..10-07) does not count,
+    # and the make-up working day 2026-10-10 (Saturday) does.
+    doc_id = submit(api_as, formed_on="2026-09-20")
+    assert api_as("reviewer1").get(f"/api/documents/{doc_id}").get_json()["publish_by"] == "2026-10-23"
+
+
+def test_licensing_decisions_have_seven_working_days(api_as):
+    doc_id = submit(api_as, category="licensing", formed_on="2026-09-28")
+    # 09-29, 09-30, then the holiday until 10-07, then 10-08, 10-09, 10-10 (make-up), 10-12, 10-13.
+    assert api_as("reviewer1").get(f"/api/documents/{doc_id}").get_json()["publish_by"] == "2026-10-13"
+
+
+def test_reminder_three_working_days_before_and_escalation_after_the_deadline(api_as):
+    doc_id = submit(api_as)  # publish_by 2026-11-30 (Monday)
+    task = api_as("reviewer1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    assert task["due_at"].startswith("2026-11-30T15:59:59")  # end of day in China, in UTC
+    with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 0
+    with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 1
+        run_worker()
+    assert notified("reviewer1") == ["距公开期限仅剩3个工作日，请尽快办理"]
+    assert notified("leader1") == []
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 1
+        run_worker()
+    assert notified("leader1") == ["已超过公开期限，请督办"]
+    # The task itself is still open: reminders never take work away from its holder.
+    assert api_as("reviewer1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["total"] == 1
+
+
+def complete(api, task_id, data):
+    assert api.post(f"/api/tasks/{task_id}/claim").status_code == 200
+    resp = api.post(f"/api/tasks/{task_id}/complete", json={"data": data})
+    assert resp.status_code == 200, resp.get_json()
+
+
+def only_task(api, doc_id):
+    items = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"]
+    assert len(items) == 1, items
+    return items[0]["id"]
+
+
+def test_withheld_document_is_re_reviewed_yearly_and_can_be_released(api_as):
+    drafter, reviewer, secrecy, leader = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "leader1"))
+    doc_id = submit(api_as, attribute="withheld", attribute_ground="internal_affairs",
+                    attribute_reason="机关内部人事安排")
+    complete(reviewer, only_task(reviewer, doc_id), {"decision": "approve", "opinion": "同意"})
+    complete(secrecy, only_task(secrecy, doc_id), {"decision": "approve", "opinion": "同意不予公开"})
+    complete(leader, only_task(leader, doc_id), {"decision": "confirm", "opinion": "同意"})
+    assert drafter.get(f"/api/documents/{doc_id}").get_json()["status"] == "withheld"
+
+    with time_machine.travel(datetime(2027, 6, 1, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 0  # internal affairs: reviewed yearly (re_review_interval.dmn)
+    with time_machine.travel(datetime(2027, 12, 1, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 1
+    doc = drafter.get(f"/api/documents/{doc_id}").get_json()
+    assert doc["status"] == "re_review"
+    complete(secrecy, only_task(secrecy, doc_id), {"decision": "release", "opinion": "已不再敏感，可以公开"})
+    doc = drafter.get(f"/api/documents/{doc_id}").get_json()
+    assert (doc["status"], doc["attribute"]) == ("deidentifying", "proactive")
+    stages = [r["stage"] for r in doc["reviews"]]
+    assert stages == ["dept_review", "secrecy_review", "leader_signoff", "re_review"]
+
+
+def test_on_request_documents_stay_in_the_register_unpublished(api_as):
+    reviewer, secrecy = api_as("reviewer1"), api_as("secrecy1")
+    doc_id = submit(api_as, attribute="on_request", attribute_ground="third_party_rights",
+                    attribute_reason="涉及企业商业秘密，须征求第三方意见")
+    complete(reviewer, only_task(reviewer, doc_id), {"decision": "approve", "opinion": "同意"})
+    complete(secrecy, only_task(secrecy, doc_id), {"decision": "approve", "opinion": "同意"})
+    assert reviewer.get(f"/api/documents/{doc_id}").get_json()["status"] == "on_request"
+    assert reviewer.client.get(f"/api/public/documents/{doc_id}").status_code == 404
