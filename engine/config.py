@@ -21,6 +21,8 @@ class Settings:
     retry_backoff: tuple = (2, 10, 60)
     agency_name: str = "示例县人民政府办公室"
     public_base_url: str = "http://127.0.0.1:5000"
+    webhook_url: str | None = None
+    webhook_secret: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -40,7 +42,9 @@ def load(overrides: dict | None = None) -> Settings:
     return Settings(data_dir=data_dir, database_url=database_url, redis_url=redis_url,
                     secret_key=env.get("GONGKAI_SECRET_KEY") or _instance_secret(data_dir),
                     agency_name=env.get("GONGKAI_AGENCY_NAME", Settings.agency_name),
-                    public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url))
+                    public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url),
+                    webhook_url=env.get("GONGKAI_WEBHOOK_URL") or None,
+                    webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""))
 
 
 def _instance_secret(data_dir: Path) -> str:

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import html
 import json
-import os
 import urllib.request
 
 from sqlalchemy import extract, or_, select
@@ -78,8 +77,7 @@ def _static_export(payload):
 
 def _webhook(payload):
     """POST the payload signed with HMAC-SHA256; raising lets the queue retry with backoff."""
-    url = os.environ.get("GONGKAI_WEBHOOK_URL")
-    secret = os.environ.get("GONGKAI_WEBHOOK_SECRET", "")
+    url, secret = current().webhook_url, current().webhook_secret
     if not url:
         raise RuntimeError("未配置推送地址 GONGKAI_WEBHOOK_URL (no webhook URL configured)")
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")

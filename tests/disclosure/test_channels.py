@@ -1,0 +1,95 @@
+"""Publication channels: the static export folder and a signed webhook to a real local receiver."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from rq import SimpleWorker
+
+from engine import config, queue
+
+SECRET = "webhook-test-secret"
+BODY = "关于公布低保名单的通知。户主李四，身份证号110101199003074573，电话13912341234。"
+
+
+class Receiver(BaseHTTPRequestHandler):
+    received: list = []
+    fail_first = 0
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if Receiver.fail_first > 0:
+            Receiver.fail_first -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        Receiver.received.append((self.headers["X-Gongkai-Signature"], body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver(settings):
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    Receiver.received, Receiver.fail_first = [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    current = config.current()
+    current.webhook_url, current.webhook_secret = f"http://127.0.0.1:{server.server_port}/hook", SECRET
+    current.retry_backoff = (0, 0, 0)
+    yield Receiver
+    server.shutdown()
+    current.webhook_url, current.retry_backoff = None, (2, 10, 60)
+
+
+def run_worker():
+    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True, with_scheduler=True)
+
+
+def approve_to_publication(api_as, channels):
+    drafter, reviewer, secrecy, publisher = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "publisher1"))
+    doc_id = drafter.post("/api/documents", json={
+        "title": "低保名单公示", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
+        "body": BODY, "channels": channels}).get_json()["id"]
+    for api, data in ((reviewer, {"decision": "approve", "opinion": "同意"}),
+                      (secrecy, {"decision": "approve", "opinion": "同意"})):
+        task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+        api.post(f"/api/tasks/{task['id']}/claim")
+        assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
+    run_worker()
+    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    publisher.post(f"/api/tasks/{task['id']}/claim")
+    assert publisher.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "confirm"}}).status_code == 200
+    run_worker()
+    return doc_id, publisher
+
+
+def test_webhook_receives_the_signed_redacted_version(api_as, receiver):
+    receiver.fail_first = 1  # the first delivery fails; the queue retries it
+    doc_id, publisher = approve_to_publication(api_as, ["webhook"])
+    for _ in range(3):
+        if receiver.received:
+            break
+        run_worker()
+    assert len(receiver.received) == 1
+    signature, body = receiver.received[0]
+    assert signature == "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    payload = json.loads(body)
+    assert payload["id"] == doc_id and "110101199003074573" not in payload["text"]
+    doc = publisher.get(f"/api/documents/{doc_id}").get_json()
+    assert doc["status"] == "published"
+    assert [p["channel"] for p in doc["publications"]] == ["webhook"]
+
+
+def test_static_export_writes_html_and_json(api_as, settings):
+    doc_id, publisher = approve_to_publication(api_as, ["static_export"])
+    folder = settings.data_dir / "export"
+    exported = json.loads((folder / f"{doc_id}.json").read_text("utf-8"))
+    assert exported["title"] == "低保名单公示" and "13912341234" not in exported["text"]
+    assert "低保名单公示" in (folder / f"{doc_id}.html").read_text("utf-8")

@@ -1,0 +1,83 @@
+"""Documents pages: submit a document, my documents, a document's page with its timeline, and the
+publisher's redaction editor (in-page JSON with the CSRF header)."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, documents, redaction
+from engine.errors import DomainError
+from web.auth import current_user, login_required
+from web.pages.common import json_body, page_or_json_error
+
+bp = Blueprint("documents", __name__)
+bp.register_error_handler(DomainError, page_or_json_error)
+
+LABELS = {
+    "category": {"normative": "规范性文件", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
+                 "proposal_reply": "建议提案复文", "social_assistance": "社会救助公示", "general": "其他"},
+    "attribute": {"proactive": "主动公开", "on_request": "依申请公开", "withheld": "不予公开"},
+    "ground": {"state_secret": "国家秘密", "prohibited_by_law": "法律、行政法规禁止公开",
+               "security_stability": "危及“三安全一稳定”", "third_party_rights": "涉及第三方合法权益",
+               "internal_affairs": "内部事务信息", "process_information": "过程性信息",
+               "enforcement_files": "行政执法案卷信息"},
+    "channel": {"catalogue": "政府信息公开目录", "static_export": "静态导出（门户网站采集）", "webhook": "推送接口"},
+    "status": {"submitted": "已提交", "returned": "已退文", "dept_review": "初审中", "secrecy_review": "保密审查中",
+               "awaiting_signoff": "待领导签批", "withheld": "不予公开", "re_review": "定期评审中",
+               "on_request": "依申请公开", "deidentifying": "去标识化处理中", "confirming_redaction": "待确认去标识化",
+               "publishing": "发布中", "published": "已公开"},
+}
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["labels"] = LABELS
+    app.jinja_env.globals["document_for_task"] = document_for_task
+
+
+def document_for_task(task) -> dict | None:
+    """The document a task is about, for the task page (None when there is none or it is hidden)."""
+    if not task.get("document_id"):
+        return None
+    try:
+        return documents.detail_for(current_user(), task["document_id"])
+    except DomainError:
+        return None
+
+
+@bp.get("/documents")
+@login_required
+def my_documents():
+    result = documents.list_for(current_user(), status=request.args.get("status") or None)
+    return render_template("documents/list.html", result=result, status=request.args.get("status", ""))
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@login_required
+def new_document():
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        values["channels"] = request.form.getlist("channels")
+        upload = request.files.get("docx")
+        content = upload.read() if upload and upload.filename else None
+        try:
+            created = documents.submit(current_user(), values, content, upload.filename if content else None)
+        except DomainError as exc:
+            errors = exc.fields or {"_": [exc.message]}
+        else:
+            return redirect(url_for("documents.document_page", document_id=created["id"]))
+    return render_template("documents/new.html", errors=errors, values=values, categories=CATEGORIES,
+                           attributes=ATTRIBUTES, grounds=GROUNDS, channels=CHANNELS), 422 if errors else 200
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def document_page(document_id):
+    return render_template("documents/detail.html", doc=documents.detail_for(current_user(), document_id))
+
+
+@bp.post("/documents/<int:document_id>/redaction")
+@login_required
+def save_redaction(document_id):
+    from flask import jsonify
+
+    return jsonify(redaction.update_findings(current_user(), document_id, json_body().get("findings")))

@@ -1,0 +1,14 @@
+// Show the ground and reason only for withheld/on-request, the interpretation only for policy documents.
+(function () {
+  var attribute = document.getElementById("attribute");
+  var category = document.getElementById("category");
+  var ground = document.getElementById("ground-fields");
+  var interpretation = document.getElementById("interpretation-field");
+  function sync() {
+    ground.hidden = !(attribute.value === "withheld" || attribute.value === "on_request");
+    interpretation.hidden = category.value !== "policy";
+  }
+  attribute.addEventListener("change", sync);
+  category.addEventListener("change", sync);
+  sync();
+})();
