@@ -103,9 +103,12 @@ def build_text_map(document) -> TextMap:
     return tm
 
 
-def docx_text(path: str | Path) -> str:
-    """Return the plain text of a .docx (headers, body with tables, footers) for the catalogue."""
-    return build_text_map(docx.Document(str(path))).text
+def docx_text(source) -> str:
+    """Return the plain text of a .docx (headers, body with tables, footers) for the catalogue.
+
+    `source` is a path or a binary file object (an upload read into memory).
+    """
+    return build_text_map(docx.Document(str(source) if isinstance(source, str | Path) else source)).text
 
 
 def apply_to_runs(tm: TextMap, changes: list[tuple[int, int, str]]) -> None:

@@ -105,7 +105,7 @@ def task_data(doc: Document, clean: dict) -> dict:
             "attribute_reason": doc.attribute_reason, "formed_on": clean["formed_on"],
             "channels": doc.channels, "has_body": bool(clean["body"]),
             "has_interpretation": bool(clean["interpretation"]), "returns": doc.returns or 0,
-            "return_reason": None}
+            "return_reason": None, "deadline_start": clean.get("deadline_start")}
 
 
 def may_see(actor, doc: Document) -> bool:

@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 
 # Modules that register hooks when imported; loaded on first use so every process has them.
-DOMAIN_MODULES = ("engine.disclosure.procedure",)
+DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical")
 _loaded = {"done": False}
 
 

@@ -66,3 +66,27 @@ def returns_report():
     """Returns (退文) per department."""
     require_user()
     return jsonify(items=documents.returns_by_department())
+
+
+@bp.post("/documents/import")
+def import_historical():
+    """Import historical documents (清理历年文件): a CSV file `csv`, or .docx files `docx`.
+    ---
+    post:
+      summary: One attribute-determination task per imported document, for the department
+      responses:
+        201: {description: "{imported, document_ids}"}
+        422: {description: rows with errors; nothing imported}
+    """
+    from engine.disclosure import historical
+    from engine.errors import Invalid
+
+    actor = require_user()
+    if "csv" in request.files:
+        rows = historical.rows_from_csv(request.files["csv"].read())
+    elif request.files.getlist("docx"):
+        rows = historical.rows_from_docx([(f.filename, f.read()) for f in request.files.getlist("docx")])
+    else:
+        raise Invalid("请上传 CSV 文件（csv）或 .docx 文件（docx） (upload csv or docx files)")
+    department_id = request.form.get("department_id", type=int)
+    return jsonify(historical.import_documents(actor, rows, department_id)), 201

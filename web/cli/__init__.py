@@ -75,6 +75,32 @@ def deploy(files):
         click.echo(f"{path.name}: {deployed.key} v{deployed.version} {state}")
 
 
+@main.command("import-historical")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--as", "username", required=True, help="The drafter or admin doing the import.")
+@click.option("--department-id", type=int, default=None, help="Admins: the department the files belong to.")
+def import_historical(path, username, department_id):
+    """Import historical documents (a CSV file or a folder of .docx) for attribute determination."""
+    from engine import users
+    from engine.disclosure import historical
+    from engine.errors import DomainError
+
+    _settings()
+    actor = users.by_username(username)
+    if actor is None:
+        raise click.ClickException(f"no user {username}")
+    source = Path(path)
+    try:
+        if source.is_dir():
+            rows = historical.rows_from_docx([(p.name, p.read_bytes()) for p in sorted(source.glob("*.docx"))])
+        else:
+            rows = historical.rows_from_csv(source.read_bytes())
+        result = historical.import_documents(actor, rows, department_id)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}") from exc
+    click.echo(f"imported {result['imported']} documents; determination tasks created")
+
+
 @main.group()
 def user():
     """Manage staff accounts."""

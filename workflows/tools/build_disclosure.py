@@ -32,7 +32,7 @@ NODES = {
     "revise": ("userTask", "drafter", 4, "修改并重新提交", {"formKey": "document_revise", "assignee": "started_by"}),
     "deadline_days": ("businessRuleTask", "dept_reviewer", 2, "确定公开时限", {"decision": "publication_deadline_days"}),
     "compute_deadline": ("scriptTask", "dept_reviewer", 3, "计算公开期限", {"script": (
-        "publish_by = working_days(deadline_days, formed_on)[:10]\nreturn_reason = None")}),
+        "publish_by = working_days(deadline_days, deadline_start or formed_on)[:10]\nreturn_reason = None")}),
     "dept_review": ("userTask", "dept_reviewer", 4, "初审", {"formKey": "review_document", "dueAt": "publish_by"}),
     "gw_dept": ("exclusiveGateway", "dept_reviewer", 5, "初审决定", {}),
     "mark_dept_return": ("scriptTask", "drafter", 5, "初审退文", {"script": (
