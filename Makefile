@@ -11,7 +11,7 @@ setup: $(VENV)/.installed $(VENDOR)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
 # bpmn-js, dmn-js and form-js from npm (pinned by package-lock.json), copied next to our static files.

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine import schema, users
 from engine.config import Settings
 from engine.db import transaction
+from engine.errors import Invalid
 from engine.models import User
 from engine.workflow import definitions
 
@@ -39,10 +40,16 @@ def deploy_directory(directory: Path) -> list[str]:
     """Deploy every .dmn then every .bpmn in `directory`; identical files are no-ops."""
     for path in sorted(directory.glob("*.dmn")):
         definitions.save_decision_file(None, path.name, path.read_text(encoding="utf-8"))
-    out = []
+    out, problems = [], []
     for path in sorted(directory.glob("*.bpmn")):
-        deployed = definitions.deploy(None, path.read_text(encoding="utf-8"), starter_roles=_starter_roles(path))
+        try:
+            deployed = definitions.deploy(None, path.read_text(encoding="utf-8"), starter_roles=_starter_roles(path))
+        except Invalid as exc:
+            problems.extend({**e, "element_id": f"{path.name}#{e['element_id']}"} for e in exc.details or [])
+            continue
         out.append(f"{deployed.key} v{deployed.version}")
+    if problems:
+        raise Invalid("部分流程图未能部署 (some shipped diagrams have errors)", details=problems)
     return out
 
 

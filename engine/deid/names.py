@@ -58,7 +58,7 @@ def _given_name_end(text: str, pos: int) -> int | None:
         given = text[pos:pos + length]
         if len(given) < length or not all(_CJK.match(c) and c not in NON_NAME_CHARS for c in given):
             continue
-        if given[-1] in BAD_LAST_CHARS:
+        if given[-1] in BAD_LAST_CHARS and not _numeral_name(text, pos, length):
             continue
         if not _ends_cleanly(text, pos + length):
             # 王家庄村: the whole is a place; a shorter "name" inside it would be one too.
@@ -67,6 +67,16 @@ def _given_name_end(text: str, pos: int) -> int | None:
             continue
         return pos + length
     return None
+
+
+NUMERALS = frozenset("一二三四五六七八九十")
+CLEAR_END = frozenset("，。、；：,;:)）\n 　")
+
+
+def _numeral_name(text: str, pos: int, length: int) -> bool:
+    # 张三, 李四, 王五: a one-numeral given name is real (and the commonest example name), but only
+    # when punctuation closes it; otherwise 王五十 or 周一 would be read as names.
+    return length == 1 and text[pos] in NUMERALS and text[pos + 1:pos + 2] in CLEAR_END
 
 
 def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:

@@ -62,3 +62,13 @@ def test_company_address_is_public_but_individual_business_address_is_not():
     shop = "当事人：泰山区鑫源便利店（个体工商户）\n经营者：石磊\n住所：泰安市泰山区财源街道青年路56号附2号\n"
     assert ("address", "兰州市城关区雁西路街道南河路1196号") not in kinds(company)
     assert ("address", "泰安市泰山区财源街道青年路56号附2号") in kinds(shop)
+
+
+def test_numeral_given_names_after_a_cue_are_names():
+    from engine.deid import deidentify
+
+    result = deidentify("申请人张三，电话13912341234。户主王五，身份证号110101199003074573。")
+    names = [f.text for f in result.findings if f.kind == "person_name"]
+    assert names == ["张三", "王五"]
+    assert "张三" not in result.text and "王五" not in result.text
+    assert not [f for f in deidentify("联系人于周一上午十时到场。").findings if f.kind == "person_name" and f.text == "周一"]

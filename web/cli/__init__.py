@@ -22,7 +22,15 @@ def main():
 @click.option("--demo", is_flag=True, help="Also create the demo users (password gongkai-demo).")
 def init(demo):
     """Create or upgrade the database and deploy the shipped diagrams."""
-    result = bootstrap.init(_settings(), demo=demo)
+    from engine.errors import Invalid
+
+    try:
+        result = bootstrap.init(_settings(), demo=demo)
+    except Invalid as exc:
+        click.echo(exc.message, err=True)
+        for err in exc.details or []:
+            click.echo(f"  {err['element_id']}: {err['message']}", err=True)
+        sys.exit(1)
     click.echo(f"deployed: {', '.join(result['deployed']) or 'nothing'}")
     if result["demo_users"]:
         click.echo(f"demo users: {', '.join(result['demo_users'])} (password {bootstrap.DEMO_PASSWORD})")
