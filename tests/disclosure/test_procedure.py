@@ -6,7 +6,7 @@ from rq import SimpleWorker
 from engine import queue
 
 BODY = ("关于公布2026年度城乡低保对象名单的通知\n申请人张三，身份证号110101199003074573，"
-        "联系电话13912341234。咨询电话：0538-8221234。")
+        "联系电话13912341234。其邻居老周反映情况属实。咨询电话：0538-8221234。")
 GOOD = {"title": "关于调整城乡低保标准的通知", "doc_number": "泰政办发〔2026〕12号", "category": "general",
         "attribute": "proactive", "formed_on": "2026-11-02", "body": BODY, "channels": ["catalogue", "static_export"]}
 
@@ -58,15 +58,18 @@ def test_missing_attribute_is_returned_then_reviewed_redacted_and_published(api_
 
     confirm = task_of(publisher, doc_id)
     assert publisher.post(f"/api/tasks/{confirm['id']}/claim").status_code == 200
-    # The publisher releases nothing but adds the applicant's name if the detector missed it.
+    # The publisher adds a span the detector cannot know (a nickname) and releases one it flagged.
     findings = d["findings"]
-    start = BODY.index("张三")
-    if not any(f["start"] <= start < f["end"] for f in findings):
-        findings.append({"start": start, "end": start + 2, "kind": "person_name"})
-    edited = publisher.put(f"/api/documents/{doc_id}/redaction", json={"findings": findings}).get_json() \
-        if hasattr(publisher, "put") else publisher.client.put(
-            f"/api/documents/{doc_id}/redaction", json={"findings": findings}, headers=publisher.headers).get_json()
-    assert "张三" not in edited["redacted_text"]
+    assert {f["text"] for f in findings} >= {"张三", "110101199003074573", "13912341234"}
+    start = BODY.index("老周")
+    findings.append({"start": start, "end": start + 2, "kind": "person_name"})
+    for f in findings:
+        if f.get("text") == "13912341234":
+            f["redacted"] = False
+    edited = publisher.put(f"/api/documents/{doc_id}/redaction", json={"findings": findings}).get_json()
+    assert "老周" not in edited["redacted_text"] and "张三" not in edited["redacted_text"]
+    assert "13912341234" in edited["redacted_text"]
+    assert any(f["reason"] == "manual" and f["text"] == "老周" for f in edited["findings"])
     resp = publisher.post(f"/api/tasks/{confirm['id']}/complete", json={"data": {"decision": "confirm"}})
     assert resp.status_code == 200, resp.get_json()
     run_worker()
@@ -78,7 +81,7 @@ def test_missing_attribute_is_returned_then_reviewed_redacted_and_published(api_
 
     public = publisher.client.get(f"/api/public/documents/{doc_id}").get_json()
     assert public["text"] == edited["redacted_text"]
-    assert "110101199003074573" not in public["text"] and "张三" not in public["text"]
+    assert "110101199003074573" not in public["text"] and "张三" not in public["text"] and "老周" not in public["text"]
     assert "reviews" not in public and "body" not in public
     listing = publisher.client.get("/api/public/documents?q=低保").get_json()
     assert [i["id"] for i in listing["items"]] == [doc_id]
