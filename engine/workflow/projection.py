@@ -49,6 +49,18 @@ def _sync_human_tasks(session, row, workflow):
             session.add(_human_task(session, row, task))
 
 
+def refresh_open_tasks(session, row, workflow) -> None:
+    """Re-read name, lane and form of open tasks from their (new) spec, after a migration."""
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for task_row in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == row.id, HumanTask.status == "open")):
+        task = ready.get(task_row.task_guid)
+        if task is not None:
+            spec = task.task_spec
+            task_row.name, task_row.role = spec.bpmn_name or spec.bpmn_id, spec.lane or ""
+            task_row.form_key = (spec.extensions or {}).get("properties", {}).get("formKey", task_row.form_key)
+
+
 def _human_task(session, row, task) -> HumanTask:
     spec = task.task_spec
     props = (spec.extensions or {}).get("properties", {})

@@ -1,0 +1,60 @@
+"""Migrating running instances to a new version, refused where completed work would change."""
+
+from engine import users
+from engine.db import reading
+from engine.models import HumanTask
+from engine.workflow import definitions, instances, migration, tasks
+from tests.support.bpmn import diagram, user_task
+
+V1 = diagram("migrating", [user_task("first", form="review", name="第一步"),
+                           user_task("second", form="review", name="第二步")])
+V2 = diagram("migrating", [user_task("first", form="review", name="第一步"),
+                           user_task("second", form="review", name="第二步（改名）"),
+                           user_task("third", form="review", name="新增第三步")])
+V3 = diagram("migrating", [user_task("second", form="review", name="第二步")])
+
+
+def open_tasks(instance_id):
+    with reading() as s:
+        return [(t.bpmn_id, t.name) for t in s.query(HumanTask).filter_by(instance_id=instance_id, status="open")]
+
+
+def test_running_instance_moves_to_a_compatible_version(settings):
+    admin, reviewer = users.by_username("admin"), users.by_username("reviewer1")
+    definitions.deploy(admin, V1)
+    row = instances.start_instance(admin, "migrating", {"title": "迁移测试"})
+    task_id = tasks.list_for(reviewer, "available", instance_id=row.id)["items"][0]["id"]
+    tasks.complete(reviewer, task_id, {"decision": "approve", "opinion": "同意"})
+    assert open_tasks(row.id) == [("second", "第二步")]
+    definitions.deploy(admin, V2)
+
+    result = migration.migrate(admin, "migrating", from_version=1)
+    assert [r["migrated"] for r in result["results"]] == [True]
+    assert open_tasks(row.id) == [("second", "第二步（改名）")]
+    task_id = tasks.list_for(reviewer, "available", instance_id=row.id)["items"][0]["id"]
+    tasks.complete(reviewer, task_id, {"decision": "approve", "opinion": "同意"})
+    assert open_tasks(row.id) == [("third", "新增第三步")]
+    assert instances.get_for(admin, row.id)["version"] == 2
+
+
+def test_migration_is_refused_when_completed_work_would_change(settings):
+    admin, reviewer = users.by_username("admin"), users.by_username("reviewer1")
+    definitions.deploy(admin, V1)
+    row = instances.start_instance(admin, "migrating", {"title": "迁移测试"})
+    task_id = tasks.list_for(reviewer, "available", instance_id=row.id)["items"][0]["id"]
+    tasks.complete(reviewer, task_id, {"decision": "approve", "opinion": "同意"})
+    definitions.deploy(admin, V3)  # the completed step "first" is gone
+    result = migration.migrate(admin, "migrating", from_version=1)
+    assert result["results"][0]["migrated"] is False and "first" in result["results"][0]["reason"]
+    assert instances.get_for(admin, row.id)["version"] == 1
+    assert open_tasks(row.id) == [("second", "第二步")]
+
+
+def test_migration_api_is_admin_only_and_reports_per_instance(api_as):
+    admin, reviewer = api_as("admin"), api_as("reviewer1")
+    for xml in (V1, V2):
+        admin.post("/api/process-definitions", data=xml.encode(), headers={"Content-Type": "application/xml"})
+    assert reviewer.post("/api/process-definitions/migrating/migrate", json={"from_version": 1}).status_code == 403
+    assert admin.post("/api/process-definitions/migrating/migrate", json={"from_version": "x"}).status_code == 422
+    body = admin.post("/api/process-definitions/migrating/migrate", json={"from_version": 1}).get_json()
+    assert body == {"key": "migrating", "to_version": 2, "results": []}
