@@ -5,7 +5,7 @@ The engine enqueues jobs by their dotted name (`workers.jobs.run_outbox`) so tha
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from redis import Redis
 from rq import Queue, Retry
@@ -74,7 +74,8 @@ def job_exists(job_id: str) -> bool:
 def schedule_timer(instance_id: int, due_at: datetime) -> None:
     """Ask a scheduler-enabled worker to fire the instance's timers at `due_at` (best effort)."""
     try:
-        queue().enqueue_at(due_at, TIMER_JOB, instance_id,
+        # rq keeps whole seconds and Spiff fires only strictly after the due time: wake a second late.
+        queue().enqueue_at(due_at + timedelta(seconds=1), TIMER_JOB, instance_id,
                            job_id=f"timer-{instance_id}-{int(due_at.timestamp())}")
     except Exception:
         log.exception("could not schedule timer for instance %s", instance_id)

@@ -38,8 +38,8 @@ def validate(bpmn_xml: str) -> tuple[validation.ParsedDiagram | None, dict, list
     if errors:
         return None, {}, errors
     called = validation.called_decisions(parsed)
-    dmn_used = {name: xml for name, xml in library.items()
-                if called & set(validation.decision_ids(xml))}
+    # Spiff keeps the table id, not the decision id, on a rule task: match files by their tables.
+    dmn_used = {name: xml for name, xml in library.items() if called & set(validation.table_ids(xml))}
     return parsed, dmn_used, validation.check(parsed, users.role_keys(), dmn_used)
 
 

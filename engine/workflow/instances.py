@@ -29,7 +29,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     workflow.get_tasks()[0].data.update(data)
     row = ProcessInstance(
         version_id=version.id, definition_key=key, status="running", state_json="{}",
-        serializer_version=state.SERIALIZER_VERSION, lock_version=1,
+        serializer_version=state.SERIALIZER_VERSION, lock_version=0,  # the first save makes it 1
         department_id=department_id or getattr(actor, "department_id", None),
         started_by=getattr(actor, "id", None), document_id=document_id, request_id=request_id,
         title=title or data.get("title"),
@@ -38,7 +38,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     session.flush()
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
-    advance(session, row, workflow, first_save=True)
+    advance(session, row, workflow)
     return row
 
 
@@ -57,7 +57,7 @@ def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance
         return start(s, actor, key, data)
 
 
-def advance(session, row, workflow, first_save=False) -> None:
+def advance(session, row, workflow) -> None:
     """Run the engine to its next wait state, save and project; enqueue jobs after commit."""
     from engine import queue
 
@@ -67,9 +67,6 @@ def advance(session, row, workflow, first_save=False) -> None:
     has_incident = session.scalar(select(Incident.id).where(
         Incident.instance_id == row.id, Incident.resolved_at.is_(None)).limit(1)) is not None
     status = projection.status_of(workflow, has_incident)
-    if first_save:
-        row.state_json, row.status, row.lock_version = state.dump(workflow), status, 0
-        session.flush()
     state.save(session, row, workflow, status)
     for outbox_id in new_outbox:
         after_commit(session, lambda oid=outbox_id: queue.enqueue_outbox(oid))

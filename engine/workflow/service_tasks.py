@@ -30,10 +30,12 @@ def run_outbox(outbox_id: int) -> str:
         return "skipped"
     try:
         result = operations.get(context[0])(context[1])
+        # A failure while resuming (a script after the task, a lost race) counts as a failed try
+        # too: otherwise the row stays pending and the sweeper re-runs the operation forever.
+        return resume(outbox_id, result if isinstance(result, dict) else {"result": result})
     except Exception as exc:
         record_failure(outbox_id, exc)
         raise
-    return resume(outbox_id, result if isinstance(result, dict) else {"result": result})
 
 
 def _context(outbox_id):
@@ -107,7 +109,7 @@ def retry_incident(actor, incident_id: int) -> dict:
         instance = s.get(ProcessInstance, incident.instance_id)
         if outbox is not None:
             outbox.status, outbox.attempts, outbox.last_error = "pending", 0, None
-            outbox.job_id = f"outbox-{outbox.id}-retry-{incident.id}"
+            outbox.job_id = f"outbox-{outbox.id}-r{incident.id}"  # the id enqueue_outbox gives it
             after_commit(s, lambda oid=outbox.id, n=incident.id: queue.enqueue_outbox(oid, attempt=f"r{n}"))
         open_left = s.scalar(select(Incident.id).where(Incident.instance_id == instance.id,
                                                        Incident.resolved_at.is_(None), Incident.id != incident.id))

@@ -5,6 +5,7 @@ the engine hands it to a worker through the outbox. Every script and expression 
 `sandbox` before Spiff evaluates it.
 """
 
+import ast
 import datetime as _dt
 from functools import lru_cache
 
@@ -113,7 +114,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
         super().__init__(environment=SandboxedEnvironment(env_globals))
 
     def validate(self, expression):
-        sandbox.check(expression, HELPER_NAMES | {"dmninputexpr"})
+        # Spiff's DMN engine relies on SyntaxError to tell "< 5" (a partial comparison) from "5".
+        ast.parse(expression)
+        sandbox.check(expression, HELPER_NAMES | {"dmninputexpr", "v"})
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ import json
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import Conflict, NotFound
 from engine.models import ProcessInstance
@@ -79,4 +80,5 @@ def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> 
     if result.rowcount != 1:
         raise Conflict("该流程已被他人更新，请刷新后重试 (someone else changed this process; reload)")
     for key, value in values.items():
-        setattr(row, key, value)
+        # The row already holds these values: record them as loaded, or the ORM writes them again.
+        set_committed_value(row, key, value)

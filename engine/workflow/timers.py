@@ -34,7 +34,8 @@ def fire_due(limit: int = 500) -> int:
     """Fire every instance with a timer that is due now; return how many instances changed."""
     with reading() as s:
         ids = list(dict.fromkeys(s.scalars(
-            select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at <= utcnow())
+            # Strictly past, as Spiff decides: a timer at exactly `now` has not fired yet.
+            select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at < utcnow())
             .order_by(Timer.due_at).limit(limit))))
     fired = 0
     for instance_id in ids:

@@ -6,7 +6,6 @@ deployed while any problem remains. Scripts and expressions are checked against 
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.specs.defaults import ScriptTask, UserTask
 
 import forms
@@ -83,11 +82,25 @@ def _check_task(spec, known_roles) -> list:
     for condition, _target in getattr(spec, "cond_task_specs", []) or []:
         expression = condition.args[0] if hasattr(condition, "args") else condition
         errors.extend(_check_expr(element, expression, "条件"))
-    if isinstance(spec, CatchingEvent):
-        expression = getattr(spec.event_definition, "expression", None)
-        if expression:
-            errors.extend(_check_expr(element, expression, "定时器表达式"))
+    for attr, what in (("condition", "条件"), ("cardinality", "循环次数")):
+        if isinstance(getattr(spec, attr, None), str):
+            errors.extend(_check_expr(element, getattr(spec, attr), what))
+    for expression in _event_expressions(getattr(spec, "event_definition", None)):
+        errors.extend(_check_expr(element, expression, "事件表达式"))
     return errors
+
+
+def _event_expressions(definition):
+    """Yield every expression of an event definition: timer values, payloads, correlations."""
+    if definition is None:
+        return
+    if isinstance(getattr(definition, "expression", None), str):
+        yield definition.expression
+    for prop in getattr(definition, "correlation_properties", None) or []:
+        if isinstance(getattr(prop, "retrieval_expression", None), str):
+            yield prop.retrieval_expression
+    for inner in getattr(definition, "event_definitions", None) or []:
+        yield from _event_expressions(inner)
 
 
 def _check_user_task(spec, element, known_roles) -> list:
@@ -146,7 +159,13 @@ def decision_ids(xml: str) -> list[str]:
     return [d.get("id") for d in root.iterfind(".//dmn:decision", DMN_NS)]
 
 
+def table_ids(xml: str) -> list[str]:
+    root = etree.fromstring(xml.encode("utf-8"))
+    return [t.get("id") for t in root.iterfind(".//dmn:decision/dmn:decisionTable", DMN_NS)]
+
+
 def called_decisions(parsed: ParsedDiagram) -> set[str]:
+    """Return the ids of the decision tables (not the decisions) the diagram's rule tasks call."""
     out = set()
     for wf_spec in [parsed.spec, *parsed.subprocess_specs.values()]:
         for spec in wf_spec.task_specs.values():

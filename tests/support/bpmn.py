@@ -1,4 +1,8 @@
-"""Build small BPMN diagrams for tests: a straight line of steps, each in its lane."""
+"""Build small BPMN diagrams for tests: a straight line of steps, each in its lane.
+
+A user task may carry one boundary timer or a list of them; a gateway step continues only when
+its condition holds and otherwise ends the process.
+"""
 
 from xml.sax.saxutils import quoteattr
 
@@ -26,12 +30,39 @@ def timer_event(tid, expression, lane=None):
     return {"kind": "timer", "id": tid, "expression": expression, "lane": lane}
 
 
+def rule_task(tid, decision_id, lane=None):
+    return {"kind": "rule", "id": tid, "decision": decision_id, "lane": lane}
+
+
+def gateway(tid, condition):
+    return {"kind": "gateway", "id": tid, "condition": condition, "lane": None}
+
+
+def _boundaries(step) -> list:
+    b = step.get("boundary")
+    return [] if not b else list(b) if isinstance(b, list | tuple) else [b]
+
+
+def decision_table(decision_id, input_expr, rules, output="result") -> str:
+    """Return a DMN file with one FIRST-hit table: `rules` is a list of (input entry, output entry)."""
+    esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+    body = "".join(f'<rule id="r{i}"><inputEntry id="r{i}_in"><text>{esc(i_)}</text></inputEntry>'
+                   f'<outputEntry id="r{i}_out"><text>{esc(o)}</text></outputEntry></rule>'
+                   for i, (i_, o) in enumerate(rules))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d_{0}" name="{0}" '
+            'namespace="http://gongkai/test"><decision id="{0}" name="{0}">'
+            '<decisionTable id="{0}_t" hitPolicy="FIRST"><input id="{0}_i"><inputExpression id="{0}_ie">'
+            '<text>{1}</text></inputExpression></input><output id="{0}_o" name="{2}"/>{3}'
+            '</decisionTable></decision></definitions>\n').format(decision_id, esc(input_expr), output, body)
+
+
 def diagram(key, steps, name=None) -> str:
     """Return the XML of process `key`: start → steps… → end, with lanes from the steps."""
     parts = [HEAD.format(key=key),
              f'<bpmn:process id="{key}" name={quoteattr(name or key)} isExecutable="true">\n']
     lanes = {}
-    extra = [s["boundary"]["target"] for s in steps if s.get("boundary")]
+    extra = [b["target"] for s in steps for b in _boundaries(s)]
     for step in [*steps, *extra]:
         if step.get("lane"):
             lanes.setdefault(step["lane"], []).append(step["id"])
@@ -46,11 +77,19 @@ def diagram(key, steps, name=None) -> str:
     for step in steps:
         parts.append(_element(step))
     parts.append('<bpmn:endEvent id="end"/>\n')
+    conditions = {s["id"]: s["condition"] for s in steps if s["kind"] == "gateway"}
     for a, b in zip(ids, ids[1:], strict=False):
-        parts.append(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}"/>\n')
+        if a in conditions:
+            cond = conditions[a].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            parts.append(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}">'
+                         f'<bpmn:conditionExpression>{cond}</bpmn:conditionExpression></bpmn:sequenceFlow>\n'
+                         f'<bpmn:endEvent id="end_{a}"/>\n'
+                         f'<bpmn:sequenceFlow id="f_{a}_else" sourceRef="{a}" targetRef="end_{a}"/>\n')
+        else:
+            parts.append(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}"/>\n')
     for step in steps:
-        if step.get("boundary"):
-            parts.append(_boundary(step))
+        for b in _boundaries(step):
+            parts.append(_boundary(step, b))
     parts.append("</bpmn:process>\n</bpmn:definitions>\n")
     return "".join(parts)
 
@@ -70,6 +109,12 @@ def _element(step) -> str:
                 f'<spiffworkflow:serviceTaskOperator id="{step["operation"]}" resultVariable="{sid}_result">'
                 f'<spiffworkflow:parameters>{params}</spiffworkflow:parameters>'
                 f'</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>\n')
+    if step["kind"] == "rule":
+        return (f'<bpmn:businessRuleTask id="{sid}"><bpmn:extensionElements><spiffworkflow:calledDecisionId>'
+                f'{step["decision"]}</spiffworkflow:calledDecisionId></bpmn:extensionElements>'
+                f'</bpmn:businessRuleTask>\n')
+    if step["kind"] == "gateway":
+        return f'<bpmn:exclusiveGateway id="{sid}" default="f_{sid}_else"/>\n'
     if step["kind"] == "script":
         script = step["script"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return f'<bpmn:scriptTask id="{sid}"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>\n'
@@ -79,8 +124,7 @@ def _element(step) -> str:
             f'</bpmn:intermediateCatchEvent>\n')
 
 
-def _boundary(step) -> str:
-    b = step["boundary"]
+def _boundary(step, b) -> str:
     interrupting = "true" if b.get("interrupting", True) else "false"
     tag = "timeDate" if b.get("date") else "timeDuration"
     expr = (b.get("date") or b["duration"]).replace("<", "&lt;")

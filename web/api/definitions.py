@@ -29,7 +29,7 @@ def deploy():
       requestBody: {content: {application/xml: {schema: {type: string}}}}
       responses:
         201: {content: {application/json: {schema: DefinitionSchema}}}
-        200: {description: identical file, the existing version}
+        200: {description: "identical file: the existing version, created false"}
         422: {description: "errors: [{element_id, message}]"}
     """
     actor = require_user()

@@ -68,19 +68,24 @@ class TaskListSchema(Schema):
     total = fields.Integer()
 
 
+def _id_field(**kwargs):
+    # Bounded like the INTEGER columns it is compared with (PostgreSQL errors on larger values).
+    return fields.Integer(validate=validate.Range(min=-(2**31), max=2**31 - 1), **kwargs)
+
+
 class TaskQuerySchema(Schema):
     scope = fields.String(load_default="mine",
                           validate=validate.OneOf(["mine", "available", "all", "completed", "overdue"]))
-    instance_id = fields.Integer()
-    document_id = fields.Integer()
-    request_id = fields.Integer()
+    instance_id = _id_field()
+    document_id = _id_field()
+    request_id = _id_field()
     overdue = fields.Boolean()
     q = fields.String(validate=validate.Length(max=200))
     process_key = fields.String()
     name = fields.String()
     sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest", "due"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class CompleteSchema(Schema):

@@ -48,8 +48,9 @@ def release(task_id):
 @bp.post("/tasks/<int:task_id>/delegate")
 def delegate(task_id):
     """Hand a task to a colleague with the same role, with a reason."""
+    actor = require_user()  # before parsing: a caller without a token gets 401, not 422
     body = parse(DelegateSchema)
-    return jsonify(tasks.delegate(require_user(), task_id, body["to"], body["reason"]))
+    return jsonify(tasks.delegate(actor, task_id, body["to"], body["reason"]))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -62,7 +63,7 @@ def complete(task_id):
         200: {description: completed}
         403: {description: not yours}
         409: {description: claimed by someone else or already completed}
-        422: {description: invalid form data, with field errors}
+        422: {description: "invalid form data, with field errors"}
     """
     actor = require_user()
     body = parse(CompleteSchema, request.get_json(silent=True) or {})

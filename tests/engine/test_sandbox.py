@@ -1,0 +1,169 @@
+"""The script sandbox: every known escape is refused at deploy and again at run time; plain data
+manipulation still works.
+
+Run time is tested on diagrams parsed without deploy validation, as a diagram stored before a rule
+was tightened would be: the check in front of Spiff's eval/exec is the last line of defence.
+"""
+
+import pytest
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Invalid
+from engine.workflow import sandbox
+from engine.workflow.spiff import HELPER_NAMES, GongkaiParser, script_engine
+from tests.support.bpmn import diagram, gateway, script_task, service_task, timer_event, user_task
+from tests.support.flows import deploy, deploy_ok, instance, start
+
+ESCAPES = [
+    "().__class__.__base__.__subclasses__()",
+    "__import__('os').system('id')",
+    "getattr(x, '__cl' + 'ass__')",
+    "[c for c in ().__class__.__mro__]",
+    '"{0.__class__}".format(1)',
+    "'{0.real}'.format_map({})",
+    "eval('1')",
+    "exec('x=1')",
+    "open('/etc/passwd')",
+    "lambda: 1",
+    "import os",
+    "from os import path",
+    "globals()",
+    "locals()",
+    "vars()",
+    "type(1)",
+    "x.__dict__",
+    'f"{x.__class__}"',
+    'f"{x!r:{().__class__}}"',
+    "def f(): pass",
+    "class A: pass",
+    "(lambda: 0).__globals__",
+    "dir()",
+    "breakpoint()",
+    "compile('1', '', 'eval')",
+    "(i for i in [1]).gi_frame",
+    "[i for i in [1]].gi_frame",
+    "sorted.__self__",
+    "working_days.__globals__",
+    "__builtins__",
+    "x._private",
+    "(y := print)",
+    "try:\n    pass\nexcept Exception:\n    pass",
+    "while True:\n    pass",
+    "with x:\n    pass",
+    "raise SystemExit()",
+    "print('x')",
+    "object()",
+    "str.mro()",
+]
+
+ALLOWED = """
+total = sum([a, b]) * 2 + abs(-1)
+doubled = [n * 2 for n in nums if n > 1]
+index = {k: v for k, v in zip(["x", "y"], doubled)}
+index["count"] = len(doubled)
+name = " 张三 ".strip().upper()
+deadline = working_days(20)
+flag = "a" if total > 5 else "b"
+"""
+
+
+def _refused_by_sandbox(exc) -> bool:
+    inner = exc.__cause__ or exc.__context__  # Spiff wraps the sandbox's Invalid
+    return isinstance(inner, Invalid) and ("不允许" in inner.message or "语法错误" in inner.message)
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_the_checker_refuses_every_escape(source):
+    assert sandbox.problem_in(source, HELPER_NAMES) is not None
+
+
+def _workflow(xml: str) -> BpmnWorkflow:
+    parser = GongkaiParser()
+    parser.add_bpmn_str(xml.encode("utf-8"), filename="t.bpmn")
+    key = parser.get_process_ids()[0]
+    return BpmnWorkflow(parser.get_spec(key), parser.get_subprocess_specs(key), script_engine=script_engine())
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_a_script_task_escape_fails_at_run_time(source, tmp_path):
+    workflow = _workflow(diagram("unchecked", [script_task("s", source), user_task("after")]))
+    workflow.get_tasks()[0].data["x"] = 1
+    with pytest.raises(WorkflowException) as raised:
+        workflow.do_engine_steps()
+    assert _refused_by_sandbox(raised.value)
+    assert not workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+@pytest.mark.parametrize("source", ["().__class__.__base__", "__import__('os').getcwd()", "eval('1')"])
+def test_expression_escapes_fail_at_run_time(source):
+    for steps in ([gateway("g", source), user_task("after")],
+                  [timer_event("t", source), user_task("after")],
+                  [service_task("svc", params={"p": source}), user_task("after")]):
+        workflow = _workflow(diagram("unchecked", steps))
+        with pytest.raises(WorkflowException) as raised:
+            workflow.do_engine_steps()
+            for task in workflow.get_tasks(state=TaskState.STARTED):
+                task.task_spec.evaluate_params(task)  # what the outbox projection does
+        assert _refused_by_sandbox(raised.value), steps
+
+
+def test_the_environment_itself_checks_direct_evaluations():
+    # Spiff calls environment.evaluate directly for inclusive gateways and loop conditions.
+    env = script_engine().environment
+    with pytest.raises(Exception, match="不允许"):
+        env.evaluate("().__class__", {})
+    assert env.evaluate("a + 1", {"a": 1}) == 2
+
+
+def test_allowed_scripts_run_in_memory():
+    workflow = _workflow(diagram("ok", [script_task("s", ALLOWED), user_task("after")]))
+    workflow.get_tasks()[0].data.update(a=2, b=3, nums=[1, 2, 3])
+    workflow.do_engine_steps()
+    data = workflow.get_tasks(state=TaskState.READY, manual=True)[0].data
+    assert data["total"] == 11
+    assert data["doubled"] == [4, 6]
+    assert data["index"] == {"x": 4, "y": 6, "count": 2}
+    assert data["name"] == "张三"
+    assert data["deadline"].endswith("23:59:59+08:00")
+    assert data["flag"] == "a"
+
+
+def _errors(resp) -> list[dict]:
+    assert resp.status_code == 422, resp.get_json()
+    return resp.get_json()["errors"]
+
+
+def test_every_escape_is_refused_at_deploy(backend, api_as):
+    admin = api_as("admin")
+    for source in ESCAPES:
+        errors = _errors(deploy(admin, diagram("escape", [script_task("bad_script", source)])))
+        assert [e["element_id"] for e in errors] == ["bad_script"], source
+    assert "escape" not in {d["key"] for d in admin.get("/api/process-definitions").get_json()["items"]}
+
+
+def test_escapes_in_every_kind_of_expression_are_refused_at_deploy(backend, api_as):
+    admin = api_as("admin")
+    bad = "().__class__.__base__"
+    cases = {
+        "gw": [gateway("gw", bad), user_task("after")],
+        "wait": [timer_event("wait", bad)],
+        "svc": [service_task("svc", params={"role": bad})],
+        "due": [user_task("due", props={"dueAt": bad})],
+        "who": [user_task("who", props={"assignee": "__import__('os')"})],
+    }
+    for element, steps in cases.items():
+        errors = _errors(deploy(admin, diagram("escape", steps)))
+        assert element in [e["element_id"] for e in errors]
+        assert all("不允许" in e["message"] for e in errors if e["element_id"] == element)
+
+
+def test_allowed_scripts_deploy_and_run(backend, api_as):
+    admin = api_as("admin")
+    deploy_ok(admin, diagram("allowed", [script_task("calc", ALLOWED), user_task("check")]))
+    body = instance(admin, start(admin, "allowed", {"a": 2, "b": 3, "nums": [1, 2, 3]}))
+    assert body["status"] == "running"  # waiting at the user task
+    assert body["data"]["total"] == 11
+    assert body["data"]["index"] == {"x": 4, "y": 6, "count": 2}
+    assert body["data"]["deadline"].endswith("23:59:59+08:00")
