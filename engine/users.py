@@ -4,10 +4,13 @@ Passwords are hashed with argon2. API tokens are signed (itsdangerous) and carry
 generation, so changing a password or disabling an account revokes every token at once.
 """
 
+import time
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import reading, transaction
@@ -62,7 +65,7 @@ def user_for_token(token: str, secret: str) -> User:
         uid, generation = URLSafeTimedSerializer(secret, salt="api-token").loads(token, max_age=TOKEN_MAX_AGE)
     except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
         raise Unauthorized("令牌无效或已过期 (invalid or expired token)") from exc
-    user = get(uid)
+    user = get_cached(uid)
     if user is None or not user.active or user.token_generation != generation:
         raise Unauthorized("令牌已失效 (token revoked)")
     return user
@@ -71,6 +74,40 @@ def user_for_token(token: str, secret: str) -> User:
 def get(user_id) -> User | None:
     with reading() as s:
         return s.get(User, user_id)
+
+
+# Every API call and page needs its caller; reading the account and its roles each time was a fifth
+# of a request's cost. Accounts are cached for a few seconds per process; any change to a user
+# committed in this process clears the cache at once, other processes see it within the TTL.
+PRINCIPAL_TTL_SECONDS = 5.0
+_principals: dict = {}
+
+
+def get_cached(user_id) -> User | None:
+    entry = _principals.get(user_id)
+    now = time.monotonic()
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    user = get(user_id)
+    if user is not None:
+        _principals[user_id] = (now + PRINCIPAL_TTL_SECONDS, user)
+    return user
+
+
+def forget_cached_users() -> None:
+    _principals.clear()
+
+
+@event.listens_for(Session, "before_flush")
+def _note_user_changes(session, _context, _instances):
+    if any(isinstance(o, User | Role) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["users_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_after_user_changes(session):
+    if session.info.pop("users_changed", False):
+        forget_cached_users()
 
 
 def by_username(username: str) -> User | None:
@@ -166,3 +203,61 @@ def get_for(actor: User, user_id: int) -> User:
     if user is None:
         raise NotFound("用户不存在 (no such user)")
     return user
+
+
+def _user_dict(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name,
+            "department": user.department.name if user.department else None,
+            "department_id": user.department_id, "roles": sorted(user.role_keys), "active": user.active,
+            "out_of_office": user.out_of_office}
+
+
+def list_users(actor: User) -> list[dict]:
+    """Return every staff account (admin only)."""
+    require_admin(actor)
+    with reading() as s:
+        return [_user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
+
+
+def list_roles() -> list[dict]:
+    """Return every role as {key, name}, built-in ones included (role keys are lane names)."""
+    with reading() as s:
+        stored = {r.key: r.name for r in s.scalars(select(Role))}
+    return [{"key": k, "name": n} for k, n in sorted({**BUILTIN_ROLES, **stored}.items())]
+
+
+def list_departments(actor: User) -> list[dict]:
+    require_admin(actor)
+    with reading() as s:
+        return [{"id": d.id, "name": d.name} for d in s.scalars(select(Department).order_by(Department.name))]
+
+
+def department_names() -> dict[int, str]:
+    """Map department ids to names (for showing a task's department)."""
+    with reading() as s:
+        return dict(s.execute(select(Department.id, Department.name)).all())
+
+
+def add_department(actor: User, name: str) -> dict:
+    require_admin(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise Invalid("请填写部门名称 (department name required, at most 100 characters)",
+                      fields={"name": ["invalid"]})
+    with transaction() as s:
+        if s.scalar(select(Department).where(Department.name == name)):
+            raise Invalid(f"部门 {name} 已存在 (department exists)", fields={"name": ["exists"]})
+        dept = ensure_department(s, name)
+        audit.record(s, "department_added", actor=actor, name=name)
+        return {"id": dept.id, "name": dept.name}
+
+
+def colleagues(actor: User, role: str | None = None, department_id: int | None = None) -> list[dict]:
+    """Return active colleagues of `actor` (same department unless admin), optionally with `role`."""
+    department_id = department_id if actor.is_admin and department_id else actor.department_id
+    with reading() as s:
+        query = select(User).where(User.active.is_(True), User.id != actor.id).order_by(User.username)
+        if department_id is not None:
+            query = query.where(User.department_id == department_id)
+        found = [u for u in s.scalars(query) if role is None or u.has_role(role)]
+        return [_user_dict(u) for u in found]

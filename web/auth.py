@@ -34,7 +34,7 @@ def _user_from_request():
     uid = session.get("uid")
     if uid is None:
         return None
-    user = users.get(uid)
+    user = users.get_cached(uid)
     if user is None or not user.active or session.get("gen") != user.token_generation:
         session.clear()
         return None

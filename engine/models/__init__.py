@@ -6,6 +6,15 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.documents import Document, Publication, ReviewRecord
+from engine.models.requests import (
+    AgencySetting,
+    AnnualReportText,
+    ConversionProposal,
+    InformationRequest,
+    LegalProceeding,
+    ReplyLetter,
+    RequestPause,
+)
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -22,4 +31,6 @@ __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
     "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "Timer", "User", "user_roles",
+    "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
+    "ReplyLetter", "RequestPause",
 ]

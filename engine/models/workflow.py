@@ -36,11 +36,13 @@ class ProcessVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
     version: Mapped[int]
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # The large columns load only when asked for: starting an instance needs the version's id,
+    # not its XML, and the parsed spec is cached per process (definitions.spec_for).
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     # DMN files deployed with this version: {file name: xml}.
-    dmn_xml: Mapped[dict] = mapped_column(JSONType, default=dict)
+    dmn_xml: Mapped[dict] = mapped_column(JSONType, default=dict, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
-    spec_json: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str | None] = mapped_column(String(80))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -169,11 +169,14 @@ def list_definitions() -> list[dict]:
 
 
 def get_version(key: str, version: int | None = None) -> ProcessVersion:
+    """Return a version with its XML loaded (for the editor, the viewer and diffs)."""
     with reading() as s:
         if version is None:
-            return latest_version(s, key)
-        row = s.scalar(select(ProcessVersion).join(ProcessDefinition)
-                       .where(ProcessDefinition.key == key, ProcessVersion.version == version))
+            row = latest_version(s, key)
+        else:
+            row = s.scalar(select(ProcessVersion).join(ProcessDefinition)
+                           .where(ProcessDefinition.key == key, ProcessVersion.version == version))
         if row is None:
             raise NotFound(f"流程 {key} 没有版本 {version} (no such version)")
+        row.bpmn_xml  # noqa: B018  (load the deferred column before the session closes)
         return row

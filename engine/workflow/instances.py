@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.db import after_commit, reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import Incident, ProcessDefinition, ProcessInstance, Timer
+from engine.models import Incident, ProcessDefinition, ProcessInstance
 from engine.workflow import hooks, projection, state
 from engine.workflow.definitions import latest_version
 
@@ -63,15 +63,14 @@ def advance(session, row, workflow) -> None:
 
     run_engine(workflow)
     hooks.run_after_transition(session, row, workflow)
-    new_outbox = projection.sync(session, row, workflow)
-    has_incident = session.scalar(select(Incident.id).where(
-        Incident.instance_id == row.id, Incident.resolved_at.is_(None)).limit(1)) is not None
-    status = projection.status_of(workflow, has_incident)
+    new_outbox, due_times = projection.sync(session, row, workflow)
+    # An open incident always leaves the instance in "error" (service_tasks sets and clears it).
+    status = projection.status_of(workflow, has_incident=row.status == "error")
     state.save(session, row, workflow, status)
     for outbox_id in new_outbox:
         after_commit(session, lambda oid=outbox_id: queue.enqueue_outbox(oid))
-    for timer in session.scalars(select(Timer).where(Timer.instance_id == row.id, Timer.status == "waiting")):
-        after_commit(session, lambda iid=row.id, due=timer.due_at: queue.schedule_timer(iid, due))
+    for due in due_times:
+        after_commit(session, lambda iid=row.id, when=due: queue.schedule_timer(iid, when))
 
 
 def run_engine(workflow) -> None:

@@ -34,7 +34,7 @@ def migrate_instance(session, row, target) -> dict:
     if row.status in ("completed", "cancelled"):
         return {"id": row.id, "migrated": False, "reason": "已结束 (finished)"}
     row_locked, workflow = state.load(session, row.id)
-    spec, subs = spec_for(target.id, target.spec_json)
+    spec, subs = spec_for(target.id)
     top_diff, sub_diffs = diff_workflow(SERIALIZER.registry, workflow, spec, subs)
     blockers = _blockers(workflow, top_diff, sub_diffs)
     if blockers:

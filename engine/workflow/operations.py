@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 OPERATION_MODULES = (
     "engine.notifications",
     "engine.disclosure.operations",
+    "engine.requests.operations",
 )
 
 _registry: dict = {}

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.models.types import utcnow
@@ -17,12 +17,22 @@ from engine.workflow.spiff import AsyncServiceTask
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
 
-def sync(session, row, workflow) -> list[int]:
-    """Bring the projections in line with `workflow`; return the ids of new outbox rows."""
+def sync(session, row, workflow) -> tuple[list[int], list[datetime]]:
+    """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
     _sync_human_tasks(session, row, workflow)
     new_outbox = _sync_outbox(session, row, workflow)
-    _sync_timers(session, row, workflow)
-    return new_outbox
+    due_times = _sync_timers(session, row, workflow) if _has_timers(workflow.spec) else []
+    return new_outbox, due_times
+
+
+def _has_timers(spec) -> bool:
+    # Most steps of most diagrams have no timer at all: skip the timer table for them.
+    cached = getattr(spec, "_gongkai_has_timers", None)
+    if cached is None:
+        cached = any(isinstance(getattr(t, "event_definition", None), TimerEventDefinition)
+                     for t in spec.task_specs.values())
+        spec._gongkai_has_timers = cached
+    return cached
 
 
 def status_of(workflow, has_incident=False) -> str:
@@ -37,16 +47,17 @@ def status_of(workflow, has_incident=False) -> str:
 
 def _sync_human_tasks(session, row, workflow):
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.scalars(select(HumanTask).where(
+    open_rows = session.execute(select(HumanTask.id, HumanTask.task_guid).where(
         HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
-    for task_row in open_rows:
-        if task_row.task_guid not in ready:
-            # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
-            task_row.status, task_row.completed_at = "cancelled", utcnow()
+    withdrawn = [r.id for r in open_rows if r.task_guid not in ready]
+    if withdrawn:
+        # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
+        session.execute(update(HumanTask).where(HumanTask.id.in_(withdrawn))
+                        .values(status="cancelled", completed_at=utcnow()))
     known = {r.task_guid for r in open_rows}
-    for guid, task in ready.items():
-        if guid not in known:
-            session.add(_human_task(session, row, task))
+    new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
+    if new:
+        session.execute(insert(HumanTask), new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:
@@ -61,18 +72,18 @@ def refresh_open_tasks(session, row, workflow) -> None:
             task_row.form_key = (spec.extensions or {}).get("properties", {}).get("formKey", task_row.form_key)
 
 
-def _human_task(session, row, task) -> HumanTask:
+def _human_task(session, row, task) -> dict:
     spec = task.task_spec
     props = (spec.extensions or {}).get("properties", {})
     engine = task.workflow.script_engine
-    return HumanTask(
+    return dict(
         instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, process_key=row.definition_key, role=spec.lane or "",
         department_id=row.department_id, form_key=props.get("formKey", ""),
         assignee_id=_assignee(session, engine, task, props.get("assignee")),
         title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
-        document_id=row.document_id, request_id=row.request_id,
-        due_at=_due_at(engine, task, props.get("dueAt")),
+        document_id=row.document_id, request_id=row.request_id, status="open", created_at=utcnow(),
+        due_at=_due_at(engine, task, props.get("dueAt")), due_provisional=False,
     )
 
 
@@ -136,7 +147,7 @@ def _sync_outbox(session, row, workflow) -> list[int]:
     return created
 
 
-def _sync_timers(session, row, workflow):
+def _sync_timers(session, row, workflow) -> list[datetime]:
     waiting = {}
     for task in workflow.event_manager.tasks.values():
         definition = task.task_spec.event_definition
@@ -154,6 +165,7 @@ def _sync_timers(session, row, workflow):
             session.add(Timer(instance_id=row.id, task_guid=guid, bpmn_id=bpmn_id, due_at=due))
         else:
             timer.due_at, timer.status = due, "waiting"
+    return [due for _bpmn_id, due in waiting.values()]
 
 
 def _timer_due(value) -> datetime:

@@ -18,7 +18,7 @@ from engine.workflow.spiff import SERIALIZER, SERIALIZER_VERSION, script_engine
 
 
 def new_workflow(version) -> BpmnWorkflow:
-    spec, subs = spec_for(version.id, version.spec_json)
+    spec, subs = spec_for(version.id)
     return BpmnWorkflow(spec, subs, script_engine=script_engine())
 
 

@@ -77,7 +77,9 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
              "oldest": (HumanTask.id.asc(),)}.get(sort, (HumanTask.id.desc(),))
     with reading() as s:
         total = s.scalar(select(func.count()).select_from(HumanTask).where(*where))
-        rows = s.scalars(select(HumanTask).where(*where).order_by(*order).limit(limit).offset(int(offset or 0)))
+        # Plain rows, not ORM objects: the inbox is read far more often than anything else.
+        rows = s.execute(select(*HumanTask.__table__.columns).where(*where).order_by(*order)
+                         .limit(limit).offset(int(offset or 0)))
         return {"items": [as_dict(r) for r in rows], "total": total}
 
 

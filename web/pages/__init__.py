@@ -1,7 +1,11 @@
-"""Server-rendered pages: one blueprint per area (auth, inbox, documents, admin, public)."""
+"""Server-rendered pages: one blueprint per area (auth, inbox, tasks, settings, admin, public)."""
+
+from datetime import datetime
 
 from flask import Blueprint, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+
+from engine import calendar
 
 bp = Blueprint("home", __name__)
 csrf = CSRFProtect()
@@ -12,11 +16,35 @@ def index():
     return redirect(url_for("inbox.inbox"))
 
 
+def cn_time(value, fmt="%Y-%m-%d %H:%M") -> str:
+    """Show a stored UTC time (datetime or ISO string) in Beijing time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(calendar.SHANGHAI).strftime(fmt) if value.tzinfo else value.strftime(fmt)
+
+
+def working_days_left(due) -> int | None:
+    """Working days from today to `due` (negative when overdue); None without a due date."""
+    if not due:
+        return None
+    return calendar.working_days_between(calendar.today_in_china(), due)
+
+
 def init_app(app) -> None:
     from web.api import bp as api_bp
-    from web.pages import auth, inbox
+    from web.pages import admin, admin_people, auth, inbox, settings, tasks
 
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens, which a foreign site cannot send
-    for blueprint in (bp, auth.bp, inbox.bp):
+    for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp):
         app.register_blueprint(blueprint)
+    from web.pages import documents, public, public_requests, reports
+
+    documents.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(public_requests.bp)
+    app.register_blueprint(reports.bp)
+    app.jinja_env.filters["cn_time"] = cn_time
+    app.jinja_env.globals["working_days_left"] = working_days_left

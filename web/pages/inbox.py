@@ -1,21 +1,59 @@
-"""The task inbox page: tabs, search and the task list (reads the human-task projection only)."""
+"""The task inbox page: tabs, search, filters and saved filters (reads the human-task projection only)."""
 
-from flask import Blueprint, render_template, request
+from urllib.parse import urlencode
 
-from engine.workflow import tasks
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from engine import saved_filters, users
+from engine.workflow import definitions, tasks
 from web.auth import current_user, login_required
 
 bp = Blueprint("inbox", __name__)
 TABS = (("mine", "我的待办"), ("available", "待认领"), ("completed", "已办"), ("overdue", "逾期"))
+SORTS = (("due", "按办理期限"), ("newest", "最新到达"), ("oldest", "最早到达"))
+
+
+def _query() -> dict:
+    args = request.args
+    tab = args.get("tab") if args.get("tab") in dict(TABS) else "mine"
+    sort = args.get("sort") if args.get("sort") in dict(SORTS) else "due"
+    return {"tab": tab, "sort": sort, **{k: args.get(k, "").strip() for k in ("q", "process", "name", "due_before")}}
 
 
 @bp.get("/inbox")
 @login_required
 def inbox():
-    actor = current_user()
-    scope = request.args.get("tab", "mine")
-    scope = scope if scope in dict(TABS) else "mine"
-    q = request.args.get("q", "").strip()
-    result = tasks.list_for(actor, scope, q=q or None, sort=request.args.get("sort", "newest"))
-    return render_template("inbox.html", tabs=TABS, scope=scope, q=q, result=result,
-                           counts=tasks.counts_for(actor))
+    actor, query = current_user(), _query()
+    result = tasks.list_for(actor, query["tab"], q=query["q"] or None, process_key=query["process"] or None,
+                            name=query["name"] or None, due_before=_end_of_day(query["due_before"]),
+                            sort=query["sort"], limit=100)
+    return render_template("inbox.html", tabs=TABS, sorts=SORTS, query=query, result=result,
+                           counts=tasks.counts_for(actor), departments=users.department_names(),
+                           processes=definitions.list_definitions(), filters=saved_filters.list_for(actor),
+                           urlencode=urlencode)
+
+
+def _end_of_day(day: str):
+    from datetime import date, datetime
+
+    from engine.calendar import END_OF_DAY, SHANGHAI
+
+    try:
+        return datetime.combine(date.fromisoformat(day), END_OF_DAY, tzinfo=SHANGHAI) if day else None
+    except ValueError:
+        return None
+
+
+@bp.post("/inbox/filters")
+@login_required
+def save_filter():
+    params = {k: request.form.get(k, "") for k in saved_filters.KEYS}
+    saved_filters.save(current_user(), request.form.get("filter_name", ""), params)
+    return redirect(url_for("inbox.inbox", **{k: v for k, v in params.items() if v}))
+
+
+@bp.post("/inbox/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id):
+    saved_filters.remove(current_user(), filter_id)
+    return redirect(url_for("inbox.inbox"))

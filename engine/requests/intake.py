@@ -1,0 +1,243 @@
+"""File information requests (online by the public, or registered by staff) and read them.
+
+The public gets a request number and an access code; the code is stored only as a hash and the
+status lookup shows status and dates, nothing else. Staff read requests through `records.get_for`,
+which decides who may see what (the intake office, the handling department, admins).
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import date
+
+from sqlalchemy import select
+
+from engine import audit, storage
+from engine.db import reading, transaction
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
+from engine.requests import (
+    APPLICANT_TYPES,
+    CHANNELS,
+    DELIVERIES,
+    FORMS,
+    LEGAL_PERSON_SUBTYPES,
+    OUTCOME_NAMES,
+    PROCESS_KEY,
+    REASON_NAMES,
+    STATUS_NAMES,
+    conversion,
+    deadlines,
+    records,
+)
+from engine.workflow import instances
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out and typed
+PUBLIC_FIELDS = ("request_no", "status", "status_name", "received_on", "due_on", "correction_due_on", "replied_on")
+
+
+def _text(data, key, errors, limit, required=True):
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors[key] = ["此项必填 (required)"]
+    elif len(value) > limit:
+        errors[key] = [f"不超过 {limit} 字 (at most {limit} characters)"]
+    return value
+
+
+def _one_of(value, allowed, key, errors, required=True):
+    if value in (None, "") and not required:
+        return None
+    if value not in allowed:
+        errors[key] = [f"应为以下之一 (one of): {', '.join(allowed)}"]
+    return value
+
+
+def parse_date(value, key, errors, required=True):
+    if value in (None, ""):
+        if required:
+            errors[key] = ["此项必填 (required)"]
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        errors[key] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
+        return None
+
+
+def clean_request(data: dict, staff: bool) -> dict:
+    """Check an applicant's request (Art. 29); staff registrations also give channel and dates."""
+    if not isinstance(data, dict):
+        raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
+    errors = {}
+    applicant = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
+    out = {"applicant_name": _text(applicant, "name", errors, 200),
+           "applicant_id_number": _text(applicant, "id_number", errors, 50),
+           "applicant_contact": _text(applicant, "contact", errors, 300),
+           "applicant_type": _one_of(applicant.get("type"), APPLICANT_TYPES, "type", errors)}
+    if out["applicant_type"] == "legal_person":
+        out["applicant_subtype"] = _one_of(applicant.get("subtype"), LEGAL_PERSON_SUBTYPES, "subtype", errors)
+    else:
+        out["applicant_subtype"] = None
+    errors = {(f"applicant.{k}" if k in ("name", "id_number", "contact", "type", "subtype") else k): v
+              for k, v in errors.items()}
+    out["description"] = _text(data, "description", errors, 4000)
+    out["form"] = _one_of(data.get("form"), FORMS, "form", errors)
+    out["delivery"] = _one_of(data.get("delivery"), DELIVERIES, "delivery", errors)
+    if staff:
+        out["channel"] = _one_of(data.get("channel"), CHANNELS, "channel", errors)
+        out["received_on"] = parse_date(data.get("received_on"), "received_on", errors)
+        out["confirmed_on"] = parse_date(data.get("confirmed_on"), "confirmed_on", errors, required=False)
+        for key in ("received_on", "confirmed_on"):
+            if out[key] and out[key] > records.today():
+                errors[key] = ["日期不能晚于今天 (date in the future)"]
+    if errors:
+        raise Invalid("申请内容有误 (the request has errors)", fields=errors)
+    return out
+
+
+def file_public(data: dict) -> dict:
+    """File a request through the portal; returns the number, the access code (shown once) and dates."""
+    clean = clean_request(data, staff=False)
+    # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
+    # spot by issuing the request number, so that day is the day of receipt.
+    clean.update(channel="online", received_on=records.today(), confirmed_on=records.today())
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    with transaction() as s:
+        req = _create(s, None, clean, code)
+        return {"id": req.id, "request_no": req.request_no, "access_code": code,
+                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
+
+
+def register(actor, data: dict) -> dict:
+    """Register a request received in person, by post, fax or online (publisher)."""
+    if not (actor.has_role("publisher") or actor.is_admin):
+        raise Forbidden("只有公开专员可以登记申请 (only publishers register requests)")
+    clean = clean_request(data, staff=True)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    with transaction() as s:
+        req = _create(s, actor, clean, code)
+        return {"id": req.id, "request_no": req.request_no, "access_code": code,
+                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
+
+
+def _create(s, actor, clean, code) -> InformationRequest:
+    receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
+    intake = records.intake_department(s) or getattr(actor, "department_id", None)
+    req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
+                             intake_department_id=intake, registered_by=getattr(actor, "id", None))
+    s.add(req)
+    s.flush()
+    req.request_no = f"YSQ{receipt.year}{req.id:05d}"
+    req.access_code_hash = _code_hash(req.request_no, code)
+    clock = records.refresh_clock(s, req)
+    audit.record(s, "request_received", actor=actor or "申请人", request_id=req.id, channel=req.channel,
+                 receipt_on=receipt.isoformat())
+    row = instances.start(s, actor, PROCESS_KEY, {
+        "request_id": req.id, "request_no": req.request_no, "title": _title(req), "due_on": _iso(clock.due_on),
+        "correction_request_by": deadlines.correction_request_deadline(receipt).isoformat(),
+        "review_decision": None, "decision": None, "outcome": None, "outcome_reason": None,
+        "correction_due_on": None, "consultation_due_on": None, "fee_due_on": None,
+        "third_party_answer": None}, department_id=intake, request_id=req.id, title=_title(req))
+    req.instance_id = row.id
+    conversion.check(s, req)
+    return req
+
+
+def _title(req) -> str:
+    text = " ".join(req.description.split())
+    return f"{req.request_no} {text[:60]}"
+
+
+def _code_hash(request_no: str, code: str) -> str:
+    return hashlib.sha256(f"{request_no}:{code.strip().upper()}".encode()).hexdigest()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def public_lookup(session, request_no: str, code: str) -> InformationRequest:
+    """The request behind a number and access code; the same NotFound for a wrong number or code."""
+    req = session.scalar(select(InformationRequest).where(InformationRequest.request_no == (request_no or "").strip()))
+    if req is None or not hmac.compare_digest(req.access_code_hash, _code_hash(req.request_no, code or "")):
+        raise NotFound("申请编号或查询码不正确 (wrong request number or access code)")
+    return req
+
+
+def public_status(request_no: str, code: str) -> dict:
+    """Status and dates only: no applicant data, no description, no letter, no staff names."""
+    with reading() as s:
+        req = public_lookup(s, request_no, code)
+        return {"request_no": req.request_no, "status": req.status, "status_name": STATUS_NAMES.get(req.status, req.status),
+                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on),
+                "correction_due_on": _iso(req.correction_due_on) if req.status == "awaiting_correction" else None,
+                "replied_on": _iso(req.closed_on)}
+
+
+def summary(req, department=None) -> dict:
+    return {"id": req.id, "request_no": req.request_no, "status": req.status,
+            "status_name": STATUS_NAMES.get(req.status, req.status), "outcome": req.outcome,
+            "outcome_name": OUTCOME_NAMES.get(req.outcome or "", None), "outcome_reason": req.outcome_reason,
+            "outcome_reason_name": REASON_NAMES.get(req.outcome_reason or "", None),
+            "received_on": req.received_on.isoformat(), "receipt_on": req.receipt_on.isoformat(),
+            "confirmed_on": _iso(req.confirmed_on), "channel": req.channel, "due_on": _iso(req.due_on),
+            "due_provisional": req.due_provisional, "closed_on": _iso(req.closed_on),
+            "description": req.description, "department_id": req.department_id, "department": department,
+            "applicant": {"name": req.applicant_name, "type": req.applicant_type, "subtype": req.applicant_subtype,
+                          "id_number": req.applicant_id_number, "contact": req.applicant_contact},
+            "form": req.form, "delivery": req.delivery, "instance_id": req.instance_id}
+
+
+def detail_for(actor, request_id: int) -> dict:
+    """The request page: the clock with its pauses, the reply letter, open tasks and history."""
+    with reading() as s:
+        req = records.get_for(s, actor, request_id)
+        clock = records.clock_of(s, req)
+        letter = records.latest_letter(s, req)
+        tasks = s.scalars(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.status == "open"))
+        return {**summary(req, records.department_name(s, req.department_id)),
+                "due_on": _iso(clock.due_on), "clock_start": clock.clock_start.isoformat(),
+                "paused_days": clock.paused_days, "extension_days": req.extension_days or 0,
+                "pauses": [{"reason": p.reason, "started_on": p.started_on.isoformat(), "ended_on": _iso(p.ended_on),
+                            "note": p.note} for p in records.pauses(s, req)],
+                "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),
+                "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
+                "redacted_material": storage.get_text(req.redacted_sha256) or None,
+                "reply_letter": _letter(letter),
+                "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
+                                   "due_at": _iso(t.due_at)} for t in tasks],
+                "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}
+
+
+def _letter(letter: ReplyLetter | None) -> dict | None:
+    if letter is None:
+        return None
+    return {"id": letter.id, "outcome": letter.outcome, "outcome_reason": letter.outcome_reason, "text": letter.text,
+            "created_by": letter.created_by, "signed_by": letter.signed_by, "signed_at": _iso(letter.signed_at),
+            "delivery_method": letter.delivery_method, "delivered_on": _iso(letter.delivered_on),
+            "delivery_note": letter.delivery_note}
+
+
+def list_for(actor, status=None, limit=50, offset=0) -> dict:
+    with reading() as s:
+        query = select(InformationRequest).where(records.visible_clause(actor))
+        if status:
+            query = query.where(InformationRequest.status == status)
+        rows = s.scalars(query.order_by(InformationRequest.id.desc()).limit(min(int(limit), 200)).offset(int(offset)))
+        return {"items": [summary(r) for r in rows]}
+
+
+def search_register(actor, q: str | None, limit=20) -> dict:
+    """Search the register of on-request and withheld documents (for the handler looking for the information)."""
+    if not (actor.is_admin or actor.role_keys & (records.INTAKE_ROLES | records.HANDLER_ROLES)):
+        raise Forbidden("您无权检索目录 (staff only)")
+    with reading() as s:
+        query = select(Document).where(Document.status.in_(("on_request", "withheld")))
+        if q:
+            pattern = f"%{q.strip()[:100]}%"
+            query = query.where(Document.title.ilike(pattern) | Document.doc_number.ilike(pattern))
+        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)))
+        return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
+                           "attribute_ground": d.attribute_ground, "department_id": d.department_id,
+                           "formed_on": _iso(d.formed_on)} for d in rows]}

@@ -1,0 +1,125 @@
+"""Reply letters (政府信息公开申请答复书): one template per outcome, its legal basis and the remedy.
+
+Every reply names the remedy (Art. 51): administrative reconsideration within 60 days, or a lawsuit
+within 6 months, before the bodies configured for the agency. Articles cited are those of the
+Regulations on Open Government Information (2019 revision) unless another instrument is named.
+"""
+
+from datetime import date
+
+from engine.requests import OUTCOME_NAMES, REASON_NAMES
+
+REGS = "《中华人民共和国政府信息公开条例》"
+
+OUTCOME_TEXT = {
+    "already_public": ("第三十六条第（一）项",
+                       "经审查，您申请获取的政府信息已经主动公开，您可以通过以下途径获取：{location}。"),
+    "disclosed": ("第三十六条第（二）项",
+                  "经审查，您申请获取的政府信息属于公开范围，本机关决定予以公开，现按您要求的{form}形式、"
+                  "以{delivery}方式向您提供（见附件）。"),
+    "partially_disclosed": ("第三十七条",
+                            "经审查，您申请获取的政府信息中含有不应当公开的内容，但能够作区分处理，本机关向您提供"
+                            "可以公开的部分（见附件），不予公开的部分理由如下：{explanation}"),
+    "withheld": ("第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息{reason_text}，本机关决定不予公开。{explanation}"),
+    "not_held": ("第三十六条第（四）项",
+                 "经检索，本机关没有您申请公开的政府信息，该政府信息不存在。{explanation}"),
+    "needs_new_work": ("第三十八条",
+                       "经审查，本机关没有现成的您所申请的信息，需要对现有政府信息进行加工、分析方能提供，"
+                       "本机关不予提供。{explanation}"),
+    "unclear_after_correction": ("第三十条",
+                                 "本机关已告知您补正申请，经补正后申请内容仍不明确，本机关无法确定您所需的政府信息，"
+                                 "不予提供。{explanation}"),
+    "not_processed": ("{reason_basis}", "经审查，您的申请{reason_text}，本机关不作为政府信息公开申请处理。{explanation}"),
+    "other": ("{reason_basis}", "{reason_text}。{explanation}"),
+}
+WITHHELD_BASIS = {
+    "state_secret": ("第十四条", "属于依法确定为国家秘密的政府信息"),
+    "prohibited_by_law": ("第十四条", "属于法律、行政法规禁止公开的政府信息"),
+    "security_stability": ("第十四条", "公开后可能危及国家安全、公共安全、经济安全、社会稳定"),
+    "third_party_rights": ("第十五条", "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害"),
+    "internal_affairs": ("第十六条第一款", "属于人事管理、后勤管理、内部工作流程等内部事务信息"),
+    "process_information": ("第十六条第二款", "属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、"
+                                          "磋商信函、请示报告等过程性信息"),
+    "enforcement_files": ("第十六条第二款", "属于行政执法案卷信息"),
+    "administrative_inquiry": ("第三十六条第（七）项", "属于工商、不动产登记资料等行政查询事项，应依照有关法律、"
+                                                 "行政法规的规定办理"),
+}
+NOT_PROCESSED_BASIS = {
+    "petition_complaint": ("第三十九条第一款", "系以政府信息公开申请的形式进行信访、投诉、举报等活动，请通过相应渠道提出"),
+    "repeated": ("第三十六条第（六）项", "系重复申请公开本机关已作出答复的相同政府信息"),
+    "publication": ("第三十九条第二款", "系要求提供政府公报、报刊、书籍等公开出版物，您可以通过公开发行渠道获取"),
+    "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围，且所说明的理由不合理"),
+    "confirmation": ("第二条", "系要求行政机关确认或重新出具已获取的信息，不属于政府信息公开申请"),
+}
+OTHER_BASIS = {
+    "no_correction": ("第三十条", "您未在补正期限内补正，视为放弃申请，本机关不再处理您的政府信息公开申请"),
+    "fee_unpaid": ("第四十二条及《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
+                   "您未在收费通知规定的期限内缴纳信息处理费，视为放弃申请，本机关不再处理您的政府信息公开申请"),
+    "other": ("第三十六条", "本机关对您的申请作如下处理"),
+}
+FORM_NAMES = {"paper": "纸质", "electronic": "电子"}
+DELIVERY_NAMES = {"email": "电子邮件", "post": "邮寄", "pickup": "当面领取"}
+
+
+def _reason(outcome, reason):
+    table = {"withheld": WITHHELD_BASIS, "not_processed": NOT_PROCESSED_BASIS, "other": OTHER_BASIS}.get(outcome, {})
+    return table.get(reason or "", ("", REASON_NAMES.get(reason or "", "")))
+
+
+def legal_basis(outcome: str, reason: str | None) -> str:
+    article, _text = OUTCOME_TEXT[outcome]
+    if outcome == "withheld":
+        return f"{REGS}{article}、{_reason(outcome, reason)[0]}"
+    if "{reason_basis}" in article:
+        basis = _reason(outcome, reason)[0]
+        return basis if basis.startswith("《") else f"{REGS}{basis}"
+    return f"{REGS}{article}"
+
+
+def remedy(settings: dict) -> str:
+    body, court = settings["reconsideration_body"], settings["litigation_court"]
+    return (f"如对本答复不服，可以自收到本答复之日起六十日内向{body['name']}（地址：{body['address']}）申请行政复议，"
+            f"或者自收到本答复之日起六个月内向{court['name']}（地址：{court['address']}）提起行政诉讼。")
+
+
+def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict, on: date,
+           location: str | None = None, explanation: str | None = None) -> str:
+    """Return the full text of the reply letter to `req` (an InformationRequest)."""
+    _article, template = OUTCOME_TEXT[outcome]
+    body = template.format(
+        location=location or "本机关政府信息公开专栏", form=FORM_NAMES.get(req.form, req.form),
+        delivery=DELIVERY_NAMES.get(req.delivery, req.delivery), reason_text=_reason(outcome, reason)[1],
+        explanation=(explanation or "").strip())
+    received = req.receipt_on
+    return "\n".join([
+        f"{agency}",
+        "政府信息公开申请答复书",
+        f"（{req.request_no}）",
+        "",
+        f"{req.applicant_name}：",
+        f"    本机关于{received.year}年{received.month}月{received.day}日收到您提出的政府信息公开申请，"
+        f"申请获取“{req.description.strip()}”的政府信息。",
+        f"    {body.strip()}",
+        f"    根据{legal_basis(outcome, reason)}的规定，特此告知。",
+        f"    {remedy(settings)}",
+        "",
+        f"{agency}",
+        f"{on.year}年{on.month}月{on.day}日",
+        f"（答复类型：{OUTCOME_NAMES[outcome]}{'，' + REASON_NAMES[reason] if reason else ''}）",
+    ])
+
+
+def extension_notice(req, days: int, new_due: date, agency: str) -> str:
+    """The notice telling the applicant that the reply period is extended (Art. 33)."""
+    return (f"{req.applicant_name}：\n    您于{req.receipt_on.isoformat()}提出的政府信息公开申请（{req.request_no}），"
+            f"因情况复杂，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
+            f"至{new_due.year}年{new_due.month}月{new_due.day}日。依据：{REGS}第三十三条第二款。\n{agency}")
+
+
+def correction_notice(req, items: list[str], due: date, agency: str) -> str:
+    """The notice asking for all corrections at once (Art. 30)."""
+    lines = "\n".join(f"    {i}. {item}" for i, item in enumerate(items, start=1))
+    return (f"{req.applicant_name}：\n    您提出的政府信息公开申请（{req.request_no}）内容不明确，请补正以下事项：\n{lines}\n"
+            f"    请于{due.year}年{due.month}月{due.day}日前补正。答复期限自本机关收到补正之日起计算；"
+            f"无正当理由逾期不补正的，视为放弃申请。依据：{REGS}第三十条。\n{agency}")

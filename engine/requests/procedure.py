@@ -1,0 +1,292 @@
+"""Hooks binding the BPMN process `information_request` to requests.
+
+Before a task completes its domain effect is written in the same transaction: a correction notice
+opens a pause, a consultation opens another, the leader's approval extends the period, the draft
+renders the reply letter, the signature and the delivery are recorded. After every transition the
+request's status, the reply deadline (pushed into the task data so timers and due dates follow it),
+the handling department and any pause whose step is over are brought in line with the process.
+"""
+
+from datetime import date
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine import audit, storage
+from engine.config import current
+from engine.errors import Invalid
+from engine.models import Department, Document, HumanTask, InformationRequest, RequestPause
+from engine.models.types import utcnow
+from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
+from engine.workflow import hooks
+from engine.workflow.projection import parse_when
+
+STATUS_BY_STEP = (  # first match wins: what the request is waiting for
+    ("await_correction", "awaiting_correction"), ("consult_third_party", "consulting"),
+    ("approve_extension", "extension_review"), ("fee_pending", "fee_pending"), ("deidentify_reply", "deidentifying"),
+    ("secrecy_review_reply", "secrecy_review"), ("leader_signoff", "awaiting_signoff"), ("deliver_reply", "delivering"),
+    ("draft_reply", "drafting"), ("handle", "handling"), ("review_request", "reviewing"),
+)
+END_STATUS = {"end_replied": "replied", "end_closed": "closed"}
+HANDLER_STEPS = {"handle", "consult_third_party", "draft_reply"}
+PAUSE_STEPS = {"correction": "await_correction", "consultation": "consult_third_party", "fee": "fee_pending"}
+
+
+@hooks.before_complete(PROCESS_KEY)
+def before_complete(c: hooks.Completion) -> None:
+    req = c.session.get(InformationRequest, c.instance.request_id)
+    step = STEPS.get(c.human_task.bpmn_id)
+    if step is not None:
+        step(c, req)
+    req.updated_at = utcnow()
+
+
+def _actor_name(c):
+    return getattr(c.actor, "username", None) or "申请人"
+
+
+def _review(c, req):
+    decision = c.data.get("decision")
+    c.data["review_decision"] = decision
+    if decision == "accept":
+        req.department_id = _department(c.session, c.data.get("department")) or req.intake_department_id
+    elif decision == "correction":
+        _ask_correction(c, req)
+    elif decision == "not_request":
+        reason = c.data.get("not_processed_reason")
+        if not reason:
+            raise Invalid("请选择不予处理理由 (choose the reason)", fields={"not_processed_reason": ["required"]})
+        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"))
+        c.data.update(outcome="not_processed", outcome_reason=reason)
+
+
+def _department(session, name) -> int | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    dept = session.scalar(select(Department.id).where(Department.name == name))
+    if dept is None:
+        raise Invalid(f"没有名为“{name}”的部门 (no such department)", fields={"department": ["unknown"]})
+    return dept
+
+
+def _ask_correction(c, req):
+    """Art. 30: one notice listing every item, within 7 working days of receipt; never a second one."""
+    if any(p.reason == "correction" for p in records.pauses(c.session, req)):
+        raise Invalid("补正事项应一次性告知，不能再次要求补正；补正后仍不明确的，请以“补正后申请内容仍不明确”答复",
+                      fields={"decision": ["correction already requested once"]})
+    today = records.today()
+    deadlines.check_correction_request(req.receipt_on, today)
+    items = [line.strip() for line in str(c.data.get("correction_items") or "").splitlines() if line.strip()]
+    if not items:
+        raise Invalid("请列明补正事项 (list what to correct)", fields={"correction_items": ["required"]})
+    due = deadlines.add(today, settings.load(c.session)["correction_period_days"])
+    records.open_pause(c.session, req, "correction", today)
+    req.correction_items, req.correction_due_on = items, due
+    c.data["correction_due_on"] = due.isoformat()
+    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
+                 kind="correction", text=letters.correction_notice(req, items, due, current().agency_name))
+
+
+def _correction_received(c, req):
+    """The corrected request arrived: the reply period starts again from that day."""
+    errors = {}
+    received = _date(c.data.get("received_on"), "received_on", errors)
+    pause = next((p for p in records.pauses(c.session, req) if p.reason == "correction" and p.ended_on is None), None)
+    if received and pause and not pause.started_on <= received <= records.today():
+        errors["received_on"] = ["应在告知补正之日与今天之间 (between the notice and today)"]
+    if errors:
+        raise Invalid("补正信息有误 (invalid correction)", fields=errors)
+    audit.record(c.session, "correction_received", actor=_actor_name(c), request_id=req.id,
+                 instance_id=req.instance_id, received_on=received.isoformat(), original=req.description)
+    req.description = str(c.data.get("description") or req.description).strip()
+    records.close_pause(c.session, req, "correction", received)
+    clock = records.refresh_clock(c.session, req)
+    c.data["due_on"] = clock.due_on.isoformat()
+
+
+def _date(value, key, errors) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        errors[key] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
+        return None
+
+
+def _handle(c, req):
+    decision, today = c.data.get("decision"), records.today()
+    if decision == "consult":
+        # Art. 32: the third party has 15 working days; the time spent is not counted (pause).
+        records.open_pause(c.session, req, "consultation", today, note=c.data.get("third_party"))
+        c.data["consultation_due_on"] = deadlines.add(today, deadlines.CONSULTATION_DAYS).isoformat()
+    elif decision == "extend":
+        deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)
+    elif decision == "fee":
+        _charge(c, req, today)
+
+
+def _charge(c, req, today):
+    """国办函〔2020〕109号: compute the fee, notify, and stop the clock until payment."""
+    fee = fees.compute(c.data.get("fee_method"), nth_in_month=_nth_in_month(c.session, req),
+                       pages=int(c.data.get("pages") or 0))
+    due = deadlines.add(today, fees.PAYMENT_DAYS)
+    req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "paid_on": None}
+    records.open_pause(c.session, req, "fee", today, note=fee["basis"])
+    c.data["fee_due_on"] = due.isoformat()
+    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
+                 kind="fee", amount=fee["amount"], basis=fee["basis"], pay_by=due.isoformat())
+
+
+def _nth_in_month(session, req) -> int:
+    first = req.receipt_on.replace(day=1)
+    ids = session.scalars(select(InformationRequest.id).where(
+        InformationRequest.applicant_id_number == req.applicant_id_number,
+        InformationRequest.receipt_on >= first, InformationRequest.receipt_on <= req.receipt_on)
+        .order_by(InformationRequest.receipt_on, InformationRequest.id)).all()
+    return ids.index(req.id) + 1 if req.id in ids else len(ids)
+
+
+def _consulted(c, req):
+    records.close_pause(c.session, req, "consultation", records.today())
+    audit.record(c.session, "third_party_answered", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
+                 answer=c.data.get("third_party_answer"), opinion=c.data.get("opinion"))
+
+
+def _extension(c, req):
+    if c.data.get("decision") != "approve":
+        return
+    days = int(c.spiff_task.data.get("extension_days") or 0)
+    deadlines.check_extension(days, req.extension_days or 0)
+    req.extension_days = days
+    clock = records.refresh_clock(c.session, req)
+    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
+                 kind="extension", days=days, due_on=clock.due_on.isoformat(),
+                 text=letters.extension_notice(req, days, clock.due_on, current().agency_name))
+
+
+def _fee_paid(c, req):
+    errors = {}
+    paid = _date(c.data.get("paid_on"), "paid_on", errors)
+    if errors:
+        raise Invalid("缴费日期有误", fields=errors)
+    records.close_pause(c.session, req, "fee", paid)
+    req.fee = {**(req.fee or {}), "paid_on": paid.isoformat()}
+
+
+def _draft(c, req):
+    outcome, data = c.data.get("outcome"), c.data
+    reason = {"withheld": data.get("withheld_reason"), "not_processed": data.get("not_processed_reason"),
+              "other": "other"}.get(outcome)
+    if outcome in REASONS_BY_OUTCOME and reason not in REASONS_BY_OUTCOME[outcome]:
+        raise Invalid("请选择理由 (choose the reason)", fields={f"{outcome}_reason": ["required"]})
+    if outcome in ("partially_disclosed", "other") and not str(data.get("explanation") or "").strip():
+        raise Invalid("请说明理由 (explain)", fields={"explanation": ["required"]})
+    if outcome in ("disclosed", "partially_disclosed"):
+        material = str(data.get("material") or "").strip() or _document_text(c.session, data.get("source_document_id"))
+        if not material:
+            raise Invalid("请填写提供的信息内容或引用目录中的文件", fields={"material": ["required"]})
+        req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
+        data.pop("material", None)  # texts live in files, never in task data
+    records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
+                         explanation=data.get("explanation"))
+    data.update(outcome=outcome, outcome_reason=reason)
+
+
+def _document_text(session, document_id) -> str:
+    if not document_id:
+        return ""
+    doc = session.get(Document, int(document_id))
+    return storage.get_text(doc.original_sha256) if doc is not None else ""
+
+
+def _signoff(c, req):
+    letter = records.latest_letter(c.session, req)
+    if c.data.get("decision") == "approve":
+        letter.signed_by, letter.signed_at = c.actor.username, utcnow()
+
+
+def _deliver(c, req):
+    errors = {}
+    delivered = _date(c.data.get("delivered_on"), "delivered_on", errors)
+    if delivered and delivered > records.today():
+        errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
+    if errors:
+        raise Invalid("送达信息有误", fields=errors)
+    letter = records.latest_letter(c.session, req)
+    letter.delivery_method, letter.delivered_on = c.data.get("delivery_method"), delivered
+    letter.delivery_note, letter.delivered_by = c.data.get("delivery_note"), c.actor.username
+    req.closed_on = delivered
+
+
+STEPS = {"review_request": _review, "await_correction": _correction_received, "handle": _handle,
+         "consult_third_party": _consulted, "approve_extension": _extension, "fee_pending": _fee_paid,
+         "draft_reply": _draft, "leader_signoff": _signoff, "deliver_reply": _deliver}
+
+
+@hooks.after_transition(PROCESS_KEY)
+def mirror(session, row, workflow) -> None:
+    req = session.get(InformationRequest, row.request_id)
+    if req is None:
+        return
+    waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)}
+    for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
+        if step not in waiting:
+            records.close_pause(session, req, reason, records.today())
+    if workflow.is_completed():
+        _finish(session, req, workflow)
+        return
+    req.status = next((status for step, status in STATUS_BY_STEP if step in waiting), req.status)
+    row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
+        else req.intake_department_id
+    clock = records.refresh_clock(session, req)
+    _push_due(session, row, workflow, clock.due_on.isoformat() if clock.due_on else None)
+
+
+def _finish(session, req, workflow):
+    ended = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
+    req.status = next((s for end, s in END_STATUS.items() if end in ended), req.status)
+    if req.status == "closed":  # lapsed (no correction, fee unpaid): the notice is the closing letter
+        data = dict(workflow.last_task.data) if workflow.last_task else {}
+        outcome, reason = data.get("outcome") or "other", data.get("outcome_reason") or "other"
+        letter = records.latest_letter(session, req)
+        if letter is None or (letter.outcome, letter.outcome_reason) != (outcome, reason):
+            records.write_letter(session, req, outcome, reason, "system")
+        req.closed_on = req.closed_on or records.today()
+    req.updated_at = utcnow()
+
+
+def _push_due(session, row, workflow, due_iso):
+    """Give waiting tasks and timers the current deadline (it moves with pauses and extensions)."""
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.data.get("due_on") == due_iso:
+            continue
+        task.data["due_on"] = due_iso
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and "due_on" in definition.expression and due_iso:
+            task.internal_data.pop("event_value", None)
+            definition.has_fired(task)  # re-evaluates the timer's time from the new deadline
+    if due_iso:
+        due_at = parse_when(due_iso)
+        for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",
+                                                            HumanTask.bpmn_id.in_(DUE_ON_STEPS))):
+            task.due_at = due_at
+
+
+DUE_ON_STEPS = ("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff", "deliver_reply")
+
+
+def open_pauses(session, req) -> list[RequestPause]:
+    return [p for p in records.pauses(session, req) if p.ended_on is None]
+
+
+@hooks.form_data(PROCESS_KEY)
+def form_values(human_task) -> dict:
+    """Show the material to the drafter again when a reply comes back for changes."""
+    if human_task.bpmn_id != "draft_reply" or human_task.request_id is None:
+        return {}
+    from engine.db import reading
+
+    with reading() as s:
+        req = s.get(InformationRequest, human_task.request_id)
+        return {"material": storage.get_text(req.material_sha256)} if req and req.material_sha256 else {}

@@ -1,0 +1,117 @@
+"""Persistence helpers shared by intake and the procedure hooks: pauses, the clock, letters, access.
+
+Everything here runs inside the caller's transaction.
+"""
+
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from engine import audit, calendar
+from engine.config import current
+from engine.errors import Forbidden, NotFound
+from engine.models import Department, InformationRequest, ReplyLetter, RequestPause
+from engine.models.types import utcnow
+from engine.requests import deadlines, letters, settings
+
+INTAKE_ROLES = {"publisher", "leader", "secrecy_reviewer"}
+HANDLER_ROLES = {"drafter", "dept_reviewer", "leader", "publisher"}
+
+
+def today() -> date:
+    return calendar.today_in_china()
+
+
+def may_see(actor, req: InformationRequest) -> bool:
+    """Admins; the intake office's publishers, leaders and secrecy reviewers; the handling department."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    if actor.department_id == req.intake_department_id and actor.role_keys & INTAKE_ROLES:
+        return True
+    return req.department_id is not None and actor.department_id == req.department_id \
+        and bool(actor.role_keys & HANDLER_ROLES)
+
+
+def visible_clause(actor):
+    if actor.is_admin:
+        return True
+    clauses = []
+    if actor.role_keys & INTAKE_ROLES:
+        clauses.append(InformationRequest.intake_department_id == actor.department_id)
+    if actor.role_keys & HANDLER_ROLES:
+        clauses.append(InformationRequest.department_id == actor.department_id)
+    return or_(*clauses) if clauses else False
+
+
+def get_for(session, actor, request_id: int, lock=False) -> InformationRequest:
+    """Return the request if `actor` may see it; NotFound / Forbidden otherwise."""
+    query = select(InformationRequest).where(InformationRequest.id == request_id)
+    req = session.scalar(query.with_for_update() if lock else query)
+    if req is None:
+        raise NotFound("申请不存在 (no such request)")
+    if not may_see(actor, req):
+        raise Forbidden("您无权查看此申请 (not a request of your office or department)")
+    return req
+
+
+def intake_department(session) -> int | None:
+    """The department that receives requests (政府信息公开工作机构), from the settings."""
+    name = settings.load(session)["intake_department"]
+    return session.scalar(select(Department.id).where(Department.name == name))
+
+
+def pauses(session, req) -> list[RequestPause]:
+    return list(session.scalars(select(RequestPause).where(RequestPause.request_id == req.id)
+                                .order_by(RequestPause.id)))
+
+
+def open_pause(session, req, reason: str, on: date, note: str | None = None) -> RequestPause:
+    pause = RequestPause(request_id=req.id, reason=reason, started_on=on, note=note)
+    session.add(pause)
+    session.flush()
+    return pause
+
+
+def close_pause(session, req, reason: str, on: date) -> RequestPause | None:
+    """End the open pause of `reason` on `on` (never before it started)."""
+    for pause in pauses(session, req):
+        if pause.reason == reason and pause.ended_on is None:
+            pause.ended_on = max(on, pause.started_on)
+            return pause
+    return None
+
+
+def clock_of(session, req, as_of: date | None = None) -> deadlines.Clock:
+    spans = [deadlines.Pause(p.reason, p.started_on, p.ended_on) for p in pauses(session, req)]
+    return deadlines.clock(req.receipt_on, spans, req.extension_days or 0, as_of or today())
+
+
+def refresh_clock(session, req) -> deadlines.Clock:
+    """Recompute and store the reply deadline after an event that moves it."""
+    session.flush()
+    clock = clock_of(session, req)
+    req.due_on, req.due_provisional, req.updated_at = clock.due_on, clock.provisional, utcnow()
+    return clock
+
+
+def latest_letter(session, req) -> ReplyLetter | None:
+    return session.scalar(select(ReplyLetter).where(ReplyLetter.request_id == req.id)
+                          .order_by(ReplyLetter.id.desc()).limit(1))
+
+
+def write_letter(session, req, outcome, reason, by, location=None, explanation=None) -> ReplyLetter:
+    """Render the reply for `outcome` and store it as the request's newest letter version."""
+    text = letters.render(req, outcome, reason, agency=current().agency_name, settings=settings.load(session),
+                          on=today(), location=location, explanation=explanation)
+    letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
+    session.add(letter)
+    req.outcome, req.outcome_reason = outcome, reason
+    audit.record(session, "reply_drafted", actor=by, request_id=req.id, instance_id=req.instance_id,
+                 outcome=outcome, reason=reason)
+    return letter
+
+
+def department_name(session, department_id) -> str | None:
+    return session.scalar(select(Department.name).where(Department.id == department_id)) if department_id else None

@@ -1,0 +1,69 @@
+"""The agency's request settings an administrator may change: remedy bodies, periods, thresholds.
+
+Stored one row per key in `agency_setting`; a key never saved has its default below. Local
+practice (the correction period, when to propose 依申请转主动公开) is configurable, the law is not.
+"""
+
+from sqlalchemy import select
+
+from engine import audit, users
+from engine.db import reading, transaction
+from engine.errors import Invalid
+from engine.models import AgencySetting
+from engine.models.types import utcnow
+
+DEFAULTS = {
+    # Art. 30 leaves the correction period to the agency's notice; 15 working days is common practice.
+    "correction_period_days": 15,
+    "conversion_threshold": 3,          # distinct applicants asking for the same information
+    "conversion_window_months": 6,
+    "similarity_threshold": 0.5,        # bigram Jaccard at or above which two descriptions match
+    "intake_department": "办公室",       # the 政府信息公开工作机构 that receives requests
+    "reconsideration_body": {"name": "示例市人民政府", "address": "示例市人民大道1号"},
+    "litigation_court": {"name": "示例县人民法院", "address": "示例县法院路8号"},
+}
+_INTS = {"correction_period_days": (1, 60), "conversion_threshold": (2, 100), "conversion_window_months": (1, 36)}
+
+
+def load(session=None) -> dict:
+    """Return every setting, saved values over defaults."""
+    if session is None:
+        with reading() as s:
+            return load(s)
+    saved = {row.key: row.value.get("value") for row in session.scalars(select(AgencySetting))}
+    return {**DEFAULTS, **{k: v for k, v in saved.items() if k in DEFAULTS}}
+
+
+def update(actor, changes: dict) -> dict:
+    """Save some settings (admin only); unknown keys and bad values are refused."""
+    users.require_admin(actor)
+    if not isinstance(changes, dict):
+        raise Invalid("请求体必须是对象 (body must be an object)")
+    clean = {key: _checked(key, value) for key, value in changes.items()}
+    with transaction() as s:
+        for key, value in clean.items():
+            row = s.get(AgencySetting, key) or AgencySetting(key=key)
+            row.value, row.updated_by, row.updated_at = {"value": value}, actor.username, utcnow()
+            s.add(row)
+        audit.record(s, "request_settings_changed", actor=actor, keys=sorted(clean))
+    return load()
+
+
+def _checked(key, value):
+    if key not in DEFAULTS:
+        raise Invalid(f"未知设置 {key} (unknown setting)", fields={key: ["unknown"]})
+    if key in _INTS:
+        low, high = _INTS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise Invalid(f"{key} 应为 {low}–{high} 的整数", fields={key: ["out of range"]})
+    elif key == "similarity_threshold":
+        if not isinstance(value, int | float) or not 0.1 <= float(value) <= 1.0:
+            raise Invalid("相似度阈值应在 0.1–1.0 之间", fields={key: ["out of range"]})
+        value = float(value)
+    elif key in ("reconsideration_body", "litigation_court"):
+        if not isinstance(value, dict) or not str(value.get("name") or "").strip() or not str(value.get("address") or "").strip():
+            raise Invalid("请填写机关名称和地址 (name and address required)", fields={key: ["name and address"]})
+        value = {"name": str(value["name"]).strip()[:100], "address": str(value["address"]).strip()[:200]}
+    elif not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{key} 不能为空", fields={key: ["required"]})
+    return value

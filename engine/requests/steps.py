@@ -1,0 +1,69 @@
+"""Steps taken outside the inbox: a correction registered by staff or sent by the applicant.
+
+Both complete the waiting `await_correction` task exactly as the inbox would (same hooks, same
+transaction, same conflict rules), so the clock restarts the same way whoever records it.
+"""
+
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.db import transaction
+from engine.errors import Conflict, Forbidden, Invalid
+from engine.models import HumanTask
+from engine.models.types import utcnow
+from engine.requests import intake, records
+from engine.workflow import hooks, instances, state
+
+
+def complete_step(session, req, bpmn_id: str, data: dict, actor=None) -> None:
+    """Complete the open task `bpmn_id` of `req` with `data`, running the domain hooks."""
+    from SpiffWorkflow.util.task import TaskState
+
+    task = session.scalar(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.bpmn_id == bpmn_id,
+                                                  HumanTask.status == "open").with_for_update())
+    if task is None:
+        raise Conflict("该申请当前不在等待补正 (the request is not waiting for a correction)")
+    row, workflow = state.load(session, task.instance_id)
+    spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("任务已不在等待处理 (task is no longer waiting)")
+    hooks.run_before_complete(hooks.Completion(session, actor, task, row, spiff_task, data))
+    name = getattr(actor, "username", None) or "申请人"
+    spiff_task.set_data(**data, last_completed_by=name)
+    spiff_task.run()
+    task.status, task.completed_at, task.completed_by = "completed", utcnow(), getattr(actor, "id", None)
+    audit.record(session, "complete", actor=actor or name, instance_id=row.id, task_id=task.id,
+                 request_id=req.id, task=task.name)
+    instances.advance(session, row, workflow)
+
+
+def record_correction(actor, request_id: int, received_on, description: str) -> dict:
+    """Staff register a correction received by post, in person or by fax (publisher)."""
+    if not (actor.has_role("publisher") or actor.is_admin):
+        raise Forbidden("只有公开专员可以登记补正 (only publishers register corrections)")
+    errors = {}
+    received = intake.parse_date(received_on, "received_on", errors)
+    if not str(description or "").strip():
+        errors["description"] = ["此项必填 (required)"]
+    if errors:
+        raise Invalid("补正信息有误 (invalid correction)", fields=errors)
+    with transaction() as s:
+        req = records.get_for(s, actor, request_id)
+        complete_step(s, req, "await_correction", {"received_on": received.isoformat(),
+                                                   "description": str(description).strip()[:4000]}, actor)
+        return {"id": req.id, "status": req.status, "due_on": req.due_on.isoformat() if req.due_on else None}
+
+
+def public_correction(request_no: str, code: str, description: str) -> dict:
+    """The applicant corrects the request on the public page; received the same day (online)."""
+    if not str(description or "").strip() or len(str(description)) > 4000:
+        raise Invalid("请填写补正后的申请内容 (describe the information, at most 4000 characters)",
+                      fields={"description": ["required"]})
+    with transaction() as s:
+        req = intake.public_lookup(s, request_no, code)
+        complete_step(s, req, "await_correction", {"received_on": date.isoformat(records.today()),
+                                                   "description": str(description).strip()})
+    return intake.public_status(request_no, code)

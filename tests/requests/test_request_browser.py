@@ -1,0 +1,57 @@
+"""In Chromium: a member of the public files a request, staff handle it to a reply (the review in
+the task page's form, the rest through the API), and the public status page shows it replied."""
+
+import re
+
+import pytest
+
+from engine.calendar import today_in_china
+from tests.support.ysq import detail, do, sign_and_deliver
+
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+
+
+def test_public_files_staff_reply_public_sees_replied(page, live_server, staff):
+    page.goto(f"{live_server}/public/requests/new")
+    assert "申请" in page.title()
+    page.select_option("select[name=applicant_type]", "natural_person")
+    page.fill("input[name=applicant_name]", "张三")
+    page.fill("input[name=applicant_id_number]", "110101199003074573")
+    page.fill("input[name=applicant_contact]", "zhangsan@example.com")
+    page.fill("textarea[name=description]", "申请公开2026年城区道路改造工程的预算")
+    page.click("#submit-request")
+    no = page.locator("#request-no").inner_text().strip()
+    code = page.locator("#access-code").inner_text().strip()
+    assert re.fullmatch(r"YSQ\d{9}", no) and len(code) == 10
+    page.click("#status-link")
+    assert page.locator("#request-status").get_attribute("data-status") == "reviewing"
+
+    publisher = staff("publisher1")
+    rid = publisher.get("/api/requests").get_json()["items"][0]["id"]
+    task_id = publisher.get(f"/api/tasks?scope=available&request_id={rid}").get_json()["items"][0]["id"]
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "publisher1")
+    page.fill("input[name=password]", "gongkai-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/inbox"))
+    page.goto(f"{live_server}/tasks/{task_id}")
+    page.click("#claim")
+    page.wait_for_selector("#form[data-ready=true]")
+    page.get_by_label("受理，交信息所在部门承办").check()
+    page.get_by_label("承办部门").fill("财政局")
+    page.click("#complete")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    assert detail(publisher, rid)["status"] == "handling"
+
+    do(staff("drafter2"), rid, "handle", {"decision": "reply"})
+    do(staff("drafter2"), rid, "draft_reply", {"outcome": "already_public", "location": "县政府门户网站财政预决算栏目"})
+    sign_and_deliver(staff, rid, today_in_china())
+
+    page.goto(f"{live_server}/public/requests/status?no={no}&code={code}")
+    assert page.locator("#request-status").get_attribute("data-status") == "replied"
+    assert page.locator("#request-status").inner_text() == "已答复"
+    assert page.locator("#replied-on").inner_text() == today_in_china().isoformat()
+    assert "张三" not in page.content() and "道路" not in page.content()
+    page.goto(f"{live_server}/public/requests/status?no={no}&code=WRONG")
+    assert "不正确" in page.locator(".error").inner_text()
+    assert page.console_errors == []

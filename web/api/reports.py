@@ -1,0 +1,40 @@
+"""The annual report (Art. 49, format 国办公开办函〔2021〕30号): data, downloads and staff entries."""
+
+from flask import Response, jsonify, request
+
+from engine.requests import report, report_export
+from web.api import bp
+from web.api.requests import parse_json
+from web.auth import require_user
+
+DOWNLOADS = {"docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report_export.to_docx),
+             "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_export.to_xlsx)}
+
+
+@bp.get("/reports/annual/<int:year>")
+def annual_report(year):
+    """The annual report for a year; ?format=docx or xlsx downloads it.
+    ---
+    get:
+      summary: Sections 2–4 computed from the system, 1, 5 and 6 as entered; the requests identity checked
+      responses: {200: {description: the report}, 403: {description: not publisher, leader or admin}}
+    """
+    data = report.annual(require_user(), year)
+    fmt = request.args.get("format")
+    if fmt not in DOWNLOADS:
+        return jsonify(data)
+    mimetype, render = DOWNLOADS[fmt]
+    return Response(render(data), mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=annual-report-{year}.{fmt}"})
+
+
+@bp.put("/reports/annual/<int:year>/text")
+def annual_report_text(year):
+    """Save sections 1, 5, 6 and the figures the system does not hold (publisher, admin)."""
+    return jsonify(report.save_text(require_user(), year, parse_json()))
+
+
+@bp.post("/reports/annual/<int:year>/proceedings")
+def annual_report_proceeding(year):
+    """Enter a reconsideration or lawsuit for section 4: {kind, result, case_no, request_id, note}."""
+    return jsonify(report.add_proceeding(require_user(), year, parse_json())), 201

@@ -1,0 +1,73 @@
+"""Admin pages for people and time: users, roles, departments and the working-day calendar."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from engine import admin, calendar, users
+from engine.errors import DomainError
+from web.auth import current_user
+from web.pages.common import admin_required, page_or_json_error
+
+bp = Blueprint("admin_people", __name__, url_prefix="/admin")
+bp.register_error_handler(DomainError, page_or_json_error)
+
+
+@bp.get("/users")
+@admin_required
+def users_page():
+    actor = current_user()
+    return render_template("admin/users.html", users=users.list_users(actor), roles=users.list_roles(),
+                           departments=users.list_departments(actor))
+
+
+@bp.post("/users")
+@admin_required
+def add_user():
+    form = request.form
+    users.create_user(form.get("username", "").strip(), form.get("password", ""), form.getlist("roles"),
+                      form.get("department") or None, display_name=form.get("display_name") or None,
+                      actor=current_user())
+    flash(f"已添加用户 {form.get('username')}")
+    return redirect(url_for("admin_people.users_page"))
+
+
+@bp.post("/roles")
+@admin_required
+def add_role():
+    users.add_role(current_user(), request.form.get("key", "").strip(), request.form.get("name", "").strip())
+    flash("已添加角色")
+    return redirect(url_for("admin_people.users_page"))
+
+
+@bp.post("/departments")
+@admin_required
+def add_department():
+    users.add_department(current_user(), request.form.get("name", ""))
+    flash("已添加部门")
+    return redirect(url_for("admin_people.users_page"))
+
+
+@bp.get("/calendar")
+@admin_required
+def calendar_page():
+    actor = current_user()
+    year = request.args.get("year", type=int) or calendar.today_in_china().year
+    return render_template("admin/calendar.html", year=year, info=admin.calendar_year(actor, year),
+                           years=admin.calendar_years(actor))
+
+
+@bp.post("/calendar/<int:year>")
+@admin_required
+def set_calendar(year):
+    form = request.form
+    admin.set_calendar_year(current_user(), year, form.get("holidays", ""), form.get("workdays", ""),
+                            form.get("notice"))
+    flash(f"已保存 {year} 年工作日历")
+    return redirect(url_for("admin_people.calendar_page", year=year))
+
+
+@bp.post("/calendar/<int:year>/delete")
+@admin_required
+def delete_calendar(year):
+    admin.delete_calendar_year(current_user(), year)
+    flash(f"已删除 {year} 年的录入，恢复为内置日历")
+    return redirect(url_for("admin_people.calendar_page", year=year))

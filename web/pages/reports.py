@@ -1,0 +1,62 @@
+"""The annual report page (admin, publishers, leaders): the national tables, a chart, downloads, entries."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from engine.calendar import today_in_china
+from engine.errors import DomainError
+from engine.requests import report
+from web.auth import current_user, login_required
+from web.pages.common import page_or_json_error
+
+bp = Blueprint("reports", __name__)
+bp.register_error_handler(DomainError, page_or_json_error)
+GROUPS = (("予以公开", "#2e7d32"), ("部分公开", "#7cb342"), ("不予公开", "#c62828"), ("无法提供", "#f9a825"),
+          ("不予处理", "#6d4c41"), ("其他处理", "#78909c"))
+
+
+@bp.get("/reports/annual")
+@bp.get("/reports/annual/<int:year>")
+@login_required
+def annual(year=None):
+    year = year or today_in_china().year - 1
+    data = report.annual(current_user(), year)
+    return render_template("reports/annual.html", r=data, chart=chart(data["by_month"]), groups=GROUPS,
+                           kinds=report.PROCEEDING_KINDS, results=report.PROCEEDING_RESULTS)
+
+
+@bp.post("/reports/annual/<int:year>/text")
+@login_required
+def save_text(year):
+    figures = {k: float(request.form[k]) for k in report.ENTERED_FIGURES if request.form.get(k, "").strip()}
+    report.save_text(current_user(), year, {**{k: request.form.get(k, "") for k in ("overview", "problems",
+                                                                                    "other_matters")},
+                                            "figures": figures})
+    flash("年度报告内容已保存")
+    return redirect(url_for("reports.annual", year=year))
+
+
+@bp.post("/reports/annual/<int:year>/proceedings")
+@login_required
+def add_proceeding(year):
+    report.add_proceeding(current_user(), year, request.form.to_dict())
+    flash("已登记复议诉讼情况")
+    return redirect(url_for("reports.annual", year=year))
+
+
+def chart(months, width=720, height=220, pad=30):
+    """Stacked bars of closed requests per month by outcome group, and the received count as dots."""
+    top = max([sum(m["groups"].values()) for m in months] + [m["received"] for m in months] + [1])
+    step, bar = (width - pad) / 12, (width - pad) / 12 * 0.6
+    scale = (height - pad) / top
+    bars, dots = [], []
+    for i, m in enumerate(months):
+        x, base = pad + i * step + (step - bar) / 2, height - pad
+        for name, color in GROUPS:
+            count = m["groups"].get(name, 0)
+            if count:
+                base -= count * scale
+                bars.append({"x": round(x, 1), "y": round(base, 1), "w": round(bar, 1), "h": round(count * scale, 1),
+                             "color": color, "title": f"{m['month']}月 {name} {count}件"})
+        dots.append({"x": round(x + bar / 2, 1), "y": round(height - pad - m["received"] * scale, 1),
+                     "n": m["received"], "month": m["month"], "label_x": round(x + bar / 2, 1)})
+    return {"width": width, "height": height, "pad": pad, "bars": bars, "dots": dots, "top": top}

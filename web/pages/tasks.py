@@ -1,0 +1,87 @@
+"""One task: its form (form-js), document, diagram and history; claim, release, delegate, complete.
+
+Completing is a fetch from the page (JSON body, X-CSRFToken header) so that the server's field
+errors can be shown next to the form's fields; the other actions are plain forms.
+"""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+
+from engine import users
+from engine.errors import DomainError, Forbidden
+from engine.workflow import definitions, instances, tasks
+from web.auth import current_user, login_required
+from web.bpmn_layout import ensure_layout
+from web.pages.common import json_body, page_or_json_error
+
+bp = Blueprint("tasks", __name__)
+bp.register_error_handler(DomainError, page_or_json_error)
+ACTIONS = {"instance_started": "发起流程", "claim": "认领", "release": "释放", "delegate": "转办",
+           "complete": "办理完成", "service_task_done": "系统处理完成", "incident": "系统处理失败",
+           "retry": "重试", "timer_fired": "定时触发", "migrate": "迁移版本"}
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id):
+    actor = current_user()
+    task = tasks.detail_for(actor, task_id)
+    instance = _instance_or_none(actor, task["instance_id"])
+    xml = definitions.get_version(instance["definition_key"], instance["version"]).bpmn_xml if instance else None
+    return render_template("task.html", task=task, instance=instance, diagram_xml=ensure_layout(xml) if xml else None,
+                           colleagues=users.colleagues(actor, task["role"], task["department"]),
+                           department=users.department_names().get(task["department"]), actions=ACTIONS,
+                           can_act=_can_act(actor, task))
+
+
+def _can_act(actor, task) -> bool:
+    """Show the form as editable only to whoever the engine would let complete it."""
+    if task["status"] != "open" or task["claimed_by"] not in (None, actor.id):
+        return False
+    return task["claimed_by"] == actor.id or tasks.eligible(actor, tasks.get_for(actor, task["id"]))
+
+
+def _instance_or_none(actor, instance_id):
+    try:
+        return instances.get_for(actor, instance_id)
+    except Forbidden:  # a task handed to someone outside the instance's department: show the task only
+        return None
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id):
+    tasks.claim(current_user(), task_id)
+    flash("已认领任务")
+    return redirect(_back(task_id))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@login_required
+def release(task_id):
+    tasks.release(current_user(), task_id)
+    flash("已释放任务")
+    return redirect(_back(task_id))
+
+
+@bp.post("/tasks/<int:task_id>/delegate")
+@login_required
+def delegate(task_id):
+    tasks.delegate(current_user(), task_id, request.form.get("to", ""), request.form.get("reason", ""))
+    flash("已转办")
+    return redirect(url_for("inbox.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete(task_id):
+    data = json_body().get("data")
+    done = tasks.complete(current_user(), task_id, data if isinstance(data, dict) else {})
+    flash(f"「{done['name']}」已办理完成")
+    return jsonify(ok=True, task=done, redirect=url_for("inbox.inbox"))
+
+
+def _back(task_id) -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("tasks.task_page", task_id=task_id)

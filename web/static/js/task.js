@@ -1,0 +1,66 @@
+// The task page: render the form with form-js, complete through the page endpoint, draw the diagram.
+(function () {
+  var formEl = document.getElementById("form");
+  var errorsEl = document.getElementById("form-errors");
+  var form = null;
+
+  function fieldIdForKey(key) {
+    var fields = form.get("formFieldRegistry").getAll();
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].key === key) return fields[i].id;
+    }
+    return null;
+  }
+
+  // Show the server's 422 field errors under the fields, with form-js's own error markup.
+  function showServerErrors(fields) {
+    var byId = {}, loose = [];
+    Object.keys(fields || {}).forEach(function (key) {
+      var messages = [].concat(fields[key]).map(String);
+      var id = fieldIdForKey(key);
+      if (id) byId[id] = messages; else loose.push(key + "：" + messages.join("；"));
+    });
+    form._setState({ errors: byId });
+    return loose;
+  }
+
+  if (formEl) {
+    form = new FormViewer.Form({ container: formEl });
+    form.importSchema(gk.embedded("form-schema"), gk.embedded("form-data") || {}).then(function () {
+      if (formEl.dataset.readonly === "true") form.setProperty("readOnly", true);
+      formEl.dataset.ready = "true";
+    }).catch(function (err) { gk.show(errorsEl, "表单加载失败：" + err.message, true); });
+  }
+
+  var button = document.getElementById("complete");
+  if (button && form) {
+    button.addEventListener("click", function () {
+      var result = form.submit();
+      if (Object.keys(result.errors).length) {
+        gk.show(errorsEl, "请先更正表单中标出的错误", true);
+        return;
+      }
+      button.disabled = true;
+      gk.postJSON(button.dataset.url, { data: result.data }).then(function (res) {
+        if (res.ok) { window.location.href = res.body.redirect || window.location.href; return; }
+        button.disabled = false;
+        var err = res.body.error || {};
+        var loose = showServerErrors(err.fields);
+        gk.show(errorsEl, [err.message || "提交失败"].concat(loose).join("；"), true);
+      });
+    });
+  }
+
+  var diagramEl = document.getElementById("diagram");
+  if (diagramEl) {
+    var viewer = new BpmnJS({ container: diagramEl });
+    var marks = gk.embedded("diagram-marks");
+    viewer.importXML(gk.embedded("diagram-xml")).then(function () {
+      var canvas = viewer.get("canvas"), registry = viewer.get("elementRegistry");
+      canvas.zoom("fit-viewport", "auto");
+      (marks.completed || []).forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, "completed"); });
+      if (marks.current && registry.get(marks.current)) canvas.addMarker(marks.current, "highlight");
+      diagramEl.dataset.ready = "true";
+    }).catch(function (err) { diagramEl.textContent = "流程图无法显示：" + err.message; });
+  }
+})();
