@@ -167,3 +167,20 @@ def test_allowed_scripts_deploy_and_run(backend, api_as):
     assert body["data"]["total"] == 11
     assert body["data"]["index"] == {"x": 4, "y": 6, "count": 2}
     assert body["data"]["deadline"].endswith("23:59:59+08:00")
+
+
+def test_runaway_arithmetic_and_loops_are_refused():
+    import pytest as _pytest
+
+    from engine.workflow import sandbox
+    from engine.workflow.spiff import script_engine
+
+    for source in ("x = 10**10**10", "x = 2 ** n", "x = 9 ** 1000"):
+        assert sandbox.problem_in(source) is not None, source
+    assert sandbox.problem_in("x = 2 ** 10") is None
+    environment = script_engine().environment
+    with _pytest.raises(ValueError, match="range"):
+        environment.execute("total = 0\nfor i in range(100000000):\n    total += 1", {}, {})
+    context = {}
+    environment.execute("total = sum(range(100))", context, {})
+    assert context["total"] == 4950
