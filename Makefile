@@ -33,7 +33,7 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check engine web workers forms tests bench
+	$(VENV)/bin/ruff check engine web workers forms tests bench workflows
 
 bench: setup
 	$(PY) bench/engine.py

@@ -3,28 +3,15 @@
 A filter belongs to one user; every lookup says for whom, so nobody reads or deletes another's.
 """
 
-from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 
-from engine.db import Base, reading, transaction
+from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models import SavedFilter
 
 KEYS = ("tab", "q", "process", "name", "due_before", "sort")
 MAX_PER_USER = 30
-
-
-class SavedFilter(Base):
-    __tablename__ = "saved_filter"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    params: Mapped[dict] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def _as_dict(row: SavedFilter) -> dict:

@@ -18,6 +18,8 @@ from engine import bootstrap, config, schema
 from engine.db import Base, get_engine
 from engine.workflow import definitions
 
+pytest_plugins = ["tests.support.browser"]
+
 PG_DSN = os.environ.get("GONGKAI_TEST_PG", "postgresql://127.0.0.1:5432/test")
 RUN_ID = uuid.uuid4().hex[:8]
 REDIS_DB = int(os.environ.get("GONGKAI_TEST_REDIS_DB", random.randint(1, 15)))

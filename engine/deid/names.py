@@ -60,6 +60,8 @@ def _given_name_end(text: str, pos: int) -> int | None:
             continue
         if given[-1] in BAD_LAST_CHARS and not _numeral_name(text, pos, length):
             continue
+        if length == 2 and text[pos + 1:pos + 3] in WORDS_AFTER_NAMES:
+            continue  # 张伟符合条件: 符合 is the verb after a one-character given name
         if not _ends_cleanly(text, pos + length):
             # 王家庄村: the whole is a place; a shorter "name" inside it would be one too.
             return None
@@ -69,6 +71,10 @@ def _given_name_end(text: str, pos: int) -> int | None:
     return None
 
 
+# Two-character words that often follow a name directly, without punctuation.
+WORDS_AFTER_NAMES = frozenset(
+    "符合 同意 申请 反映 认为 表示 提出 要求 承诺 签字 签收 领取 负责 联系 来信 来电 来访 投诉 举报 说明 "
+    "陈述 确认 经营 居住 户籍 家庭 等人 等户 夫妇 本人 系该 现住 现居 于20 因病 患有".split())
 NUMERALS = frozenset("一二三四五六七八九十")
 CLEAR_END = frozenset("，。、；：,;:)）\n 　")
 

@@ -15,6 +15,7 @@ from engine.models.requests import (
     ReplyLetter,
     RequestPause,
 )
+from engine.models.saved_filters import SavedFilter
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -30,7 +31,7 @@ from engine.models.workflow import (
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
     "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
-    "Timer", "User", "user_roles",
+    "SavedFilter", "Timer", "User", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
 ]

@@ -72,3 +72,10 @@ def test_numeral_given_names_after_a_cue_are_names():
     assert names == ["张三", "王五"]
     assert "张三" not in result.text and "王五" not in result.text
     assert not [f for f in deidentify("联系人于周一上午十时到场。").findings if f.kind == "person_name" and f.text == "周一"]
+
+
+def test_a_verb_right_after_a_name_is_not_part_of_it():
+    from engine.deid import deidentify
+
+    names = [f.text for f in deidentify("户主张伟符合条件，申请人李强同意调解。").findings if f.kind == "person_name"]
+    assert names == ["张伟", "李强"]

@@ -148,7 +148,7 @@ def boundary_parts():
         hx, hy, hw, hh = bounds(host)
         lane = NODES[host][1]
         for i, (kind, expr, who, msg) in enumerate((
-            ("remind", f"reminder_at(publish_by, 3)", role, "距公开期限仅剩3个工作日，请尽快办理"),
+            ("remind", "reminder_at(publish_by, 3)", role, "距公开期限仅剩3个工作日，请尽快办理"),
             ("escalate", "deadline_end(publish_by)", "leader", "已超过公开期限，请督办"),
         )):
             bid, nid, eid = f"{kind}_{host}", f"{kind}_{host}_notify", f"{kind}_{host}_end"

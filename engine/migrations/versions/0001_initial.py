@@ -1,14 +1,15 @@
 """initial schema
 
 Revision ID: 08e0c590c5c8
-Revises: 
+Revises:
 Create Date: 2026-11-23 18:31:01.339188
 """
-from alembic import op
 import sqlalchemy as sa
-import engine.models.types
+from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
+
+import engine.models.types
 
 revision = "0001_initial"
 down_revision = None

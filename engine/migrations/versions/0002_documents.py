@@ -4,11 +4,12 @@ Revision ID: e5e138e4a95d
 Revises: 0001_initial
 Create Date: 2026-11-23 18:34:18.469985
 """
-from alembic import op
 import sqlalchemy as sa
-import engine.models.types
+from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
+
+import engine.models.types
 
 revision = "0002_documents"
 down_revision = "0001_initial"

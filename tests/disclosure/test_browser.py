@@ -1,0 +1,87 @@
+"""The disclosure procedure in Chromium: a drafter submits through the form, the publisher checks
+the highlighted findings (releases one, marks a missed one), and the public catalogue shows exactly
+the confirmed text."""
+
+import re
+
+import pytest
+from rq import SimpleWorker
+
+from engine import queue
+from tests.support.browser import assert_clean_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周证明属实。"
+
+
+def log_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "gongkai-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/inbox"))
+
+
+def approve_by_api(api, doc_id):
+    task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    api.post(f"/api/tasks/{task['id']}/claim")
+    assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "approve", "opinion": "同意"}}).status_code == 200
+
+
+def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server, api_as):
+    log_in(page, live_server, "drafter1")
+    page.goto(f"{live_server}/documents/new")
+    assert_clean_page(page)
+    assert page.locator("#ground-fields").is_hidden()
+    page.select_option("#attribute", "withheld")
+    assert page.locator("#ground-fields").is_visible()  # ground and reason only when needed
+    page.select_option("#attribute", "proactive")
+    page.fill("input[name=title]", "关于低保对象的公示")
+    page.fill("input[name=formed_on]", "2026-11-02")
+    page.select_option("#category", "general")
+    page.fill("textarea[name=body]", BODY)
+    page.click("#new-document button[type=submit]")
+    page.wait_for_url(re.compile(r"/documents/\d+$"))
+    doc_id = int(page.url.rsplit("/", 1)[1])
+    assert "初审中" in page.inner_text("main") and "2026-11-30" in page.inner_text("main")
+    assert_clean_page(page)
+
+    approve_by_api(api_as("reviewer1"), doc_id)
+    approve_by_api(api_as("secrecy1"), doc_id)
+    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
+
+    log_in(page, live_server, "publisher1")
+    task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    page.goto(f"{live_server}/tasks/{task['id']}")
+    page.click("#claim")
+    page.wait_for_selector("#redaction-view mark.finding")
+    marks = page.locator("#redaction-view mark.finding.redacted")
+    assert {"张伟", "110101199003074573", "13912341234"} <= set(marks.all_inner_texts())
+    assert_clean_page(page)
+    # Release the phone number (the publisher knows it is the office's) and mark the missed nickname.
+    page.locator("#redaction-view mark.finding", has_text="13912341234").click()
+    page.wait_for_function("document.getElementById('redacted-preview').textContent.includes('13912341234')")
+    page.evaluate("""() => {
+        const node = [...document.querySelectorAll('#redaction-view span')].find(s => s.textContent.includes('老周')).firstChild;
+        const at = node.textContent.indexOf('老周');
+        const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 2);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    }""")
+    page.click("#add-finding")
+    page.wait_for_function("!document.getElementById('redacted-preview').textContent.includes('老周')")
+    confirmed = page.inner_text("#redacted-preview")
+    page.wait_for_selector("#form[data-ready=true]")
+    page.get_by_label("确认去标识化结果并发布").check()
+    page.click("#complete")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/public?q=低保")
+    page.click("text=关于低保对象的公示")
+    page.wait_for_url(re.compile(rf"/public/documents/{doc_id}$"))
+    text = page.inner_text(".doc-text")
+    assert text.strip() == confirmed.strip()
+    assert "110101199003074573" not in text and "张伟" not in text and "老周" not in text
+    assert_clean_page(page)
