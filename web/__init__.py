@@ -26,13 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    from web import auth, errors, i18n
+    from web import auth, errors, i18n, labels
     from web.api import init_app as init_api
     from web.pages import init_app as init_pages
 
     errors.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     init_api(app)
     init_pages(app)
     return app

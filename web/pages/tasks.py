@@ -15,9 +15,6 @@ from web.pages.common import json_body, page_or_json_error
 
 bp = Blueprint("tasks", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
-ACTIONS = {"instance_started": "发起流程", "claim": "认领", "release": "释放", "delegate": "转办",
-           "complete": "办理完成", "service_task_done": "系统处理完成", "incident": "系统处理失败",
-           "retry": "重试", "timer_fired": "定时触发", "migrate": "迁移版本"}
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -29,7 +26,7 @@ def task_page(task_id):
     xml = definitions.get_version(instance["definition_key"], instance["version"]).bpmn_xml if instance else None
     return render_template("task.html", task=task, instance=instance, diagram_xml=ensure_layout(xml) if xml else None,
                            colleagues=users.colleagues(actor, task["role"], task["department"]),
-                           department=users.department_names().get(task["department"]), actions=ACTIONS,
+                           department=users.department_names().get(task["department"]),
                            can_act=_can_act(actor, task))
 
 

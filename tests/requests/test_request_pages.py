@@ -1,0 +1,23 @@
+"""Staff pages for information requests: the list, one request, and its facts on the task page."""
+
+from tests.support.web import login
+from tests.support.ysq import payload
+
+
+def test_publisher_sees_the_request_list_and_page_and_a_drafter_does_not(app, api_as):
+    resp = api_as().client.post("/api/public/requests", json=payload())
+    assert resp.status_code == 201, resp.get_json()
+    request_no = resp.get_json()["request_no"]
+    publisher = login(app.test_client(), "publisher1")
+    listing = publisher.get("/requests").get_data(as_text=True)
+    assert request_no in listing and "城区道路改造" in listing
+    request_id = api_as("publisher1").get("/api/requests").get_json()["items"][0]["id"]
+    page = publisher.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert request_no in page and "张三" in page and "<title>" in page
+    task = api_as("publisher1").get(f"/api/tasks?scope=available&request_id={request_id}").get_json()["items"][0]
+    task_page = publisher.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert request_no in task_page and "城区道路改造" in task_page
+
+    drafter = login(app.test_client(), "drafter2")
+    assert drafter.get(f"/requests/{request_id}").status_code == 403
+    assert request_no not in drafter.get("/requests").get_data(as_text=True)

@@ -1,0 +1,41 @@
+"""Staff pages for information requests: the list with deadlines, and one request's page
+(applicant, clock with its pauses, correction items, the reply letter, open steps, history)."""
+
+from flask import Blueprint, render_template, request
+
+from engine.errors import DomainError
+from engine.requests import intake
+from web.auth import current_user, login_required
+from web.pages.common import page_or_json_error
+
+bp = Blueprint("requests", __name__)
+bp.register_error_handler(DomainError, page_or_json_error)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["request_for_task"] = request_for_task
+
+
+def request_for_task(task) -> dict | None:
+    """The request a task is about, for the task page (None when there is none or it is hidden)."""
+    if not task.get("request_id"):
+        return None
+    try:
+        return intake.detail_for(current_user(), task["request_id"])
+    except DomainError:
+        return None
+
+
+@bp.get("/requests")
+@login_required
+def request_list():
+    status = request.args.get("status") or None
+    return render_template("requests/list.html", result=intake.list_for(current_user(), status=status),
+                           status=status or "")
+
+
+@bp.get("/requests/<int:request_id>")
+@login_required
+def request_page(request_id):
+    return render_template("requests/detail.html", req=intake.detail_for(current_user(), request_id))
