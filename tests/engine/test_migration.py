@@ -58,3 +58,22 @@ def test_migration_api_is_admin_only_and_reports_per_instance(api_as):
     assert admin.post("/api/process-definitions/migrating/migrate", json={"from_version": "x"}).status_code == 422
     body = admin.post("/api/process-definitions/migrating/migrate", json={"from_version": 1}).get_json()
     assert body == {"key": "migrating", "to_version": 2, "results": []}
+
+
+def test_admin_migrates_from_the_process_page(app, api_as):
+    import re
+
+    from tests.support.web import login
+
+    admin = api_as("admin")
+    admin.post("/api/process-definitions", data=V1.encode(), headers={"Content-Type": "application/xml"})
+    instance_id = admin.post("/api/process-instances", json={"definition_key": "migrating", "data": {}}).get_json()["id"]
+    admin.post("/api/process-definitions", data=V2.encode(), headers={"Content-Type": "application/xml"})
+    client = login(app.test_client(), "admin")
+    page = client.get("/admin/processes").get_data(as_text=True)
+    assert "迁移到 v2" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    resp = client.post("/admin/processes/migrating/migrate", data={"csrf_token": token, "from_version": 1},
+                       follow_redirects=True)
+    assert "已迁移 1 个实例到 v2" in resp.get_data(as_text=True)
+    assert admin.get(f"/api/process-instances/{instance_id}").get_json()["version"] == 2

@@ -39,6 +39,20 @@ def retry_incident(incident_id):
     return redirect(url_for("admin.processes"))
 
 
+@bp.post("/processes/<key>/migrate")
+@admin_required
+def migrate_instances(key):
+    """Move the running instances of an old version to the latest one, where nothing done changes."""
+    from engine.workflow import migration
+
+    result = migration.migrate(current_user(), key, request.form.get("from_version", type=int))
+    moved = [r for r in result["results"] if r["migrated"]]
+    refused = [r for r in result["results"] if not r["migrated"]]
+    flash(f"已迁移 {len(moved)} 个实例到 v{result['to_version']}" +
+          "".join(f"；实例 {r['id']} 未迁移：{r['reason']}" for r in refused))
+    return redirect(url_for("admin.processes"))
+
+
 @bp.route("/processes/new", methods=["GET", "POST"])
 @admin_required
 def new_process():
