@@ -29,6 +29,7 @@ STATUS_BY_STEP = (  # first match wins: what the request is waiting for
     ("draft_reply", "drafting"), ("handle", "handling"), ("review_request", "reviewing"),
 )
 END_STATUS = {"end_replied": "replied", "end_closed": "closed"}
+CONSULTED_PARTIES = {"third_party": "第三方（第三十二条）", "co_producer": "共同制作机关（第三十四条）"}
 HANDLER_STEPS = {"handle", "consult_third_party", "draft_reply"}
 PAUSE_STEPS = {"correction": "await_correction", "consultation": "consult_third_party", "fee": "fee_pending"}
 
@@ -117,8 +118,10 @@ def _date(value, key, errors) -> date | None:
 def _handle(c, req):
     decision, today = c.data.get("decision"), records.today()
     if decision == "consult":
-        # Art. 32: the third party has 15 working days; the time spent is not counted (pause).
-        records.open_pause(c.session, req, "consultation", today, note=c.data.get("third_party"))
+        # Art. 32 (a third party) and Art. 34 (another agency that co-produced the information):
+        # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
+        party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
+        records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
         c.data["consultation_due_on"] = deadlines.add(today, deadlines.CONSULTATION_DAYS).isoformat()
     elif decision == "extend":
         deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)

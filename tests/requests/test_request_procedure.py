@@ -177,7 +177,7 @@ def test_consultation_days_are_excluded_and_silence_lets_the_agency_decide(staff
     with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
         rid = register(staff("publisher1"))["id"]
         do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
-        do(staff("drafter1"), rid, "handle", {"decision": "consult", "third_party": "示例建设公司 0538-1234567"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party", "third_party": "示例建设公司 0538-1234567"})
         d = detail(staff("publisher1"), rid)
         assert d["status"] == "consulting" and d["due_on"] == "2026-11-30"
         clock.move_to(morning(D(2026, 11, 5)))
@@ -188,7 +188,7 @@ def test_consultation_days_are_excluded_and_silence_lets_the_agency_decide(staff
         assert handle["due_at"].startswith("2026-12-03T15:59:59")  # 23:59:59 in Beijing
 
         # A second consultation the third party never answers: after 15 working days the agency decides.
-        do(staff("drafter1"), rid, "handle", {"decision": "consult", "third_party": "示例建设公司"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party", "third_party": "示例建设公司"})
         clock.move_to(morning(D(2026, 11, 27)))
         assert timers.fire_due() >= 1
         d = detail(staff("publisher1"), rid)
@@ -312,5 +312,19 @@ def test_the_state_round_trips_between_steps(staff):
         round_trip(instance_id)
         do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
         round_trip(instance_id)
-        do(staff("drafter1"), rid, "handle", {"decision": "consult", "third_party": "某公司"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party", "third_party": "某公司"})
         round_trip(instance_id)
+
+
+def test_consulting_a_co_producing_agency_is_art_34_and_also_stops_the_clock(staff):
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        rid = register(staff("publisher1"))["id"]
+        do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "co_producer",
+                                              "third_party": "示例县财政局（共同发文机关）"})
+        d = detail(staff("publisher1"), rid)
+        assert d["status"] == "consulting" and "第三十四条" in d["pauses"][-1]["note"]
+        clock.move_to(morning(D(2026, 11, 5)))
+        do(staff("drafter1"), rid, "consult_third_party", {"third_party_answer": "agree"})
+        d = detail(staff("publisher1"), rid)
+        assert (d["paused_days"], d["due_on"]) == (3, "2026-12-03")

@@ -35,6 +35,14 @@ def request_list():
                            status=status or "")
 
 
+@bp.get("/requests/register")
+@login_required
+def register_search():
+    """The register of on-request and withheld documents, for the handler looking for the information."""
+    q = request.args.get("q", "").strip()
+    return render_template("requests/register.html", q=q, result=intake.search_register(current_user(), q or None))
+
+
 @bp.get("/requests/<int:request_id>")
 @login_required
 def request_page(request_id):
