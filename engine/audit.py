@@ -11,7 +11,7 @@ def record(session, action, actor=None, instance_id=None, task_id=None, document
     """Add one audit event to `session` (committed with the caller's transaction)."""
     # A plain INSERT: events are never read back in the same transaction, and the ORM's unit of
     # work costs more than the statement on every transition.
-    session.execute(insert(AuditEvent).values(
+    session.execute(insert(AuditEvent.__table__).values(
         at=utcnow(), action=action,
         actor_id=getattr(actor, "id", None),
         actor_name=getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),

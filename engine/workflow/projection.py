@@ -52,12 +52,12 @@ def _sync_human_tasks(session, row, workflow):
     withdrawn = [r.id for r in open_rows if r.task_guid not in ready]
     if withdrawn:
         # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
-        session.execute(update(HumanTask).where(HumanTask.id.in_(withdrawn))
+        session.execute(update(HumanTask.__table__).where(HumanTask.id.in_(withdrawn))
                         .values(status="cancelled", completed_at=utcnow()))
     known = {r.task_guid for r in open_rows}
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
-        session.execute(insert(HumanTask), new)
+        session.execute(insert(HumanTask.__table__), new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:

@@ -74,9 +74,9 @@ def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> 
     if status == "completed" and row.completed_at is None:
         values["completed_at"] = now
     result = session.execute(
-        update(ProcessInstance)
+        update(ProcessInstance.__table__)
         .where(ProcessInstance.id == row.id, ProcessInstance.lock_version == row.lock_version)
-        .values(**values).execution_options(synchronize_session=False))
+        .values(**values))
     if result.rowcount != 1:
         raise Conflict("该流程已被他人更新，请刷新后重试 (someone else changed this process; reload)")
     for key, value in values.items():
