@@ -8,6 +8,8 @@ Run: .venv/bin/python workflows/tools/build_disclosure.py
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from bpmn_xml import edge, operator, shape
+
 LANES = ["drafter", "dept_reviewer", "secrecy_reviewer", "leader", "publisher"]
 LANE_NAMES = {"drafter": "起草人", "dept_reviewer": "部门审核人（初审）", "secrecy_reviewer": "保密审查员（复审）",
               "leader": "分管领导", "publisher": "公开专员"}
@@ -135,11 +137,6 @@ def element_xml(nid):
     return f"<bpmn:{kind} {attrs} />"
 
 
-def operator(operation, params, nid):
-    items = "".join(f'<spiffworkflow:parameter id="{k}" type="str" value={quoteattr(v)} />' for k, v in params.items())
-    return (f'<bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="{operation}" resultVariable="{nid}_result">'
-            f"<spiffworkflow:parameters>{items}</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
-            f"</bpmn:extensionElements>")
 
 
 def boundary_parts():
@@ -174,14 +171,8 @@ def boundary_parts():
     return parts, shapes, edges, lane_refs
 
 
-def shape(nid, x, y, w, h, extra=""):
-    return (f'<bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{extra}>'
-            f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>')
 
 
-def edge(fid, points):
-    wps = "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
-    return f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}">{wps}</bpmndi:BPMNEdge>'
 
 
 def flow_points(a, b):

@@ -11,6 +11,8 @@ the timers: the correction, consultation and payment periods, reminders and esca
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from bpmn_xml import edge, operator, shape
+
 LANE_H, COL_W, X0 = 200, 140, 190
 SIZES = {"startEvent": (36, 36), "endEvent": (36, 36), "exclusiveGateway": (50, 50)}
 
@@ -221,21 +223,10 @@ def flow_xml(fid, a, b):
     return f'<bpmn:sequenceFlow id="{fid}" sourceRef="{a}" targetRef="{b}" />'
 
 
-def operator(operation, params, nid):
-    items = "".join(f'<spiffworkflow:parameter id="{k}" type="str" value={quoteattr(v)} />' for k, v in params.items())
-    return (f'<bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="{operation}" resultVariable="{nid}_result">'
-            f"<spiffworkflow:parameters>{items}</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
-            f"</bpmn:extensionElements>")
 
 
-def shape(nid, x, y, w, h, extra=""):
-    return (f'<bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{extra}>'
-            f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></bpmndi:BPMNShape>')
 
 
-def edge(fid, points):
-    wps = "".join(f'<di:waypoint x="{x}" y="{y}" />' for x, y in points)
-    return f'<bpmndi:BPMNEdge id="{fid}_di" bpmnElement="{fid}">{wps}</bpmndi:BPMNEdge>'
 
 
 DIAGRAMS = {
