@@ -93,3 +93,22 @@ def test_static_export_writes_html_and_json(api_as, settings):
     exported = json.loads((folder / f"{doc_id}.json").read_text("utf-8"))
     assert exported["title"] == "低保名单公示" and "13912341234" not in exported["text"]
     assert "低保名单公示" in (folder / f"{doc_id}.html").read_text("utf-8")
+
+
+def test_a_policy_document_is_published_with_its_interpretation(api_as):
+    drafter, reviewer, secrecy, publisher = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "publisher1"))
+    doc_id = drafter.post("/api/documents", json={
+        "title": "关于支持小微企业发展的若干政策", "category": "policy", "attribute": "proactive",
+        "formed_on": "2026-11-02", "body": "一、减免租金……", "interpretation": "政策解读：一、出台背景……"}).get_json()["id"]
+    for api, data in ((reviewer, {"decision": "approve", "opinion": "同意"}), (secrecy, {"decision": "approve", "opinion": "同意"})):
+        task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+        api.post(f"/api/tasks/{task['id']}/claim")
+        assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
+    run_worker()
+    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    publisher.post(f"/api/tasks/{task['id']}/claim")
+    publisher.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "confirm"}})
+    run_worker()
+    public = publisher.client.get(f"/api/public/documents/{doc_id}").get_json()
+    # 谁起草谁解读: the interpretation goes out with the document, never later.
+    assert public["interpretation"] == "政策解读：一、出台背景……"
