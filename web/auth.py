@@ -4,18 +4,14 @@
 views. Role and department checks live in the engine's service functions, not here.
 """
 
-import time
-from collections import defaultdict, deque
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
 
 from engine import users
 from engine.errors import DomainError, Unauthorized
-
-LOGIN_WINDOW_SECONDS = 300
-LOGIN_MAX_FAILURES = 5
-_failures: dict = defaultdict(deque)
+from web import ratelimit
+from web.ratelimit import RateLimited
 
 
 def current_user():
@@ -59,41 +55,24 @@ def login_required(view):
     return wrapped
 
 
-def check_rate_limit(username: str) -> None:
-    """Refuse a login after too many recent failures from this address or for this name."""
-    now = time.monotonic()
-    for key in (f"ip:{request.remote_addr}", f"user:{username}"):
-        attempts = _failures[key]
-        while attempts and now - attempts[0] > LOGIN_WINDOW_SECONDS:
-            attempts.popleft()
-        if len(attempts) >= LOGIN_MAX_FAILURES:
-            raise RateLimited("登录失败次数过多，请 5 分钟后再试 (too many attempts; wait 5 minutes)")
-
-
-def note_failure(username: str) -> None:
-    now = time.monotonic()
-    for key in (f"ip:{request.remote_addr}", f"user:{username}"):
-        _failures[key].append(now)
-
-
 def login(username: str, password: str):
-    """Check credentials (rate-limited) and return the user; raises Unauthorized/RateLimited."""
-    check_rate_limit(username)
+    """Check credentials and return the user; after 5 failures in 5 minutes from one address or
+    for one name, refuse (RateLimited) without even checking the password."""
+    keys = (f"ip:{request.remote_addr}", f"user:{username}")
+    if any(ratelimit.exceeded("login_failure", key) for key in keys):
+        raise RateLimited("登录失败次数过多，请 5 分钟后再试 (too many attempts; wait 5 minutes)")
     try:
         return users.authenticate(username, password)
     except Unauthorized:
-        note_failure(username)
+        for key in keys:
+            ratelimit.count("login_failure", key)
         raise
-
-
-class RateLimited(DomainError):
-    code = "rate_limited"
 
 
 def init_app(app) -> None:
     from web.errors import STATUS
 
-    STATUS[RateLimited] = 429
+    STATUS[RateLimited] = 429  # also raised by the public endpoints' limits (web.ratelimit)
 
     @app.context_processor
     def inject_user():

@@ -10,6 +10,7 @@ from engine.errors import Invalid
 from engine.requests import intake, settings, steps
 from web.api import bp
 from web.auth import require_user
+from web.ratelimit import limited
 
 
 def parse_json() -> dict:
@@ -20,6 +21,7 @@ def parse_json() -> dict:
 
 
 @bp.post("/public/requests")
+@limited("public_filing")
 def file_public_request():
     """File an information request (no login).
     ---
@@ -35,12 +37,14 @@ def file_public_request():
 
 
 @bp.get("/public/requests/<request_no>")
+@limited("public_lookup")
 def public_request_status(request_no):
     """Status and dates of a request, with its access code (?code=...)."""
     return jsonify(intake.public_status(request_no, request.args.get("code", "")))
 
 
 @bp.post("/public/requests/<request_no>/correction")
+@limited("public_lookup")
 def public_request_correction(request_no):
     """The applicant's correction: {code, description}; the reply period restarts today."""
     body = parse_json()

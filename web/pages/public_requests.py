@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 
 from engine.errors import Invalid, NotFound
 from engine.requests import APPLICANT_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
+from web.ratelimit import limited
 
 bp = Blueprint("public_requests", __name__)
 TYPE_NAMES = {"natural_person": "自然人", "legal_person": "法人或其他组织"}
@@ -16,6 +17,7 @@ CHOICES = {"types": [(k, TYPE_NAMES[k]) for k in APPLICANT_TYPES],
 
 
 @bp.route("/public/requests/new", methods=["GET", "POST"])
+@limited("public_filing", when=lambda r: r.method == "POST")
 def new_request():
     if request.method == "GET":
         return render_template("public/request_new.html", form={}, errors={}, **CHOICES)
@@ -30,6 +32,7 @@ def new_request():
 
 
 @bp.route("/public/requests/status", methods=["GET", "POST"])
+@limited("public_lookup", when=lambda r: r.method == "POST" or "code" in r.values)
 def request_status():
     no = (request.values.get("no") or "").strip()
     code = (request.values.get("code") or "").strip()
