@@ -1,6 +1,6 @@
 """Notifications to staff: the `notify` service operation and reading one's notifications."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from engine.db import reading, transaction
 from engine.models import Notification, User
@@ -43,8 +43,15 @@ def for_user(actor, unread_only=False, limit=50) -> list[dict]:
                  "created_at": n.created_at.isoformat(), "read": n.read_at is not None} for n in rows]
 
 
-def mark_read(actor, notification_id: int) -> None:
+def unread_count(actor) -> int:
+    with reading() as s:
+        return s.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == actor.id, Notification.read_at.is_(None)))
+
+
+def mark_all_read(actor) -> int:
+    """Mark the actor's unread notifications read; return how many there were."""
     with transaction() as s:
-        row = s.get(Notification, notification_id)
-        if row is not None and row.user_id == actor.id and row.read_at is None:
-            row.read_at = utcnow()
+        result = s.execute(update(Notification.__table__).where(
+            Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+        return result.rowcount

@@ -1,5 +1,6 @@
 """Deadlines of the disclosure procedure: working days, reminders, escalation, re-review (clock moved)."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -107,3 +108,21 @@ def test_on_request_documents_stay_in_the_register_unpublished(api_as):
     complete(secrecy, only_task(secrecy, doc_id), {"decision": "approve", "opinion": "同意"})
     assert reviewer.get(f"/api/documents/{doc_id}").get_json()["status"] == "on_request"
     assert reviewer.client.get(f"/api/public/documents/{doc_id}").status_code == 404
+
+
+def test_the_reminder_shows_in_the_reviewers_notifications(app, api_as):
+    from tests.support.web import login
+
+    submit(api_as)
+    with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=CN), tick=False):
+        timers.fire_due()
+        run_worker()
+    client = login(app.test_client(), "reviewer1")
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert 'class="count unread-count">1<' in inbox
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "距公开期限仅剩3个工作日" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/notifications/read", data={"csrf_token": token})
+    assert "unread-count" not in client.get("/inbox").get_data(as_text=True)
+    assert api_as("reviewer1").get("/api/notifications").get_json()["items"][0]["read"] is True

@@ -23,6 +23,7 @@ def init_app(app) -> None:
         documents,
         instances,
         migrations,
+        notifications,
         openapi,
         public,
         reports,

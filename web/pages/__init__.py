@@ -46,6 +46,9 @@ def init_app(app) -> None:
     from web.pages import requests as request_pages
 
     request_pages.init_app(app)
+    from web.pages import notifications
+
+    notifications.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(public_requests.bp)
     app.register_blueprint(reports.bp)
