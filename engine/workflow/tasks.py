@@ -129,7 +129,10 @@ def detail_for(actor, task_id: int) -> dict:
     fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
     out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
     extra = hooks.extra_form_data(task)
-    out["form_data"] = {k: v for k, v in {**data, **extra}.items() if k in fields_shown}
+    # The inputs' values, plus the other variables: form-js templates and conditions read them
+    # (the revise form shows `return_reason`); only the inputs are ever accepted back.
+    out["form_data"] = {k: v for k, v in {**data, **extra}.items()
+                        if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
     return out
 
 
