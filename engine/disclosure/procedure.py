@@ -56,7 +56,11 @@ def _review(c, doc, stage):
     reviews.append(c.session, doc.id, task_id=c.human_task.id, stage=stage, reviewer=c.actor,
                    role=c.human_task.role, decision=decision or "", opinion=c.data.get("opinion"),
                    ground=c.data.get("attribute_ground"), content_sha256=reviewed or storage.put_text(""),
-                   at=utcnow())
+                   at=utcnow(), channels=doc.channels or [], attribute=_reviewed_attribute(doc, decision))
+
+
+def _reviewed_attribute(doc, decision) -> str | None:
+    return "withheld" if decision == "withhold" else doc.attribute
 
 
 @hooks.after_transition(PROCESS_KEY)

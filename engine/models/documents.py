@@ -71,6 +71,9 @@ class ReviewRecord(Base):
     opinion: Mapped[str] = mapped_column(Text, default="")
     ground: Mapped[str | None] = mapped_column(String(40))
     content_sha256: Mapped[str] = mapped_column(String(64))
+    # What the reviewer approved besides the text (DOMAIN §2): the proposed channels and attribute.
+    channels: Mapped[list] = mapped_column(JSONType, default=list)
+    attribute: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))

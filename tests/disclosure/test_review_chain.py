@@ -24,6 +24,8 @@ def test_tampered_opinion_breaks_the_chain(api_as):
     assert [(r["seq"], r["reviewer_name"], r["role"]) for r in records] == [
         (1, "reviewer1", "dept_reviewer"), (2, "secrecy1", "secrecy_reviewer")]
     assert records[1]["prev_hash"] == records[0]["record_hash"]
+    # Each record states what was approved besides the text: the attribute and proposed channels.
+    assert [(r["attribute"], r["channels"]) for r in records] == [("proactive", ["catalogue"])] * 2
     assert drafter.get(f"/api/documents/{doc_id}/reviews/verify").get_json() == {
         "intact": True, "records": 2, "broken_at": None}
 
