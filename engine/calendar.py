@@ -312,10 +312,6 @@ def working_days_deadline_iso(n, start=None):
     return deadline(today_in_china() if start is None else start, n).ends_at.isoformat()
 
 
-# Functions exposed to BPMN timer and script expressions.
-BPMN_FUNCTIONS = {"working_days": working_days_deadline_iso}
-
-
 def set_year(year, holidays, workdays, actor=None, notice=None):
     """Replace `year`'s holidays and make-up working days with an administrator's entry of the notice.
 

