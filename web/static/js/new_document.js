@@ -12,3 +12,13 @@
   category.addEventListener("change", sync);
   sync();
 })();
+
+// One click, one document: a second click while the first submission is on its way does nothing.
+(function () {
+  var form = document.getElementById("new-document");
+  form.addEventListener("submit", function () {
+    var button = form.querySelector("button[type=submit]");
+    if (button.disabled) return;
+    setTimeout(function () { button.disabled = true; button.textContent = "提交中…"; }, 0);
+  });
+})();
