@@ -5,19 +5,20 @@ from sqlalchemy import insert, or_, select
 from engine.models import AuditEvent
 from engine.models.types import utcnow
 
+# Built once: constructing a statement costs several times more than executing it, and every
+# transition writes one event. Parameters go in per call.
+_INSERT = insert(AuditEvent.__table__)
+
 
 def record(session, action, actor=None, instance_id=None, task_id=None, document_id=None,
            request_id=None, **detail):
     """Add one audit event to `session` (committed with the caller's transaction)."""
-    # A plain INSERT: events are never read back in the same transaction, and the ORM's unit of
-    # work costs more than the statement on every transition.
-    session.execute(insert(AuditEvent.__table__).values(
-        at=utcnow(), action=action,
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),
-        instance_id=instance_id, task_id=task_id, document_id=document_id, request_id=request_id,
-        detail=detail,
-    ))
+    session.execute(_INSERT, {
+        "at": utcnow(), "action": action, "actor_id": getattr(actor, "id", None),
+        "actor_name": getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),
+        "instance_id": instance_id, "task_id": task_id, "document_id": document_id,
+        "request_id": request_id, "detail": detail,
+    })
 
 
 def history(session, instance_id=None, document_id=None, request_id=None, limit=500) -> list[dict]:

@@ -61,14 +61,22 @@ def input_components(schema: dict) -> list[dict]:
 def validate_data(key: str, data: dict) -> tuple[dict, dict]:
     """Validate `data` against form `key`; return (clean data, {field: [messages]})."""
     schema = load(key)
-    visible = [c for c in input_components(schema) if not _hidden(c, data)]
-    marsh = Schema.from_dict({c["key"]: _field(c) for c in visible})()
+    visible = tuple(c["key"] for c in input_components(schema) if not _hidden(c, data))
+    marsh = _schema(key, (FORMS_DIR / f"{key}.json").stat().st_mtime, visible)
     known = {c["key"] for c in input_components(schema)}
     payload = {k: v for k, v in (data or {}).items() if k in known and not _empty(v)}
     try:
         return marsh.load({k: v for k, v in payload.items() if k in marsh.fields}), {}
     except ValidationError as exc:
         return {}, exc.messages
+
+
+@lru_cache(maxsize=512)
+def _schema(key: str, mtime: float, visible: tuple) -> Schema:
+    # Building a marshmallow class costs more than validating with it: one per form version and
+    # set of visible fields.
+    components = {c["key"]: c for c in input_components(load(key))}
+    return Schema.from_dict({k: _field(components[k]) for k in visible})()
 
 
 def _empty(value) -> bool:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.models.types import utcnow
@@ -45,10 +45,14 @@ def status_of(workflow, has_incident=False) -> str:
     return "waiting"
 
 
+_OPEN_TASKS = select(HumanTask.id, HumanTask.task_guid).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
+_INSERT_TASKS = insert(HumanTask.__table__)
+
+
 def _sync_human_tasks(session, row, workflow):
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.execute(select(HumanTask.id, HumanTask.task_guid).where(
-        HumanTask.instance_id == row.id, HumanTask.status == "open")).all()
+    open_rows = session.execute(_OPEN_TASKS, {"instance_id": row.id}).all()
     withdrawn = [r.id for r in open_rows if r.task_guid not in ready]
     if withdrawn:
         # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
@@ -57,7 +61,7 @@ def _sync_human_tasks(session, row, workflow):
     known = {r.task_guid for r in open_rows}
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
-        session.execute(insert(HumanTask.__table__), new)
+        session.execute(_INSERT_TASKS, new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:

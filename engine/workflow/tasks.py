@@ -7,7 +7,7 @@ instance in the same transaction; a second, simultaneous completion gets Conflic
 
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 import forms
 from engine import audit
@@ -136,8 +136,11 @@ def detail_for(actor, task_id: int) -> dict:
     return out
 
 
+_LOCK_TASK = select(HumanTask).where(HumanTask.id == bindparam("task_id")).with_for_update()
+
+
 def _lock_task(session, task_id) -> HumanTask:
-    task = session.scalar(select(HumanTask).where(HumanTask.id == task_id).with_for_update())
+    task = session.scalar(_LOCK_TASK, {"task_id": task_id})
     if task is None:
         raise NotFound("任务不存在 (no such task)")
     return task
