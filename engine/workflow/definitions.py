@@ -9,7 +9,7 @@ import json
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from engine import audit, users
 from engine.db import reading, transaction
@@ -138,10 +138,13 @@ def save_decision_file(actor, name: str, xml: str) -> DecisionFile:
         return row
 
 
+_LATEST = (select(ProcessVersion).join(ProcessDefinition)
+           .where(ProcessDefinition.key == bindparam("key"),
+                  ProcessVersion.version == ProcessDefinition.latest_version))
+
+
 def latest_version(session, key: str) -> ProcessVersion:
-    version = session.scalar(
-        select(ProcessVersion).join(ProcessDefinition)
-        .where(ProcessDefinition.key == key, ProcessVersion.version == ProcessDefinition.latest_version))
+    version = session.scalar(_LATEST, {"key": key})
     if version is None:
         raise NotFound(f"流程 {key} 不存在 (no such process definition)")
     return version

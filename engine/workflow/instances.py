@@ -5,7 +5,7 @@ saves it with the optimistic lock, refreshes the projections and, only after com
 service-task jobs and timer wake-ups it created.
 """
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine import audit
 from engine.db import after_commit, reading, transaction
@@ -42,13 +42,16 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     return row
 
 
+_DEFINITION = select(ProcessDefinition).where(ProcessDefinition.key == bindparam("key"))
+
+
 def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance:
     """Start an instance for an API caller: admins, or a role the definition lets start it."""
     data = data or {}
     if not isinstance(data, dict):
         raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
     with transaction() as s:
-        definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key))
+        definition = s.scalar(_DEFINITION, {"key": key})
         if definition is None:
             raise NotFound(f"流程 {key} 不存在 (no such process definition)")
         allowed = set(definition.starter_roles or []) & actor.role_keys

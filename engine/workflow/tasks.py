@@ -5,9 +5,10 @@ assignee, or the claimant. Completing validates the form, runs domain hooks, and
 instance in the same transaction; a second, simultaneous completion gets Conflict.
 """
 
+from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Integer, bindparam, func, or_, select
 
 import forms
 from engine import audit
@@ -32,64 +33,83 @@ def visible(actor, task: HumanTask) -> bool:
             or task.completed_by == actor.id)
 
 
-def _available_clause(actor):
-    role_match = (HumanTask.role.in_(actor.role_keys or {""})) & HumanTask.assignee_id.is_(None) & \
-        or_(HumanTask.department_id == actor.department_id, HumanTask.department_id.is_(None))
+# The inbox statements are built once per shape (scope, filters present, sort) with bind
+# parameters for the caller and the values: building a statement costs more than running it.
+SCOPES = ("mine", "available", "completed", "overdue", "all")
+_FILTERS = ("instance_id", "document_id", "request_id", "process_key", "name")
+
+
+def _available_clause():
+    role_match = HumanTask.role.in_(bindparam("roles", expanding=True)) & HumanTask.assignee_id.is_(None) & \
+        or_(HumanTask.department_id == bindparam("dept"), HumanTask.department_id.is_(None))
     return (HumanTask.status == "open") & HumanTask.claimed_by.is_(None) & \
-        or_(role_match, HumanTask.assignee_id == actor.id)
+        or_(role_match, HumanTask.assignee_id == bindparam("me"))
 
 
-def _scope_clause(actor, scope: str):
+def _scope_clause(scope: str, is_admin: bool):
+    me = bindparam("me")
     if scope == "mine":
-        return (HumanTask.status == "open") & (HumanTask.claimed_by == actor.id)
+        return (HumanTask.status == "open") & (HumanTask.claimed_by == me)
     if scope == "available":
-        return _available_clause(actor)
+        return _available_clause()
     if scope == "completed":
-        return (HumanTask.completed_by == actor.id) & (HumanTask.status == "completed")
+        return (HumanTask.completed_by == me) & (HumanTask.status == "completed")
     if scope == "overdue":
-        return (HumanTask.status == "open") & (HumanTask.due_at < utcnow()) & or_(
-            HumanTask.claimed_by == actor.id, _available_clause(actor))
-    if scope == "all":
-        if actor.is_admin:
-            return HumanTask.status == "open"
-        return (HumanTask.status == "open") & or_(HumanTask.claimed_by == actor.id, _available_clause(actor))
-    raise Invalid("scope 只能是 mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
+        return (HumanTask.status == "open") & (HumanTask.due_at < bindparam("now")) & or_(
+            HumanTask.claimed_by == me, _available_clause())
+    if is_admin:
+        return HumanTask.status == "open"
+    return (HumanTask.status == "open") & or_(HumanTask.claimed_by == me, _available_clause())
+
+
+@lru_cache(maxsize=256)
+def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort):
+    where = [_scope_clause(scope, is_admin)]
+    where += [getattr(HumanTask, name) == bindparam(name) for name in filters]
+    if overdue:
+        where.append(HumanTask.due_at < bindparam("now"))
+    if has_due_before:
+        where.append(HumanTask.due_at <= bindparam("due_before"))
+    if has_q:
+        where.append(or_(HumanTask.title.ilike(bindparam("pattern")), HumanTask.doc_number.ilike(bindparam("pattern"))))
+    order = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at.asc(), HumanTask.id.desc()),
+             "oldest": (HumanTask.id.asc(),)}.get(sort, (HumanTask.id.desc(),))
+    items = (select(*HumanTask.__table__.columns).where(*where).order_by(*order)
+             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+    return items, select(func.count()).select_from(HumanTask).where(*where)
+
+
+def _params(actor, **values) -> dict:
+    return {"me": actor.id, "dept": actor.department_id, "roles": sorted(actor.role_keys) or [""],
+            "now": utcnow(), **values}
 
 
 def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request_id=None, overdue=None,
              q=None, process_key=None, name=None, due_before=None, sort="newest", limit=50, offset=0) -> dict:
     """Return {"items", "total"} of the tasks in `scope` for `actor`; reads `human_task` only."""
-    limit = max(1, min(int(limit or 50), MAX_LIMIT))
-    where = [_scope_clause(actor, scope)]
-    for column, value in ((HumanTask.instance_id, instance_id), (HumanTask.document_id, document_id),
-                          (HumanTask.request_id, request_id), (HumanTask.process_key, process_key),
-                          (HumanTask.name, name)):
-        if value not in (None, ""):
-            where.append(column == value)
-    if overdue:
-        where.append(HumanTask.due_at < utcnow())
-    if due_before:
-        where.append(HumanTask.due_at <= due_before)
-    if q:
-        pattern = f"%{q.strip()}%"
-        where.append(or_(HumanTask.title.ilike(pattern), HumanTask.doc_number.ilike(pattern)))
-    order = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at.asc(), HumanTask.id.desc()),
-             "oldest": (HumanTask.id.asc(),)}.get(sort, (HumanTask.id.desc(),))
-    offset = int(offset or 0)
+    if scope not in SCOPES:
+        raise Invalid("scope 只能是 mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
+    limit, offset = max(1, min(int(limit or 50), MAX_LIMIT)), int(offset or 0)
+    given = {"instance_id": instance_id, "document_id": document_id, "request_id": request_id,
+             "process_key": process_key, "name": name}
+    filters = tuple(k for k in _FILTERS if given[k] not in (None, ""))
+    items_stmt, count_stmt = _statements(scope, actor.is_admin, filters, bool(q), bool(overdue),
+                                         bool(due_before), sort)
+    params = _params(actor, limit=limit, offset=offset, due_before=due_before,
+                     pattern=f"%{q.strip()}%" if q else None, **{k: given[k] for k in filters})
     with reading() as s:
         # Plain rows, not ORM objects: the inbox is read far more often than anything else.
-        items = [as_dict(r) for r in s.execute(select(*HumanTask.__table__.columns).where(*where)
-                                               .order_by(*order).limit(limit).offset(offset))]
+        items = [as_dict(r) for r in s.execute(items_stmt, params)]
         if offset == 0 and len(items) < limit:
             return {"items": items, "total": len(items)}  # the page holds everything: no count needed
-        total = s.scalar(select(func.count()).select_from(HumanTask).where(*where))
-        return {"items": items, "total": total}
+        return {"items": items, "total": s.scalar(count_stmt, params)}
 
 
 def counts_for(actor) -> dict:
     """Return the number of tasks in each inbox tab."""
+    params = _params(actor)
     with reading() as s:
-        return {scope: s.scalar(select(func.count()).select_from(HumanTask).where(_scope_clause(actor, scope)))
+        return {scope: s.scalar(_statements(scope, actor.is_admin, (), False, False, False, "newest")[1], params)
                 for scope in ("mine", "available", "completed", "overdue")}
 
 
