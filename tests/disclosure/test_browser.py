@@ -5,10 +5,9 @@ the confirmed text."""
 import re
 
 import pytest
-from rq import SimpleWorker
 
-from engine import queue
 from tests.support.browser import assert_clean_page
+from tests.support.disclosure import APPROVE, do_task, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周证明属实。"
@@ -21,12 +20,6 @@ def log_in(page, base, username):
     page.fill("input[name=password]", "gongkai-demo")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/inbox"))
-
-
-def approve_by_api(api, doc_id):
-    task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    api.post(f"/api/tasks/{task['id']}/claim")
-    assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "approve", "opinion": "同意"}}).status_code == 200
 
 
 def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server, api_as):
@@ -47,9 +40,9 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     assert "初审中" in page.inner_text("main") and "2026-11-30" in page.inner_text("main")
     assert_clean_page(page)
 
-    approve_by_api(api_as("reviewer1"), doc_id)
-    approve_by_api(api_as("secrecy1"), doc_id)
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
+    do_task(api_as("reviewer1"), doc_id, APPROVE)
+    do_task(api_as("secrecy1"), doc_id, APPROVE)
+    run_worker()
 
     log_in(page, live_server, "publisher1")
     task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
@@ -75,7 +68,7 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     page.get_by_label("确认去标识化结果并发布").check()
     page.click("#complete")
     page.wait_for_url(re.compile(r"/inbox$"))
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
+    run_worker()
 
     page.context.clear_cookies()
     page.goto(f"{live_server}/public?q=低保")

@@ -7,9 +7,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from rq import SimpleWorker
 
-from engine import config, queue
+from engine import config
+from tests.support.disclosure import publish, run_worker
 
 SECRET = "webhook-test-secret"
 BODY = "关于公布低保名单的通知。户主李四，身份证号110101199003074573，电话13912341234。"
@@ -48,31 +48,9 @@ def receiver(settings):
     current.webhook_url, current.retry_backoff = None, (2, 10, 60)
 
 
-def run_worker():
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True, with_scheduler=True)
-
-
-def approve_to_publication(api_as, channels):
-    drafter, reviewer, secrecy, publisher = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "publisher1"))
-    doc_id = drafter.post("/api/documents", json={
-        "title": "低保名单公示", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
-        "body": BODY, "channels": channels}).get_json()["id"]
-    for api, data in ((reviewer, {"decision": "approve", "opinion": "同意"}),
-                      (secrecy, {"decision": "approve", "opinion": "同意"})):
-        task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-        api.post(f"/api/tasks/{task['id']}/claim")
-        assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
-    run_worker()
-    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    publisher.post(f"/api/tasks/{task['id']}/claim")
-    assert publisher.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "confirm"}}).status_code == 200
-    run_worker()
-    return doc_id, publisher
-
-
 def test_webhook_receives_the_signed_redacted_version(api_as, receiver):
     receiver.fail_first = 1  # the first delivery fails; the queue retries it
-    doc_id, publisher = approve_to_publication(api_as, ["webhook"])
+    doc_id, publisher = publish(api_as, title="低保名单公示", body=BODY, channels=["webhook"])
     for _ in range(3):
         if receiver.received:
             break
@@ -88,7 +66,7 @@ def test_webhook_receives_the_signed_redacted_version(api_as, receiver):
 
 
 def test_static_export_writes_html_and_json(api_as, settings):
-    doc_id, publisher = approve_to_publication(api_as, ["static_export"])
+    doc_id, publisher = publish(api_as, title="低保名单公示", body=BODY, channels=["static_export"])
     folder = settings.data_dir / "export"
     exported = json.loads((folder / f"{doc_id}.json").read_text("utf-8"))
     assert exported["title"] == "低保名单公示" and "13912341234" not in exported["text"]
@@ -96,19 +74,8 @@ def test_static_export_writes_html_and_json(api_as, settings):
 
 
 def test_a_policy_document_is_published_with_its_interpretation(api_as):
-    drafter, reviewer, secrecy, publisher = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "publisher1"))
-    doc_id = drafter.post("/api/documents", json={
-        "title": "关于支持小微企业发展的若干政策", "category": "policy", "attribute": "proactive",
-        "formed_on": "2026-11-02", "body": "一、减免租金……", "interpretation": "政策解读：一、出台背景……"}).get_json()["id"]
-    for api, data in ((reviewer, {"decision": "approve", "opinion": "同意"}), (secrecy, {"decision": "approve", "opinion": "同意"})):
-        task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-        api.post(f"/api/tasks/{task['id']}/claim")
-        assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
-    run_worker()
-    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    publisher.post(f"/api/tasks/{task['id']}/claim")
-    publisher.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "confirm"}})
-    run_worker()
+    doc_id, publisher = publish(api_as, title="关于支持小微企业发展的若干政策", category="policy",
+                                body="一、减免租金……", interpretation="政策解读：一、出台背景……")
     public = publisher.client.get(f"/api/public/documents/{doc_id}").get_json()
     # 谁起草谁解读: the interpretation goes out with the document, never later.
     assert public["interpretation"] == "政策解读：一、出台背景……"

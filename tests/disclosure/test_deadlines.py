@@ -12,6 +12,7 @@ from engine import queue
 from engine.db import reading
 from engine.models import Notification, User
 from engine.workflow import timers
+from tests.support.disclosure import do_task
 
 CN = ZoneInfo("Asia/Shanghai")
 GOOD = {"title": "关于开展秋季森林防火工作的通知", "category": "general", "attribute": "proactive",
@@ -66,25 +67,13 @@ def test_reminder_three_working_days_before_and_escalation_after_the_deadline(ap
     assert api_as("reviewer1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["total"] == 1
 
 
-def complete(api, task_id, data):
-    assert api.post(f"/api/tasks/{task_id}/claim").status_code == 200
-    resp = api.post(f"/api/tasks/{task_id}/complete", json={"data": data})
-    assert resp.status_code == 200, resp.get_json()
-
-
-def only_task(api, doc_id):
-    items = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"]
-    assert len(items) == 1, items
-    return items[0]["id"]
-
-
 def test_withheld_document_is_re_reviewed_yearly_and_can_be_released(api_as):
     drafter, reviewer, secrecy, leader = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "leader1"))
     doc_id = submit(api_as, attribute="withheld", attribute_ground="internal_affairs",
                     attribute_reason="机关内部人事安排")
-    complete(reviewer, only_task(reviewer, doc_id), {"decision": "approve", "opinion": "同意"})
-    complete(secrecy, only_task(secrecy, doc_id), {"decision": "approve", "opinion": "同意不予公开"})
-    complete(leader, only_task(leader, doc_id), {"decision": "confirm", "opinion": "同意"})
+    do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
+    do_task(secrecy, doc_id, {"decision": "approve", "opinion": "同意不予公开"})
+    do_task(leader, doc_id, {"decision": "confirm", "opinion": "同意"})
     assert drafter.get(f"/api/documents/{doc_id}").get_json()["status"] == "withheld"
 
     with time_machine.travel(datetime(2027, 6, 1, tzinfo=CN), tick=False):
@@ -93,7 +82,7 @@ def test_withheld_document_is_re_reviewed_yearly_and_can_be_released(api_as):
         assert timers.fire_due() == 1
     doc = drafter.get(f"/api/documents/{doc_id}").get_json()
     assert doc["status"] == "re_review"
-    complete(secrecy, only_task(secrecy, doc_id), {"decision": "release", "opinion": "已不再敏感，可以公开"})
+    do_task(secrecy, doc_id, {"decision": "release", "opinion": "已不再敏感，可以公开"})
     doc = drafter.get(f"/api/documents/{doc_id}").get_json()
     assert (doc["status"], doc["attribute"]) == ("deidentifying", "proactive")
     stages = [r["stage"] for r in doc["reviews"]]
@@ -104,8 +93,8 @@ def test_on_request_documents_stay_in_the_register_unpublished(api_as):
     reviewer, secrecy = api_as("reviewer1"), api_as("secrecy1")
     doc_id = submit(api_as, attribute="on_request", attribute_ground="third_party_rights",
                     attribute_reason="涉及企业商业秘密，须征求第三方意见")
-    complete(reviewer, only_task(reviewer, doc_id), {"decision": "approve", "opinion": "同意"})
-    complete(secrecy, only_task(secrecy, doc_id), {"decision": "approve", "opinion": "同意"})
+    do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
+    do_task(secrecy, doc_id, {"decision": "approve", "opinion": "同意"})
     assert reviewer.get(f"/api/documents/{doc_id}").get_json()["status"] == "on_request"
     assert reviewer.client.get(f"/api/public/documents/{doc_id}").status_code == 404
 

@@ -4,22 +4,17 @@ from sqlalchemy import update
 
 from engine.db import transaction
 from engine.models import ReviewRecord
+from tests.support.disclosure import do_task
 
 GOOD = {"title": "关于X的通知", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
         "body": "正文"}
 
 
-def review(api, doc_id, data):
-    task = api.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    api.post(f"/api/tasks/{task['id']}/claim")
-    assert api.post(f"/api/tasks/{task['id']}/complete", json={"data": data}).status_code == 200
-
-
 def test_tampered_opinion_breaks_the_chain(api_as):
     drafter, reviewer, secrecy = api_as("drafter1"), api_as("reviewer1"), api_as("secrecy1")
     doc_id = drafter.post("/api/documents", json=GOOD).get_json()["id"]
-    review(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
-    review(secrecy, doc_id, {"decision": "approve", "opinion": "不涉密，同意公开"})
+    do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
+    do_task(secrecy, doc_id, {"decision": "approve", "opinion": "不涉密，同意公开"})
     records = drafter.get(f"/api/documents/{doc_id}").get_json()["reviews"]
     assert [(r["seq"], r["reviewer_name"], r["role"]) for r in records] == [
         (1, "reviewer1", "dept_reviewer"), (2, "secrecy1", "secrecy_reviewer")]
@@ -39,8 +34,8 @@ def test_tampered_opinion_breaks_the_chain(api_as):
 def test_deleted_record_breaks_the_chain(api_as):
     drafter, reviewer, secrecy = api_as("drafter1"), api_as("reviewer1"), api_as("secrecy1")
     doc_id = drafter.post("/api/documents", json=GOOD).get_json()["id"]
-    review(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
-    review(secrecy, doc_id, {"decision": "approve", "opinion": "同意"})
+    do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
+    do_task(secrecy, doc_id, {"decision": "approve", "opinion": "同意"})
     with transaction() as s:
         s.query(ReviewRecord).filter_by(document_id=doc_id, seq=1).delete()
     assert drafter.get(f"/api/documents/{doc_id}/reviews/verify").get_json()["intact"] is False
