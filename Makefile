@@ -36,6 +36,7 @@ lint: setup
 	$(VENV)/bin/ruff check engine web workers forms tests bench workflows
 
 bench: setup
+	$(PY) -m pip install -q -e '.[dev,bench]' --config-settings editable_mode=compat
 	$(PY) bench/engine.py
 	$(PY) bench/deid.py
 
