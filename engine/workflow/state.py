@@ -8,6 +8,7 @@ import json
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import Conflict, NotFound
@@ -56,7 +57,8 @@ def _restore_into(workflow, dct, registry):
 
 
 # The statements of every transition, built once (building one costs more than running it).
-_SELECT = select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+_SELECT = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+           .options(lazyload(ProcessInstance.version)))  # the cached spec is all a transition needs
 _SELECT_FOR_UPDATE = _SELECT.with_for_update(of=ProcessInstance)
 _TABLE = ProcessInstance.__table__
 _SAVE = (update(_TABLE)
