@@ -8,7 +8,7 @@ Run: .venv/bin/python workflows/tools/build_disclosure.py
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from bpmn_xml import edge, operator, shape
+from bpmn_xml import document, edge, operator, shape
 
 LANES = ["drafter", "dept_reviewer", "secrecy_reviewer", "leader", "publisher"]
 LANE_NAMES = {"drafter": "起草人", "dept_reviewer": "部门审核人（初审）", "secrecy_reviewer": "保密审查员（复审）",
@@ -205,20 +205,8 @@ def build() -> str:
                for i, lane in enumerate(LANES)]
     shapes += [shape(n, *bounds(n)) for n in NODES]
     edges = [edge(f"flow_{a}_{b}", flow_points(a, b)) for a, b, _c in FLOWS]
-    return f'''<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="disclosure_review_defs" targetNamespace="http://gongkai/bpmn">
-<bpmn:collaboration id="collaboration"><bpmn:participant id="participant" name="政府信息主动公开审查发布" processRef="disclosure_review" /></bpmn:collaboration>
-<bpmn:process id="disclosure_review" name="政府信息主动公开审查发布" isExecutable="true">
-<bpmn:laneSet id="lanes">{"".join(lane_xml)}</bpmn:laneSet>
-{chr(10).join(element_xml(n) for n in NODES)}
-{chr(10).join(b_parts)}
-{chr(10).join(flows)}
-</bpmn:process>
-<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">
-{chr(10).join(shapes + b_shapes + edges + b_edges)}
-</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>
-'''
+    process = [*(element_xml(n) for n in NODES), *b_parts, *flows]
+    return document("disclosure_review", "政府信息主动公开审查发布", lane_xml, process, shapes + b_shapes + edges + b_edges)
 
 
 if __name__ == "__main__":

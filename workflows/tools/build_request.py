@@ -11,7 +11,7 @@ the timers: the correction, consultation and payment periods, reminders and esca
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from bpmn_xml import edge, operator, shape
+from bpmn_xml import document, edge, operator, shape
 
 LANE_H, COL_W, X0 = 200, 140, 190
 SIZES = {"startEvent": (36, 36), "endEvent": (36, 36), "exclusiveGateway": (50, 50)}
@@ -197,20 +197,8 @@ class Diagram:
                    for i, lane in enumerate(self.lanes)]
         shapes += [shape(n, *self.bounds(n)) for n in self.nodes]
         edges = [edge(f"flow_{a}_{b}", self.flow_points(a, b)) for a, b, _c in self.flows]
-        return f'''<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="{self.key}_defs" targetNamespace="http://gongkai/bpmn">
-<bpmn:collaboration id="collaboration"><bpmn:participant id="participant" name={quoteattr(self.name)} processRef="{self.key}" /></bpmn:collaboration>
-<bpmn:process id="{self.key}" name={quoteattr(self.name)} isExecutable="true">
-<bpmn:laneSet id="lanes">{"".join(lane_xml)}</bpmn:laneSet>
-{chr(10).join(self.element(n) for n in self.nodes)}
-{chr(10).join(b_parts)}
-{chr(10).join(flows)}
-</bpmn:process>
-<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">
-{chr(10).join(shapes + b_shapes + edges + b_edges)}
-</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>
-'''
+        process = [*(self.element(n) for n in self.nodes), *b_parts, *flows]
+        return document(self.key, self.name, lane_xml, process, shapes + b_shapes + edges + b_edges)
 
 
 def timer_xml(bid, name, host, expr, interrupting):
