@@ -65,10 +65,6 @@ def get_engine():
     return _state["engine"]
 
 
-def is_postgres():
-    return get_engine().dialect.name == "postgresql"
-
-
 @contextmanager
 def transaction():
     """Run a unit of work that writes; commit on success, roll back on any exception.

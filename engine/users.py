@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db import reading, transaction
-from engine.errors import Forbidden, Invalid, NotFound, Unauthorized
+from engine.errors import Forbidden, Invalid, Unauthorized
 from engine.models import Department, Role, User
 
 BUILTIN_ROLES = {
@@ -195,14 +195,6 @@ def set_out_of_office(actor: User, out: bool, substitute_username: str | None) -
                               fields={"substitute": ["invalid"]})
         me.out_of_office, me.substitute_id = out, substitute.id if substitute else None
         audit.record(s, "out_of_office", actor=me, out=out, substitute=substitute_username)
-
-
-def get_for(actor: User, user_id: int) -> User:
-    require_admin(actor)
-    user = get(user_id)
-    if user is None:
-        raise NotFound("用户不存在 (no such user)")
-    return user
 
 
 def _user_dict(user: User) -> dict:

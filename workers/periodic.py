@@ -18,18 +18,6 @@ PERIODIC = (
 )
 
 
-def run_once() -> dict:
-    """Run every periodic entry once; return what each reported."""
-    out = {}
-    for name, _every, fn in PERIODIC:
-        try:
-            out[name] = fn()
-        except Exception:
-            log.exception("periodic %s failed", name)
-            out[name] = None
-    return out
-
-
 def start_thread(stop: threading.Event) -> threading.Thread:
     """Run the periodic list until `stop` is set; timers due while no worker ran fire at once."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine import audit, storage
 from engine.config import current
 from engine.errors import Invalid
-from engine.models import Department, Document, HumanTask, InformationRequest, RequestPause
+from engine.models import Department, Document, HumanTask, InformationRequest
 from engine.models.types import utcnow
 from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
 from engine.workflow import hooks
@@ -277,10 +277,6 @@ def _push_due(session, row, workflow, due_iso):
 
 
 DUE_ON_STEPS = ("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff", "deliver_reply")
-
-
-def open_pauses(session, req) -> list[RequestPause]:
-    return [p for p in records.pauses(session, req) if p.ended_on is None]
 
 
 @hooks.form_data(PROCESS_KEY)

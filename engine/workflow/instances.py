@@ -86,19 +86,22 @@ def run_engine(workflow) -> None:
         raise Invalid(f"流程执行出错 (the process failed): {exc}") from exc
 
 
-def get_for(actor, instance_id: int) -> dict:
-    """Return an instance with its data and history, if `actor` may see it."""
+def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
+    """Return an instance with its data and history, if `actor` may see it.
+
+    `with_state=False` skips restoring the workflow (no `data`, no `completed_bpmn_ids`) for a
+    caller that already holds them, such as the task page.
+    """
     with reading() as s:
         row = s.get(ProcessInstance, instance_id)
         if row is None:
             raise NotFound("流程实例不存在 (no such process instance)")
         if not can_see(s, actor, row):
             raise Forbidden("您无权查看此流程 (you may not see this process)")
-        workflow = state.restore(row)
         incidents = s.scalars(select(Incident).where(Incident.instance_id == row.id)).all()
-        return {
+        out = {
             "id": row.id, "status": row.status, "definition_key": row.definition_key,
-            "version": row.version.version, "data": workflow.data | _last_data(workflow),
+            "version": row.version.version,
             "document_id": row.document_id, "request_id": row.request_id, "title": row.title,
             "created_at": row.created_at.isoformat(),
             "completed_at": row.completed_at.isoformat() if row.completed_at else None,
@@ -107,8 +110,11 @@ def get_for(actor, instance_id: int) -> dict:
                            "created_at": i.created_at.isoformat(),
                            "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None}
                           for i in incidents],
-            "completed_bpmn_ids": completed_bpmn_ids(workflow),
         }
+        if with_state:
+            workflow = state.restore(row)
+            out.update(data=workflow.data | _last_data(workflow), completed_bpmn_ids=completed_bpmn_ids(workflow))
+        return out
 
 
 def _last_data(workflow) -> dict:

@@ -147,6 +147,7 @@ def detail_for(actor, task_id: int) -> dict:
         row, workflow = state.load(s, task.instance_id, lock=False)
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
         data = dict(spiff_task.data) if spiff_task is not None else {}
+        out["completed_bpmn_ids"] = instances.completed_bpmn_ids(workflow)
     fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
     out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
     extra = hooks.extra_form_data(task)

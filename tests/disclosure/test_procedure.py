@@ -77,6 +77,8 @@ def test_missing_attribute_is_returned_then_reviewed_redacted_and_published(api_
     assert d["status"] == "published"
     assert {p["channel"] for p in d["publications"]} == {"catalogue", "static_export"}
     assert [r["stage"] for r in d["reviews"]] == ["dept_review", "secrecy_review", "confirm_redaction"]
+    # DOMAIN §3: who confirmed the redaction is recorded, on the document and in the signed record.
+    assert d["redaction_confirmed_by"] == "publisher1" and d["reviews"][-1]["reviewer_name"] == "publisher1"
     assert drafter.get(f"/api/documents/{doc_id}/reviews/verify").get_json()["intact"] is True
 
     public = publisher.client.get(f"/api/public/documents/{doc_id}").get_json()

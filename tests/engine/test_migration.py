@@ -77,3 +77,21 @@ def test_admin_migrates_from_the_process_page(app, api_as):
                        follow_redirects=True)
     assert "已迁移 1 个实例到 v2" in resp.get_data(as_text=True)
     assert admin.get(f"/api/process-instances/{instance_id}").get_json()["version"] == 2
+
+
+def test_one_instance_migrates_through_the_api_and_a_refusal_is_a_409(api_as):
+    admin, reviewer = api_as("admin"), api_as("reviewer1")
+    admin.post("/api/process-definitions", data=V1.encode(), headers={"Content-Type": "application/xml"})
+    moving = admin.post("/api/process-instances", json={"definition_key": "migrating", "data": {}}).get_json()["id"]
+    stuck = admin.post("/api/process-instances", json={"definition_key": "migrating", "data": {}}).get_json()["id"]
+    task = reviewer.get(f"/api/tasks?scope=available&instance_id={stuck}").get_json()["items"][0]
+    reviewer.post(f"/api/tasks/{task['id']}/claim")
+    reviewer.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "approve", "opinion": "同意"}})
+    for xml in (V2, V3):
+        admin.post("/api/process-definitions", data=xml.encode(), headers={"Content-Type": "application/xml"})
+    assert reviewer.post(f"/api/process-instances/{moving}/migrate", json={"to_version": 2}).status_code == 403
+    ok = admin.post(f"/api/process-instances/{moving}/migrate", json={"to_version": 2})
+    assert ok.status_code == 200 and ok.get_json()["to_version"] == 2
+    refused = admin.post(f"/api/process-instances/{stuck}/migrate", json={})  # latest: v3 drops "first"
+    assert refused.status_code == 409 and "first" in refused.get_json()["error"]["message"]
+    assert admin.get(f"/api/process-instances/{stuck}").get_json()["version"] == 1

@@ -39,7 +39,7 @@ def _can_act(actor, task) -> bool:
 
 def _instance_or_none(actor, instance_id):
     try:
-        return instances.get_for(actor, instance_id)
+        return instances.get_for(actor, instance_id, with_state=False)  # the task detail has the state
     except Forbidden:  # a task handed to someone outside the instance's department: show the task only
         return None
 
