@@ -1,17 +1,22 @@
 """Benchmark the engine: the HTTP API against raw SpiffWorkflow, and the inbox under load.
 
-Run: .venv/bin/python bench/engine.py [-n 300] [--sqlite | --postgres] [--pg-dsn DSN]
+Run: .venv/bin/python bench/engine.py [-n 300] [--clients K] [--sqlite | --postgres] [--pg-dsn DSN]
 
 For each database it pushes N instances of a one-user-task diagram through the HTTP API (start,
 list, claim, complete) and the same diagram through SpiffWorkflow in memory (serialize and
 deserialize between steps), and prints both rates and their ratio (target: API >= 1/4 of raw).
-Then it bulk-inserts open rows into `human_task` and prints the p95 of GET /api/tasks with 2,000
-and with 100,000 open tasks (target: under 50 ms at 100,000). It prints figures; it asserts nothing.
+The two run in alternating blocks, so that a machine getting busier or quieter during the run
+affects both sides alike. With `--clients K` (K > 1) it also runs K processes on each side at once
+(K API clients, each with its own app process as K web workers would be, against K raw loops) and
+prints the aggregate rates. Then it bulk-inserts open rows into `human_task` and prints the p95 of
+GET /api/tasks with 2,000 and with 100,000 open tasks (target: under 50 ms at 100,000).
+It prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -65,7 +70,8 @@ def login(client, username) -> dict:
     return {"Authorization": f"Bearer {resp.get_json()['token']}"}
 
 
-def api_rate(app, n: int) -> float:
+def api_round(app):
+    """Return a function that pushes one instance through the API."""
     client = app.test_client()
     starter, reviewer = login(client, "drafter1"), login(client, "reviewer1")
 
@@ -81,15 +87,32 @@ def api_rate(app, n: int) -> float:
 
     for _ in range(5):  # warm the spec cache and the connection pool
         one()
+    return one
+
+
+def timed(one, n: int) -> float:
+    """Seconds taken by `n` calls of `one`."""
     began = time.perf_counter()
     for _ in range(n):
         one()
-    return n / (time.perf_counter() - began)
+    return time.perf_counter() - began
+
+
+def interleaved_rates(app, n: int, blocks: int = 6) -> tuple[float, float]:
+    """(API rate, raw rate) measured in alternating blocks of n/blocks instances each."""
+    api_one, raw_one = api_round(app), raw_round()
+    api_s = raw_s = 0.0
+    per_block = max(1, n // blocks)
+    for _ in range(blocks):
+        api_s += timed(api_one, per_block)
+        raw_s += timed(raw_one, per_block)
+    return per_block * blocks / api_s, per_block * blocks / raw_s
 
 
 # --- raw SpiffWorkflow ----------------------------------------------------------------------
 
-def raw_rate(n: int) -> float:
+def raw_round():
+    """Return a function that pushes one instance through SpiffWorkflow in memory."""
     from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -115,10 +138,7 @@ def raw_rate(n: int) -> float:
 
     for _ in range(5):
         one()
-    began = time.perf_counter()
-    for _ in range(n):
-        one()
-    return n / (time.perf_counter() - began)
+    return one
 
 
 # --- the inbox under load -------------------------------------------------------------------
@@ -177,15 +197,54 @@ def inbox_p95(app, username: str, query: str, rounds: int = 200) -> tuple[float,
 
 # --- one database ---------------------------------------------------------------------------
 
-def run(label: str, database_url: str, n: int) -> dict:
+# --- several clients at once -----------------------------------------------------------------
+
+def _client_process(side, database_url, data_dir, n, barrier, results):
+    if side == "api":
+        from web import create_app
+
+        app = create_app({"GONGKAI_DATA_DIR": data_dir, "DATABASE_URL": database_url,
+                          "GONGKAI_SECRET_KEY": "bench-clients"})
+        one = api_round(app)
+    else:
+        one = raw_round()
+    barrier.wait()
+    began = time.time()
+    timed(one, n)
+    results.put((began, time.time()))
+
+
+def concurrent_rate(side: str, clients: int, database_url: str, data_dir: Path, n: int) -> float:
+    """Aggregate rate of `clients` processes each pushing n/clients instances at the same time."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(clients), ctx.Queue()
+    each = max(1, n // clients)
+    procs = [ctx.Process(target=_client_process, args=(side, database_url, str(data_dir), each, barrier, results))
+             for _ in range(clients)]
+    for p in procs:
+        p.start()
+    spans = [results.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return each * clients / (max(e for _b, e in spans) - min(b for b, _e in spans))
+
+
+# --- one database ---------------------------------------------------------------------------
+
+def run(label: str, database_url: str, n: int, clients: int = 1) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{label}-"))
     app = make_app(database_url, data_dir)
-    api = api_rate(app, n)
-    raw = raw_rate(n)
-    print(f"[{label}] API  {api:8.1f} instances/s  (start, list, claim, complete over HTTP; N={n})")
+    api, raw = interleaved_rates(app, n)
+    print(f"[{label}] API  {api:8.1f} instances/s  (start, list, claim, complete over HTTP; N={n}, one client)")
     print(f"[{label}] raw  {raw:8.1f} instances/s  (SpiffWorkflow in memory, serialized between steps)")
     print(f"[{label}] ratio API/raw = {api / raw:.2f}  (target >= 0.25)")
     out = {"api": api, "raw": raw}
+    if clients > 1:
+        api_k = concurrent_rate("api", clients, database_url, data_dir, n)
+        raw_k = concurrent_rate("raw", clients, database_url, data_dir, n)
+        print(f"[{label}] {clients} clients at once: API {api_k:8.1f}/s, raw {raw_k:8.1f}/s, "
+              f"ratio {api_k / raw_k:.2f}")
+        out["clients"] = (api_k, raw_k)
     for total in (2000, 100_000):
         fill_open_tasks(total)
         mine, seen = inbox_p95(app, "reviewer1", "scope=available")
@@ -217,6 +276,7 @@ def drop_postgres(dsn: str, schema_name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--instances", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=1, help="also measure K clients at once")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--sqlite", action="store_true", help="only SQLite")
     which.add_argument("--postgres", action="store_true", help="only PostgreSQL")
@@ -224,11 +284,11 @@ def main() -> None:
     args = parser.parse_args()
     if not args.postgres:
         with tempfile.TemporaryDirectory() as tmp:
-            run("sqlite", f"sqlite:///{tmp}/bench.db", args.instances)
+            run("sqlite", f"sqlite:///{tmp}/bench.db", args.instances, args.clients)
     if not args.sqlite:
         url, schema_name = postgres_url(args.pg_dsn)
         try:
-            run("postgres", url, args.instances)
+            run("postgres", url, args.instances, args.clients)
         finally:
             drop_postgres(args.pg_dsn, schema_name)
 

@@ -68,27 +68,34 @@ def mirror_status(session, row, workflow) -> None:
     doc = session.get(Document, row.document_id)
     if doc is None:
         return
-    data = _latest_data(workflow)
+    ended = _reached_end(workflow)
+    data = dict(ended.data) if ended is not None else _latest_data(workflow)
     for key in MIRRORED:
         if key in data:
             setattr(doc, key, data[key])
     doc.returns = int(data.get("returns") or 0)
     if data.get("publish_by"):
         doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
-    doc.status = _status(workflow, doc.status)
+    doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = utcnow()
 
 
+def _reached_end(workflow):
+    # An end event decides the outcome as soon as it is reached, even while a reminder branch
+    # (a non-interrupting timer that fired earlier) still waits for its notification job.
+    return next((t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in END_STATUS),
+                None)
+
+
 def _latest_data(workflow) -> dict:
+    # The main path's data: a user task's, before any reminder branch's (a copy taken earlier).
     waiting = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    waiting.sort(key=lambda t: not t.task_spec.manual)
     task = waiting[0] if waiting else workflow.last_task
     return dict(task.data) if task is not None else dict(workflow.data)
 
 
 def _status(workflow, current: str) -> str:
-    if workflow.is_completed():
-        ended = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
-        return next((s for end, s in END_STATUS.items() if end in ended), current)
     waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)}
     return next((status for step, status in STATUS_BY_STEP if step in waiting), current)
 

@@ -5,44 +5,48 @@ saves it with the optimistic lock, refreshes the projections and, only after com
 service-task jobs and timer wake-ups it created.
 """
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from engine import audit
 from engine.db import after_commit, reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import Incident, ProcessDefinition, ProcessInstance
+from engine.models import Incident, ProcessInstance
+from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state
 from engine.workflow.definitions import latest_version
 
 ACTIVE = ("running", "waiting", "error")
+_INSERT = insert(ProcessInstance.__table__).returning(ProcessInstance.id)
 
 
 def start(session, actor, key: str, data: dict | None = None, *, department_id=None,
-          document_id=None, request_id=None, title=None) -> ProcessInstance:
-    """Start the latest version of `key` inside the caller's transaction."""
-    version = latest_version(session, key)
+          document_id=None, request_id=None, title=None, version=None) -> ProcessInstance:
+    """Start the latest version of `key` (or the `version` given) inside the caller's transaction."""
+    version = version or latest_version(session, key)
     workflow = state.new_workflow(version)
     data = dict(data or {})
     if actor is not None:
         data.setdefault("started_by", actor.username)
     workflow.data.update(data)
     workflow.get_tasks()[0].data.update(data)
-    row = ProcessInstance(
+    now = utcnow()
+    values = dict(
         version_id=version.id, definition_key=key, status="running", state_json="{}",
         serializer_version=state.SERIALIZER_VERSION, lock_version=0,  # the first save makes it 1
         department_id=department_id or getattr(actor, "department_id", None),
         started_by=getattr(actor, "id", None), document_id=document_id, request_id=request_id,
-        title=title or data.get("title"),
+        title=title or data.get("title"), created_at=now, updated_at=now, completed_at=None,
     )
+    # A plain INSERT, then the row joins the session as already persistent: the ORM's flush of
+    # a new object costs more than the rest of starting the instance.
+    row = ProcessInstance(id=session.execute(_INSERT, values).scalar_one(), **values)
+    make_transient_to_detached(row)
     session.add(row)
-    session.flush()
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
-    advance(session, row, workflow)
+    advance(session, row, workflow, is_new=True)
     return row
-
-
-_DEFINITION = select(ProcessDefinition).where(ProcessDefinition.key == bindparam("key"))
 
 
 def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance:
@@ -51,22 +55,23 @@ def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance
     if not isinstance(data, dict):
         raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
     with transaction() as s:
-        definition = s.scalar(_DEFINITION, {"key": key})
-        if definition is None:
-            raise NotFound(f"流程 {key} 不存在 (no such process definition)")
-        allowed = set(definition.starter_roles or []) & actor.role_keys
+        version = latest_version(s, key)  # raises NotFound; carries its definition's starter roles
+        allowed = set(version.definition.starter_roles or []) & actor.role_keys
         if not actor.is_admin and not allowed:
             raise Forbidden("您无权发起此流程 (you may not start this process)")
-        return start(s, actor, key, data)
+        return start(s, actor, key, data, version=version)
 
 
-def advance(session, row, workflow) -> None:
-    """Run the engine to its next wait state, save and project; enqueue jobs after commit."""
+def advance(session, row, workflow, is_new=False) -> None:
+    """Run the engine to its next wait state, save and project; enqueue jobs after commit.
+
+    `is_new` says the instance was inserted in this transaction, so it has no projected rows yet.
+    """
     from engine import queue
 
     run_engine(workflow)
     hooks.run_after_transition(session, row, workflow)
-    new_outbox, due_times = projection.sync(session, row, workflow)
+    new_outbox, due_times = projection.sync(session, row, workflow, is_new=is_new)
     # An open incident always leaves the instance in "error" (service_tasks sets and clears it).
     status = projection.status_of(workflow, has_incident=row.status == "error")
     state.save(session, row, workflow, status)

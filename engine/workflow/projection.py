@@ -17,9 +17,9 @@ from engine.workflow.spiff import AsyncServiceTask
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
 
-def sync(session, row, workflow) -> tuple[list[int], list[datetime]]:
+def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime]]:
     """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
-    _sync_human_tasks(session, row, workflow)
+    _sync_human_tasks(session, row, workflow, is_new)
     new_outbox = _sync_outbox(session, row, workflow)
     due_times = _sync_timers(session, row, workflow) if _has_timers(workflow.spec) else []
     return new_outbox, due_times
@@ -50,9 +50,9 @@ _OPEN_TASKS = select(HumanTask.id, HumanTask.task_guid).where(
 _INSERT_TASKS = insert(HumanTask.__table__)
 
 
-def _sync_human_tasks(session, row, workflow):
+def _sync_human_tasks(session, row, workflow, is_new=False):
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.execute(_OPEN_TASKS, {"instance_id": row.id}).all()
+    open_rows = [] if is_new else session.execute(_OPEN_TASKS, {"instance_id": row.id}).all()
     withdrawn = [r.id for r in open_rows if r.task_guid not in ready]
     if withdrawn:
         # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).

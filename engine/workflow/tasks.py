@@ -193,14 +193,27 @@ def _check_actionable(actor, task) -> None:
         raise Forbidden("这不是您的任务 (not your task)")
 
 
+# Claiming is one conditional UPDATE: it takes the row only while it is open and unclaimed, so
+# of two simultaneous claims the second finds nothing to update and learns why below.
+_CLAIM = (update(_TASK_TABLE)
+          .where(_TASK_TABLE.c.id == bindparam("task_id"), _TASK_TABLE.c.status == "open",
+                 _TASK_TABLE.c.claimed_by.is_(None))
+          .values(claimed_by=bindparam("me"), claimed_at=bindparam("now"))
+          .returning(*_TASK_TABLE.columns))
+
+
 def claim(actor, task_id: int) -> dict:
     with transaction() as s:
-        task = _lock_task(s, task_id)
-        _check_actionable(actor, task)
-        if task.claimed_by is None:
-            _change(s, task, claimed_by=actor.id, claimed_at=utcnow())
-            audit.record(s, "claim", actor=actor, instance_id=task.instance_id, task_id=task.id,
-                         document_id=task.document_id, request_id=task.request_id, task=task.name)
+        row = s.execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": utcnow()}).first()
+        if row is None:  # missing, completed, claimed by another (or already by the actor)
+            task = _lock_task(s, task_id)
+            _check_actionable(actor, task)
+            return as_dict(task)
+        task = SimpleNamespace(**row._mapping)
+        if not eligible(actor, task):
+            raise Forbidden("这不是您的任务 (not your task)")  # rolls the UPDATE back
+        audit.record(s, "claim", actor=actor, instance_id=task.instance_id, task_id=task.id,
+                     document_id=task.document_id, request_id=task.request_id, task=task.name)
         return as_dict(task)
 
 

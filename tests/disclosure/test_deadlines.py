@@ -49,7 +49,8 @@ def test_licensing_decisions_have_seven_working_days(api_as):
 
 
 def test_reminder_three_working_days_before_and_escalation_after_the_deadline(api_as):
-    doc_id = submit(api_as)  # publish_by 2026-11-30 (Monday)
+    with time_machine.travel(datetime(2026, 11, 10, 9, 0, tzinfo=CN), tick=False):
+        doc_id = submit(api_as)  # publish_by 2026-11-30 (Monday); submitted before its reminder is due
     task = api_as("reviewer1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
     assert task["due_at"].startswith("2026-11-30T15:59:59")  # end of day in China, in UTC
     with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=CN), tick=False):
@@ -68,12 +69,14 @@ def test_reminder_three_working_days_before_and_escalation_after_the_deadline(ap
 
 
 def test_withheld_document_is_re_reviewed_yearly_and_can_be_released(api_as):
-    drafter, reviewer, secrecy, leader = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "leader1"))
-    doc_id = submit(api_as, attribute="withheld", attribute_ground="internal_affairs",
-                    attribute_reason="机关内部人事安排")
-    do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
-    do_task(secrecy, doc_id, {"decision": "approve", "opinion": "同意不予公开"})
-    do_task(leader, doc_id, {"decision": "confirm", "opinion": "同意"})
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=CN)):  # signed off on this day
+        drafter, reviewer, secrecy, leader = (api_as(u) for u in ("drafter1", "reviewer1", "secrecy1", "leader1"))
+        doc_id = submit(api_as, attribute="withheld", attribute_ground="internal_affairs",
+                        attribute_reason="机关内部人事安排")
+        do_task(reviewer, doc_id, {"decision": "approve", "opinion": "同意"})
+        do_task(secrecy, doc_id, {"decision": "approve", "opinion": "同意不予公开"})
+        do_task(leader, doc_id, {"decision": "confirm", "opinion": "同意"})
+    drafter, secrecy = api_as("drafter1"), api_as("secrecy1")  # the tokens of that day have expired
     assert drafter.get(f"/api/documents/{doc_id}").get_json()["status"] == "withheld"
 
     with time_machine.travel(datetime(2027, 6, 1, tzinfo=CN), tick=False):

@@ -1,9 +1,17 @@
 """marshmallow schemas for API bodies and answers; the OpenAPI document is generated from them."""
 
+from functools import lru_cache
+
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.errors import Invalid
+
+
+@lru_cache(maxsize=None)
+def _instance(schema_cls):
+    # A schema instance is reusable and building one deep-copies every field: build it once.
+    return schema_cls(unknown=EXCLUDE)
 
 
 def parse(schema_cls, payload=None) -> dict:
@@ -13,7 +21,7 @@ def parse(schema_cls, payload=None) -> dict:
         if payload is None:
             raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
     try:
-        return schema_cls(unknown=EXCLUDE).load(payload)
+        return _instance(schema_cls).load(payload)
     except ValidationError as exc:
         raise Invalid("请求参数有误 (invalid request)", fields=exc.messages) from exc
 
