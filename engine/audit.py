@@ -13,7 +13,7 @@ _INSERT = insert(AuditEvent.__table__)
 def record(session, action, actor=None, instance_id=None, task_id=None, document_id=None,
            request_id=None, **detail):
     """Add one audit event to `session` (committed with the caller's transaction)."""
-    session.execute(_INSERT, {
+    session.connection().execute(_INSERT, {
         "at": utcnow(), "action": action, "actor_id": getattr(actor, "id", None),
         "actor_name": getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),
         "instance_id": instance_id, "task_id": task_id, "document_id": document_id,

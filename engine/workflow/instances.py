@@ -40,7 +40,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     )
     # A plain INSERT, then the row joins the session as already persistent: the ORM's flush of
     # a new object costs more than the rest of starting the instance.
-    row = ProcessInstance(id=session.execute(_INSERT, values).scalar_one(), **values)
+    row = ProcessInstance(id=session.connection().execute(_INSERT, values).scalar_one(), **values)
     make_transient_to_detached(row)
     session.add(row)
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,

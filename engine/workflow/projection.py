@@ -52,7 +52,7 @@ _INSERT_TASKS = insert(HumanTask.__table__)
 
 def _sync_human_tasks(session, row, workflow, is_new=False):
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = [] if is_new else session.execute(_OPEN_TASKS, {"instance_id": row.id}).all()
+    open_rows = [] if is_new else session.connection().execute(_OPEN_TASKS, {"instance_id": row.id}).all()
     withdrawn = [r.id for r in open_rows if r.task_guid not in ready]
     if withdrawn:
         # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
@@ -61,7 +61,7 @@ def _sync_human_tasks(session, row, workflow, is_new=False):
     known = {r.task_guid for r in open_rows}
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
-        session.execute(_INSERT_TASKS, new)
+        session.connection().execute(_INSERT_TASKS, new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:

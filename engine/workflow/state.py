@@ -82,7 +82,7 @@ def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> 
         "lock_version": row.lock_version + 1, "status": status, "updated_at": now, "title": row.title,
         "completed_at": row.completed_at or (now if status == "completed" else None),
     }
-    result = session.execute(_SAVE, {**values, "b_id": row.id, "b_lock_version": row.lock_version})
+    result = session.connection().execute(_SAVE, {**values, "b_id": row.id, "b_lock_version": row.lock_version})
     if result.rowcount != 1:
         raise Conflict("该流程已被他人更新，请刷新后重试 (someone else changed this process; reload)")
     for key, value in values.items():

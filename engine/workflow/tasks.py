@@ -99,11 +99,11 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
     params = _params(actor, limit=limit, offset=offset, due_before=due_before,
                      pattern=f"%{q.strip()}%" if q else None, **{k: given[k] for k in filters})
     with reading() as s:
-        # Plain rows, not ORM objects: the inbox is read far more often than anything else.
-        items = [as_dict(r) for r in s.execute(items_stmt, params)]
+        # Core rows on the connection, not ORM objects: the inbox is read more than anything else.
+        items = [as_dict(r) for r in s.connection().execute(items_stmt, params)]
         if offset == 0 and len(items) < limit:
             return {"items": items, "total": len(items)}  # the page holds everything: no count needed
-        return {"items": items, "total": s.scalar(count_stmt, params)}
+        return {"items": items, "total": s.connection().scalar(count_stmt, params)}
 
 
 def counts_for(actor) -> dict:
@@ -165,7 +165,7 @@ _LOCK_TASK = select(*_TASK_TABLE.columns).where(_TASK_TABLE.c.id == bindparam("t
 
 
 def _lock_task(session, task_id) -> SimpleNamespace:
-    row = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
+    row = session.connection().execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound("任务不存在 (no such task)")
     return SimpleNamespace(**row._mapping)
@@ -179,7 +179,7 @@ def _update_statement(columns: tuple):
 
 def _change(session, task, **values) -> None:
     """Write `values` to the locked task's row and to the namespace the caller holds."""
-    session.execute(_update_statement(tuple(sorted(values))), {**values, "b_id": task.id})
+    session.connection().execute(_update_statement(tuple(sorted(values))), {**values, "b_id": task.id})
     for key, value in values.items():
         setattr(task, key, value)
 
@@ -204,7 +204,7 @@ _CLAIM = (update(_TASK_TABLE)
 
 def claim(actor, task_id: int) -> dict:
     with transaction() as s:
-        row = s.execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": utcnow()}).first()
+        row = s.connection().execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": utcnow()}).first()
         if row is None:  # missing, completed, claimed by another (or already by the actor)
             task = _lock_task(s, task_id)
             _check_actionable(actor, task)
