@@ -5,10 +5,11 @@ generation, so changing a password or disabling an account revokes every token a
 """
 
 import time
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -61,14 +62,28 @@ def issue_token(user: User, secret: str) -> str:
 
 
 def user_for_token(token: str, secret: str) -> User:
-    try:
-        uid, generation = URLSafeTimedSerializer(secret, salt="api-token").loads(token, max_age=TOKEN_MAX_AGE)
-    except (BadSignature, SignatureExpired, ValueError, TypeError) as exc:
-        raise Unauthorized("令牌无效或已过期 (invalid or expired token)") from exc
+    uid, generation, issued_at = _verified(token, secret)
+    if uid is None or time.time() - issued_at > TOKEN_MAX_AGE:
+        raise Unauthorized("令牌无效或已过期 (invalid or expired token)")
     user = get_cached(uid)
     if user is None or not user.active or user.token_generation != generation:
         raise Unauthorized("令牌已失效 (token revoked)")
     return user
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple:
+    """(user id, generation, issued at) of a correctly signed token; (None, None, 0) otherwise.
+
+    Checking the signature is a third of an API call's authentication, and a client sends the
+    same token many times: the result is remembered, the age and generation are checked each call.
+    """
+    try:
+        (uid, generation), issued = URLSafeTimedSerializer(secret, salt="api-token").loads(
+            token, return_timestamp=True)
+        return uid, generation, issued.timestamp()
+    except (BadSignature, ValueError, TypeError):
+        return None, None, 0.0
 
 
 def get(user_id) -> User | None:

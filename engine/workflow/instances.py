@@ -6,7 +6,6 @@ service-task jobs and timer wake-ups it created.
 """
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import make_transient_to_detached
 
 from engine import audit
 from engine.db import after_commit, reading, transaction
@@ -14,7 +13,7 @@ from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Incident, ProcessInstance
 from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state
-from engine.workflow.definitions import latest_version
+from engine.workflow.definitions import startable_version
 
 ACTIVE = ("running", "waiting", "error")
 _INSERT = insert(ProcessInstance.__table__).returning(ProcessInstance.id)
@@ -23,7 +22,7 @@ _INSERT = insert(ProcessInstance.__table__).returning(ProcessInstance.id)
 def start(session, actor, key: str, data: dict | None = None, *, department_id=None,
           document_id=None, request_id=None, title=None, version=None) -> ProcessInstance:
     """Start the latest version of `key` (or the `version` given) inside the caller's transaction."""
-    version = version or latest_version(session, key)
+    version = version or startable_version(session, key)
     workflow = state.new_workflow(version)
     data = dict(data or {})
     if actor is not None:
@@ -40,9 +39,8 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     )
     # A plain INSERT, then the row joins the session as already persistent: the ORM's flush of
     # a new object costs more than the rest of starting the instance.
-    row = ProcessInstance(id=session.connection().execute(_INSERT, values).scalar_one(), **values)
-    make_transient_to_detached(row)
-    session.add(row)
+    new_id = session.connection().execute(_INSERT, values).scalar_one()
+    row = state.attach(session, ProcessInstance(id=new_id, **values))
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
     advance(session, row, workflow, is_new=True)
@@ -55,8 +53,8 @@ def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance
     if not isinstance(data, dict):
         raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
     with transaction() as s:
-        version = latest_version(s, key)  # raises NotFound; carries its definition's starter roles
-        allowed = set(version.definition.starter_roles or []) & actor.role_keys
+        version = startable_version(s, key)  # raises NotFound
+        allowed = set(version.starter_roles or []) & actor.role_keys
         if not actor.is_admin and not allowed:
             raise Forbidden("您无权发起此流程 (you may not start this process)")
         return start(s, actor, key, data, version=version)
