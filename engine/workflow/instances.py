@@ -6,6 +6,7 @@ service-task jobs and timer wake-ups it created.
 """
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from engine import audit
 from engine.db import after_commit, reading, transaction
@@ -39,8 +40,9 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     )
     # A plain INSERT, then the row joins the session as already persistent: the ORM's flush of
     # a new object costs more than the rest of starting the instance.
-    new_id = session.connection().execute(_INSERT, values).scalar_one()
-    row = state.attach(session, ProcessInstance(id=new_id, **values))
+    row = ProcessInstance(id=session.connection().execute(_INSERT, values).scalar_one(), **values)
+    make_transient_to_detached(row)
+    session.add(row)
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
     advance(session, row, workflow, is_new=True)

@@ -8,7 +8,7 @@ import json
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import Conflict, NotFound
@@ -57,9 +57,10 @@ def _restore_into(workflow, dct, registry):
 
 
 # The statements of every transition, built once (building one costs more than running it).
+_SELECT = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+           .options(lazyload(ProcessInstance.version)))  # the cached spec is all a transition needs
+_SELECT_FOR_UPDATE = _SELECT.with_for_update(of=ProcessInstance)
 _TABLE = ProcessInstance.__table__
-_SELECT = select(*_TABLE.columns).where(_TABLE.c.id == bindparam("instance_id"))
-_SELECT_FOR_UPDATE = _SELECT.with_for_update()
 _SAVE = (update(_TABLE)
          .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.lock_version == bindparam("b_lock_version"))
          .values({c: bindparam(c) for c in ("state_json", "serializer_version", "lock_version", "status",
@@ -67,22 +68,10 @@ _SAVE = (update(_TABLE)
 
 
 def load(session, instance_id: int, lock: bool = True) -> tuple[ProcessInstance, BpmnWorkflow]:
-    found = session.connection().execute(_SELECT_FOR_UPDATE if lock else _SELECT,
-                                         {"instance_id": instance_id}).first()
-    if found is None:
+    row = session.scalar(_SELECT_FOR_UPDATE if lock else _SELECT, {"instance_id": instance_id})
+    if row is None:
         raise NotFound("流程实例不存在 (no such process instance)")
-    row = attach(session, ProcessInstance(**found._mapping))
     return row, restore(row)
-
-
-def attach(session, row: ProcessInstance) -> ProcessInstance:
-    """Make `row`, built from values just read or written, a persistent object of `session`.
-
-    Read as a plain row and attached costs half of an ORM query; hooks may still change the
-    object (a request's department) and the session writes that at commit.
-    """
-    make_transient_to_detached(row)
-    return session.merge(row, load=False)
 
 
 def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> None:
