@@ -164,6 +164,22 @@ def add_role(actor: User, key: str, name: str) -> Role:
         return role
 
 
+def department_id_for(session, value) -> int | None:
+    """The id of the department named (or numbered) `value`; None for no value; Invalid if unknown.
+
+    Diagrams and API callers name departments (`"财政局"`); ids are accepted too.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        found = session.scalar(select(Department.id).where(Department.id == value))
+    else:
+        found = session.scalar(select(Department.id).where(Department.name == str(value).strip()))
+    if found is None:
+        raise Invalid(f"没有名为“{value}”的部门 (no such department)", fields={"department": ["unknown"]})
+    return found
+
+
 def ensure_department(session, name: str) -> Department:
     dept = session.scalar(select(Department).where(Department.name == name))
     if dept is None:

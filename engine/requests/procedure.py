@@ -13,10 +13,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, storage
+from engine import audit, storage, users
 from engine.config import current
 from engine.errors import Invalid
-from engine.models import Department, Document, HumanTask, InformationRequest
+from engine.models import Document, HumanTask, InformationRequest
 from engine.models.types import utcnow
 from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
 from engine.workflow import hooks
@@ -51,7 +51,7 @@ def _review(c, req):
     decision = c.data.get("decision")
     c.data["review_decision"] = decision
     if decision == "accept":
-        req.department_id = _department(c.session, c.data.get("department")) or req.intake_department_id
+        req.department_id = users.department_id_for(c.session, c.data.get("department")) or req.intake_department_id
     elif decision == "correction":
         _ask_correction(c, req)
     elif decision == "not_request":
@@ -60,16 +60,6 @@ def _review(c, req):
             raise Invalid("请选择不予处理理由 (choose the reason)", fields={"not_processed_reason": ["required"]})
         records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"))
         c.data.update(outcome="not_processed", outcome_reason=reason)
-
-
-def _department(session, name) -> int | None:
-    name = (name or "").strip()
-    if not name:
-        return None
-    dept = session.scalar(select(Department.id).where(Department.name == name))
-    if dept is None:
-        raise Invalid(f"没有名为“{name}”的部门 (no such department)", fields={"department": ["unknown"]})
-    return dept
 
 
 def _ask_correction(c, req):

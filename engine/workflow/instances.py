@@ -8,10 +8,10 @@ service-task jobs and timer wake-ups it created.
 from sqlalchemy import insert, select
 from sqlalchemy.orm import make_transient_to_detached
 
-from engine import audit
+from engine import audit, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import Incident, ProcessInstance
+from engine.models import HumanTask, Incident, ProcessInstance
 from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state
 from engine.workflow.definitions import startable_version
@@ -34,7 +34,9 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     values = dict(
         version_id=version.id, definition_key=key, status="running", state_json="{}",
         serializer_version=state.SERIALIZER_VERSION, lock_version=0,  # the first save makes it 1
-        department_id=department_id or getattr(actor, "department_id", None),
+        # The department the work belongs to: the caller's choice, the business data's, the starter's.
+        department_id=department_id or users.department_id_for(session, data.get("department"))
+        or getattr(actor, "department_id", None),
         started_by=getattr(actor, "id", None), document_id=document_id, request_id=request_id,
         title=title or data.get("title"), created_at=now, updated_at=now, completed_at=None,
     )
@@ -135,9 +137,21 @@ def completed_bpmn_ids(workflow) -> list[str]:
 
 
 def can_see(session, actor, row) -> bool:
-    """Admins see all; others see instances they started or of their own department."""
+    """Admins see all; others see instances they started, of their own department, or with a
+    task routed to them (a step's `department` may send one to another department)."""
     if actor is None:
         return False
     if actor.is_admin or row.started_by == actor.id:
         return True
-    return row.department_id is not None and row.department_id == actor.department_id
+    if row.department_id is not None and row.department_id == actor.department_id:
+        return True
+    return _has_task_for(session, actor, row.id)
+
+
+def _has_task_for(session, actor, instance_id) -> bool:
+    mine = (HumanTask.claimed_by == actor.id) | (HumanTask.completed_by == actor.id) | \
+        (HumanTask.assignee_id == actor.id)
+    routed = HumanTask.role.in_(sorted(actor.role_keys) or [""]) & HumanTask.assignee_id.is_(None) & \
+        (HumanTask.department_id == actor.department_id)
+    return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id, mine | routed)
+                          .limit(1)) is not None

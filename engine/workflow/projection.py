@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 
+from engine import users
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.models.types import utcnow
 from engine.workflow.spiff import AsyncServiceTask
@@ -83,7 +84,8 @@ def _human_task(session, row, task) -> dict:
     return dict(
         instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, process_key=row.definition_key, role=spec.lane or "",
-        department_id=row.department_id, form_key=props.get("formKey", ""),
+        department_id=_department(session, engine, task, props.get("department")) or row.department_id,
+        form_key=props.get("formKey", ""),
         assignee_id=_assignee(session, engine, task, props.get("assignee")),
         title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
         document_id=row.document_id, request_id=row.request_id, status="open", created_at=utcnow(),
@@ -105,6 +107,14 @@ def _assignee(session, engine, task, expression) -> int | None:
     if user.out_of_office and user.substitute_id:
         return user.substitute_id
     return user.id
+
+
+def _department(session, engine, task, expression) -> int | None:
+    # A step may route its task to another department than the instance's (会签 by 财政局):
+    # the task's `department` property is an expression giving a department's name or id.
+    if not expression:
+        return None
+    return users.department_id_for(session, engine.evaluate(task, expression))
 
 
 def _due_at(engine, task, expression) -> datetime | None:

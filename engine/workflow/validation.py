@@ -13,7 +13,7 @@ from engine.workflow import operations, sandbox
 from engine.workflow.spiff import HELPER_NAMES, AsyncServiceTask, GongkaiParser
 
 DMN_NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
-TASK_PROPERTIES_WITH_EXPRESSIONS = ("dueAt", "assignee")
+TASK_PROPERTIES_WITH_EXPRESSIONS = ("dueAt", "assignee", "department")
 
 
 class ParsedDiagram:

@@ -1,5 +1,6 @@
 // A small properties panel for what the engine reads from a diagram: lane names (= role keys),
-// user-task forms (spiffworkflow:properties/property name="formKey"), service-task operations
+// user-task forms and expressions (spiffworkflow:properties: formKey, assignee, dueAt, department),
+// service-task operations
 // (spiffworkflow:serviceTaskOperator id="..."), and timer expressions. Plain DOM, no bundler.
 window.gk = window.gk || {};
 
@@ -66,26 +67,33 @@ gk.PropertiesPanel = function (modeler, container, options) {
     return found;
   }
 
-  function formKey(bo) {
+  // A user task's settings are spiffworkflow:property entries: formKey, and the expressions
+  // assignee, dueAt and department (read by the engine when it projects the task).
+  function taskProperty(bo, name) {
     var props = extension(bo, "spiffworkflow:Properties");
-    var p = props && (props.get("properties") || []).filter(function (x) { return x.name === "formKey"; })[0];
+    var p = props && (props.get("properties") || []).filter(function (x) { return x.name === name; })[0];
     return p ? p.value : "";
   }
 
-  function setFormKey(element, value) {
+  function setTaskProperty(element, name, value) {
     var props = ensureExtension(element, "spiffworkflow:Properties", { properties: [] });
     var list = props.get("properties") || [];
-    var p = list.filter(function (x) { return x.name === "formKey"; })[0];
+    var p = list.filter(function (x) { return x.name === name; })[0];
     if (!value) {
       if (p) modeling.updateModdleProperties(element, props, { properties: list.filter(function (x) { return x !== p; }) });
     } else if (p) {
       modeling.updateModdleProperties(element, p, { value: value });
     } else {
-      p = moddle.create("spiffworkflow:Property", { name: "formKey", value: value });
+      p = moddle.create("spiffworkflow:Property", { name: name, value: value });
       p.$parent = props;
       modeling.updateModdleProperties(element, props, { properties: list.concat(p) });
     }
   }
+
+  var TASK_EXPRESSIONS = [
+    { name: "assignee", label: "指定办理人（表达式，如 started_by）" },
+    { name: "dueAt", label: "办理期限（表达式，如 working_days(5)）" },
+    { name: "department", label: "办理部门（表达式，如 '财政局'；空则为流程所属部门）" }];
 
   function setOperation(element, value) {
     var op = extension(element.businessObject, "spiffworkflow:ServiceTaskOperator");
@@ -139,7 +147,11 @@ gk.PropertiesPanel = function (modeler, container, options) {
     if (type === "bpmn:UserTask") {
       rows.push(el("p", {}, [document.createTextNode("所在泳道：" + laneNames(bo))]));
       rows.push(field("表单", select("form-key", options.forms.map(function (f) { return { value: f, label: f }; }),
-        formKey(bo), function (v) { setFormKey(element, v); })));
+        taskProperty(bo, "formKey"), function (v) { setTaskProperty(element, "formKey", v); })));
+      TASK_EXPRESSIONS.forEach(function (t) {
+        rows.push(field(t.label, input("task-" + t.name, taskProperty(bo, t.name),
+          function (v) { setTaskProperty(element, t.name, v.trim()); })));
+      });
     }
     if (type === "bpmn:ServiceTask") {
       var op = extension(bo, "spiffworkflow:ServiceTaskOperator");
