@@ -10,7 +10,7 @@ from rq import SimpleWorker
 
 from engine import queue, users
 from engine.db import reading
-from engine.models import HumanTask, ProcessInstance
+from engine.models import Department, HumanTask, ProcessInstance
 from engine.workflow import instances
 from tests.support.bpmn import diagram, service_task, user_task
 from tests.support.web import start_review
@@ -89,6 +89,8 @@ def test_admin_adds_a_lane_and_user_task_in_the_editor_and_deploys(page, live_se
     page.fill("#properties input[name=name]", "领导预审")
     page.press("#properties input[name=name]", "Tab")
     page.select_option("#properties select[name=form-key]", "review")
+    page.fill("#properties input[name=task-department]", "'财政局'")  # this step goes to 财政局's leader
+    page.press("#properties input[name=task-department]", "Tab")
     page.click("#validate")
     page.wait_for_selector("#editor-status:has-text('校验通过')")
     page.click("#deploy")
@@ -99,7 +101,8 @@ def test_admin_adds_a_lane_and_user_task_in_the_editor_and_deploys(page, live_se
     with reading() as s:
         first = s.query(HumanTask).filter_by(instance_id=row.id, status="open").one()
         version = s.get(ProcessInstance, row.id).version.version
-    assert (first.name, first.role, first.form_key, version) == ("领导预审", "leader", "review", 2)
+        department = s.get(Department, first.department_id).name
+    assert (first.name, first.role, first.form_key, version, department) == ("领导预审", "leader", "review", 2, "财政局")
 
 
 def test_admin_pages_load_cleanly(page, live_server, review_task):
