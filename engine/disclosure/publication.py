@@ -16,12 +16,10 @@ from sqlalchemy import extract, or_, select
 from engine import audit, storage
 from engine.config import current
 from engine.db import reading, transaction
+from engine.disclosure import CATEGORY_NAMES
 from engine.errors import NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
-
-CATEGORY_NAMES = {"normative": "规范性文件", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
-                  "proposal_reply": "建议提案复文", "social_assistance": "社会救助公示", "general": "其他"}
 
 
 def publish(document_id: int) -> dict:

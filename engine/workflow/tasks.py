@@ -142,6 +142,9 @@ def detail_for(actor, task_id: int) -> dict:
     """Return the task with its form schema and the data the form should show."""
     task = get_for(actor, task_id)
     out = as_dict(task)
+    # Whether the caller could claim (or has claimed) and complete it: pages show the form editable.
+    out["can_act"] = task.status == "open" and (
+        task.claimed_by == actor.id or (task.claimed_by is None and eligible(actor, task)))
     out["form"] = forms.load(task.form_key) if forms.exists(task.form_key) else None
     with reading() as s:
         row, workflow = state.load(s, task.instance_id, lock=False)

@@ -48,6 +48,13 @@ def test_licensing_decisions_have_seven_working_days(api_as):
     assert api_as("reviewer1").get(f"/api/documents/{doc_id}").get_json()["publish_by"] == "2026-10-13"
 
 
+def test_changed_service_conditions_have_one_working_day(api_as):
+    doc_id = submit(api_as, category="service_change", formed_on="2026-09-30")
+    # The next working day after the eve of the National Day holiday is 10-08.
+    doc = api_as("reviewer1").get(f"/api/documents/{doc_id}").get_json()
+    assert (doc["publish_by"], doc["category"]) == ("2026-10-08", "service_change")
+
+
 def test_reminder_three_working_days_before_and_escalation_after_the_deadline(api_as):
     with time_machine.travel(datetime(2026, 11, 10, 9, 0, tzinfo=CN), tick=False):
         doc_id = submit(api_as)  # publish_by 2026-11-30 (Monday); submitted before its reminder is due

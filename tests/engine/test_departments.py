@@ -57,6 +57,9 @@ def test_a_step_routes_its_task_to_another_department_and_back(backend, api_as):
     history = reviewer2.get(f"/api/process-instances/{iid}")
     assert history.status_code == 200
     assert [h["action"] for h in history.get_json()["history"]][:3] == ["instance_started", "claim", "complete"]
+    routed = reviewer2.get("/api/tasks?scope=available").get_json()["items"][0]
+    assert reviewer2.get(f"/api/tasks/{routed['id']}").get_json()["can_act"] is True
+    assert admin.get(f"/api/tasks/{routed['id']}").get_json()["can_act"] is False  # sees all, acts on none
     do(reviewer2, "财政局会签")
     assert available(reviewer1) == ["终审"]  # no department on this step: the instance's again
     assert available(reviewer2) == []

@@ -3,7 +3,7 @@ publisher's redaction editor (in-page JSON with the CSRF header)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, documents, redaction
+from engine.disclosure import ATTRIBUTES, CATEGORIES, CATEGORY_NAMES, CHANNELS, GROUNDS, documents, redaction
 from engine.errors import DomainError
 from web.auth import current_user, login_required
 from web.pages.common import json_body, page_or_json_error
@@ -12,8 +12,7 @@ bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
 
 LABELS = {
-    "category": {"normative": "规范性文件", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
-                 "proposal_reply": "建议提案复文", "social_assistance": "社会救助公示", "general": "其他"},
+    "category": CATEGORY_NAMES,
     "attribute": {"proactive": "主动公开", "on_request": "依申请公开", "withheld": "不予公开"},
     "ground": {"state_secret": "国家秘密", "prohibited_by_law": "法律、行政法规禁止公开",
                "security_stability": "危及“三安全一稳定”", "third_party_rights": "涉及第三方合法权益",

@@ -27,14 +27,7 @@ def task_page(task_id):
     return render_template("task.html", task=task, instance=instance, diagram_xml=ensure_layout(xml) if xml else None,
                            colleagues=users.colleagues(actor, task["role"], task["department"]),
                            department=users.department_names().get(task["department"]),
-                           can_act=_can_act(actor, task))
-
-
-def _can_act(actor, task) -> bool:
-    """Show the form as editable only to whoever the engine would let complete it."""
-    if task["status"] != "open" or task["claimed_by"] not in (None, actor.id):
-        return False
-    return task["claimed_by"] == actor.id or tasks.eligible(actor, tasks.get_for(actor, task["id"]))
+                           can_act=task["can_act"])
 
 
 def _instance_or_none(actor, instance_id):
