@@ -1,19 +1,27 @@
 """The public's request pages: file a request (/public/requests/new) and follow it (/public/requests/status)."""
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext, lazy_gettext
 
 from engine.errors import Invalid, NotFound
 from engine.requests import APPLICANT_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
 from web.ratelimit import limited
 
 bp = Blueprint("public_requests", __name__)
-TYPE_NAMES = {"natural_person": "自然人", "legal_person": "法人或其他组织"}
-SUBTYPE_NAMES = {"commercial": "商业企业", "research": "科研机构", "public_welfare": "社会公益组织",
-                 "legal_services": "法律服务机构", "other": "其他"}
+_ = lazy_gettext
+TYPE_NAMES = {"natural_person": _("自然人"), "legal_person": _("法人或其他组织")}
+SUBTYPE_NAMES = {"commercial": _("商业企业"), "research": _("科研机构"), "public_welfare": _("社会公益组织"),
+                 "legal_services": _("法律服务机构"), "other": _("其他")}
 CHOICES = {"types": [(k, TYPE_NAMES[k]) for k in APPLICANT_TYPES],
            "subtypes": [(k, SUBTYPE_NAMES[k]) for k in LEGAL_PERSON_SUBTYPES],
-           "forms": [("electronic", "电子文本"), ("paper", "纸质文本")],
-           "deliveries": [("email", "电子邮件"), ("post", "邮寄"), ("pickup", "当面领取")]}
+           "forms": [("electronic", _("电子文本")), ("paper", _("纸质文本"))],
+           "deliveries": [("email", _("电子邮件")), ("post", _("邮寄")), ("pickup", _("当面领取"))]}
+
+
+def engine_text(text: str) -> str:
+    """An engine's message or status name in the reader's language: the catalogue holds the ones the
+    public pages show under their exact Chinese wording; any other is shown as the engine wrote it."""
+    return gettext(text) if text else text
 
 
 @bp.route("/public/requests/new", methods=["GET", "POST"])
@@ -27,7 +35,8 @@ def new_request():
     try:
         filed = intake.file_public(data)
     except Invalid as exc:
-        return render_template("public/request_new.html", form=form, errors=exc.fields, **CHOICES), 422
+        errors = {key: [engine_text(m) for m in messages] for key, messages in (exc.fields or {}).items()}
+        return render_template("public/request_new.html", form=form, errors=errors, **CHOICES), 422
     return render_template("public/request_filed.html", filed=filed), 201
 
 
@@ -43,5 +52,7 @@ def request_status():
         elif no:
             status = intake.public_status(no, code)
     except (NotFound, Invalid) as exc:
-        error = exc.message
+        error = engine_text(exc.message)
+    if status:
+        status = {**status, "status_name": engine_text(status["status_name"])}
     return render_template("public/request_status.html", no=no, code=code, status=status, error=error)

@@ -1,6 +1,7 @@
 """The annual report page (admin, publishers, leaders): the national tables, a chart, downloads, entries."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine.calendar import today_in_china
 from engine.errors import DomainError
@@ -31,7 +32,7 @@ def save_text(year):
     report.save_text(current_user(), year, {**{k: request.form.get(k, "") for k in ("overview", "problems",
                                                                                     "other_matters")},
                                             "figures": figures})
-    flash("年度报告内容已保存")
+    flash(_("年度报告内容已保存"))
     return redirect(url_for("reports.annual", year=year))
 
 
@@ -39,7 +40,7 @@ def save_text(year):
 @login_required
 def add_proceeding(year):
     report.add_proceeding(current_user(), year, request.form.to_dict())
-    flash("已登记复议诉讼情况")
+    flash(_("已登记复议诉讼情况"))
     return redirect(url_for("reports.annual", year=year))
 
 
@@ -56,7 +57,8 @@ def chart(months, width=720, height=220, pad=30):
             if count:
                 base -= count * scale
                 bars.append({"x": round(x, 1), "y": round(base, 1), "w": round(bar, 1), "h": round(count * scale, 1),
-                             "color": color, "title": f"{m['month']}月 {name} {count}件"})
+                             "color": color,
+                             "title": _("%(month)s月 %(name)s %(n)s件", month=m["month"], name=name, n=count)})
         dots.append({"x": round(x + bar / 2, 1), "y": round(height - pad - m["received"] * scale, 1),
                      "n": m["received"], "month": m["month"], "label_x": round(x + bar / 2, 1)})
     return {"width": width, "height": height, "pad": pad, "bars": bars, "dots": dots, "top": top}
