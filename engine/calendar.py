@@ -128,6 +128,23 @@ def _qingming(year):
     return next(d for d, name in terms if name == "清明")
 
 
+def has_time(value) -> bool:
+    """Whether `value` is a moment (a datetime or an ISO string with a time), not just a day."""
+    return isinstance(value, datetime) or (isinstance(value, str) and len(value.strip()) > 10)
+
+
+def as_moment(value) -> datetime:
+    """Return `value` (datetime or ISO string; naive means Beijing time) as an aware datetime."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise Invalid(f"时间格式无效：{value}（invalid date and time {value!r}）") from None
+    if not isinstance(value, datetime):
+        raise Invalid(f"需要日期和时间：{value}（a date and time is needed）")
+    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
 def as_date(value):
     """Return the calendar date of `value` in Beijing time; accepts dates, datetimes, ISO strings."""
     if isinstance(value, str):

@@ -5,11 +5,11 @@ department see their department's, admins see all. The submission's light checks
 values) live here; the rules of the source check (退文) live in the BPMN diagram.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import audit, storage
+from engine import audit, calendar, storage
 from engine.db import reading, transaction
 from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, reviews
 from engine.errors import Forbidden, Invalid, NotFound
@@ -36,6 +36,7 @@ def clean_submission(data: dict, partial=False) -> dict:
     out["category"] = out["category"] or "general"
     out["attribute_reason"] = (str(data.get("attribute_reason") or "").strip() or None)
     out["formed_on"] = _date(data.get("formed_on"), errors)
+    out["formed_at"] = _formed_at(out["formed_on"], data.get("formed_time"), errors)
     channels = data.get("channels") or ["catalogue"]
     if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
         errors["channels"] = [f"渠道应为 (channels among): {', '.join(CHANNELS)}"]
@@ -55,6 +56,26 @@ def _date(value, errors):
     except ValueError:
         errors["formed_on"] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
         return None
+
+
+def _formed_at(formed_on, formed_time, errors) -> str | None:
+    """The moment the information was formed, for deadlines counted in hours (product recalls).
+
+    With a time given, that time of `formed_on` (Beijing time); without one, now if it was formed
+    today, else the start of that day: an unknown hour never buys extra time.
+    """
+    if formed_on is None:
+        return None
+    day = date.fromisoformat(formed_on)
+    if formed_time not in (None, ""):
+        try:
+            moment = time.fromisoformat(str(formed_time).strip())
+        except ValueError:
+            errors["formed_time"] = ["时间格式应为 HH:MM (time as HH:MM)"]
+            return None
+        return datetime.combine(day, moment, calendar.SHANGHAI).isoformat()
+    now = datetime.now(calendar.SHANGHAI).replace(microsecond=0)
+    return now.isoformat() if day == now.date() else datetime.combine(day, time(0), calendar.SHANGHAI).isoformat()
 
 
 def submit(actor, data: dict, docx: bytes | None = None, docx_name: str | None = None) -> dict:
@@ -103,6 +124,7 @@ def task_data(doc: Document, clean: dict) -> dict:
     return {"document_id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "formed_on": clean["formed_on"],
+            "formed_at": clean.get("formed_at"),
             "channels": doc.channels, "has_body": bool(clean["body"]),
             "has_interpretation": bool(clean["interpretation"]), "returns": doc.returns or 0,
             "return_reason": None, "deadline_start": clean.get("deadline_start")}

@@ -74,20 +74,34 @@ def script_helpers() -> dict:
     def days_from_now(n):
         return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=int(n))).isoformat()
 
-    def deadline_end(day):
-        return _dt.datetime.combine(calendar.as_date(day), calendar.END_OF_DAY, calendar.SHANGHAI).isoformat()
+    # A deadline is a day (working-day rules: due at the end of it) or a moment (hour rules such as
+    # the 24 hours of a product recall); reminders count in the deadline's own unit.
+    def hours_after(n, start):
+        return (calendar.as_moment(start) + _dt.timedelta(hours=int(n))).isoformat()
 
-    def reminder_at(day, n):
+    def deadline_end(deadline):
+        if calendar.has_time(deadline):
+            return calendar.as_moment(deadline).isoformat()
+        return _dt.datetime.combine(calendar.as_date(deadline), calendar.END_OF_DAY, calendar.SHANGHAI).isoformat()
+
+    def reminder_at(deadline, n):
+        if calendar.has_time(deadline):  # `n` hours before the moment
+            return (calendar.as_moment(deadline) - _dt.timedelta(hours=int(n))).isoformat()
         # 09:00 on the working day that leaves `n` working days before the deadline day.
-        start = calendar.working_day_before(calendar.as_date(day), int(n))
+        start = calendar.working_day_before(calendar.as_date(deadline), int(n))
         return _dt.datetime.combine(start, _dt.time(9), calendar.SHANGHAI).isoformat()
 
+    def reminder_text(deadline, n):
+        unit = "小时" if calendar.has_time(deadline) else "个工作日"
+        return f"距公开期限仅剩{int(n)}{unit}，请尽快办理"
+
     return {"working_days": working_days, "today": today, "days": days, "hours": hours,
-            "days_from_now": days_from_now, "deadline_end": deadline_end, "reminder_at": reminder_at}
+            "days_from_now": days_from_now, "hours_after": hours_after, "deadline_end": deadline_end,
+            "reminder_at": reminder_at, "reminder_text": reminder_text}
 
 
-HELPER_NAMES = frozenset({"working_days", "today", "days", "hours", "days_from_now", "deadline_end",
-                          "reminder_at"})
+HELPER_NAMES = frozenset({"working_days", "today", "days", "hours", "days_from_now", "hours_after",
+                          "deadline_end", "reminder_at", "reminder_text"})
 
 
 class SandboxedEnvironment(TaskDataEnvironment):

@@ -55,6 +55,39 @@ def test_changed_service_conditions_have_one_working_day(api_as):
     assert (doc["publish_by"], doc["category"]) == ("2026-10-08", "service_change")
 
 
+def test_product_recalls_are_due_24_hours_after_they_were_formed(api_as):
+    with time_machine.travel(datetime(2026, 11, 27, 10, 0, tzinfo=CN), tick=False):  # a Friday
+        doc_id = submit(api_as, category="product_recall", formed_on="2026-11-27", formed_time="09:30")
+        reviewer = api_as("reviewer1")
+        doc = reviewer.get(f"/api/documents/{doc_id}").get_json()
+        task = reviewer.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+        # No formation time given and formed on an earlier day: the clock starts at that day's start.
+        early = reviewer.get(f"/api/documents/{submit(api_as, category='product_recall', formed_on='2026-11-26')}")
+    assert doc["publish_by"] == "2026-11-28"  # a Saturday: recalls do not wait for working days
+    assert task["due_at"].startswith("2026-11-28T01:30:00")  # 09:30 in China, in UTC
+    assert early.get_json()["publish_by"] == "2026-11-27"
+    with time_machine.travel(datetime(2026, 11, 28, 6, 0, tzinfo=CN), tick=False):
+        # The earlier document was overdue when submitted: its reminder and escalation went at once.
+        assert timers.fire_due() == 0
+        run_worker()
+    assert notified("leader1") == ["已超过公开期限，请督办"]
+    with time_machine.travel(datetime(2026, 11, 28, 6, 45, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 1  # 3 hours before the deadline
+        run_worker()
+    assert notified("reviewer1") == ["距公开期限仅剩3小时，请尽快办理"] * 2
+    with time_machine.travel(datetime(2026, 11, 28, 9, 31, tzinfo=CN), tick=False):
+        assert timers.fire_due() == 1
+        run_worker()
+    assert notified("leader1") == ["已超过公开期限，请督办"] * 2
+
+
+def test_a_formation_time_must_be_a_time(api_as):
+    resp = api_as("drafter1").post("/api/documents", json={**GOOD, "category": "product_recall",
+                                                           "formed_time": "half past nine"})
+    assert resp.status_code == 422
+    assert set(resp.get_json()["error"]["fields"]) == {"formed_time"}
+
+
 def test_reminder_three_working_days_before_and_escalation_after_the_deadline(api_as):
     with time_machine.travel(datetime(2026, 11, 10, 9, 0, tzinfo=CN), tick=False):
         doc_id = submit(api_as)  # publish_by 2026-11-30 (Monday); submitted before its reminder is due

@@ -35,6 +35,26 @@ def test_drafter_submits_through_the_form_and_sees_the_document(app):
     assert "关于春季植树的通知" in listing
 
 
+def test_a_product_recall_is_submitted_with_its_formation_time(app):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 27, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        client = app.test_client()
+        login(client, "drafter1")
+        token = csrf_of(client, "/documents/new")
+        assert 'name="formed_time"' in client.get("/documents/new").get_data(as_text=True)
+        resp = client.post("/documents/new", data={
+            "csrf_token": token, "title": "关于召回某型号电动自行车的公告", "category": "product_recall",
+            "attribute": "proactive", "formed_on": "2026-11-27", "formed_time": "18:30", "body": BODY,
+            "channels": ["catalogue"]})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "产品召回信息" in page and "2026-11-28" in page  # 24 hours, weekend or not
+
+
 def test_form_without_csrf_is_refused(app):
     client = app.test_client()
     login(client, "drafter1")

@@ -34,7 +34,11 @@ NODES = {
     "revise": ("userTask", "drafter", 4, "修改并重新提交", {"formKey": "document_revise", "assignee": "started_by"}),
     "deadline_days": ("businessRuleTask", "dept_reviewer", 2, "确定公开时限", {"decision": "publication_deadline_days"}),
     "compute_deadline": ("scriptTask", "dept_reviewer", 3, "计算公开期限", {"script": (
-        "publish_by = working_days(deadline_days, deadline_start or formed_on)[:10]\nreturn_reason = None")}),
+        "if deadline_hours:\n"
+        "    publish_by = hours_after(deadline_hours, formed_at)\n"
+        "else:\n"
+        "    publish_by = working_days(deadline_days, deadline_start or formed_on)[:10]\n"
+        "return_reason = None")}),
     "dept_review": ("userTask", "dept_reviewer", 4, "初审", {"formKey": "review_document", "dueAt": "publish_by"}),
     "gw_dept": ("exclusiveGateway", "dept_reviewer", 5, "初审决定", {}),
     "mark_dept_return": ("scriptTask", "drafter", 5, "初审退文", {"script": (
@@ -145,14 +149,14 @@ def boundary_parts():
         hx, hy, hw, hh = bounds(host)
         lane = NODES[host][1]
         for i, (kind, expr, who, msg) in enumerate((
-            ("remind", "reminder_at(publish_by, 3)", role, "距公开期限仅剩3个工作日，请尽快办理"),
-            ("escalate", "deadline_end(publish_by)", "leader", "已超过公开期限，请督办"),
+            ("remind", "reminder_at(publish_by, 3)", role, "reminder_text(publish_by, 3)"),
+            ("escalate", "deadline_end(publish_by)", "leader", "'已超过公开期限，请督办'"),
         )):
             bid, nid, eid = f"{kind}_{host}", f"{kind}_{host}_notify", f"{kind}_{host}_end"
             parts.append(f'<bpmn:boundaryEvent id="{bid}" name={quoteattr("提醒" if kind == "remind" else "逾期督办")} '
                          f'attachedToRef="{host}" cancelActivity="false"><bpmn:timerEventDefinition>'
                          f"<bpmn:timeDate>{escape(expr)}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:boundaryEvent>")
-            params = {"role": repr(who), "message": repr(msg), "kind": repr(kind)}
+            params = {"role": repr(who), "message": msg, "kind": repr(kind)}  # the message is an expression
             parts.append(f'<bpmn:serviceTask id="{nid}" name={quoteattr("发送提醒" if kind == "remind" else "通知领导")}>'
                          f"{operator('notify', params, nid)}</bpmn:serviceTask>")
             parts.append(f'<bpmn:endEvent id="{eid}" />')
