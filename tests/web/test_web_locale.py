@@ -16,6 +16,8 @@ def test_english_is_the_second_locale(app):
     assert "My tasks" in client.get("/inbox").get_data(as_text=True)  # remembered
     public = app.test_client().get("/public?lang=en").get_data(as_text=True)
     assert "Catalogue of proactively disclosed information" in public
+    assert 'aria-label="Year"' in public and not CJK.search(re.search(r"<title>(.*?)</title>", public).group(1))
+    assert 'aria-label="年份"' in app.test_client().get("/public").get_data(as_text=True)
 
 
 def test_task_and_document_pages_in_english(app, api_as):
