@@ -232,7 +232,11 @@ def concurrent_rate(side: str, clients: int, database_url: str, data_dir: Path, 
 # --- one database ---------------------------------------------------------------------------
 
 def run(label: str, database_url: str, n: int, clients: int = 1) -> dict:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{label}-"))
+    with tempfile.TemporaryDirectory(prefix=f"gongkai-bench-{label}-", ignore_cleanup_errors=True) as tmp:
+        return _run(label, database_url, n, clients, Path(tmp))
+
+
+def _run(label: str, database_url: str, n: int, clients: int, data_dir: Path) -> dict:
     app = make_app(database_url, data_dir)
     api, raw = interleaved_rates(app, n)
     print(f"[{label}] API  {api:8.1f} instances/s  (start, list, claim, complete over HTTP; N={n}, one client)")
