@@ -16,7 +16,7 @@ ACTIONS = {
     "draft_saved": "保存草稿", "form_saved": "保存表单", "user_added": "添加用户", "role_added": "添加角色",
     "department_added": "添加部门", "out_of_office": "外出设置", "login": "登录", "login_failed": "登录失败",
     "annual_report_edited": "编辑年度报告", "proceeding_entered": "录入复议诉讼",
-    "request_settings_changed": "修改依申请设置",
+    "request_settings_changed": "修改依申请设置", "instance_cancelled": "撤销流程",
 }
 STAGES = {
     "dept_review": "初审", "secrecy_review": "复审（保密审查）", "leader_signoff": "领导签批",

@@ -100,6 +100,13 @@ def _status(workflow, current: str) -> str:
     return next((status for step, status in STATUS_BY_STEP if step in waiting), current)
 
 
+@hooks.after_cancel(PROCESS_KEY)
+def withdraw(session, row, reason) -> None:
+    doc = session.get(Document, row.document_id)
+    if doc is not None and doc.status != "published":  # a published document stays in the catalogue
+        doc.status, doc.updated_at = "withdrawn", utcnow()
+
+
 @hooks.form_data(PROCESS_KEY)
 def form_values(human_task) -> dict:
     """Show the stored body and interpretation in the drafter's revision form."""

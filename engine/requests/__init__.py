@@ -45,5 +45,5 @@ STATUS_NAMES = {
     "reviewing": "审查申请", "awaiting_correction": "等待补正", "handling": "承办中", "consulting": "征求第三方意见",
     "extension_review": "延期审批中", "fee_pending": "等待缴费", "drafting": "拟定答复", "deidentifying": "去标识化处理",
     "secrecy_review": "保密审查", "awaiting_signoff": "领导签发", "delivering": "送达答复", "replied": "已答复",
-    "closed": "已办结",
+    "closed": "已办结", "withdrawn": "已撤销",
 }

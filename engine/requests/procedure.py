@@ -47,6 +47,16 @@ def _actor_name(c):
     return getattr(c.actor, "username", None) or "申请人"
 
 
+@hooks.after_cancel(PROCESS_KEY)
+def withdraw(session, row, reason) -> None:
+    # Ended without a reply (the applicant withdrew, a duplicate filing): the annual report counts it
+    # under 其他处理 / 其他 in the year it ended, so its new/closed/carried-over identity still holds.
+    req = session.get(InformationRequest, row.request_id)
+    if req is not None and req.status not in ("replied", "closed"):
+        req.status, req.outcome, req.outcome_reason = "withdrawn", "other", "other"
+        req.closed_on = records.today()
+
+
 def _review(c, req):
     decision = c.data.get("decision")
     c.data["review_decision"] = decision

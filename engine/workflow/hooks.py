@@ -22,6 +22,7 @@ def _ensure_loaded() -> None:
 
 _before_complete: dict = {}
 _after_transition: dict = {}
+_after_cancel: dict = {}
 _form_data: dict = {}
 
 
@@ -53,6 +54,22 @@ def after_transition(process_key: str):
         return fn
 
     return register
+
+
+def after_cancel(process_key: str):
+    """Register `fn(session, instance_row, reason)` to run when an instance of `process_key` is cancelled."""
+
+    def register(fn):
+        _after_cancel.setdefault(process_key, []).append(fn)
+        return fn
+
+    return register
+
+
+def run_after_cancel(session, row, reason: str) -> None:
+    _ensure_loaded()
+    for fn in _after_cancel.get(row.definition_key, []):
+        fn(session, row, reason)
 
 
 def run_before_complete(completion: Completion) -> None:

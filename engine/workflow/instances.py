@@ -5,13 +5,13 @@ saves it with the optimistic lock, refreshes the projections and, only after com
 service-task jobs and timer wake-ups it created.
 """
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from engine import audit, users
 from engine.db import after_commit, reading, transaction
-from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import HumanTask, Incident, ProcessInstance
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
 from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state
 from engine.workflow.definitions import startable_version
@@ -81,6 +81,33 @@ def advance(session, row, workflow, is_new=False) -> None:
         after_commit(session, lambda oid=outbox_id: queue.enqueue_outbox(oid))
     for due in due_times:
         after_commit(session, lambda iid=row.id, when=due: queue.schedule_timer(iid, when))
+
+
+def cancel(actor, instance_id: int, reason: str) -> dict:
+    """Stop an instance for good (admins, with a reason): its open tasks, pending service tasks,
+    timers and incidents end with it, and its domain records are told (a document is withdrawn)."""
+    users.require_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("请填写撤销原因 (give a reason)", fields={"reason": ["required"]})
+    with transaction() as s:
+        row, workflow = state.load(s, instance_id)
+        if row.status in state.ENDED:
+            raise Conflict("流程已结束，不能撤销 (the process has already ended)")
+        workflow.cancel()
+        now = utcnow()
+        for table, open_status, values in (
+                (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
+                (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do
+                (Timer, "waiting", {"status": "done"})):
+            s.execute(update(table).where(table.instance_id == row.id, table.status == open_status).values(values))
+        s.execute(update(Incident).where(Incident.instance_id == row.id, Incident.resolved_at.is_(None))
+                  .values(resolved_at=now, resolved_by=actor.username))
+        hooks.run_after_cancel(s, row, reason)
+        state.save(s, row, workflow, "cancelled")
+        audit.record(s, "instance_cancelled", actor=actor, instance_id=row.id, document_id=row.document_id,
+                     request_id=row.request_id, reason=reason)
+        return {"id": row.id, "status": "cancelled"}
 
 
 def run_engine(workflow) -> None:

@@ -31,7 +31,7 @@ def _blockers(workflow, top_diff, sub_diffs) -> list[str]:
 
 def migrate_instance(session, row, target) -> dict:
     """Migrate one loaded instance row to `target` (a ProcessVersion) inside the caller's transaction."""
-    if row.status in ("completed", "cancelled"):
+    if row.status in state.ENDED:
         return {"id": row.id, "migrated": False, "reason": "已结束 (finished)"}
     row_locked, workflow = state.load(session, row.id)
     spec, subs = spec_for(target.id)

@@ -17,6 +17,8 @@ from engine.models.types import utcnow
 from engine.workflow.definitions import spec_for
 from engine.workflow.spiff import SERIALIZER, SERIALIZER_VERSION, script_engine
 
+ENDED = ("completed", "cancelled")  # statuses no transition leaves
+
 
 def new_workflow(version) -> BpmnWorkflow:
     spec, subs = spec_for(version.id)
@@ -80,7 +82,7 @@ def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> 
     values = {
         "state_json": dump(workflow), "serializer_version": SERIALIZER_VERSION,
         "lock_version": row.lock_version + 1, "status": status, "updated_at": now, "title": row.title,
-        "completed_at": row.completed_at or (now if status == "completed" else None),
+        "completed_at": row.completed_at or (now if status in ENDED else None),
     }
     result = session.connection().execute(_SAVE, {**values, "b_id": row.id, "b_lock_version": row.lock_version})
     if result.rowcount != 1:

@@ -18,7 +18,7 @@ def fire_instance(instance_id: int) -> bool:
     """Fire whatever timers of one instance are due; return True when the state changed."""
     with transaction() as s:
         row, workflow = state.load(s, instance_id)
-        if row.status in ("completed", "cancelled"):
+        if row.status in state.ENDED:
             return False
         before = state.dump(workflow)
         workflow.refresh_timers()

@@ -204,3 +204,23 @@ def test_admin_users_roles_departments_and_calendar(login_as, settings):
     assert bad.status_code == 422
     assert admin.post("/admin/calendar/2027/delete", data={"csrf_token": csrf}).status_code == 302
     assert calendar.get_year(2027)["source"] != "admin"
+
+
+def test_an_admin_cancels_a_process_from_its_task_page(login_as):
+    task_id = start_review(title="将被撤销的通知")
+    reviewer = login_as("reviewer1")
+    assert 'id="cancel-instance"' not in reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
+    refused = reviewer.post(f"/tasks/{task_id}/cancel-instance", data={"csrf_token": token(reviewer), "reason": "x"})
+    assert refused.status_code == 403
+
+    admin = login_as("admin")
+    page = admin.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'id="cancel-instance"' in page
+    empty = admin.post(f"/tasks/{task_id}/cancel-instance", data={"csrf_token": token(admin), "reason": " "})
+    assert empty.status_code == 422 and "请填写撤销原因" in empty.get_data(as_text=True)
+    done = admin.post(f"/tasks/{task_id}/cancel-instance", data={"csrf_token": token(admin), "reason": "重复提交"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/inbox")
+    after = admin.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "该流程已撤销。" in after and "重复提交" in after  # the reason is in the history
+    assert 'id="cancel-instance"' not in after
+    assert "将被撤销的通知" not in reviewer.get("/inbox").get_data(as_text=True)

@@ -4,7 +4,7 @@ from flask import jsonify
 
 from engine.workflow import instances, service_tasks
 from web.api import bp
-from web.api.schemas import StartInstanceSchema, parse
+from web.api.schemas import CancelSchema, StartInstanceSchema, parse
 from web.auth import require_user
 
 
@@ -34,6 +34,22 @@ def get_instance(instance_id):
       responses: {200: {content: {application/json: {schema: InstanceSchema}}}}
     """
     return jsonify(instances.get_for(require_user(), instance_id))
+
+
+@bp.post("/process-instances/<int:instance_id>/cancel")
+def cancel_instance(instance_id):
+    """Cancel an instance (admin).
+    ---
+    post:
+      summary: Stop an instance for good, with a reason; its open tasks, jobs and timers end with it
+      requestBody: {content: {application/json: {schema: CancelSchema}}}
+      responses:
+        200: {description: cancelled}
+        403: {description: admins only}
+        409: {description: the instance has already ended}
+    """
+    actor = require_user()
+    return jsonify(instances.cancel(actor, instance_id, parse(CancelSchema)["reason"]))
 
 
 @bp.get("/incidents")

@@ -19,7 +19,7 @@ def build_spec() -> dict:
                    plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name in ("LoginSchema", "TokenSchema", "StartInstanceSchema", "InstanceSchema", "TaskSchema",
-                 "TaskListSchema", "TaskQuerySchema", "CompleteSchema", "DefinitionSchema"):
+                 "TaskListSchema", "TaskQuerySchema", "CompleteSchema", "CancelSchema", "DefinitionSchema"):
         spec.components.schema(name, schema=getattr(schemas, name))
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):

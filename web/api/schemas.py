@@ -100,6 +100,10 @@ class CompleteSchema(Schema):
     data = fields.Dict(load_default=dict)
 
 
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
 class DelegateSchema(Schema):
     to = fields.String(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -5,6 +5,7 @@ errors can be shown next to the form's fields; the other actions are plain forms
 """
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from engine import users
 from engine.errors import DomainError, Forbidden
@@ -58,6 +59,15 @@ def release(task_id):
 def delegate(task_id):
     tasks.delegate(current_user(), task_id, request.form.get("to", ""), request.form.get("reason", ""))
     flash("已转办")
+    return redirect(url_for("inbox.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/cancel-instance")
+@login_required
+def cancel_instance(task_id):
+    actor = current_user()
+    instances.cancel(actor, tasks.get_for(actor, task_id).instance_id, request.form.get("reason", ""))
+    flash(gettext("流程已撤销"))
     return redirect(url_for("inbox.inbox"))
 
 
