@@ -113,18 +113,20 @@ class SandboxedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         sandbox.check(expression, HELPER_NAMES | set(external_context or ()))
-        return super().evaluate(expression, context, external_context)
+        with sandbox.budget():
+            return super().evaluate(sandbox.guarded_code(expression.strip(), "eval"), context, external_context)
 
     def execute(self, script, context, external_context=None):
         sandbox.check(script, HELPER_NAMES | set(external_context or ()))
-        return super().execute(script, context, external_context)
+        with sandbox.budget():
+            return super().execute(sandbox.guarded_code(script, "exec"), context, external_context)
 
 
 class SandboxedScriptEngine(PythonScriptEngine):
     """Spiff's engine on the sandboxed environment, with no real builtins."""
 
     def __init__(self):
-        env_globals = {"__builtins__": dict(sandbox.SAFE_BUILTINS), **script_helpers()}
+        env_globals = {"__builtins__": dict(sandbox.SAFE_BUILTINS), **script_helpers(), **sandbox.GUARDS}
         super().__init__(environment=SandboxedEnvironment(env_globals))
 
     def validate(self, expression):

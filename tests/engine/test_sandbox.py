@@ -184,3 +184,50 @@ def test_runaway_arithmetic_and_loops_are_refused():
     context = {}
     environment.execute("total = sum(range(100))", context, {})
     assert context["total"] == 4950
+
+
+RESOURCE_HOGS = [
+    "x = 'x' * 10**9",
+    "x = [0] * 10**9",
+    "x = 10**9 * 'ab'",
+    "s = 'ab'\nfor i in range(100):\n    s = s + s",
+    "s = [1]\nfor i in range(100):\n    s += s",
+    "d = {'k': 'ab'}\nfor i in range(100):\n    d['k'] += d['k']",
+    "L = [1]\nfor i in range(100):\n    L.extend(L)",
+    "x = 'a' * 1000\ny = x.replace('', 'b' * 1000)",
+    "x = ''.join(['a' * 999999, 'b' * 999999])",
+    "x = [i for i in range(10000) for j in range(10000)]",
+    "n = 2\nfor i in range(20):\n    n = n * n",
+]
+
+
+@pytest.mark.parametrize("source", RESOURCE_HOGS)
+def test_scripts_cannot_run_for_ages_or_fill_the_memory(source):
+    from engine.workflow.sandbox import TooLarge
+
+    assert sandbox.problem_in(source) is None  # legal Python of the subset: stopped while it runs
+    with pytest.raises(TooLarge):
+        script_engine().environment.execute(source, {}, {})
+
+
+def test_a_huge_format_width_is_refused_before_it_runs():
+    assert "格式宽度" in sandbox.problem_in("x = f'{1:>999999999}'")
+    assert sandbox.problem_in("x = f'{n:>8}|{v:.2f}'") is None
+
+
+def test_a_runaway_script_task_fails_the_transition_with_a_clear_error():
+    workflow = _workflow(diagram("hog", [script_task("s", "x = 'x' * 10**9"), user_task("after")]))
+    with pytest.raises(WorkflowException, match="too large a value"):
+        workflow.do_engine_steps()
+
+
+def test_guards_keep_ordinary_arithmetic_and_text_working():
+    context = {"a": 2, "b": 3, "names": ["张三", "李四"], "counts": {"x": 1}}
+    script_engine().environment.execute(
+        "total = a * b + 1\ntitle = '关于' + names[0] + '的通知'\nline = '、'.join(names)\n"
+        "counts['x'] += 2\nstars = '*' * 3\nitems = [n * 2 for n in [1, 2, 3]]\nnames.extend(['王五'])\n"
+        "label = title.replace('通知', '决定')", context, {})
+    assert (context["total"], context["title"], context["line"], context["counts"], context["stars"],
+            context["items"], context["names"][-1], context["label"]) == (
+        7, "关于张三的通知", "张三、李四", {"x": 3}, "***", [2, 4, 6], "王五", "关于张三的决定")
+    assert script_engine().environment.evaluate("a * b + len(names)", {"a": 2, "b": 3, "names": [1]}) == 7
