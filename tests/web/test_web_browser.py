@@ -105,6 +105,22 @@ def test_admin_adds_a_lane_and_user_task_in_the_editor_and_deploys(page, live_se
     assert (first.name, first.role, first.form_key, version, department) == ("领导预审", "leader", "review", 2, "财政局")
 
 
+def test_admin_cancels_a_process_after_confirming(page, live_server, review_task):
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/tasks/{review_task}")
+    page.fill("form.cancel-instance input[name=reason]", "重复提交")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # thinking better of it keeps the process
+    page.click("#cancel-instance")
+    assert page.url.endswith(f"/tasks/{review_task}") and page.locator("#cancel-instance").count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-instance")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    assert "流程已撤销" in page.locator(".flash").inner_text()
+    page.goto(f"{live_server}/tasks/{review_task}")
+    assert "该流程已撤销。" in page.content()
+    check_page(page)
+
+
 def test_admin_pages_load_cleanly(page, live_server, review_task):
     log_in(page, live_server, "admin")
     for path, ready in [("/admin/users", None), ("/admin/calendar", None), ("/admin/decisions", None),

@@ -29,3 +29,9 @@ gk.show = function (el, text, isError) {
   el.textContent = text || "";
   el.className = isError ? "error" : "ok";
 };
+
+// A form with data-confirm asks before it submits (cancelling a process ends its work for good).
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) event.preventDefault();
+});
