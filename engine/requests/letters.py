@@ -110,6 +110,34 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
     ])
 
 
+def to_docx(text: str) -> bytes:
+    """Lay a letter's text out as a Word document to print, sign and seal, or attach to an e-mail:
+    agency, title and number centred, indented paragraphs, signature block flush right."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    lines = text.split("\n")
+    closing = max((i for i, line in enumerate(lines) if not line.strip()), default=len(lines))
+    for i, line in enumerate(lines):
+        para = doc.add_paragraph()
+        run = para.add_run(line.strip())
+        if i < 3:  # agency, title, number
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run.bold = i == 1
+            run.font.size = Pt(18 if i == 1 else 12)
+        elif i > closing and i < len(lines) - 1:  # the agency and the date under the text
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif line.startswith("    "):
+            para.paragraph_format.first_line_indent = Pt(24)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def extension_notice(req, days: int, new_due: date, agency: str) -> str:
     """The notice telling the applicant that the reply period is extended (Art. 33)."""
     return (f"{req.applicant_name}：\n    您于{req.receipt_on.isoformat()}提出的政府信息公开申请（{req.request_no}），"

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from engine import audit, calendar
 from engine.config import current
+from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ReplyLetter, RequestPause
 from engine.models.types import utcnow
@@ -99,6 +100,16 @@ def refresh_clock(session, req) -> deadlines.Clock:
 def latest_letter(session, req) -> ReplyLetter | None:
     return session.scalar(select(ReplyLetter).where(ReplyLetter.request_id == req.id)
                           .order_by(ReplyLetter.id.desc()).limit(1))
+
+
+def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
+    """(file name, .docx) of the request's latest reply letter, for whoever may see the request."""
+    with reading() as s:
+        req = get_for(s, actor, request_id)
+        letter = latest_letter(s, req)
+        if letter is None:
+            raise NotFound("该申请尚未拟写答复书 (no reply letter yet)")
+        return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text)
 
 
 def write_letter(session, req, outcome, reason, by, location=None, explanation=None) -> ReplyLetter:

@@ -4,10 +4,10 @@ from flask import Response, jsonify, request
 
 from engine.requests import report, report_export
 from web.api import bp
-from web.api.requests import parse_json
+from web.api.requests import DOCX, parse_json
 from web.auth import require_user
 
-DOWNLOADS = {"docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report_export.to_docx),
+DOWNLOADS = {"docx": (DOCX, report_export.to_docx),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_export.to_xlsx)}
 
 

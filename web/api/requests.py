@@ -4,13 +4,17 @@ The tasks of the procedure (review, handling, reply, sign-off, delivery) are com
 /api/tasks like every other task; these routes cover what is not a task.
 """
 
-from flask import jsonify, request
+import io
+
+from flask import jsonify, request, send_file
 
 from engine.errors import Invalid
-from engine.requests import intake, settings, steps
+from engine.requests import intake, records, settings, steps
 from web.api import bp
 from web.auth import require_user
 from web.ratelimit import limited
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def parse_json() -> dict:
@@ -77,6 +81,13 @@ def list_requests():
 def get_request(request_id):
     """A request: status, outcome, dates, pauses, reply letter, open tasks and history."""
     return jsonify(intake.detail_for(require_user(), request_id))
+
+
+@bp.get("/requests/<int:request_id>/reply-letter.docx")
+def reply_letter_docx(request_id):
+    """The latest reply letter as a Word document (to print, sign and seal, or to attach)."""
+    name, data = records.letter_docx(require_user(), request_id)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
 @bp.post("/requests/<int:request_id>/correction")
