@@ -23,6 +23,9 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     webhook_url: str | None = None
     webhook_secret: str = ""
+    # smtp://[user:password@]host[:port] (smtps:// for TLS from the start; ?starttls=1 to upgrade)
+    smtp_url: str | None = None
+    mail_from: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -44,7 +47,15 @@ def load(overrides: dict | None = None) -> Settings:
                     agency_name=env.get("GONGKAI_AGENCY_NAME", Settings.agency_name),
                     public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url),
                     webhook_url=env.get("GONGKAI_WEBHOOK_URL") or None,
-                    webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""))
+                    webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""),
+                    smtp_url=_smtp_url(env.get("GONGKAI_SMTP_URL") or None),
+                    mail_from=env.get("GONGKAI_MAIL_FROM", ""))
+
+
+def _smtp_url(url):
+    if url and not url.startswith(("smtp://", "smtps://")):
+        raise ValueError(f"GONGKAI_SMTP_URL must start with smtp:// or smtps://, got {url!r}")
+    return url
 
 
 def _instance_secret(data_dir: Path) -> str:

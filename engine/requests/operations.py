@@ -1,9 +1,15 @@
-"""Service-task operations of the request procedure: `deidentify_request`."""
+"""Service-task operations of the request procedure: `deidentify_request`, `email_reply`."""
 
-from engine import storage
+import smtplib
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from engine import audit, storage
+from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
 from engine.models import InformationRequest
+from engine.requests import letters, records
 from engine.workflow.operations import operation
 
 
@@ -17,3 +23,54 @@ def deidentify_request(ctx) -> dict:
     with transaction() as s:
         s.get(InformationRequest, request_id).redacted_sha256 = storage.put_text(result.text)
     return {"findings": len(result.findings)}
+
+
+@operation("email_reply")
+def email_reply(ctx) -> dict:
+    """E-mail the signed reply letter (.docx attached) to the applicant and record the delivery.
+
+    A retried job after a sent-but-unrecorded mail may send it twice (at least once, like every
+    outbox job); a recorded delivery is never sent again.
+    """
+    request_id, to = int(ctx.params.get("request_id") or ctx.request_id), str(ctx.params.get("email_to") or "")
+    with reading() as s:
+        req = s.get(InformationRequest, request_id)
+        letter = records.latest_letter(s, req)
+        if letter.delivered_on is not None:
+            return {"sent": False, "already_delivered": letter.delivered_on.isoformat()}
+        message = _reply_message(req, letter, to)
+    _send(message)
+    with transaction() as s:
+        req = s.get(InformationRequest, request_id)
+        letter = records.latest_letter(s, req)
+        letter.delivered_on = req.closed_on = records.today()
+        audit.record(s, "letter_emailed", actor="worker", instance_id=ctx.instance_id, request_id=req.id, to=to)
+    return {"sent": True, "to": to}
+
+
+def _reply_message(req, letter, to) -> EmailMessage:
+    settings = current()
+    message = EmailMessage()
+    message["Subject"] = f"政府信息公开申请答复书（{req.request_no}）"
+    message["From"] = settings.mail_from or f"noreply@{urlsplit(settings.public_base_url).hostname}"
+    message["To"] = to
+    message.set_content(letter.text)
+    message.add_attachment(letters.to_docx(letter.text), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           filename=f"{req.request_no}-答复书.docx")
+    return message
+
+
+def _send(message: EmailMessage) -> None:
+    url = current().smtp_url
+    if not url:
+        raise RuntimeError("未配置邮件服务器 GONGKAI_SMTP_URL (no mail server configured)")
+    parts = urlsplit(url)
+    tls = parts.scheme == "smtps"
+    client = (smtplib.SMTP_SSL if tls else smtplib.SMTP)(parts.hostname, parts.port or (465 if tls else 25), timeout=30)
+    with client:
+        if parse_qs(parts.query).get("starttls") == ["1"]:
+            client.starttls()
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)

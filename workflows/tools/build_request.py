@@ -35,7 +35,11 @@ REQUEST_NODES = {
     "deidentify_reply": ("serviceTask", "publisher", 10, "公开材料去标识化", {"operation": "deidentify_request",
                                                                        "params": {"request_id": "request_id"}}),
     "deliver_reply": ("userTask", "publisher", 13, "送达答复", {"formKey": "reply_delivery", "dueAt": "due_on"}),
-    "end_replied": ("endEvent", "publisher", 14, "已答复", {}),
+    "gw_delivery": ("exclusiveGateway", "publisher", 14, "由系统发邮件？", {}),
+    "email_reply": ("serviceTask", "publisher", 15, "发送答复邮件", {"operation": "email_reply",
+                                                                "params": {"request_id": "request_id",
+                                                                           "email_to": "email_to"}}),
+    "end_replied": ("endEvent", "publisher", 16, "已答复", {}),
     "handle": ("userTask", "drafter", 4, "承办：检索与处理", {"formKey": "request_handle", "dueAt": "due_on"}),
     "gw_handle": ("exclusiveGateway", "drafter", 5, "处理方式", {}),
     "consult_third_party": ("userTask", "drafter", 6, "征求第三方意见", {"formKey": "consultation",
@@ -72,7 +76,9 @@ REQUEST_FLOWS = [
     ("leader_signoff", "gw_signoff", None), ("gw_signoff", "gw_return", "decision == 'return'"),
     ("gw_signoff", "deliver_reply", "default"),
     ("gw_return", "review_request", "review_decision == 'not_request'"), ("gw_return", "draft_reply", "default"),
-    ("deliver_reply", "end_replied", None),
+    ("deliver_reply", "gw_delivery", None),
+    ("gw_delivery", "email_reply", "delivery_method == 'send_email'"), ("gw_delivery", "end_replied", "default"),
+    ("email_reply", "end_replied", None),
 ]
 
 # Interrupting timers: the period runs out and the flow takes another way.
