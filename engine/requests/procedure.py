@@ -231,6 +231,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def _deliver_by_email(c, req):
     # The worker sends it (email_reply) and records the day; a failed send becomes an incident.
+    if not current().smtp_url:
+        raise Invalid("本系统未配置邮件服务器，请选择其他送达方式 (no mail server configured)",
+                      fields={"delivery_method": ["未配置邮件服务器 (no mail server)"]})
     to = str(c.data.get("email_to") or "").strip()
     if not EMAIL.match(to):
         raise Invalid("请填写申请人的电子邮件地址", fields={"email_to": ["请填写有效的电子邮件地址 (a valid e-mail address)"]})

@@ -83,3 +83,11 @@ def test_a_missing_or_wrong_address_is_asked_for_and_nothing_is_sent(staff, mail
         assert set(body["error"]["fields"]) == {"email_to"}
     run_worker()
     assert mail_server.messages == [] and detail(publisher, rid)["status"] == "delivering"
+
+
+def test_without_a_mail_server_the_choice_is_refused_at_once(staff):
+    rid = signed_request(staff)
+    body = do(staff("publisher1"), rid, "deliver_reply",
+              {"delivery_method": "send_email", "email_to": "zhangsan@example.com"}, status=422)
+    assert "未配置邮件服务器" in body["error"]["message"]
+    assert detail(staff("publisher1"), rid)["status"] == "delivering"  # the step is still open
