@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import event, insert, select, text  # noqa: E402
 
 from engine import bootstrap, schema  # noqa: E402
 from engine.db import get_engine, transaction  # noqa: E402
@@ -197,6 +197,55 @@ def inbox_p95(app, username: str, query: str, rounds: int = 200) -> tuple[float,
 
 # --- one database ---------------------------------------------------------------------------
 
+# --- what the database alone costs an instance ----------------------------------------------
+
+def database_work(app, n: int = 20) -> tuple[float, float]:
+    """(statements, commits) per instance pushed through the API, counted on the engine."""
+    counts = {"statements": 0, "commits": 0}
+
+    def on_statement(*_args):
+        counts["statements"] += 1
+
+    def on_commit(_conn):
+        counts["commits"] += 1
+
+    one = api_round(app)
+    event.listen(get_engine(), "before_cursor_execute", on_statement)
+    event.listen(get_engine(), "commit", on_commit)
+    try:
+        timed(one, n)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", on_statement)
+        event.remove(get_engine(), "commit", on_commit)
+    return counts["statements"] / n, counts["commits"] / n
+
+
+def round_trip_ms(rounds: int = 500) -> float:
+    """Milliseconds of one trivial statement from the app's connection pool (the network floor)."""
+    with get_engine().connect() as conn:
+        for _ in range(20):
+            conn.exec_driver_sql("SELECT 1").all()
+        began = time.perf_counter()
+        for _ in range(rounds):
+            conn.exec_driver_sql("SELECT 1").all()
+    return (time.perf_counter() - began) * 1000 / rounds
+
+
+def commit_ms(rounds: int = 200) -> float:
+    """Milliseconds a durable commit of one small write adds on top of its statement."""
+    with get_engine().connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_commit (n INTEGER)")
+        conn.commit()
+        began = time.perf_counter()
+        for i in range(rounds):
+            conn.exec_driver_sql(f"INSERT INTO bench_commit (n) VALUES ({i})")
+            conn.commit()
+        spent = (time.perf_counter() - began) * 1000 / rounds
+        conn.exec_driver_sql("DROP TABLE bench_commit")
+        conn.commit()
+    return max(spent - round_trip_ms(100), 0.0)
+
+
 # --- several clients at once -----------------------------------------------------------------
 
 def _client_process(side, database_url, data_dir, n, barrier, results):
@@ -242,7 +291,12 @@ def _run(label: str, database_url: str, n: int, clients: int, data_dir: Path) ->
     print(f"[{label}] API  {api:8.1f} instances/s  (start, list, claim, complete over HTTP; N={n}, one client)")
     print(f"[{label}] raw  {raw:8.1f} instances/s  (SpiffWorkflow in memory, serialized between steps)")
     print(f"[{label}] ratio API/raw = {api / raw:.2f}  (target >= 0.25)")
-    out = {"api": api, "raw": raw}
+    statements, commits = database_work(app)
+    trip, commit = round_trip_ms(), commit_ms()
+    floor = statements * trip + commits * commit
+    print(f"[{label}] database floor: {statements:.0f} statements x {trip:.3f} ms + {commits:.0f} commits x "
+          f"{commit:.3f} ms = {floor:.2f} ms per instance; 1/4 of the raw rate allows {4000 / raw:.2f} ms in all")
+    out = {"api": api, "raw": raw, "floor_ms": floor}
     if clients > 1:
         api_k = concurrent_rate("api", clients, database_url, data_dir, n)
         raw_k = concurrent_rate("raw", clients, database_url, data_dir, n)
