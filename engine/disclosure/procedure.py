@@ -68,7 +68,7 @@ def mirror_status(session, row, workflow) -> None:
     doc = session.get(Document, row.document_id)
     if doc is None:
         return
-    ended = _reached_end(workflow)
+    ended = hooks.reached_end(workflow, END_STATUS)
     data = dict(ended.data) if ended is not None else _latest_data(workflow)
     for key in MIRRORED:
         if key in data:
@@ -78,13 +78,6 @@ def mirror_status(session, row, workflow) -> None:
         doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = utcnow()
-
-
-def _reached_end(workflow):
-    # An end event decides the outcome as soon as it is reached, even while a reminder branch
-    # (a non-interrupting timer that fired earlier) still waits for its notification job.
-    return next((t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in END_STATUS),
-                None)
 
 
 def _latest_data(workflow) -> dict:

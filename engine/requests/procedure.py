@@ -257,8 +257,9 @@ def mirror(session, row, workflow) -> None:
     for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
         if step not in waiting:
             records.close_pause(session, req, reason, records.today())
-    if workflow.is_completed():
-        _finish(session, req, workflow)
+    ended = hooks.reached_end(workflow, END_STATUS)
+    if ended is not None:
+        _finish(session, req, ended)
         return
     req.status = next((status for step, status in STATUS_BY_STEP if step in waiting), req.status)
     row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
@@ -267,11 +268,10 @@ def mirror(session, row, workflow) -> None:
     _push_due(session, row, workflow, clock.due_on.isoformat() if clock.due_on else None)
 
 
-def _finish(session, req, workflow):
-    ended = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
-    req.status = next((s for end, s in END_STATUS.items() if end in ended), req.status)
+def _finish(session, req, ended):
+    req.status = END_STATUS[ended.task_spec.bpmn_id]
     if req.status == "closed":  # lapsed (no correction, fee unpaid): the notice is the closing letter
-        data = dict(workflow.last_task.data) if workflow.last_task else {}
+        data = dict(ended.data)
         outcome, reason = data.get("outcome") or "other", data.get("outcome_reason") or "other"
         letter = records.latest_letter(session, req)
         if letter is None or (letter.outcome, letter.outcome_reason) != (outcome, reason):

@@ -84,6 +84,17 @@ def run_after_transition(session, row, workflow) -> None:
         fn(session, row, workflow)
 
 
+def reached_end(workflow, end_ids):
+    """The end event of `end_ids` the instance has reached, or None; for `after_transition` hooks.
+
+    An end event decides a process's outcome as soon as it is reached, even while a branch that
+    left earlier (a reminder's notification job) keeps the instance itself from completing.
+    """
+    from SpiffWorkflow.util.task import TaskState
+
+    return next((t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in end_ids), None)
+
+
 def form_data(process_key: str):
     """Register `fn(human_task) -> dict` giving values a form shows that task data does not hold
     (e.g. a document's body, which lives in a file, never in task data)."""

@@ -328,3 +328,22 @@ def test_consulting_a_co_producing_agency_is_art_34_and_also_stops_the_clock(sta
         do(staff("drafter1"), rid, "consult_third_party", {"third_party_answer": "agree"})
         d = detail(staff("publisher1"), rid)
         assert (d["paused_days"], d["due_on"]) == (3, "2026-12-03")
+
+
+def test_a_delivered_reply_counts_at_once_while_a_reminder_still_waits_for_the_worker(staff):
+    with time_machine.travel(morning(D(2026, 3, 2)), tick=False) as clock:
+        publisher = staff("publisher1")
+        rid = register(publisher)["id"]
+        do(publisher, rid, "review_request", {"decision": "accept", "department": ""})
+        do(staff("drafter1"), rid, "handle", {"decision": "reply"})
+        do(staff("drafter1"), rid, "draft_reply", {"outcome": "already_public", "location": "本机关门户网站"})
+        do(staff("leader1"), rid, "leader_signoff", {"decision": "approve", "opinion": "同意"})
+        due = D.fromisoformat(detail(publisher, rid)["due_on"])
+        clock.move_to(morning(due, hour=10))
+        assert timers.fire_due() >= 1  # the delivery step's reminders: their notifications now wait
+        do(staff("publisher1"), rid, "deliver_reply", {"delivery_method": "post", "delivered_on": due.isoformat(),
+                                                       "delivery_note": "挂号信 XA123"})
+        after = detail(staff("publisher1"), rid)
+        assert (after["status"], after["closed_on"]) == ("replied", due.isoformat())
+        run_worker()
+        assert detail(staff("publisher1"), rid)["status"] == "replied"
