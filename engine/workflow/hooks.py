@@ -20,10 +20,9 @@ def _ensure_loaded() -> None:
             importlib.import_module(module)
         _loaded["done"] = True
 
-_before_complete: dict = {}
-_after_transition: dict = {}
-_after_cancel: dict = {}
 _form_data: dict = {}
+# Hooks of each kind, per process key, in registration order.
+_hooks: dict = {"before_complete": {}, "after_transition": {}, "after_cancel": {}}
 
 
 @dataclass
@@ -36,52 +35,45 @@ class Completion:
     data: dict
 
 
-def before_complete(process_key: str):
-    """Register `fn(completion)` to run before a user task of `process_key` completes."""
-
+def _registrar(kind: str, process_key: str):
     def register(fn):
-        _before_complete.setdefault(process_key, []).append(fn)
+        _hooks[kind].setdefault(process_key, []).append(fn)
         return fn
 
     return register
+
+
+def _run(kind: str, process_key: str, *args) -> None:
+    _ensure_loaded()
+    for fn in _hooks[kind].get(process_key, []):
+        fn(*args)
+
+
+def before_complete(process_key: str):
+    """Register `fn(completion)` to run before a user task of `process_key` completes."""
+    return _registrar("before_complete", process_key)
 
 
 def after_transition(process_key: str):
     """Register `fn(session, instance_row, workflow)` to run after each transition of `process_key`."""
-
-    def register(fn):
-        _after_transition.setdefault(process_key, []).append(fn)
-        return fn
-
-    return register
+    return _registrar("after_transition", process_key)
 
 
 def after_cancel(process_key: str):
     """Register `fn(session, instance_row, reason)` to run when an instance of `process_key` is cancelled."""
-
-    def register(fn):
-        _after_cancel.setdefault(process_key, []).append(fn)
-        return fn
-
-    return register
-
-
-def run_after_cancel(session, row, reason: str) -> None:
-    _ensure_loaded()
-    for fn in _after_cancel.get(row.definition_key, []):
-        fn(session, row, reason)
+    return _registrar("after_cancel", process_key)
 
 
 def run_before_complete(completion: Completion) -> None:
-    _ensure_loaded()
-    for fn in _before_complete.get(completion.instance.definition_key, []):
-        fn(completion)
+    _run("before_complete", completion.instance.definition_key, completion)
 
 
 def run_after_transition(session, row, workflow) -> None:
-    _ensure_loaded()
-    for fn in _after_transition.get(row.definition_key, []):
-        fn(session, row, workflow)
+    _run("after_transition", row.definition_key, session, row, workflow)
+
+
+def run_after_cancel(session, row, reason: str) -> None:
+    _run("after_cancel", row.definition_key, session, row, reason)
 
 
 def reached_end(workflow, end_ids):
