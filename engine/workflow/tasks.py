@@ -14,7 +14,7 @@ from sqlalchemy import Integer, bindparam, func, or_, select, update
 import forms
 from engine import audit
 from engine.db import reading, transaction
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
 from engine.models.types import utcnow
 from engine.workflow import hooks, instances, state
@@ -142,9 +142,7 @@ def detail_for(actor, task_id: int) -> dict:
     """Return the task with its form schema and the data the form should show."""
     task = get_for(actor, task_id)
     out = as_dict(task)
-    # Whether the caller could claim (or has claimed) and complete it: pages show the form editable.
-    out["can_act"] = task.status == "open" and (
-        task.claimed_by == actor.id or (task.claimed_by is None and eligible(actor, task)))
+    out["can_act"] = _why_not_actionable(actor, task) is None  # pages show the form editable
     out["form"] = forms.load(task.form_key) if forms.exists(task.form_key) else None
     with reading() as s:
         row, workflow = state.load(s, task.instance_id, lock=False)
@@ -187,13 +185,21 @@ def _change(session, task, **values) -> None:
         setattr(task, key, value)
 
 
-def _check_actionable(actor, task) -> None:
+def _why_not_actionable(actor, task) -> DomainError | None:
+    """Why `actor` may not claim-and-complete `task` now; None when they may."""
     if task.status != "open":
-        raise Conflict("任务已办结 (task already completed)")
+        return Conflict("任务已办结 (task already completed)")
     if task.claimed_by not in (None, actor.id):
-        raise Conflict("任务已被他人认领 (task claimed by someone else)")
+        return Conflict("任务已被他人认领 (task claimed by someone else)")
     if task.claimed_by is None and not eligible(actor, task):
-        raise Forbidden("这不是您的任务 (not your task)")
+        return Forbidden("这不是您的任务 (not your task)")
+    return None
+
+
+def _check_actionable(actor, task) -> None:
+    problem = _why_not_actionable(actor, task)
+    if problem is not None:
+        raise problem
 
 
 # Claiming is one conditional UPDATE: it takes the row only while it is open and unclaimed, so
