@@ -42,8 +42,7 @@ def email_reply(ctx) -> dict:
     _send(message)
     with transaction() as s:
         req = s.get(InformationRequest, request_id)
-        letter = records.latest_letter(s, req)
-        letter.delivered_on = req.closed_on = records.today()
+        records.mark_delivered(s, req, records.today())
         audit.record(s, "letter_emailed", actor="worker", instance_id=ctx.instance_id, request_id=req.id, to=to)
     return {"sent": True, "to": to}
 

@@ -220,13 +220,12 @@ def _deliver(c, req):
         errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
     if errors:
         raise Invalid("送达信息有误", fields=errors)
-    letter = records.latest_letter(c.session, req)
-    letter.delivery_method, letter.delivered_on = c.data.get("delivery_method"), delivered
-    letter.delivery_note, letter.delivered_by = c.data.get("delivery_note"), c.actor.username
-    req.closed_on = delivered
+    records.record_delivery(c.session, req, c.data.get("delivery_method"), c.actor.username,
+                            c.data.get("delivery_note"), on=delivered)
 
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
+EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
 
 
 def _deliver_by_email(c, req):
@@ -235,11 +234,9 @@ def _deliver_by_email(c, req):
         raise Invalid("本系统未配置邮件服务器，请选择其他送达方式 (no mail server configured)",
                       fields={"delivery_method": ["未配置邮件服务器 (no mail server)"]})
     to = str(c.data.get("email_to") or "").strip()
-    if not EMAIL.match(to):
+    if not EMAIL.fullmatch(to):
         raise Invalid("请填写申请人的电子邮件地址", fields={"email_to": ["请填写有效的电子邮件地址 (a valid e-mail address)"]})
-    letter = records.latest_letter(c.session, req)
-    letter.delivery_method, letter.delivered_by = "email", c.actor.username
-    letter.delivery_note = f"由系统发送至 {to}"
+    records.record_delivery(c.session, req, "email", c.actor.username, f"由系统发送至 {to}")
     c.data["email_to"] = to
 
 
@@ -313,6 +310,6 @@ def form_values(human_task) -> dict:
         if req is None:
             return {}
         if human_task.bpmn_id == "deliver_reply":
-            found = re.search(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]+", req.applicant_contact or "")
+            found = EMAIL.search(req.applicant_contact or "")
             return {"email_to": found.group(0)} if found else {}
         return {"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {}

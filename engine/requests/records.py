@@ -102,6 +102,19 @@ def latest_letter(session, req) -> ReplyLetter | None:
                           .order_by(ReplyLetter.id.desc()).limit(1))
 
 
+def record_delivery(session, req, method: str, by: str, note: str | None, on: date | None = None) -> None:
+    """Note how the latest letter goes out; with `on`, the day it reached the applicant."""
+    letter = latest_letter(session, req)
+    letter.delivery_method, letter.delivered_by, letter.delivery_note = method, by, note
+    if on is not None:
+        mark_delivered(session, req, on)
+
+
+def mark_delivered(session, req, on: date) -> None:
+    """The latest letter reached the applicant on `on`: that day closes the request (annual report)."""
+    latest_letter(session, req).delivered_on = req.closed_on = on
+
+
 def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
     """(file name, .docx) of the request's latest reply letter, for whoever may see the request."""
     with reading() as s:
