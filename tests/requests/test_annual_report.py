@@ -104,3 +104,15 @@ def test_sections_two_four_five_six_and_the_downloads(staff):
         sheet = load_workbook(io.BytesIO(xlsx.data))["三、依申请公开"]
         labels = [row[1] for row in sheet.iter_rows(values_only=True)]
         assert "（七）总计" in labels and "四、结转下年度继续办理" in labels
+
+
+def test_a_cancelled_request_is_counted_as_other_and_the_identity_still_holds(staff, api_as):
+    with time_machine.travel(morning(D(2026, 3, 2)), tick=False):
+        rid = register(staff("publisher1"))["id"]
+        instance_id = detail(staff("publisher1"), rid)["instance_id"]
+        assert api_as("admin").post(f"/api/process-instances/{instance_id}/cancel",
+                                    json={"reason": "申请人撤回申请"}).status_code == 200
+        report = staff("publisher1").get("/api/reports/annual/2026").get_json()
+    assert values(report, "new")["total"] == 1 and values(report, "other.other")["natural_person"] == 1
+    assert values(report, "carried_out")["total"] == 0
+    assert report["section3"]["identity"]["holds"] is True
