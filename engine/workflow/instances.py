@@ -172,13 +172,6 @@ def can_see(session, actor, row) -> bool:
         return True
     if row.department_id is not None and row.department_id == actor.department_id:
         return True
-    return _has_task_for(session, actor, row.id)
+    from engine.workflow.tasks import has_visible_task  # tasks imports this module
 
-
-def _has_task_for(session, actor, instance_id) -> bool:
-    mine = (HumanTask.claimed_by == actor.id) | (HumanTask.completed_by == actor.id) | \
-        (HumanTask.assignee_id == actor.id)
-    routed = HumanTask.role.in_(sorted(actor.role_keys) or [""]) & HumanTask.assignee_id.is_(None) & \
-        (HumanTask.department_id == actor.department_id)
-    return session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id, mine | routed)
-                          .limit(1)) is not None
+    return has_visible_task(session, actor, row.id)

@@ -34,6 +34,19 @@ def visible(actor, task: HumanTask) -> bool:
             or task.completed_by == actor.id)
 
 
+# `visible` as SQL, for one instance: may the caller see any of its tasks (and so its history)?
+_ANY_VISIBLE = select(HumanTask.id).where(
+    HumanTask.instance_id == bindparam("instance_id"),
+    (HumanTask.claimed_by == bindparam("me")) | (HumanTask.completed_by == bindparam("me"))
+    | (HumanTask.assignee_id == bindparam("me"))
+    | (HumanTask.assignee_id.is_(None) & HumanTask.role.in_(bindparam("roles", expanding=True))
+       & or_(HumanTask.department_id == bindparam("dept"), HumanTask.department_id.is_(None)))).limit(1)
+
+
+def has_visible_task(session, actor, instance_id: int) -> bool:
+    return session.scalar(_ANY_VISIBLE, _params(actor, instance_id=instance_id)) is not None
+
+
 # The inbox statements are built once per shape (scope, filters present, sort) with bind
 # parameters for the caller and the values: building a statement costs more than running it.
 SCOPES = ("mine", "available", "completed", "overdue", "all")
