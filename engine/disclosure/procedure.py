@@ -38,6 +38,9 @@ def before_complete(c: hooks.Completion) -> None:
 
 def _revise(c, doc):
     clean = documents.clean_submission(c.data)
+    before = c.spiff_task.data
+    if clean["formed_on"] == before.get("formed_on") and not c.data.get("formed_time") and before.get("formed_at"):
+        clean["formed_at"] = before["formed_at"]  # a revision made later that day must not move an hour deadline
     documents.apply_fields(doc, clean)
     doc.updated_at = utcnow()
     c.data.clear()

@@ -81,6 +81,20 @@ def test_product_recalls_are_due_24_hours_after_they_were_formed(api_as):
     assert notified("leader1") == ["已超过公开期限，请督办"] * 2
 
 
+def test_revising_a_returned_recall_later_that_day_keeps_its_deadline(api_as):
+    from tests.support.disclosure import do_task
+
+    with time_machine.travel(datetime(2026, 11, 27, 9, 0, tzinfo=CN), tick=False) as clock:
+        doc_id = submit(api_as, category="product_recall", formed_on="2026-11-27")  # no time: from now
+        reviewer, drafter = api_as("reviewer1"), api_as("drafter1")
+        clock.move_to(datetime(2026, 11, 27, 15, 0, tzinfo=CN))
+        do_task(reviewer, doc_id, {"decision": "return", "opinion": "请补充召回范围"})
+        clock.move_to(datetime(2026, 11, 27, 15, 30, tzinfo=CN))
+        do_task(drafter, doc_id, {**GOOD, "category": "product_recall", "formed_on": "2026-11-27"})  # 修改并重新提交
+        task = reviewer.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    assert task["due_at"].startswith("2026-11-28T01:00:00")  # 24 hours from 09:00, not from 15:00
+
+
 def test_a_formation_time_must_be_a_time(api_as):
     resp = api_as("drafter1").post("/api/documents", json={**GOOD, "category": "product_recall",
                                                            "formed_time": "half past nine"})
