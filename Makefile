@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 VENDOR := web/static/vendor
 
-.PHONY: setup run test lint vendor bench clean
+.PHONY: setup run test browser lint vendor bench clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -29,8 +29,13 @@ run: setup
 	$(PY) -m web.cli init --demo
 	$(PY) -m web.cli serve --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup browser
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's Chromium: installed here when the machine allows it (root, apt),
+# otherwise this stops at once with one line saying what to install.
+browser: setup
+	@$(PY) -m tests.support.chromium --ensure
 
 lint: setup
 	$(VENV)/bin/ruff check engine web workers forms tests bench workflows

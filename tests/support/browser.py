@@ -1,6 +1,6 @@
 """Browser fixtures shared by every browser test: a live server on the test database, one
-Chromium (Debian's, never a downloaded one) per session, a 1366×768 page that records console
-errors, and a screenshot in `test-artifacts/` when a browser test fails."""
+Chromium per session (Debian's, never a downloaded one: see `chromium.py`), a 1366×768 page that
+records console errors, and a screenshot in `test-artifacts/` when a browser test fails."""
 
 import re
 import threading
@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.support.chromium import HOW_TO_INSTALL
+from tests.support.chromium import find as find_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -28,8 +31,11 @@ def live_server(app):
 def chromium():
     from playwright.sync_api import sync_playwright
 
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(HOW_TO_INSTALL, pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -39,11 +39,17 @@ def init(demo):
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
-def serve(host, port):
-    """Run the web app and one supervised worker (development)."""
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Web processes (default: one per core).")
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Threads per web process.")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader.")
+@click.option("--no-worker", is_flag=True, help="Serve the web app only; run `gongkai worker` elsewhere.")
+def serve(host, port, workers, threads, dev, no_worker):
+    """Run the web app on gunicorn and one supervised worker; Ctrl-C or SIGTERM stops both."""
     from web.cli.serve import run
 
-    run(host, port)
+    run(host, port, workers=workers, threads=threads, dev=dev, with_worker=not no_worker)
 
 
 @main.command()
