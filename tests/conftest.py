@@ -1,7 +1,7 @@
 """Fixtures shared by all tests: a real database (SQLite and PostgreSQL), real Redis, the app.
 
-`backend` runs a test on both databases. Tables are emptied between tests rather than rebuilt, so
-the suite stays fast; each run uses its own PostgreSQL schema and Redis database, so parallel runs
+`backend` runs a test on both databases. Tables are emptied between tests rather than rebuilt and
+the seed rows copied back, so the suite stays fast; each run uses its own PostgreSQL schema and Redis database, so parallel runs
 on one machine do not see each other.
 """
 
@@ -14,7 +14,7 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import text
 
-from engine import bootstrap, config, schema
+from engine import bootstrap, config, schema, users
 from engine.db import Base, get_engine
 from engine.workflow import definitions
 
@@ -89,19 +89,41 @@ def backend(request):
 
 @pytest.fixture
 def settings(backend, tmp_root, redis_url):
-    """A configured, empty database with the built-in roles, shipped diagrams and demo users."""
+    """A configured database holding the built-in roles, shipped diagrams and demo users."""
     if backend not in _prepared:
         _prepared[backend] = _settings_for(backend, tmp_root, redis_url)
         config.configure(_prepared[backend])
         schema.upgrade(_prepared[backend].database_url)
     settings = config.configure(_prepared[backend])
     _empty_tables()
-    definitions._spec_cache.clear()
-    from engine import queue
+    _seed(backend, settings)
+    from engine import calendar, queue
 
+    users.forget_cached_users()
+    calendar.invalidate()
     queue.redis().flushdb()
-    bootstrap.init(settings, demo=True)
     return settings
+
+
+_seeds: dict = {}
+
+
+def _seed(backend, settings):
+    """Put back what `bootstrap.init(demo=True)` makes: run once per backend, then copied.
+
+    Deploying the shipped diagrams parses and validates each of them: doing it before every test
+    cost more than a minute a run. The rows come back with their ids, so the parsed specs cached
+    for those versions stay true; every other cached spec (a test's own diagram) is dropped.
+    """
+    if backend not in _seeds:
+        definitions._spec_cache.clear()
+        bootstrap.init(settings, demo=True)
+        _seeds[backend] = (_table_rows(), dict(definitions._spec_cache))
+        return
+    rows, specs = _seeds[backend]
+    _insert_rows(rows)
+    definitions._spec_cache.clear()
+    definitions._spec_cache.update(specs)
 
 
 def _empty_tables():
@@ -113,6 +135,23 @@ def _empty_tables():
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+def _table_rows() -> dict:
+    with get_engine().connect() as conn:
+        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in Base.metadata.sorted_tables}
+
+
+def _insert_rows(rows: dict) -> None:
+    engine = get_engine()
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+                if engine.dialect.name == "postgresql" and "id" in table.c and table.c.id.autoincrement:
+                    # TRUNCATE … RESTART IDENTITY reset the sequence; the copied ids must not come again.
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                      f"(SELECT max(id) FROM {table.name}))"))
 
 
 @pytest.fixture
@@ -132,13 +171,24 @@ def client(app):
 
 
 class Api:
-    """A tiny API client that logs in as a demo user and sends the Bearer token."""
+    """A tiny API client acting as a demo user with a Bearer token.
+
+    `Api(client, "reviewer1")` mints the token the way /api/login does, without the password hash
+    check (argon2 is slow on purpose; the login tests go through `login`).
+    """
 
     def __init__(self, client, username=None):
         self.client = client
         self.headers = {}
         if username:
-            self.login(username)
+            self.act_as(username)
+
+    def act_as(self, username):
+        user = users.by_username(username)
+        assert user is not None, f"no user {username}"
+        token = users.issue_token(user, self.client.application.config["SECRET_KEY"])
+        self.headers = {"Authorization": f"Bearer {token}"}
+        return self
 
     def login(self, username, password=bootstrap.DEMO_PASSWORD):
         resp = self.client.post("/api/login", json={"username": username, "password": password})
