@@ -44,6 +44,7 @@ bench: setup
 	$(PY) -m pip install -q -e '.[dev,bench]' --config-settings editable_mode=compat
 	$(PY) bench/engine.py
 	$(PY) bench/deid.py
+	$(PY) bench/real_http.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
