@@ -5,22 +5,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
-from rq import SimpleWorker
 from sqlalchemy import select
 
-from engine import queue
 from engine.db import reading
 from engine.models import Notification, User
 from engine.workflow import timers
 from tests.support.disclosure import do_task
+from tests.support.flows import run_worker
 
 CN = ZoneInfo("Asia/Shanghai")
 GOOD = {"title": "关于开展秋季森林防火工作的通知", "category": "general", "attribute": "proactive",
         "formed_on": "2026-11-02", "body": "各乡镇：请做好森林防火工作。咨询电话：0538-8221234。"}
-
-
-def run_worker():
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
 
 
 def notified(username):

@@ -1,18 +1,13 @@
 """The disclosure procedure end to end through the API, with the demo users and a real worker."""
 
 import pytest
-from rq import SimpleWorker
 
-from engine import queue
+from tests.support.flows import claim_and_complete, run_worker
 
 BODY = ("关于公布2026年度城乡低保对象名单的通知\n申请人张三，身份证号110101199003074573，"
         "联系电话13912341234。其邻居老周反映情况属实。咨询电话：0538-8221234。")
 GOOD = {"title": "关于调整城乡低保标准的通知", "doc_number": "泰政办发〔2026〕12号", "category": "general",
         "attribute": "proactive", "formed_on": "2026-11-02", "body": BODY, "channels": ["catalogue", "static_export"]}
-
-
-def run_worker():
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
 
 
 def task_of(api, document_id, scope="available"):
@@ -22,9 +17,7 @@ def task_of(api, document_id, scope="available"):
 
 
 def complete(api, task, data):
-    assert api.post(f"/api/tasks/{task['id']}/claim").status_code == 200
-    resp = api.post(f"/api/tasks/{task['id']}/complete", json={"data": data})
-    assert resp.status_code == 200, resp.get_json()
+    claim_and_complete(api, task["id"], data)
 
 
 def doc(api, document_id):

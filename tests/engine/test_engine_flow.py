@@ -1,18 +1,13 @@
 """A whole instance through the API: deploy, start, inbox, claim, complete, worker, completed."""
 
-from rq import SimpleWorker
 
-from engine import queue
 from tests.support.bpmn import diagram, service_task, user_task
+from tests.support.flows import run_worker
 
 ONE_REVIEW = diagram("one_review", [
     user_task("review", lane="dept_reviewer", form="review", name="初审"),
     service_task("tell_drafter", params={"role": "'drafter'", "message": "'审核完成'"}),
 ])
-
-
-def run_worker():
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
 
 
 def deploy(api, xml=ONE_REVIEW):

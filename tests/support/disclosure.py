@@ -1,24 +1,21 @@
 """Helpers for the disclosure tests: a worker run, a task done through the API as its user would,
 and a document taken from submission to publication."""
 
-from rq import SimpleWorker
-
-from engine import queue
+from tests.support import flows
 
 APPROVE = {"decision": "approve", "opinion": "同意"}
 
 
 def run_worker():
-    SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True, with_scheduler=True)
+    """A real worker until the queue is empty, its scheduler on (publication waits on timers)."""
+    flows.run_worker(with_scheduler=True)
 
 
 def do_task(api, document_id, data):
     """Claim and complete the one task `api`'s user may take for the document."""
     items = api.get(f"/api/tasks?scope=available&document_id={document_id}").get_json()["items"]
     assert len(items) == 1, items
-    assert api.post(f"/api/tasks/{items[0]['id']}/claim").status_code == 200
-    resp = api.post(f"/api/tasks/{items[0]['id']}/complete", json={"data": data})
-    assert resp.status_code == 200, resp.get_json()
+    flows.claim_and_complete(api, items[0]["id"], data)
 
 
 def publish(api_as, **fields):

@@ -38,6 +38,13 @@ def open_tasks(api, instance_id: int, scope="available") -> list[dict]:
     return resp.get_json()["items"]
 
 
+def claim_and_complete(api, task_id: int, data: dict) -> None:
+    """Claim the task and complete it with `data`, as its user does from the inbox."""
+    assert api.post(f"/api/tasks/{task_id}/claim").status_code == 200
+    resp = api.post(f"/api/tasks/{task_id}/complete", json={"data": data})
+    assert resp.status_code == 200, resp.get_json()
+
+
 def run_worker(with_scheduler=False) -> None:
     """Work the queue in this process until it is empty (a real rq worker on the real Redis)."""
     SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True, with_scheduler=with_scheduler)
