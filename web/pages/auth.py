@@ -1,5 +1,7 @@
 """Login and logout pages (session cookie, CSRF-protected form, rate-limited attempts)."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from engine.errors import DomainError
@@ -25,10 +27,16 @@ def login():
 
 
 def _safe_next(target) -> str:
-    # Only same-site relative paths: an open redirect would make the login page a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("inbox.inbox")
+    """`target` if it is a path on this site, else the inbox: an open redirect makes a phishing tool.
+
+    Browsers drop tabs and newlines and read a backslash as `/`, so `/<tab>/evil.example` means
+    `//evil.example`: any such character refuses the target instead of being cleaned.
+    """
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or any(ch == "\\" or ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target)):
+        return url_for("inbox.inbox")
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) else url_for("inbox.inbox")
 
 
 @bp.post("/logout")
