@@ -38,3 +38,55 @@ def test_login_keeps_a_same_origin_next(client):
     resp = client.post("/login?next=/documents%3Fstatus%3Dpublished",
                        data={"username": "drafter1", "password": "gongkai-demo", "csrf_token": token})
     assert resp.headers["Location"] == "/documents?status=published"
+
+
+def _field_error(resp, field):
+    assert resp.status_code == 422, (resp.status_code, resp.get_data(as_text=True)[:300])
+    assert field in resp.get_json()["error"]["fields"], resp.get_json()
+
+
+@pytest.mark.parametrize("query, field", [("offset=99999999999999999999", "offset"), ("limit=-1", "limit"),
+                                          ("limit=100000", "limit"), ("year=99999999999999999999", "year")])
+def test_public_catalogue_bounds_its_paging(client, query, field):
+    _field_error(client.get(f"/api/public/documents?{query}"), field)
+
+
+@pytest.mark.parametrize("url", ["/api/documents", "/api/requests"])
+def test_staff_lists_bound_their_paging(api_as, url):
+    publisher = api_as("publisher1")
+    _field_error(publisher.get(f"{url}?offset=99999999999999999999"), "offset")
+    _field_error(publisher.get(f"{url}?limit=-1"), "limit")
+    assert publisher.get(f"{url}?limit=200&offset=0").status_code == 200
+
+
+@pytest.mark.parametrize("request_id", ["abc", 999999, [1]])
+def test_a_proceeding_about_an_unknown_request_is_refused(api_as, request_id):
+    resp = api_as("publisher1").post("/api/reports/annual/2025/proceedings",
+                                     json={"kind": "reconsideration", "result": "upheld", "request_id": request_id})
+    _field_error(resp, "request_id")
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "1e400"])
+def test_report_figures_must_be_finite(api_as, value):
+    publisher = api_as("publisher1")
+    resp = publisher.put("/api/reports/annual/2025/text", data='{"figures": {"coercion": %s}}' % value,
+                         headers={"Content-Type": "application/json"})
+    _field_error(resp, "coercion")
+    assert publisher.get("/api/reports/annual/2025").status_code == 200
+    assert publisher.get("/api/reports/annual/2025?format=docx").status_code == 200
+
+
+def test_report_page_names_a_figure_that_is_not_a_number(app):
+    from tests.support.web import login
+
+    client = login(app.test_client(), "publisher1")
+    token = csrf_from(client.get("/reports/annual/2025").get_data(as_text=True))
+    resp = client.post("/reports/annual/2025/text", data={"csrf_token": token, "coercion": "两件"})
+    assert resp.status_code == 422 and "coercion" in resp.get_data(as_text=True)
+
+
+def test_migrating_from_an_impossible_version_is_refused(api_as):
+    admin = api_as("admin")
+    _field_error(admin.post("/api/process-definitions/disclosure/migrate",
+                            json={"from_version": 99999999999999999999}), "from_version")
+    _field_error(admin.post("/api/process-instances/1/migrate", json={"to_version": 2**40}), "to_version")

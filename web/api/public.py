@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from engine.disclosure import publication
 from web.api import bp
+from web.api.schemas import PublicQuerySchema, parse
 
 
 @bp.get("/public/documents")
@@ -14,10 +15,7 @@ def public_documents():
       summary: Published documents, by text, category and year
       responses: {200: {description: "{items: [...]}"}}
     """
-    year = request.args.get("year", type=int)
-    return jsonify(publication.search(q=request.args.get("q"), category=request.args.get("category"),
-                                      year=year, limit=request.args.get("limit", 20, type=int) or 20,
-                                      offset=max(request.args.get("offset", 0, type=int) or 0, 0)))
+    return jsonify(publication.search(**parse(PublicQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/public/documents/<int:document_id>")

@@ -76,9 +76,54 @@ class TaskListSchema(Schema):
     total = fields.Integer()
 
 
+INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow
+
+
 def _id_field(**kwargs):
-    # Bounded like the INTEGER columns it is compared with (PostgreSQL errors on larger values).
-    return fields.Integer(validate=validate.Range(min=-(2**31), max=2**31 - 1), **kwargs)
+    # Bounded like the INTEGER columns it is compared with.
+    return fields.Integer(validate=validate.Range(min=-(2**31), max=INT_MAX), **kwargs)
+
+
+def db_int(value) -> int:
+    """`type=` for request.args/form: an int a database column holds; ValueError otherwise."""
+    number = int(value)
+    if not -(2**31) <= number <= INT_MAX:
+        raise ValueError("out of range")
+    return number
+
+
+def _limit(default: int, most: int):
+    return fields.Integer(load_default=default, validate=validate.Range(min=1, max=most))
+
+
+def _offset():
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT_MAX))
+
+
+class ListQuerySchema(Schema):
+    """?status=&limit=&offset= of the staff lists (documents, requests)."""
+
+    status = fields.String(validate=validate.Length(max=50))
+    limit = _limit(50, 200)
+    offset = _offset()
+
+
+class PublicQuerySchema(Schema):
+    """?q=&category=&year=&limit=&offset= of the public catalogue."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    category = fields.String(validate=validate.Length(max=50))
+    year = fields.Integer(validate=validate.Range(min=1900, max=2200))
+    limit = _limit(20, 100)
+    offset = _offset()
+
+
+class MigrateOneSchema(Schema):
+    to_version = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=INT_MAX))
+
+
+class MigrateSchema(MigrateOneSchema):
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1, max=INT_MAX))
 
 
 class TaskQuerySchema(Schema):
@@ -92,8 +137,8 @@ class TaskQuerySchema(Schema):
     process_key = fields.String()
     name = fields.String()
     sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest", "due"]))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+    limit = _limit(50, 200)
+    offset = _offset()
 
 
 class CompleteSchema(Schema):

@@ -15,6 +15,7 @@ bp = Blueprint("public", __name__)
 def catalogue():
     q, category = request.args.get("q", "").strip(), request.args.get("category") or None
     year = request.args.get("year", type=int)
+    year = year if year and 1900 <= year <= 2200 else None  # the page ignores a year it cannot show
     result = publication.search(q=q or None, category=category if category in CATEGORIES else None, year=year)
     this_year = datetime.now(timezone.utc).year
     return render_template("public/catalogue.html", result=result, q=q, category=category or "", year=year,
