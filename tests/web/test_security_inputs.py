@@ -90,3 +90,73 @@ def test_migrating_from_an_impossible_version_is_refused(api_as):
     _field_error(admin.post("/api/process-definitions/disclosure/migrate",
                             json={"from_version": 99999999999999999999}), "from_version")
     _field_error(admin.post("/api/process-instances/1/migrate", json={"to_version": 2**40}), "to_version")
+
+
+def _docx_with_body(body_xml: bytes) -> bytes:
+    """A real .docx (made by python-docx) whose word/document.xml body is replaced by `body_xml`."""
+    import io
+    import zipfile
+
+    import docx
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                head, _, rest = data.partition(b"<w:body>")
+                data = head + b"<w:body>" + body_xml + b"<w:sectPr/></w:body></w:document>"
+            dst.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def _many_paragraphs(count=60_000) -> bytes:
+    import random
+
+    rng = random.Random(13)
+    return b"".join(b"<w:p><w:r><w:t>%d</w:t></w:r></w:p>" % rng.randrange(10**9) for _ in range(count))
+
+
+BOMBS = {"unpacks_to_80mb": lambda: _docx_with_body(b"<w:p><w:r><w:t>" + b" " * (80 * 2**20) + b"</w:t></w:r></w:p>"),
+         "many_paragraphs": lambda: _docx_with_body(_many_paragraphs())}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_docx_bombs_are_refused_before_parsing(api_as, kind):
+    import io
+    import time
+
+    content = BOMBS[kind]()
+    assert len(content) < 3 * 2**20
+    started = time.monotonic()
+    resp = api_as("drafter1").post("/api/documents", content_type="multipart/form-data", data={
+        "title": "炸弹", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
+        "docx": (io.BytesIO(content), "bomb.docx")})
+    assert time.monotonic() - started < 5
+    _field_error(resp, "docx")
+
+
+def test_an_ordinary_docx_is_still_read(api_as):
+    import io
+
+    content = _docx_with_body(_many_paragraphs(200))
+    resp = api_as("drafter1").post("/api/documents", content_type="multipart/form-data", data={
+        "title": "正常文件", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
+        "docx": (io.BytesIO(content), "ok.docx")})
+    assert resp.status_code == 201, resp.get_json()
+
+
+def test_deid_command_refuses_bombs_and_non_zip_files_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli.deid import deid_command
+
+    not_zip, bomb = tmp_path / "not.docx", tmp_path / "bomb.docx"
+    not_zip.write_text("这不是 Word 文件")
+    bomb.write_bytes(BOMBS["many_paragraphs"]())
+    for path, words in ((not_zip, "zip"), (bomb, "paragraphs")):
+        result = CliRunner().invoke(deid_command, [str(path)])
+        assert result.exit_code == 1 and words in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
