@@ -38,7 +38,27 @@ class LoginSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String()
+    token = fields.String(required=True)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class NewPasswordSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    department = fields.String(allow_none=True)
+    department_id = fields.Integer(allow_none=True)
+    roles = fields.List(fields.String())
+    active = fields.Boolean(required=True)
+    out_of_office = fields.Boolean()
 
 
 class StartInstanceSchema(Schema):

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from engine.errors import DomainError
 from web import auth
@@ -20,8 +20,7 @@ def login():
         except DomainError as exc:
             error = exc.message
         else:
-            session.clear()
-            session.update(uid=user.id, gen=user.token_generation)
+            auth.start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", error=error), 401 if error else 200
 
@@ -41,5 +40,5 @@ def _safe_next(target) -> str:
 
 @bp.post("/logout")
 def logout():
-    session.clear()
+    auth.end_session()
     return redirect(url_for("auth.login"))
