@@ -68,6 +68,7 @@ def limited(name: str, when=None):
                 refuse()
             return view(*args, **kwargs)
 
+        wrapped.rate_limited = True  # the OpenAPI document lists 429 for it
         return wrapped
 
     return decorate

@@ -4,7 +4,14 @@ from flask import jsonify
 
 from engine.workflow import instances, service_tasks
 from web.api import bp
-from web.api.schemas import CancelSchema, StartInstanceSchema, parse
+from web.api.schemas import (
+    CancelSchema,
+    InstanceSchema,
+    InstanceStartedSchema,
+    StartInstanceSchema,
+    parse,
+    respond,
+)
 from web.auth import require_user
 
 
@@ -16,13 +23,13 @@ def start_instance():
       summary: Start the latest version of a definition
       requestBody: {content: {application/json: {schema: StartInstanceSchema}}}
       responses:
-        201: {content: {application/json: {schema: InstanceSchema}}}
+        201: {content: {application/json: {schema: InstanceStartedSchema}}}
         403: {description: not allowed to start it}
     """
     actor = require_user()
     body = parse(StartInstanceSchema)
     row = instances.start_instance(actor, body["definition_key"], body["data"])
-    return jsonify(id=row.id, status=row.status), 201
+    return respond(InstanceStartedSchema, row, 201)
 
 
 @bp.get("/process-instances/<int:instance_id>")
@@ -33,7 +40,7 @@ def get_instance(instance_id):
       summary: An instance with its data, history and incidents
       responses: {200: {content: {application/json: {schema: InstanceSchema}}}}
     """
-    return jsonify(instances.get_for(require_user(), instance_id))
+    return respond(InstanceSchema, instances.get_for(require_user(), instance_id))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")

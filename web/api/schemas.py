@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from flask import request
+from flask import jsonify, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.errors import Invalid
@@ -26,10 +26,27 @@ def parse(schema_cls, payload=None) -> dict:
         raise Invalid("请求参数有误 (invalid request)", fields=exc.messages) from exc
 
 
+def respond(schema_cls, data, status: int = 200):
+    """Serialize an answer through its schema: what the OpenAPI document declares is what is sent."""
+    return jsonify(_dumper(schema_cls).dump(data)), status
+
+
+@lru_cache(maxsize=None)
+def _dumper(schema_cls):
+    return schema_cls()
+
+
 class ErrorSchema(Schema):
-    code = fields.String()
-    message = fields.String()
+    code = fields.String(required=True)
+    message = fields.String(required=True)
     fields_ = fields.Dict(data_key="fields")
+
+
+class ErrorResponseSchema(Schema):
+    """Every 4xx/5xx answer of the API: {error: {code, message, fields?}, errors?}."""
+
+    error = fields.Nested(ErrorSchema, required=True)
+    errors = fields.List(fields.Raw())
 
 
 class LoginSchema(Schema):
@@ -39,6 +56,16 @@ class LoginSchema(Schema):
 
 class TokenSchema(Schema):
     token = fields.String(required=True)
+
+
+class LoginUserSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+class LoginAnswerSchema(TokenSchema):
+    user = fields.Nested(LoginUserSchema, required=True)
 
 
 class PasswordChangeSchema(Schema):
@@ -66,34 +93,87 @@ class StartInstanceSchema(Schema):
     data = fields.Dict(load_default=dict)
 
 
-class InstanceSchema(Schema):
-    id = fields.Integer()
-    status = fields.String()
-    definition_key = fields.String()
-    version = fields.Integer()
+class InstanceStartedSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+
+
+class HistoryEventSchema(Schema):
+    at = fields.String(required=True)
+    action = fields.String(required=True)
+    actor = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer(required=True)
+    bpmn_id = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    resolved_at = fields.String(allow_none=True)
+
+
+class InstanceSchema(InstanceStartedSchema):
+    definition_key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    document_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    completed_at = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    incidents = fields.List(fields.Nested(IncidentSchema), required=True)
     data = fields.Dict()
-    history = fields.List(fields.Dict())
-    incidents = fields.List(fields.Dict())
+    completed_bpmn_ids = fields.List(fields.String())
 
 
 class TaskSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    bpmn_id = fields.String()
-    instance_id = fields.Integer()
+    id = fields.Integer(required=True)
+    name = fields.String(allow_none=True)
+    bpmn_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    process_key = fields.String(allow_none=True)
     document_id = fields.Integer(allow_none=True)
     request_id = fields.Integer(allow_none=True)
-    role = fields.String()
+    role = fields.String(allow_none=True)
     department = fields.Integer(allow_none=True)
     claimed_by = fields.Integer(allow_none=True)
-    created_at = fields.String()
+    assignee = fields.Integer(allow_none=True)
+    created_at = fields.String(required=True)
     due_at = fields.String(allow_none=True)
-    form_key = fields.String()
+    form_key = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    doc_number = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    completed_at = fields.String(allow_none=True)
+    completed_by = fields.Integer(allow_none=True)
+    outcome = fields.String(allow_none=True)
 
 
 class TaskListSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
-    total = fields.Integer()
+    items = fields.List(fields.Nested(TaskSchema), required=True)
+    total = fields.Integer(required=True)
+
+
+class PublicDocumentSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    doc_number = fields.String(allow_none=True)
+    category = fields.String(required=True)
+    category_name = fields.String(required=True)
+    formed_on = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+
+
+class PublicDocumentListSchema(Schema):
+    items = fields.List(fields.Nested(PublicDocumentSchema), required=True)
+
+
+class PublishedDocumentSchema(PublicDocumentSchema):
+    text = fields.String(required=True)
+    interpretation = fields.String(allow_none=True)
 
 
 INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow
@@ -175,6 +255,6 @@ class DelegateSchema(Schema):
 
 
 class DefinitionSchema(Schema):
-    key = fields.String()
-    version = fields.Integer()
-    created = fields.Boolean()
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created = fields.Boolean(required=True)
