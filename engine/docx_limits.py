@@ -20,8 +20,8 @@ _ELEMENT = re.compile(rb"<[^/?!]")
 _CHUNK = 1 << 20
 
 
-def _refuse(what: str) -> Invalid:
-    return Invalid(f"无法接受此 .docx 文件：{what} (this .docx is refused: {what})", fields={"docx": [what]})
+def _refuse(zh: str, en: str) -> Invalid:
+    return Invalid(f"无法接受此 .docx 文件：{zh} (this .docx is refused: {en})", fields={"docx": [en]})
 
 
 def check(source) -> None:
@@ -33,7 +33,7 @@ def check(source) -> None:
             _check_sizes(archive.infolist())
             _check_xml(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise _refuse("不是有效的 .docx（zip）文件 (not a .docx/zip file)") from exc
+        raise _refuse("不是有效的 .docx（zip）文件", "not a .docx/zip file") from exc
     finally:
         if hasattr(source, "seek"):
             source.seek(0)
@@ -41,10 +41,10 @@ def check(source) -> None:
 
 def _check_sizes(members) -> None:
     if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise _refuse(f"解压后超过 {MAX_UNPACKED // 2**20} MB (unpacks to more than {MAX_UNPACKED // 2**20} MB)")
+        raise _refuse(f"解压后超过 {MAX_UNPACKED // 2**20} MB", f"unpacks to more than {MAX_UNPACKED // 2**20} MB")
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise _refuse(f"{member.filename} 压缩比异常 (compression ratio above {MAX_RATIO})")
+            raise _refuse(f"{member.filename} 压缩比异常", f"{member.filename}: compression ratio above {MAX_RATIO}")
 
 
 def _check_xml(archive) -> None:
@@ -59,6 +59,6 @@ def _check_xml(archive) -> None:
                 paragraphs += len(_PARAGRAPH.findall(chunk))
                 elements += len(_ELEMENT.findall(chunk))
                 if paragraphs > MAX_PARAGRAPHS:
-                    raise _refuse(f"段落超过 {MAX_PARAGRAPHS} 个 (more than {MAX_PARAGRAPHS} paragraphs)")
+                    raise _refuse(f"段落超过 {MAX_PARAGRAPHS} 个", f"more than {MAX_PARAGRAPHS} paragraphs")
                 if elements > MAX_ELEMENTS:
-                    raise _refuse(f"XML 元素超过 {MAX_ELEMENTS} 个 (more than {MAX_ELEMENTS} XML elements)")
+                    raise _refuse(f"XML 元素超过 {MAX_ELEMENTS} 个", f"more than {MAX_ELEMENTS} XML elements")
