@@ -1,11 +1,11 @@
 """Process definitions: list and deploy BPMN diagrams."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.errors import Invalid
 from engine.workflow import definitions
 from web.api import bp
-from web.api.schemas import DefinitionSchema, respond
+from web.api.schemas import DefinitionListSchema, DefinitionSchema, respond
 from web.auth import require_user
 
 
@@ -15,10 +15,10 @@ def list_definitions():
     ---
     get:
       summary: Every definition with its versions and running-instance counts
-      responses: {200: {description: a list of definitions}}
+      responses: {200: {content: {application/json: {schema: DefinitionListSchema}}}}
     """
     require_user()
-    return jsonify(items=definitions.list_definitions())
+    return respond(DefinitionListSchema, {"items": definitions.list_definitions()})
 
 
 @bp.post("/process-definitions")

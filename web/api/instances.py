@@ -6,6 +6,7 @@ from engine.workflow import instances, service_tasks
 from web.api import bp
 from web.api.schemas import (
     CancelSchema,
+    IncidentListSchema,
     InstanceSchema,
     InstanceStartedSchema,
     StartInstanceSchema,
@@ -61,7 +62,12 @@ def cancel_instance(instance_id):
 
 @bp.get("/incidents")
 def list_incidents():
-    return jsonify(items=service_tasks.list_incidents(require_user()))
+    """Open incidents (admin).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: IncidentListSchema}}}}
+    """
+    return respond(IncidentListSchema, {"items": service_tasks.list_incidents(require_user())})
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -109,10 +109,28 @@ class HistoryEventSchema(Schema):
 
 class IncidentSchema(Schema):
     id = fields.Integer(required=True)
+    instance_id = fields.Integer()
     bpmn_id = fields.String(allow_none=True)
     message = fields.String(allow_none=True)
     created_at = fields.String(required=True)
     resolved_at = fields.String(allow_none=True)
+
+
+class IncidentListSchema(Schema):
+    items = fields.List(fields.Nested(IncidentSchema), required=True)
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer(required=True)
+    message = fields.String(required=True)
+    kind = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    created_at = fields.String(required=True)
+    read = fields.Boolean(required=True)
+
+
+class NotificationListSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema), required=True)
 
 
 class InstanceSchema(InstanceStartedSchema):
@@ -252,6 +270,27 @@ class CancelSchema(Schema):
 class DelegateSchema(Schema):
     to = fields.String(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class VersionSchema(Schema):
+    version = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    deployed_by = fields.String(allow_none=True)
+    deployed_at = fields.String(required=True)
+    running_instances = fields.Integer(required=True)
+
+
+class DefinitionSummarySchema(Schema):
+    key = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    latest_version = fields.Integer(allow_none=True)
+    starter_roles = fields.List(fields.String(), required=True)
+    has_draft = fields.Boolean(required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class DefinitionListSchema(Schema):
+    items = fields.List(fields.Nested(DefinitionSummarySchema), required=True)
 
 
 class DefinitionSchema(Schema):
