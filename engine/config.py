@@ -26,6 +26,8 @@ class Settings:
     # smtp://[user:password@]host[:port] (smtps:// for TLS from the start; ?starttls=1 to upgrade)
     smtp_url: str | None = None
     mail_from: str = ""
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed: "10.0.0.1, 192.168.0.0/16".
+    trusted_proxies: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -49,7 +51,8 @@ def load(overrides: dict | None = None) -> Settings:
                     webhook_url=env.get("GONGKAI_WEBHOOK_URL") or None,
                     webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""),
                     smtp_url=_smtp_url(env.get("GONGKAI_SMTP_URL") or None),
-                    mail_from=env.get("GONGKAI_MAIL_FROM", ""))
+                    mail_from=env.get("GONGKAI_MAIL_FROM", ""),
+                    trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""))
 
 
 def _smtp_url(url):

@@ -7,10 +7,11 @@ The statements of the hottest paths (inbox, claim, complete, audit) run on `sess
 plain Core rows cost half of what the ORM's result loading does, and they need no autoflush.
 """
 
+import os
 import time
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 _state = {"engine": None, "read": None, "write": None, "after_commit": None}
@@ -31,6 +32,7 @@ def configure(url, echo=False):
     kwargs = {"echo": echo, "future": True}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        _private_sqlite_file(url)
     else:
         kwargs.update(pool_size=10, max_overflow=20)
     engine = create_engine(url, **kwargs)
@@ -48,6 +50,17 @@ def configure(url, echo=False):
         bind=engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False
     )
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the database file readable by its owner only (SQLite gives its journals the same mode)."""
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        return
+    if os.path.exists(path):
+        os.chmod(path, 0o600)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _make_sqlite_transactional(engine):

@@ -4,14 +4,17 @@ Originals and redacted versions live here, never inside task data; the same byte
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 from engine.config import current
 
 
 def _root() -> Path:
+    # Originals hold withheld and personal data: readable by the service's own account only.
     root = current().data_dir / "files"
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.is_dir():
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
     return root
 
 
@@ -20,9 +23,10 @@ def put(content: bytes) -> str:
     digest = hashlib.sha256(content).hexdigest()
     path = _root() / digest[:2] / digest
     if not path.exists():
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(content)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(content)
         tmp.replace(path)
     return digest
 

@@ -13,9 +13,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, sessions
 from engine.db import reading, transaction
-from engine.errors import Forbidden, Invalid, Unauthorized
+from engine.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from engine.models import Department, Role, User
 
 BUILTIN_ROLES = {
@@ -32,9 +32,32 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
 
-def hash_password(password: str) -> str:
-    if not password or len(password) < 8:
-        raise Invalid("密码至少 8 位 (password needs at least 8 characters)", fields={"password": ["too short"]})
+MIN_PASSWORD = 8
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset:
+    # zxcvbn's list of the 30,000 most used passwords; loaded on first use, not at import.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password(password, username: str | None = None, field: str = "password") -> None:
+    """Raise Invalid for a password that is too short, too common or the user name itself."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise Invalid(f"密码至少 {MIN_PASSWORD} 位 (password needs at least {MIN_PASSWORD} characters)",
+                      fields={field: ["too short"]})
+    if len(password) > 200:
+        raise Invalid("密码最多 200 位 (password at most 200 characters)", fields={field: ["too long"]})
+    lowered = password.lower()
+    if lowered in _common_passwords() or (username and username.lower() in lowered):
+        raise Invalid("密码过于常见或包含用户名，请换一个 (password too common or contains the user name)",
+                      fields={field: ["too common"]})
+
+
+def hash_password(password: str, username: str | None = None) -> str:
+    check_password(password, username)
     return _hasher.hash(password)
 
 
@@ -206,7 +229,7 @@ def create_user(username, password, roles, department, display_name=None, actor=
     if session.scalar(select(User).where(User.username == username)):
         raise Invalid(f"用户 {username} 已存在 (user exists)", fields={"username": ["exists"]})
     user = User(username=username, display_name=display_name or username,
-                password_hash=password_hash or hash_password(password), roles=[all_roles[r] for r in roles],
+                password_hash=password_hash or hash_password(password, username), roles=[all_roles[r] for r in roles],
                 department=ensure_department(session, department) if department else None)
     session.add(user)
     session.flush()
@@ -284,3 +307,54 @@ def colleagues(actor: User, role: str | None = None, department_id: int | None =
             query = query.where(User.department_id == department_id)
         found = [u for u in s.scalars(query) if role is None or u.has_role(role)]
         return [_user_dict(u) for u in found]
+
+
+def _ended(s, user: User, reason: str) -> None:
+    """Revoke everything the account holds: API tokens (new generation) and browser sessions."""
+    user.token_generation = (user.token_generation or 0) + 1
+    sessions.end_all(s, user.id, reason)
+
+
+def change_password(actor: User, current: str, new: str) -> User:
+    """The user's own change: the current password is checked; every session and token ends."""
+    with transaction() as s:
+        me = s.get(User, actor.id)
+        if not isinstance(current, str) or not _password_matches(me, current):
+            raise Invalid("当前密码不正确 (current password is wrong)", fields={"current_password": ["wrong"]})
+        check_password(new, me.username, field="new_password")
+        me.password_hash = _hasher.hash(new)
+        _ended(s, me, "password_changed")
+        audit.record(s, "password_changed", actor=me)
+        return me
+
+
+def _managed_user(s, actor: User, user_id: int) -> User:
+    require_admin(actor)
+    user = s.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
+    if user is None:
+        raise NotFound("没有这个用户 (no such user)")
+    return user
+
+
+def reset_password(actor: User, user_id: int, new: str) -> dict:
+    """An admin sets a new password; the user's sessions and tokens end."""
+    with transaction() as s:
+        user = _managed_user(s, actor, user_id)
+        check_password(new, user.username)
+        user.password_hash = _hasher.hash(new)
+        _ended(s, user, "password_reset")
+        audit.record(s, "password_reset", actor=actor, username=user.username)
+        return _user_dict(user)
+
+
+def set_active(actor: User, user_id: int, active: bool) -> dict:
+    """Disable or enable an account (admin); disabling ends its sessions and tokens for good."""
+    with transaction() as s:
+        user = _managed_user(s, actor, user_id)
+        if user.id == actor.id and not active:
+            raise Conflict("不能停用自己的账号 (you cannot disable your own account)")
+        if user.active and not active:
+            _ended(s, user, "disabled")
+        user.active = active
+        audit.record(s, "user_enabled" if active else "user_disabled", actor=actor, username=user.username)
+        return _user_dict(user)

@@ -26,11 +26,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    from web import auth, errors, i18n, labels
+    from web import auth, errors, i18n, labels, security
     from web.api import init_app as init_api
     from web.pages import init_app as init_pages
 
     errors.init_app(app)
+    security.init_app(app, settings)
     auth.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

@@ -1,17 +1,23 @@
-"""Who is calling: a Bearer token for the API, the session cookie for pages; login rate limits.
+"""Who is calling: a Bearer token for the API, a server-side session for pages; login rate limits.
 
-`current_user()` returns the engine's User or None; `login_required` / `api_auth_required` guard
-views. Role and department checks live in the engine's service functions, not here.
+`current_user()` returns the engine's User or None; `login_required` / `require_user` guard views.
+A session cookie is one a foreign page can make the browser send, so an API call that changes
+something on the strength of the cookie alone must also prove it came from our own pages (CSRF).
+Role and department checks live in the engine's service functions, not here.
 """
 
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import ValidationError, validate_csrf
 
-from engine import users
-from engine.errors import DomainError, Unauthorized
+from engine import sessions, users
+from engine.errors import DomainError, Forbidden, Unauthorized
 from web import ratelimit
 from web.ratelimit import RateLimited
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADERS = ("X-CSRFToken", "X-CSRF-Token")
 
 
 def current_user():
@@ -27,14 +33,30 @@ def _user_from_request():
             return users.user_for_token(header[7:].strip(), current_app.config["SECRET_KEY"])
         except DomainError:
             return None
-    uid = session.get("uid")
-    if uid is None:
+    user_id = sessions.resume(session.get("sid"))
+    user = users.get_cached(user_id) if user_id is not None else None
+    if user is None or not user.active:
+        if "sid" in session:
+            session.clear()  # an ended or expired session: drop the cookie too
         return None
-    user = users.get_cached(uid)
-    if user is None or not user.active or session.get("gen") != user.token_generation:
-        session.clear()
-        return None
+    if request.path.startswith("/api/") and request.method not in SAFE_METHODS:
+        _require_same_origin()
     return user
+
+
+def _require_same_origin() -> None:
+    """Accept a cookie-authenticated API write only with our CSRF token or a same-origin Origin."""
+    for name in CSRF_HEADERS:
+        if request.headers.get(name):
+            try:
+                validate_csrf(request.headers[name])
+                return
+            except ValidationError:
+                break
+    if request.headers.get("Origin") == request.host_url.rstrip("/"):
+        return
+    raise Forbidden("缺少或无效的 CSRF 令牌：请从本站页面操作，或使用 API 令牌 "
+                    "(CSRF token missing or invalid: use the site's pages or a Bearer token)")
 
 
 def require_user():
@@ -55,17 +77,35 @@ def login_required(view):
     return wrapped
 
 
+def start_session(user) -> None:
+    """Give the browser a new server-side session (a fresh cookie: no fixation across logins)."""
+    session.clear()
+    session["sid"] = sessions.start(user.id)
+    g.pop("user", None)
+
+
+def end_session() -> None:
+    sessions.end(session.get("sid"))
+    session.clear()
+    g.pop("user", None)
+
+
 def login(username: str, password: str):
-    """Check credentials and return the user; after 5 failures in 5 minutes from one address or
-    for one name, refuse (RateLimited) without even checking the password."""
-    keys = (f"ip:{request.remote_addr}", f"user:{username}")
-    if any(ratelimit.exceeded("login_failure", key) for key in keys):
+    """Check credentials and return the user.
+
+    After 5 failures in 5 minutes for one name from one address, that pair is refused without
+    checking the password; an address is refused for every name only after many more failures.
+    Neither locks a user out for everyone, nor every user behind one address.
+    """
+    ip = ratelimit.client_ip()
+    keys = (("login_failure", f"{username}|{ip}"), ("login_failure_ip", ip))
+    if any(ratelimit.exceeded(name, key) for name, key in keys):
         raise RateLimited("登录失败次数过多，请 5 分钟后再试 (too many attempts; wait 5 minutes)")
     try:
         return users.authenticate(username, password)
     except Unauthorized:
-        for key in keys:
-            ratelimit.count("login_failure", key)
+        for name, key in keys:
+            ratelimit.count(name, key)
         raise
 
 

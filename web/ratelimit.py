@@ -14,7 +14,8 @@ from engine.errors import DomainError
 
 # name: (how many, per seconds)
 LIMITS = {
-    "login_failure": (5, 300),
+    "login_failure": (5, 300),  # per user name and address
+    "login_failure_ip": (50, 300),  # per address, whatever the name: guessing across accounts
     "public_filing": (30, 3600),
     "public_lookup": (60, 600),
 }
@@ -22,6 +23,11 @@ LIMITS = {
 
 class RateLimited(DomainError):
     code = "rate_limited"
+
+
+def client_ip() -> str:
+    """The caller's address; behind a trusted proxy, the one it reports (see web.proxies)."""
+    return request.remote_addr or "-"
 
 
 def _key(name: str, who: str, window: int) -> str:
@@ -58,10 +64,11 @@ def limited(name: str, when=None):
         @wraps(view)
         def wrapped(*args, **kwargs):
             counts = when is None or when(request)
-            if counts and count(name, request.remote_addr or "-") > LIMITS[name][0]:
+            if counts and count(name, client_ip()) > LIMITS[name][0]:
                 refuse()
             return view(*args, **kwargs)
 
+        wrapped.rate_limited = True  # the OpenAPI document lists 429 for it
         return wrapped
 
     return decorate

@@ -15,6 +15,8 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
+from engine import docx_limits
+
 from .core import deidentify, edits
 from .model import Redaction
 
@@ -108,6 +110,7 @@ def docx_text(source) -> str:
 
     `source` is a path or a binary file object (an upload read into memory).
     """
+    docx_limits.check(source)
     return build_text_map(docx.Document(str(source) if isinstance(source, str | Path) else source)).text
 
 
@@ -135,6 +138,7 @@ def deidentify_docx(src: str | Path, dst: str | Path, category: str = "general",
     """Write the redacted copy of `src` to `dst` and return the findings; `src` is never written."""
     if Path(src).resolve() == Path(dst).resolve():
         raise ValueError("the redacted copy must not overwrite the original")
+    docx_limits.check(Path(src))
     document = docx.Document(str(src))
     tm = build_text_map(document)
     redaction = deidentify(tm.text, category, policy)

@@ -106,6 +106,8 @@ def _docx_body(content: bytes) -> str:
 
     try:
         return docx_text(io.BytesIO(content))
+    except Invalid:
+        raise
     except Exception as exc:  # python-docx raises many kinds for a file that is not .docx
         raise Invalid("无法读取 .docx 文件 (not a readable .docx file)", fields={"docx": [str(exc)[:200]]}) from exc
 

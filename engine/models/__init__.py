@@ -16,6 +16,7 @@ from engine.models.requests import (
     RequestPause,
 )
 from engine.models.saved_filters import SavedFilter
+from engine.models.sessions import UserSession
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -31,7 +32,7 @@ from engine.models.workflow import (
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
     "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
-    "SavedFilter", "Timer", "User", "user_roles",
+    "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
 ]

@@ -6,6 +6,7 @@ the system holds is never typed in; the few it does not hold (规章, repeals, �
 are entered and marked as such. Section 3 is checked: 新收 + 上年结转 = 总计 + 结转下年度 per column.
 """
 
+import math
 from datetime import date
 
 from sqlalchemy import extract, func, select
@@ -37,6 +38,7 @@ ROWS += [("total", "三、本年度办理结果", "（七）总计"), ("carried_
 PROCEEDING_KINDS = (("reconsideration", "行政复议"), ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
                     ("litigation_after", "行政诉讼（复议后起诉）"))
 PROCEEDING_RESULTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+MAX_FIGURE = 10**12
 ENTERED_FIGURES = ("rules_issued", "rules_repealed", "rules_in_force", "normative_repealed", "coercion", "fees_amount")
 READERS = {"publisher", "leader"}
 
@@ -167,8 +169,11 @@ def save_text(actor, year: int, data: dict) -> dict:
     if not isinstance(figures, dict) or set(figures) - set(ENTERED_FIGURES):
         raise Invalid(f"只能录入以下数字 (figures among): {', '.join(ENTERED_FIGURES)}", fields={"figures": ["invalid"]})
     for key, value in figures.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise Invalid(f"{key} 应为非负数 (a non-negative number)", fields={key: ["invalid"]})
+        # JSON lets Infinity and NaN through; stored, they broke the report until corrected.
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                or not 0 <= value <= MAX_FIGURE):
+            raise Invalid(f"{key} 应为 0 至 {MAX_FIGURE} 的数 (a number from 0 to {MAX_FIGURE})",
+                          fields={key: ["invalid"]})
     with transaction() as s:
         row = s.scalar(select(AnnualReportText).where(AnnualReportText.year == year)) or AnnualReportText(year=year)
         for key in ("overview", "problems", "other_matters"):
@@ -187,20 +192,36 @@ def add_proceeding(actor, year: int, data: dict) -> dict:
     _require_writer(actor)
     kinds, results = dict(PROCEEDING_KINDS), dict(PROCEEDING_RESULTS)
     errors = {}
-    if data.get("kind") not in kinds:
+    if not isinstance(data.get("kind"), str) or data["kind"] not in kinds:
         errors["kind"] = [f"应为 (one of): {', '.join(kinds)}"]
-    if data.get("result") not in results:
+    if not isinstance(data.get("result"), str) or data["result"] not in results:
         errors["result"] = [f"应为 (one of): {', '.join(results)}"]
-    if errors:
-        raise Invalid("复议诉讼信息有误 (invalid proceeding)", fields=errors)
     with transaction() as s:
-        row = LegalProceeding(year=year, kind=data["kind"], result=data["result"],
-                              request_id=data.get("request_id") or None, case_no=str(data.get("case_no") or "")[:100] or None,
+        request_id = _proceeding_request(s, data.get("request_id"), errors)
+        if errors:
+            raise Invalid("复议诉讼信息有误 (invalid proceeding)", fields=errors)
+        row = LegalProceeding(year=year, kind=data["kind"], result=data["result"], request_id=request_id,
+                              case_no=str(data.get("case_no") or "")[:100] or None,
                               note=str(data.get("note") or "") or None, entered_by=actor.username)
         s.add(row)
         s.flush()
         audit.record(s, "proceeding_entered", actor=actor, request_id=row.request_id, kind=row.kind, result=row.result)
         return {"id": row.id, "year": year, "kind": row.kind, "result": row.result}
+
+
+def _proceeding_request(session, value, errors) -> int | None:
+    """The id of the request a proceeding is about (optional); an unknown one is a field error."""
+    if value in (None, ""):
+        return None
+    try:
+        request_id = int(value)
+    except (TypeError, ValueError):
+        errors["request_id"] = ["应为申请的编号 (must be a request id)"]
+        return None
+    if isinstance(value, bool) or not 0 < request_id < 2**31 or session.get(InformationRequest, request_id) is None:
+        errors["request_id"] = ["没有这个申请 (no such request)"]
+        return None
+    return request_id
 
 
 def _require_writer(actor):

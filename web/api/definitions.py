@@ -1,10 +1,11 @@
 """Process definitions: list and deploy BPMN diagrams."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.errors import Invalid
 from engine.workflow import definitions
 from web.api import bp
+from web.api.schemas import DefinitionListSchema, DefinitionSchema, respond
 from web.auth import require_user
 
 
@@ -14,10 +15,10 @@ def list_definitions():
     ---
     get:
       summary: Every definition with its versions and running-instance counts
-      responses: {200: {description: a list of definitions}}
+      responses: {200: {content: {application/json: {schema: DefinitionListSchema}}}}
     """
     require_user()
-    return jsonify(items=definitions.list_definitions())
+    return respond(DefinitionListSchema, {"items": definitions.list_definitions()})
 
 
 @bp.post("/process-definitions")
@@ -29,7 +30,7 @@ def deploy():
       requestBody: {content: {application/xml: {schema: {type: string}}}}
       responses:
         201: {content: {application/json: {schema: DefinitionSchema}}}
-        200: {description: "identical file: the existing version, created false"}
+        200: {description: "identical file: the existing version, created false", content: {application/json: {schema: DefinitionSchema}}}
         422: {description: "errors: [{element_id, message}]"}
     """
     actor = require_user()
@@ -37,8 +38,7 @@ def deploy():
         raise Invalid("Content-Type 必须是 application/xml (send the BPMN as application/xml)")
     xml = request.get_data(as_text=True)
     deployed = definitions.deploy(actor, xml)
-    body = {"key": deployed.key, "version": deployed.version, "created": deployed.created}
-    return jsonify(body), 201 if deployed.created else 200
+    return respond(DefinitionSchema, deployed, 201 if deployed.created else 200)
 
 
 @bp.get("/process-definitions/<key>/versions/<int:version>/xml")

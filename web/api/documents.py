@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from engine.disclosure import documents, redaction
 from web.api import bp
+from web.api.schemas import ListQuerySchema, db_int, parse
 from web.auth import require_user
 
 
@@ -37,9 +38,7 @@ def submit_document():
 def list_documents():
     """Documents the caller may see."""
     actor = require_user()
-    return jsonify(documents.list_for(actor, status=request.args.get("status"),
-                                      limit=request.args.get("limit", 50, type=int) or 50,
-                                      offset=max(request.args.get("offset", 0, type=int) or 0, 0)))
+    return jsonify(documents.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -88,5 +87,5 @@ def import_historical():
         rows = historical.rows_from_docx([(f.filename, f.read()) for f in request.files.getlist("docx")])
     else:
         raise Invalid("请上传 CSV 文件（csv）或 .docx 文件（docx） (upload csv or docx files)")
-    department_id = request.form.get("department_id", type=int)
+    department_id = request.form.get("department_id", type=db_int)
     return jsonify(historical.import_documents(actor, rows, department_id)), 201

@@ -4,7 +4,15 @@ from flask import jsonify
 
 from engine.workflow import instances, service_tasks
 from web.api import bp
-from web.api.schemas import CancelSchema, StartInstanceSchema, parse
+from web.api.schemas import (
+    CancelSchema,
+    IncidentListSchema,
+    InstanceSchema,
+    InstanceStartedSchema,
+    StartInstanceSchema,
+    parse,
+    respond,
+)
 from web.auth import require_user
 
 
@@ -16,13 +24,13 @@ def start_instance():
       summary: Start the latest version of a definition
       requestBody: {content: {application/json: {schema: StartInstanceSchema}}}
       responses:
-        201: {content: {application/json: {schema: InstanceSchema}}}
+        201: {content: {application/json: {schema: InstanceStartedSchema}}}
         403: {description: not allowed to start it}
     """
     actor = require_user()
     body = parse(StartInstanceSchema)
     row = instances.start_instance(actor, body["definition_key"], body["data"])
-    return jsonify(id=row.id, status=row.status), 201
+    return respond(InstanceStartedSchema, row, 201)
 
 
 @bp.get("/process-instances/<int:instance_id>")
@@ -33,7 +41,7 @@ def get_instance(instance_id):
       summary: An instance with its data, history and incidents
       responses: {200: {content: {application/json: {schema: InstanceSchema}}}}
     """
-    return jsonify(instances.get_for(require_user(), instance_id))
+    return respond(InstanceSchema, instances.get_for(require_user(), instance_id))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
@@ -54,7 +62,12 @@ def cancel_instance(instance_id):
 
 @bp.get("/incidents")
 def list_incidents():
-    return jsonify(items=service_tasks.list_incidents(require_user()))
+    """Open incidents (admin).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: IncidentListSchema}}}}
+    """
+    return respond(IncidentListSchema, {"items": service_tasks.list_incidents(require_user())})
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -18,7 +18,7 @@ def build_spec() -> dict:
     spec = APISpec(title="gongkai API", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name in ("LoginSchema", "TokenSchema", "StartInstanceSchema", "InstanceSchema", "TaskSchema",
+    for name in ("ErrorResponseSchema", "LoginSchema", "TokenSchema", "StartInstanceSchema", "InstanceSchema", "TaskSchema",
                  "TaskListSchema", "TaskQuerySchema", "CompleteSchema", "CancelSchema", "DefinitionSchema"):
         spec.components.schema(name, schema=getattr(schemas, name))
     for rule in current_app.url_map.iter_rules():
@@ -30,15 +30,40 @@ def build_spec() -> dict:
         methods = {m.lower() for m in rule.methods} - {"head", "options"}
         ops = {m: operations.get(m, {"summary": (view.__doc__ or "").strip().splitlines()[0]
                                      if view.__doc__ else rule.endpoint}) for m in methods}
-        for op in ops.values():
-            _complete(op, rule)
+        for method, op in ops.items():
+            _complete(op, rule, method, view)
         spec.path(path=path, operations=ops)
     return spec.to_dict()
 
 
-def _complete(op: dict, rule) -> None:
+ERROR = {"application/json": {"schema": "ErrorResponseSchema"}}
+ERRORS = {400: "malformed request", 401: "not logged in, or the token expired or was revoked",
+          403: "not allowed for this user", 404: "no such resource", 409: "conflicts with the current state",
+          413: "body too large", 422: "invalid input; error.fields names each field and what to fix",
+          429: "too many requests; try again later"}
+
+
+def _errors_for(op: dict, rule, method: str, view) -> list[int]:
+    """The error answers an operation can give, from how it is reached: every one is the error body."""
+    public = rule.rule in PUBLIC or rule.rule.startswith("/api/public/")
+    codes = [] if public else [401, 403]
+    if method in ("post", "put", "patch", "delete"):
+        codes += [400, 404, 409, 413, 422]  # 404: an id in the path or the body names nothing
+    elif rule.arguments:
+        codes.append(404)
+    elif op.get("parameters") or rule.arguments:
+        codes.append(422)
+    if getattr(view, "rate_limited", False) or rule.rule == "/api/login":
+        codes.append(429)
+    return codes
+
+
+def _complete(op: dict, rule, method: str = "get", view=None) -> None:
     """Fill in what OpenAPI 3 requires and docstrings leave out: responses, path parameters, auth."""
     op.setdefault("responses", {200: {"description": "OK"}})
+    for status in _errors_for(op, rule, method, view):
+        response = op["responses"].setdefault(status, {"description": ERRORS[status]})
+        response.setdefault("content", ERROR)
     for status, response in op["responses"].items():
         if isinstance(response, dict):
             # `{description: a, b}` in a docstring is YAML for {"description": "a", "b": None}.

@@ -1,9 +1,16 @@
 """The public catalogue (no login): published documents only, never originals or reviews."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.disclosure import publication
 from web.api import bp
+from web.api.schemas import (
+    PublicDocumentListSchema,
+    PublicQuerySchema,
+    PublishedDocumentSchema,
+    parse,
+    respond,
+)
 
 
 @bp.get("/public/documents")
@@ -12,15 +19,18 @@ def public_documents():
     ---
     get:
       summary: Published documents, by text, category and year
-      responses: {200: {description: "{items: [...]}"}}
+      parameters:
+        - {in: query, schema: PublicQuerySchema}
+      responses: {200: {content: {application/json: {schema: PublicDocumentListSchema}}}}
     """
-    year = request.args.get("year", type=int)
-    return jsonify(publication.search(q=request.args.get("q"), category=request.args.get("category"),
-                                      year=year, limit=request.args.get("limit", 20, type=int) or 20,
-                                      offset=max(request.args.get("offset", 0, type=int) or 0, 0)))
+    return respond(PublicDocumentListSchema, publication.search(**parse(PublicQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/public/documents/<int:document_id>")
 def public_document(document_id):
-    """One published document: its confirmed redacted text."""
-    return jsonify(publication.public_document(document_id))
+    """One published document: its confirmed redacted text.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: PublishedDocumentSchema}}}}
+    """
+    return respond(PublishedDocumentSchema, publication.public_document(document_id))

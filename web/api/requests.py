@@ -11,6 +11,7 @@ from flask import jsonify, request, send_file
 from engine.errors import Invalid
 from engine.requests import intake, records, settings, steps
 from web.api import bp
+from web.api.schemas import ListQuerySchema, parse
 from web.auth import require_user
 from web.ratelimit import limited
 
@@ -72,9 +73,8 @@ def register_request():
 @bp.get("/requests")
 def list_requests():
     """Requests the caller may see, newest first."""
-    return jsonify(intake.list_for(require_user(), status=request.args.get("status"),
-                                   limit=request.args.get("limit", 50, type=int) or 50,
-                                   offset=max(request.args.get("offset", 0, type=int) or 0, 0)))
+    actor = require_user()
+    return jsonify(intake.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/requests/<int:request_id>")

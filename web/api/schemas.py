@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from flask import request
+from flask import jsonify, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.errors import Invalid
@@ -26,10 +26,27 @@ def parse(schema_cls, payload=None) -> dict:
         raise Invalid("请求参数有误 (invalid request)", fields=exc.messages) from exc
 
 
+def respond(schema_cls, data, status: int = 200):
+    """Serialize an answer through its schema: what the OpenAPI document declares is what is sent."""
+    return jsonify(_dumper(schema_cls).dump(data)), status
+
+
+@lru_cache(maxsize=None)
+def _dumper(schema_cls):
+    return schema_cls()
+
+
 class ErrorSchema(Schema):
-    code = fields.String()
-    message = fields.String()
+    code = fields.String(required=True)
+    message = fields.String(required=True)
     fields_ = fields.Dict(data_key="fields")
+
+
+class ErrorResponseSchema(Schema):
+    """Every 4xx/5xx answer of the API: {error: {code, message, fields?}, errors?}."""
+
+    error = fields.Nested(ErrorSchema, required=True)
+    errors = fields.List(fields.Raw())
 
 
 class LoginSchema(Schema):
@@ -38,7 +55,37 @@ class LoginSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String()
+    token = fields.String(required=True)
+
+
+class LoginUserSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+class LoginAnswerSchema(TokenSchema):
+    user = fields.Nested(LoginUserSchema, required=True)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class NewPasswordSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    department = fields.String(allow_none=True)
+    department_id = fields.Integer(allow_none=True)
+    roles = fields.List(fields.String())
+    active = fields.Boolean(required=True)
+    out_of_office = fields.Boolean()
 
 
 class StartInstanceSchema(Schema):
@@ -46,39 +93,155 @@ class StartInstanceSchema(Schema):
     data = fields.Dict(load_default=dict)
 
 
-class InstanceSchema(Schema):
-    id = fields.Integer()
-    status = fields.String()
-    definition_key = fields.String()
-    version = fields.Integer()
+class InstanceStartedSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+
+
+class HistoryEventSchema(Schema):
+    at = fields.String(required=True)
+    action = fields.String(required=True)
+    actor = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer()
+    bpmn_id = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    resolved_at = fields.String(allow_none=True)
+
+
+class IncidentListSchema(Schema):
+    items = fields.List(fields.Nested(IncidentSchema), required=True)
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer(required=True)
+    message = fields.String(required=True)
+    kind = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    created_at = fields.String(required=True)
+    read = fields.Boolean(required=True)
+
+
+class NotificationListSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema), required=True)
+
+
+class InstanceSchema(InstanceStartedSchema):
+    definition_key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    document_id = fields.Integer(allow_none=True)
+    request_id = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    completed_at = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    incidents = fields.List(fields.Nested(IncidentSchema), required=True)
     data = fields.Dict()
-    history = fields.List(fields.Dict())
-    incidents = fields.List(fields.Dict())
+    completed_bpmn_ids = fields.List(fields.String())
 
 
 class TaskSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    bpmn_id = fields.String()
-    instance_id = fields.Integer()
+    id = fields.Integer(required=True)
+    name = fields.String(allow_none=True)
+    bpmn_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    process_key = fields.String(allow_none=True)
     document_id = fields.Integer(allow_none=True)
     request_id = fields.Integer(allow_none=True)
-    role = fields.String()
+    role = fields.String(allow_none=True)
     department = fields.Integer(allow_none=True)
     claimed_by = fields.Integer(allow_none=True)
-    created_at = fields.String()
+    assignee = fields.Integer(allow_none=True)
+    created_at = fields.String(required=True)
     due_at = fields.String(allow_none=True)
-    form_key = fields.String()
+    form_key = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    doc_number = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    completed_at = fields.String(allow_none=True)
+    completed_by = fields.Integer(allow_none=True)
+    outcome = fields.String(allow_none=True)
 
 
 class TaskListSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
-    total = fields.Integer()
+    items = fields.List(fields.Nested(TaskSchema), required=True)
+    total = fields.Integer(required=True)
+
+
+class PublicDocumentSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    doc_number = fields.String(allow_none=True)
+    category = fields.String(required=True)
+    category_name = fields.String(required=True)
+    formed_on = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+
+
+class PublicDocumentListSchema(Schema):
+    items = fields.List(fields.Nested(PublicDocumentSchema), required=True)
+
+
+class PublishedDocumentSchema(PublicDocumentSchema):
+    text = fields.String(required=True)
+    interpretation = fields.String(allow_none=True)
+
+
+INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow
 
 
 def _id_field(**kwargs):
-    # Bounded like the INTEGER columns it is compared with (PostgreSQL errors on larger values).
-    return fields.Integer(validate=validate.Range(min=-(2**31), max=2**31 - 1), **kwargs)
+    # Bounded like the INTEGER columns it is compared with.
+    return fields.Integer(validate=validate.Range(min=-(2**31), max=INT_MAX), **kwargs)
+
+
+def db_int(value) -> int:
+    """`type=` for request.args/form: an int a database column holds; ValueError otherwise."""
+    number = int(value)
+    if not -(2**31) <= number <= INT_MAX:
+        raise ValueError("out of range")
+    return number
+
+
+def _limit(default: int, most: int):
+    return fields.Integer(load_default=default, validate=validate.Range(min=1, max=most))
+
+
+def _offset():
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT_MAX))
+
+
+class ListQuerySchema(Schema):
+    """?status=&limit=&offset= of the staff lists (documents, requests)."""
+
+    status = fields.String(validate=validate.Length(max=50))
+    limit = _limit(50, 200)
+    offset = _offset()
+
+
+class PublicQuerySchema(Schema):
+    """?q=&category=&year=&limit=&offset= of the public catalogue."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    category = fields.String(validate=validate.Length(max=50))
+    year = fields.Integer(validate=validate.Range(min=1900, max=2200))
+    limit = _limit(20, 100)
+    offset = _offset()
+
+
+class MigrateOneSchema(Schema):
+    to_version = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=INT_MAX))
+
+
+class MigrateSchema(MigrateOneSchema):
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1, max=INT_MAX))
 
 
 class TaskQuerySchema(Schema):
@@ -92,8 +255,8 @@ class TaskQuerySchema(Schema):
     process_key = fields.String()
     name = fields.String()
     sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "oldest", "due"]))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+    limit = _limit(50, 200)
+    offset = _offset()
 
 
 class CompleteSchema(Schema):
@@ -109,7 +272,28 @@ class DelegateSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
+class VersionSchema(Schema):
+    version = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    deployed_by = fields.String(allow_none=True)
+    deployed_at = fields.String(required=True)
+    running_instances = fields.Integer(required=True)
+
+
+class DefinitionSummarySchema(Schema):
+    key = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    latest_version = fields.Integer(allow_none=True)
+    starter_roles = fields.List(fields.String(), required=True)
+    has_draft = fields.Boolean(required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class DefinitionListSchema(Schema):
+    items = fields.List(fields.Nested(DefinitionSummarySchema), required=True)
+
+
 class DefinitionSchema(Schema):
-    key = fields.String()
-    version = fields.Integer()
-    created = fields.Boolean()
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created = fields.Boolean(required=True)

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from engine.workflow import tasks
 from web.api import bp
-from web.api.schemas import CompleteSchema, DelegateSchema, TaskQuerySchema, parse
+from web.api.schemas import CompleteSchema, DelegateSchema, TaskListSchema, TaskQuerySchema, parse, respond
 from web.auth import require_user
 
 
@@ -20,7 +20,7 @@ def list_tasks():
     """
     actor = require_user()
     query = parse(TaskQuerySchema, request.args.to_dict())
-    return jsonify(tasks.list_for(actor, **query))
+    return respond(TaskListSchema, tasks.list_for(actor, **query))
 
 
 @bp.get("/tasks/<int:task_id>")

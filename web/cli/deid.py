@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from engine import deid
+from engine.errors import Invalid
 
 
 @click.command("deid")
@@ -16,6 +17,15 @@ from engine import deid
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file.")
 def deid_command(file: Path, category: str, fmt: str, output: Path | None) -> None:
     """Print or write the publishable version of FILE and what was found in it."""
+    try:
+        _deid(file, category, fmt, output)
+    except Invalid as exc:  # a refused or unreadable file: one line, not a traceback
+        raise click.ClickException(exc.message) from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} 不是 UTF-8 文本 (not UTF-8 text)") from exc
+
+
+def _deid(file: Path, category: str, fmt: str, output: Path | None) -> None:
     if fmt == "docx":
         if file.suffix.lower() != ".docx" or output is None:
             raise click.UsageError("--format docx needs a .docx FILE and -o OUT.docx")

@@ -9,6 +9,7 @@ import forms
 from engine import admin, users
 from engine.errors import DomainError, Invalid
 from engine.workflow import definitions, operations, service_tasks
+from web.api.schemas import db_int
 from web.auth import current_user
 from web.bpmn_layout import ensure_layout
 from web.pages.common import admin_required, json_body, page_or_json_error
@@ -45,7 +46,7 @@ def migrate_instances(key):
     """Move the running instances of an old version to the latest one, where nothing done changes."""
     from engine.workflow import migration
 
-    result = migration.migrate(current_user(), key, request.form.get("from_version", type=int))
+    result = migration.migrate(current_user(), key, request.form.get("from_version", type=db_int))
     moved = [r for r in result["results"] if r["migrated"]]
     refused = [r for r in result["results"] if not r["migrated"]]
     flash(f"已迁移 {len(moved)} 个实例到 v{result['to_version']}" +
@@ -107,7 +108,7 @@ def version_xml(key, version):
 @bp.get("/processes/<key>/diff")
 @admin_required
 def diff(key):
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = request.args.get("a", type=db_int), request.args.get("b", type=db_int)
     if not a or not b:
         raise Invalid("请选择要比较的两个版本 (choose two versions)")
     return render_template("admin/diff.html", diff=admin.diff_versions(current_user(), key, a, b))

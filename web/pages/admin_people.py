@@ -30,6 +30,22 @@ def add_user():
     return redirect(url_for("admin_people.users_page"))
 
 
+@bp.post("/users/<int:user_id>/password")
+@admin_required
+def reset_password(user_id):
+    user = users.reset_password(current_user(), user_id, request.form.get("password", ""))
+    flash(f"已重设 {user['username']} 的密码，其登录和令牌已失效")
+    return redirect(url_for("admin_people.users_page"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active(user_id):
+    user = users.set_active(current_user(), user_id, request.form.get("active") == "1")
+    flash(f"已{'启用' if user['active'] else '停用'}用户 {user['username']}")
+    return redirect(url_for("admin_people.users_page"))
+
+
 @bp.post("/roles")
 @admin_required
 def add_role():

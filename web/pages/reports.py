@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.calendar import today_in_china
-from engine.errors import DomainError
+from engine.errors import DomainError, Invalid
 from engine.requests import report
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
@@ -28,12 +28,19 @@ def annual(year=None):
 @bp.post("/reports/annual/<int:year>/text")
 @login_required
 def save_text(year):
-    figures = {k: float(request.form[k]) for k in report.ENTERED_FIGURES if request.form.get(k, "").strip()}
+    figures = {k: _number(k, request.form[k]) for k in report.ENTERED_FIGURES if request.form.get(k, "").strip()}
     report.save_text(current_user(), year, {**{k: request.form.get(k, "") for k in ("overview", "problems",
                                                                                     "other_matters")},
                                             "figures": figures})
     flash(_("年度报告内容已保存"))
     return redirect(url_for("reports.annual", year=year))
+
+
+def _number(field: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise Invalid(f"{field} 应为数字 (must be a number)", fields={field: ["not a number"]}) from exc
 
 
 @bp.post("/reports/annual/<int:year>/proceedings")

@@ -30,6 +30,12 @@ gk.show = function (el, text, isError) {
   el.className = isError ? "error" : "ok";
 };
 
+// A select with data-autosubmit submits its form when changed (no inline handlers under our CSP).
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+});
+
 // A form with data-confirm asks before it submits (cancelling a process ends its work for good).
 document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute && event.target.getAttribute("data-confirm");

@@ -1,0 +1,37 @@
+"""The OpenAPI document tells the truth (issue 13, item 13): answers are serialized through the
+schemas it declares, and the error answers each operation can give are documented."""
+
+from tests.support.web import start_review
+
+
+def _declared(spec, operation, status="200") -> dict:
+    ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def test_an_instance_answer_has_exactly_the_declared_fields(client, api_as):
+    start_review()
+    admin = api_as("admin")
+    spec = client.get("/api/openapi.json").get_json()
+    task = admin.get("/api/tasks?scope=all").get_json()["items"][0]
+    body = admin.get(f"/api/process-instances/{task['instance_id']}").get_json()
+    declared = _declared(spec, spec["paths"]["/api/process-instances/{instance_id}"]["get"])
+    assert set(body) <= set(declared["properties"]) and set(declared["required"]) <= set(body)
+    assert {"document_id", "request_id", "title", "created_at", "completed_at", "completed_bpmn_ids"} <= set(body)
+    assert declared["additionalProperties"] is False
+    task_schema = spec["components"]["schemas"]["TaskSchema"]
+    assert set(task) <= set(task_schema["properties"])
+
+
+def test_error_answers_are_documented(client):
+    spec = client.get("/api/openapi.json").get_json()
+    complete = spec["paths"]["/api/tasks/{task_id}/complete"]["post"]["responses"]
+    assert {"401", "403", "404", "409", "422"} <= {str(code) for code in complete}
+    assert complete["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponseSchema")
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            codes = {str(code) for code in operation["responses"]}
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method in ("post", "put"):
+                assert {"404", "409", "422"} <= codes, (method, path)

@@ -1,0 +1,60 @@
+"""Accounts: change my own password; an admin resets a password, disables or enables a user.
+
+Each of these ends the account's browser sessions and API tokens (see engine.users).
+"""
+
+from flask import current_app, jsonify
+
+from engine import users
+from web.api import bp
+from web.api.schemas import NewPasswordSchema, PasswordChangeSchema, TokenSchema, UserSchema, parse
+from web.auth import require_user
+
+
+@bp.post("/me/password")
+def change_my_password():
+    """Change my password.
+    ---
+    post:
+      summary: Check the current password, set the new one; every session and token ends, a new token is returned
+      requestBody: {content: {application/json: {schema: PasswordChangeSchema}}}
+      responses:
+        200: {content: {application/json: {schema: TokenSchema}}}
+        422: {description: current password wrong, or the new one too short or too common}
+    """
+    actor = require_user()
+    body = parse(PasswordChangeSchema)
+    user = users.change_password(actor, body["current_password"], body["new_password"])
+    return jsonify(TokenSchema().dump({"token": users.issue_token(user, current_app.config["SECRET_KEY"])}))
+
+
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id):
+    """Reset a user's password (admin).
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: NewPasswordSchema}}}
+      responses: {200: {content: {application/json: {schema: UserSchema}}}}
+    """
+    actor = require_user()
+    return jsonify(UserSchema().dump(users.reset_password(actor, user_id, parse(NewPasswordSchema)["password"])))
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id):
+    """Disable a user (admin): their sessions and tokens end.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: UserSchema}}}}
+    """
+    return jsonify(UserSchema().dump(users.set_active(require_user(), user_id, False)))
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id):
+    """Enable a user again (admin); they log in anew.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: UserSchema}}}}
+    """
+    return jsonify(UserSchema().dump(users.set_active(require_user(), user_id, True)))
