@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine import audit, calendar, storage
 from engine.db import reading, transaction
-from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, reviews
+from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, redaction, reviews
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, Publication
 from engine.workflow import instances
@@ -157,7 +157,7 @@ def detail_for(actor, document_id: int) -> dict:
             **summary(doc), "body": storage.get_text(doc.original_sha256),
             "interpretation": storage.get_text(doc.interpretation_sha256),
             "redacted_text": storage.get_text(doc.redacted_sha256), "findings": doc.findings or [],
-            "redaction_confirmed_by": doc.redaction_confirmed_by,
+            "redactions": redaction.for_confirmation(doc), "redaction_confirmed_by": doc.redaction_confirmed_by,
             "publish_by_provisional": bool(doc.publish_by and is_provisional(doc.publish_by)),
             "reviews": reviews.for_document(s, doc.id),
             "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat()}

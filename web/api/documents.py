@@ -50,9 +50,17 @@ def get_document(document_id):
 
 @bp.put("/documents/<int:document_id>/redaction")
 def update_redaction(document_id):
-    """Replace the redaction findings (publisher, while confirming)."""
+    """Replace one published field's redaction findings (publisher, while confirming).
+    ---
+    put:
+      summary: "{field: title|doc_number|body|interpretation (default body), findings: [...]}"
+      responses:
+        200: {description: "{field, redacted_text, findings}"}
+        409: {description: not waiting for the redaction to be confirmed}
+        422: {description: invalid field or findings}
+    """
     body = request.get_json(silent=True) or {}
-    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings")))
+    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings"), body.get("field")))
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")
