@@ -15,7 +15,7 @@ from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import AnnualReportText, Document, InformationRequest, LegalProceeding
 from engine.models.types import utcnow
-from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS
+from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS, records
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
            ("public_welfare", "社会公益组织"), ("legal_services", "法律服务机构"), ("other", "其他"), ("total", "总计"))
@@ -195,12 +195,22 @@ def add_proceeding(actor, year: int, data: dict) -> dict:
         raise Invalid("复议诉讼信息有误 (invalid proceeding)", fields=errors)
     with transaction() as s:
         row = LegalProceeding(year=year, kind=data["kind"], result=data["result"],
-                              request_id=data.get("request_id") or None, case_no=str(data.get("case_no") or "")[:100] or None,
+                              request_id=_linked_request(s, actor, data.get("request_id")), case_no=str(data.get("case_no") or "")[:100] or None,
                               note=str(data.get("note") or "") or None, entered_by=actor.username)
         s.add(row)
         s.flush()
         audit.record(s, "proceeding_entered", actor=actor, request_id=row.request_id, kind=row.kind, result=row.result)
         return {"id": row.id, "year": year, "kind": row.kind, "result": row.result}
+
+
+def _linked_request(session, actor, value) -> int | None:
+    """The request a proceeding is about, looked up by the rule of the request's own page."""
+    if value in (None, ""):
+        return None
+    try:
+        return records.get_for(session, actor, value).id
+    except (NotFound, Forbidden) as exc:
+        raise Invalid("关联的申请有误 (the linked request)", fields={"request_id": [exc.message]}) from exc
 
 
 def _require_writer(actor):
