@@ -1,8 +1,8 @@
 """Human tasks: the inbox queries, claim, release, delegate and complete.
 
-Who may see or act on a task is decided by `engine.access` on the `human_task` row: its role and
-department, a named assignee, or the claimant. Completing validates the form, runs domain hooks, and advances the
-instance in the same transaction; a second, simultaneous completion gets Conflict.
+Who may see or act on a task is `engine.access`'s rule on the `human_task` row: its role and
+department, a named assignee, or the claimant. Completing validates the form, runs domain hooks,
+and advances the instance in the same transaction; a second, simultaneous completion gets Conflict.
 """
 
 from functools import lru_cache
