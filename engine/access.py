@@ -7,6 +7,7 @@ executed with `params(actor)`). Every lookup uses them — including ids that ar
 
 from sqlalchemy import bindparam, exists, false, or_, select, true
 
+from engine.errors import Invalid
 from engine.models import Document, HumanTask, InformationRequest
 
 # Staff who read every document of their department; a drafter reads the ones they drafted.
@@ -30,6 +31,19 @@ def as_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**63 else None
+
+
+BOUND = {"document": "服务任务只能处理本流程关联的文件 (a service task works on its own instance's document)",
+         "request": "服务任务只能处理本流程关联的申请 (a service task works on its own instance's request)"}
+
+
+def bound_id(bound, given, kind: str) -> int:
+    """The document or request a service task works on: its instance's own. A diagram's parameter
+    may repeat that id but never point the task at another one, whose reader nobody checked."""
+    other = as_id(given) if given not in (None, "") else None
+    if bound is None or (other is not None and other != bound):
+        raise Invalid(BOUND[kind], fields={f"{kind}_id": [str(given)]})
+    return bound
 
 
 # Tasks ---------------------------------------------------------------------------------------

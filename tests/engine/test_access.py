@@ -7,7 +7,9 @@ Demo users: drafter2/reviewer2 work in 财政局, everyone else in 办公室 (wh
 import pytest
 
 from engine import users
-from tests.support.disclosure import APPROVE, do_task
+from engine.workflow import definitions
+from tests.support.bpmn import diagram, service_task
+from tests.support.disclosure import APPROVE, do_task, run_worker
 from tests.support.ysq import Staff, do, register
 
 SECRET_BODY = "绝密：某型号装备采购合同全文，供应商及金额附后。"
@@ -21,9 +23,9 @@ def staff(settings, api_as):
     return Staff(api_as, settings.secret_key)
 
 
-def withheld_document(api_as) -> dict:
+def withheld_document(api_as, **fields) -> dict:
     """办公室's drafter1 submits a state-secret document; it ends withheld after sign-off."""
-    doc_id = api_as("drafter1").post("/api/documents", json=WITHHELD).get_json()["id"]
+    doc_id = api_as("drafter1").post("/api/documents", json={**WITHHELD, **fields}).get_json()["id"]
     do_task(api_as("reviewer1"), doc_id, APPROVE)
     do_task(api_as("secrecy1"), doc_id, {"decision": "withhold", "opinion": "涉及国家秘密，不予公开",
                                           "attribute_ground": "state_secret"})
@@ -111,3 +113,21 @@ def test_lists_show_exactly_what_the_pages_show(api_as, staff):
         listed = {r["id"] for r in api.get("/api/requests").get_json()["items"]}
         every = {r["id"] for r in staff("admin").get("/api/requests").get_json()["items"]}
         assert listed == {i for i in every if api.get(f"/api/requests/{i}").status_code == 200}, name
+
+
+def test_a_service_task_works_only_on_its_own_instances_document(api_as, settings):
+    """An id in the start data cannot point the deidentify and publish steps at another document."""
+    doc = withheld_document(api_as, channels=["static_export"])
+    steps = [service_task("redact", "deidentify", {"document_id": "document_id", "policy": "'general'"}),
+             service_task("send", "publish", {"document_id": "document_id"})]
+    definitions.deploy(users.by_username("admin"), diagram("publish_any", steps), starter_roles=["drafter"])
+    started = api_as("drafter2").post("/api/process-instances",
+                                      json={"definition_key": "publish_any", "data": {"document_id": doc["id"]}})
+    assert started.status_code == 201, started.get_json()
+    run_worker()
+    after = api_as("admin").get(f"/api/documents/{doc['id']}").get_json()
+    assert after["publications"] == [] and after["status"] == "withheld"
+    assert after["redactions"][0]["redacted_text"] is None  # not even de-identified for someone else
+    assert not (settings.data_dir / "export" / f"{doc['id']}.json").exists()
+    instance = api_as("admin").get(f"/api/process-instances/{started.get_json()['id']}").get_json()
+    assert instance["status"] != "completed"  # the step failed (retried, then an incident)
