@@ -1,8 +1,8 @@
 """Submit documents into the disclosure procedure and read them, always on behalf of someone.
 
 `get_for(session, actor, id)` is the only way to a document; who may see one is `engine.access`'s
-rule (its drafter, its department's staff, whoever is given one of its tasks, admins). The submission's light checks (types, known
-values) live here; the rules of the source check (退文) live in the BPMN diagram.
+rule (its drafter, its department's staff, whoever is given one of its tasks, admins). The
+submission's light checks (types, known values) live here; the source check (退文) is in the BPMN.
 """
 
 from datetime import date, datetime, time
