@@ -54,7 +54,7 @@ def _review(c, doc, stage):
     if stage == "confirm_redaction":
         # The confirmer signs every published field's redacted version (title, number, body,
         # interpretation): refused while any of them has not been through de-identification.
-        reviewed = redaction.confirmed_digest(doc)
+        reviewed = redaction.confirm(doc)
         doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, utcnow()
     else:
         reviewed = doc.original_sha256

@@ -48,16 +48,35 @@ def _store(doc: Document, field: str, result) -> None:
         doc.field_redactions = {**(doc.field_redactions or {}), field: {"sha256": sha, "findings": found}}
 
 
+def _shown(doc: Document, field: str) -> dict | None:
+    """What the publisher is shown for `field`: the stored proposal, else (a document de-identified
+    before its other fields were) the detector's proposal made now, stored when confirmed."""
+    made = proposal(doc, field)
+    if made is None and (doc.redacted_sha256 or doc.field_redactions):
+        result = deidentify(original(doc, field), category=doc.category)
+        made = {"text": result.text, "findings": findings_to_dict(result.findings)}
+    return made
+
+
 def for_confirmation(doc: Document) -> list[dict]:
     """Each field that has content: its original, findings and redacted text (the publisher's page)."""
     out = []
     for field, label in FIELDS.items():
         text = original(doc, field)
         if text:
-            made = proposal(doc, field) or {"text": None, "findings": []}
+            made = _shown(doc, field) or {"text": None, "findings": []}
             out.append({"field": field, "label": label, "original": text, "findings": made["findings"],
                         "redacted_text": made["text"]})
     return out
+
+
+def confirm(doc: Document) -> str:
+    """Fix what the publisher confirmed: store any proposal shown but not yet stored, then store the
+    bundle of published fields and return its sha256 (what the confirmer's record signs)."""
+    for field in FIELDS:
+        if original(doc, field) and proposal(doc, field) is None and (made := _shown(doc, field)) is not None:
+            _store(doc, field, apply_findings(original(doc, field), made["findings"], category=doc.category))
+    return storage.put_text(json.dumps(published_fields(doc), ensure_ascii=False, sort_keys=True))
 
 
 def published_fields(doc: Document) -> dict:
@@ -67,11 +86,6 @@ def published_fields(doc: Document) -> dict:
         raise Invalid(f"以下字段尚未去标识化 (not de-identified yet): {'、'.join(missing)}",
                       fields={"redaction": missing})
     return {f: (proposal(doc, f) or {"text": ""})["text"] for f in FIELDS}
-
-
-def confirmed_digest(doc: Document) -> str:
-    """Store the bundle of published fields and return its sha256 (what the confirmer signs)."""
-    return storage.put_text(json.dumps(published_fields(doc), ensure_ascii=False, sort_keys=True))
 
 
 def redact(document_id: int, policy: str) -> dict:

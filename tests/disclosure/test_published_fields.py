@@ -7,6 +7,8 @@ and the webhook — through the real worker and a real local webhook receiver.
 
 import json
 
+from engine.db import transaction
+from engine.models import Document
 from tests.support.disclosure import APPROVE, do_task, run_worker
 from tests.support.web import login
 
@@ -76,3 +78,21 @@ def test_title_number_and_interpretation_are_redacted_on_every_channel(app, api_
     (_, body), = receiver.received
     sent = json.loads(body)
     assert sent["interpretation"].startswith("政策解读") and leaks(body.decode("utf-8")) == []
+
+
+def test_a_document_deidentified_before_its_other_fields_were_is_proposed_and_confirmed(app, api_as):
+    """A document waiting for confirmation when this version was installed has only its body
+    de-identified: the page proposes the other fields, and confirming stores what was shown."""
+    publisher = api_as("publisher1")
+    doc_id = api_as("drafter1").post("/api/documents", json={**SUBMISSION, "channels": ["catalogue"]}).get_json()["id"]
+    do_task(api_as("reviewer1"), doc_id, APPROVE)
+    do_task(api_as("secrecy1"), doc_id, APPROVE)
+    run_worker()
+    with transaction() as s:  # the state an older version left behind
+        s.get(Document, doc_id).field_redactions = {}
+    shown = {r["field"]: r for r in publisher.get(f"/api/documents/{doc_id}").get_json()["redactions"]}
+    assert ID_NUMBER not in shown["title"]["redacted_text"] and PHONE not in shown["doc_number"]["redacted_text"]
+    do_task(publisher, doc_id, {"decision": "confirm"})
+    run_worker()
+    public = app.test_client().get(f"/api/public/documents/{doc_id}").get_json()
+    assert public["title"] == shown["title"]["redacted_text"] and leaks(public["interpretation"]) == []
