@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine import audit, storage
 from engine.db import reading, transaction
-from engine.deid import apply_findings, deidentify, findings_to_dict
+from engine.deid import KINDS, apply_findings, deidentify, findings_to_dict
 from engine.disclosure import documents
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, HumanTask
@@ -108,7 +108,7 @@ def redact(document_id: int, policy: str) -> dict:
 def update_findings(actor, document_id: int, findings: list, field: str | None = "body") -> dict:
     """Replace one field's findings (add a missed span, release a wrong one) and re-render it."""
     field = field or "body"
-    if field not in FIELDS:
+    if not isinstance(field, str) or field not in FIELDS:
         raise Invalid(f"field 应为以下之一 (one of): {', '.join(FIELDS)}", fields={"field": ["invalid"]})
     if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
         raise Invalid("findings 必须是对象列表 (findings must be a list of objects)", fields={"findings": ["invalid"]})
@@ -140,8 +140,13 @@ def _checked(finding: dict, text: str) -> dict:
         raise Invalid("每个标注需要 start 和 end (each finding needs start and end)") from exc
     if not 0 <= start < end <= len(text):
         raise Invalid(f"标注位置超出正文范围: {start}-{end} (span outside the text)")
-    out = {**finding, "start": start, "end": end, "text": text[start:end],
-           "kind": str(finding.get("kind") or "person_name")}
-    out.setdefault("reason", "manual")
+    kind = finding.get("kind") or "person_name"
+    if kind not in KINDS:
+        raise Invalid(f"标注类型应为以下之一 (kind one of): {', '.join(KINDS)}", fields={"findings": ["kind"]})
+    replacement = finding.get("replacement")
+    if replacement is not None and not isinstance(replacement, str):
+        raise Invalid("替换文字应为字符串 (replacement must be a string)", fields={"findings": ["replacement"]})
+    out = {**finding, "start": start, "end": end, "text": text[start:end], "kind": kind}
+    out["reason"] = str(finding.get("reason") or "manual")
     out["redacted"] = bool(finding.get("redacted", True))
     return out

@@ -44,6 +44,12 @@ def test_title_number_and_interpretation_are_redacted_on_every_channel(app, api_
     marked = title["findings"] + [{"start": start, "end": start + 2, "kind": "person_name"}]
     edited = publisher.put(f"/api/documents/{doc_id}/redaction", json={"field": "title", "findings": marked})
     assert edited.status_code == 200 and leaks(edited.get_json()["redacted_text"]) == []
+    url = f"/api/documents/{doc_id}/redaction"
+    for bad in ({"field": ["title"], "findings": []}, {"field": "attachment", "findings": []},
+                {"field": "title", "findings": [{"start": 0, "end": 2, "kind": "nickname"}]},
+                {"field": "title", "findings": [{"start": 0, "end": 2, "replacement": {"x": 1}}]},
+                {"field": "title", "findings": [{"start": 0, "end": 999}]}):
+        assert publisher.put(url, json=bad).status_code == 422, bad
 
     # The confirmation page shows each field with its findings.
     web = app.test_client()
