@@ -1,22 +1,21 @@
 """Submit documents into the disclosure procedure and read them, always on behalf of someone.
 
-`get_for(actor, id)` is the only way to a document: drafters see their own, staff of the same
-department see their department's, admins see all. The submission's light checks (types, known
-values) live here; the rules of the source check (退文) live in the BPMN diagram.
+`get_for(session, actor, id)` is the only way to a document; who may see one is `engine.access`'s
+rule (its drafter, its department's staff, whoever is given one of its tasks, admins). The
+submission's light checks (types, known values) live here; the source check (退文) is in the BPMN.
 """
 
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import audit, calendar, storage
+from engine import access, audit, calendar, storage
 from engine.db import reading, transaction
-from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, reviews
+from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, redaction, reviews
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, Publication
 from engine.workflow import instances
 
-STAFF_ROLES = {"dept_reviewer", "secrecy_reviewer", "leader", "publisher"}
 TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
 
 
@@ -132,17 +131,13 @@ def task_data(doc: Document, clean: dict) -> dict:
             "return_reason": None, "deadline_start": clean.get("deadline_start")}
 
 
-def may_see(actor, doc: Document) -> bool:
-    if actor.is_admin or doc.drafter_id == actor.id:
-        return True
-    return bool(actor.role_keys & STAFF_ROLES) and doc.department_id == actor.department_id
-
-
-def get_for(session, actor, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
+def get_for(session, actor, document_id) -> Document:
+    """Return the document if `actor` may see it (`access.may_see_document`); NotFound/Forbidden otherwise."""
+    number = access.as_id(document_id)
+    doc = session.get(Document, number) if number is not None else None
     if doc is None:
         raise NotFound("文件不存在 (no such document)")
-    if not may_see(actor, doc):
+    if not access.may_see_document(session, actor, doc):
         raise Forbidden("您无权查看此文件 (not your document)")
     return doc
 
@@ -159,7 +154,7 @@ def detail_for(actor, document_id: int) -> dict:
             **summary(doc), "body": storage.get_text(doc.original_sha256),
             "interpretation": storage.get_text(doc.interpretation_sha256),
             "redacted_text": storage.get_text(doc.redacted_sha256), "findings": doc.findings or [],
-            "redaction_confirmed_by": doc.redaction_confirmed_by,
+            "redactions": redaction.for_confirmation(doc), "redaction_confirmed_by": doc.redaction_confirmed_by,
             "publish_by_provisional": bool(doc.publish_by and is_provisional(doc.publish_by)),
             "reviews": reviews.for_document(s, doc.id),
             "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat()}
@@ -182,16 +177,13 @@ def summary(doc: Document) -> dict:
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:
-    """Documents the actor may see: own drafts for drafters, the department's for staff."""
+    """Documents the actor may see (`access.document_clause`)."""
     with reading() as s:
-        query = select(Document)
-        if not actor.is_admin:
-            own = Document.drafter_id == actor.id
-            query = query.where(own | (Document.department_id == actor.department_id)
-                                if actor.role_keys & STAFF_ROLES else own)
+        query = select(Document).where(access.document_clause(actor))
         if status:
             query = query.where(Document.status == status)
-        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 200)).offset(int(offset)))
+        query = query.order_by(Document.id.desc()).limit(min(int(limit), 200)).offset(int(offset))
+        rows = s.scalars(query, access.params(actor))
         return {"items": [summary(d) for d in rows]}
 
 
@@ -201,13 +193,15 @@ def verify_reviews(actor, document_id: int) -> dict:
         return reviews.verify(s, document_id)
 
 
-def returns_by_department() -> list[dict]:
-    """How many times documents were returned (退文), per department."""
+def returns_by_department(actor) -> list[dict]:
+    """How many times documents were returned (退文), per department, over the documents `actor`
+    may see (admins: all)."""
     from sqlalchemy import func
 
     from engine.models import Department
 
     with reading() as s:
         rows = s.execute(select(Department.name, func.coalesce(func.sum(Document.returns), 0), func.count())
-                         .join(Document, Document.department_id == Department.id).group_by(Department.name))
+                         .join(Document, Document.department_id == Department.id)
+                         .where(access.document_clause(actor)).group_by(Department.name), access.params(actor))
         return [{"department": name, "returns": int(r), "documents": n} for name, r, n in rows]

@@ -10,7 +10,7 @@ from datetime import date
 from SpiffWorkflow.util.task import TaskState
 
 from engine import storage
-from engine.disclosure import PROCESS_KEY, documents, reviews
+from engine.disclosure import PROCESS_KEY, documents, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
 from engine.models.types import utcnow
@@ -52,10 +52,12 @@ def _review(c, doc, stage):
     if decision == "withhold" and not c.data.get("attribute_ground"):
         raise Invalid("不予公开须选择法定依据 (withholding needs a ground)", fields={"attribute_ground": ["required"]})
     if stage == "confirm_redaction":
-        if not doc.redacted_sha256:
-            raise Invalid("去标识化结果尚未生成 (no redacted version yet)")
+        # The confirmer signs every published field's redacted version (title, number, body,
+        # interpretation): refused while any of them has not been through de-identification.
+        reviewed = redaction.confirm(doc)
         doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, utcnow()
-    reviewed = doc.redacted_sha256 if stage == "confirm_redaction" else doc.original_sha256
+    else:
+        reviewed = doc.original_sha256
     reviews.append(c.session, doc.id, task_id=c.human_task.id, stage=stage, reviewer=c.actor,
                    role=c.human_task.role, decision=decision or "", opinion=c.data.get("opinion"),
                    ground=c.data.get("attribute_ground"), content_sha256=reviewed or storage.put_text(""),

@@ -1,8 +1,8 @@
 """Publication channels and the public catalogue.
 
 Publishing is idempotent per (document, channel): a retried job finds the channel done and skips
-it. The public side reads only published documents and only their confirmed redacted text —
-never the original, the review records or the findings.
+it. The public side reads only published documents and only their confirmed redacted fields (title,
+number, text, interpretation) — never the originals, the review records or the findings.
 """
 
 import hashlib
@@ -13,10 +13,10 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import audit, storage
+from engine import audit
 from engine.config import current
 from engine.db import reading, transaction
-from engine.disclosure import CATEGORY_NAMES
+from engine.disclosure import CATEGORY_NAMES, redaction
 from engine.errors import NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
@@ -27,8 +27,7 @@ def publish(document_id: int) -> dict:
     with reading() as s:
         doc = s.get(Document, document_id)
         done = set(s.scalars(select(Publication.channel).where(Publication.document_id == document_id)))
-        text = storage.get_text(doc.redacted_sha256)
-        payload = public_payload(doc, text, storage.get_text(doc.interpretation_sha256))
+        payload = public_payload(doc, redaction.published_fields(doc))
         channels = [c for c in (doc.channels or ["catalogue"]) if c not in done]
     results = {}
     for channel in channels:
@@ -38,12 +37,13 @@ def publish(document_id: int) -> dict:
     return {"published": sorted(set(results) | done)}
 
 
-def public_payload(doc, text, interpretation) -> dict:
+def public_payload(doc, fields: dict) -> dict:
+    """What every channel sends: the confirmed redacted fields and metadata that is not personal."""
     base = current().public_base_url.rstrip("/")
-    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
-            "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
-            "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": text,
-            "interpretation": interpretation or None, "url": f"{base}/public/documents/{doc.id}"}
+    return {"id": doc.id, "title": fields["title"], "doc_number": fields["doc_number"] or None,
+            "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
+            "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": fields["body"],
+            "interpretation": fields["interpretation"] or None, "url": f"{base}/public/documents/{doc.id}"}
 
 
 def _record(document_id, channel, url, detail):
@@ -58,6 +58,8 @@ def _catalogue(payload):
     with transaction() as s:
         doc = s.get(Document, payload["id"])
         doc.published_text = payload["text"]
+        doc.published_title, doc.published_doc_number = payload["title"], payload["doc_number"]
+        doc.published_interpretation = payload["interpretation"]
         doc.published_at = doc.published_at or utcnow()
     return payload["url"], {}
 
@@ -68,9 +70,15 @@ def _static_export(payload):
     (folder / f"{payload['id']}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
     page = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{html.escape(payload['title'])}"
             f"</title><h1>{html.escape(payload['title'])}</h1><p>{html.escape(payload['doc_number'] or '')}</p>"
-            f"<pre>{html.escape(payload['text'])}</pre></html>")
+            f"<pre>{html.escape(payload['text'])}</pre>{_interpretation_html(payload)}</html>")
     (folder / f"{payload['id']}.html").write_text(page, "utf-8")
     return f"file://{folder / (str(payload['id']) + '.html')}", {"folder": str(folder)}
+
+
+def _interpretation_html(payload) -> str:
+    if not payload["interpretation"]:
+        return ""
+    return f"<h2>政策解读</h2><pre>{html.escape(payload['interpretation'])}</pre>"
 
 
 def _webhook(payload):
@@ -95,8 +103,8 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
         query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
         if q:
             pattern = f"%{q.strip()[:100]}%"
-            query = query.where(or_(Document.title.ilike(pattern), Document.doc_number.ilike(pattern),
-                                    Document.published_text.ilike(pattern)))
+            query = query.where(or_(Document.published_title.ilike(pattern),
+                                    Document.published_doc_number.ilike(pattern), Document.published_text.ilike(pattern)))
         if category:
             query = query.where(Document.category == category)
         if year:
@@ -106,8 +114,8 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
 
 
 def _public_summary(doc) -> dict:
-    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
-            "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
+    return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
+            "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None}
 
@@ -117,5 +125,4 @@ def public_document(document_id: int) -> dict:
         doc = s.get(Document, document_id)
         if doc is None or doc.status != "published" or doc.published_text is None:
             raise NotFound("未找到已公开的文件 (no such published document)")
-        return {**_public_summary(doc), "text": doc.published_text,
-                "interpretation": storage.get_text(doc.interpretation_sha256) or None}
+        return {**_public_summary(doc), "text": doc.published_text, "interpretation": doc.published_interpretation}

@@ -35,6 +35,9 @@ class Document(Base):
     interpretation_sha256: Mapped[str | None] = mapped_column(String(64))
     redacted_sha256: Mapped[str | None] = mapped_column(String(64))
     findings: Mapped[list] = mapped_column(JSONType, default=list)
+    # The other published fields' proposals, {field: {"sha256": redacted text, "findings": [...]}}
+    # for title, doc_number and interpretation; the body keeps `redacted_sha256` and `findings`.
+    field_redactions: Mapped[dict] = mapped_column(JSONType, default=dict)
     redaction_confirmed_by: Mapped[str | None] = mapped_column(String(80))
     redaction_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(30), default="submitted")
@@ -47,6 +50,9 @@ class Document(Base):
     instance_id: Mapped[int | None] = mapped_column(index=True)
     # What the public sees: the confirmed redacted text (searchable), never the original.
     published_text: Mapped[str | None] = mapped_column(Text)
+    published_title: Mapped[str | None] = mapped_column(String(300))
+    published_doc_number: Mapped[str | None] = mapped_column(String(100))
+    published_interpretation: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_review_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, storage
+from engine import access, audit, storage
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
@@ -221,23 +221,25 @@ def _letter(letter: ReplyLetter | None) -> dict | None:
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:
     with reading() as s:
-        query = select(InformationRequest).where(records.visible_clause(actor))
+        query = select(InformationRequest).where(access.request_clause(actor))
         if status:
             query = query.where(InformationRequest.status == status)
-        rows = s.scalars(query.order_by(InformationRequest.id.desc()).limit(min(int(limit), 200)).offset(int(offset)))
+        query = query.order_by(InformationRequest.id.desc()).limit(min(int(limit), 200)).offset(int(offset))
+        rows = s.scalars(query, access.params(actor))
         return {"items": [summary(r) for r in rows]}
 
 
 def search_register(actor, q: str | None, limit=20) -> dict:
-    """Search the register of on-request and withheld documents (for the handler looking for the information)."""
-    if not (actor.is_admin or actor.role_keys & (records.INTAKE_ROLES | records.HANDLER_ROLES)):
+    """Search the register of on-request and withheld documents (for the handler looking for the
+    information): only those the actor may see, as on their own page (`access.document_clause`)."""
+    if not (actor.is_admin or actor.role_keys & (access.REQUEST_INTAKE | access.REQUEST_HANDLERS)):
         raise Forbidden("您无权检索目录 (staff only)")
     with reading() as s:
-        query = select(Document).where(Document.status.in_(("on_request", "withheld")))
+        query = select(Document).where(Document.status.in_(("on_request", "withheld")), access.document_clause(actor))
         if q:
             pattern = f"%{q.strip()[:100]}%"
             query = query.where(Document.title.ilike(pattern) | Document.doc_number.ilike(pattern))
-        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)))
+        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), access.params(actor))
         return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
                            "attribute_ground": d.attribute_ground, "department_id": d.department_id,
                            "formed_on": _iso(d.formed_on)} for d in rows]}

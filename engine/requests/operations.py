@@ -4,7 +4,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from engine import audit, storage
+from engine import access, audit, storage
 from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
@@ -16,7 +16,7 @@ from engine.workflow.operations import operation
 @operation("deidentify_request")
 def deidentify_request(ctx) -> dict:
     """De-identify the material to be provided before the secrecy review (idempotent)."""
-    request_id = int(ctx.params.get("request_id") or ctx.request_id)
+    request_id = access.bound_id(ctx.request_id, ctx.params.get("request_id"), "request")
     with reading() as s:
         text = storage.get_text(s.get(InformationRequest, request_id).material_sha256)
     result = deidentify(text, category="general")
@@ -32,7 +32,8 @@ def email_reply(ctx) -> dict:
     A retried job after a sent-but-unrecorded mail may send it twice (at least once, like every
     outbox job); a recorded delivery is never sent again.
     """
-    request_id, to = int(ctx.params.get("request_id") or ctx.request_id), str(ctx.params.get("email_to") or "")
+    request_id = access.bound_id(ctx.request_id, ctx.params.get("request_id"), "request")
+    to = str(ctx.params.get("email_to") or "")
     with reading() as s:
         req = s.get(InformationRequest, request_id)
         letter = records.latest_letter(s, req)

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from engine import audit, storage, users
 from engine.config import current
-from engine.errors import Invalid
-from engine.models import Document, HumanTask, InformationRequest
+from engine.disclosure import documents
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.models import HumanTask, InformationRequest
 from engine.models.types import utcnow
 from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
 from engine.workflow import hooks
@@ -188,7 +189,7 @@ def _draft(c, req):
     if outcome in ("partially_disclosed", "other") and not str(data.get("explanation") or "").strip():
         raise Invalid("请说明理由 (explain)", fields={"explanation": ["required"]})
     if outcome in ("disclosed", "partially_disclosed"):
-        material = str(data.get("material") or "").strip() or _document_text(c.session, data.get("source_document_id"))
+        material = str(data.get("material") or "").strip() or _document_text(c, data.get("source_document_id"))
         if not material:
             raise Invalid("请填写提供的信息内容或引用目录中的文件", fields={"material": ["required"]})
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
@@ -198,11 +199,16 @@ def _draft(c, req):
     data.update(outcome=outcome, outcome_reason=reason)
 
 
-def _document_text(session, document_id) -> str:
+def _document_text(c, document_id) -> str:
+    """The cited document's text, read on behalf of the drafter by the rule of its own page."""
     if not document_id:
         return ""
-    doc = session.get(Document, int(document_id))
-    return storage.get_text(doc.original_sha256) if doc is not None else ""
+    try:
+        doc = documents.get_for(c.session, c.actor, document_id)
+    except (NotFound, Forbidden) as exc:
+        raise Invalid("不能引用此文件 (you may not cite this document)",
+                      fields={"source_document_id": [exc.message]}) from exc
+    return storage.get_text(doc.original_sha256)
 
 
 def _signoff(c, req):

@@ -5,9 +5,9 @@ Everything here runs inside the caller's transaction.
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from engine import audit, calendar
+from engine import access, audit, calendar
 from engine.config import current
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
@@ -15,44 +15,18 @@ from engine.models import Department, InformationRequest, ReplyLetter, RequestPa
 from engine.models.types import utcnow
 from engine.requests import deadlines, letters, settings
 
-INTAKE_ROLES = {"publisher", "leader", "secrecy_reviewer"}
-HANDLER_ROLES = {"drafter", "dept_reviewer", "leader", "publisher"}
-
 
 def today() -> date:
     return calendar.today_in_china()
 
 
-def may_see(actor, req: InformationRequest) -> bool:
-    """Admins; the intake office's publishers, leaders and secrecy reviewers; the handling department."""
-    if actor is None:
-        return False
-    if actor.is_admin:
-        return True
-    if actor.department_id == req.intake_department_id and actor.role_keys & INTAKE_ROLES:
-        return True
-    return req.department_id is not None and actor.department_id == req.department_id \
-        and bool(actor.role_keys & HANDLER_ROLES)
-
-
-def visible_clause(actor):
-    if actor.is_admin:
-        return True
-    clauses = []
-    if actor.role_keys & INTAKE_ROLES:
-        clauses.append(InformationRequest.intake_department_id == actor.department_id)
-    if actor.role_keys & HANDLER_ROLES:
-        clauses.append(InformationRequest.department_id == actor.department_id)
-    return or_(*clauses) if clauses else False
-
-
 def get_for(session, actor, request_id: int, lock=False) -> InformationRequest:
-    """Return the request if `actor` may see it; NotFound / Forbidden otherwise."""
-    query = select(InformationRequest).where(InformationRequest.id == request_id)
+    """Return the request if `actor` may see it (`access.may_see_request`); NotFound / Forbidden otherwise."""
+    query = select(InformationRequest).where(InformationRequest.id == access.as_id(request_id))
     req = session.scalar(query.with_for_update() if lock else query)
     if req is None:
         raise NotFound("申请不存在 (no such request)")
-    if not may_see(actor, req):
+    if not access.may_see_request(session, actor, req):
         raise Forbidden("您无权查看此申请 (not a request of your office or department)")
     return req
 

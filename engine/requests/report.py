@@ -16,7 +16,7 @@ from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import AnnualReportText, Document, InformationRequest, LegalProceeding
 from engine.models.types import utcnow
-from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS
+from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS, records
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
            ("public_welfare", "社会公益组织"), ("legal_services", "法律服务机构"), ("other", "其他"), ("total", "总计"))
@@ -197,7 +197,7 @@ def add_proceeding(actor, year: int, data: dict) -> dict:
     if not isinstance(data.get("result"), str) or data["result"] not in results:
         errors["result"] = [f"应为 (one of): {', '.join(results)}"]
     with transaction() as s:
-        request_id = _proceeding_request(s, data.get("request_id"), errors)
+        request_id = _linked_request(s, actor, data.get("request_id"), errors)
         if errors:
             raise Invalid("复议诉讼信息有误 (invalid proceeding)", fields=errors)
         row = LegalProceeding(year=year, kind=data["kind"], result=data["result"], request_id=request_id,
@@ -209,19 +209,18 @@ def add_proceeding(actor, year: int, data: dict) -> dict:
         return {"id": row.id, "year": year, "kind": row.kind, "result": row.result}
 
 
-def _proceeding_request(session, value, errors) -> int | None:
-    """The id of the request a proceeding is about (optional); an unknown one is a field error."""
-    if value in (None, ""):
+def _linked_request(session, actor, value, errors) -> int | None:
+    """The request a proceeding is about (optional), looked up by the rule of the request's own page;
+    an unknown one, or one the caller may not see, is a field error."""
+    if value in (None, "") or isinstance(value, bool):
+        if isinstance(value, bool):
+            errors["request_id"] = ["应为申请的编号 (must be a request id)"]
         return None
     try:
-        request_id = int(value)
-    except (TypeError, ValueError):
-        errors["request_id"] = ["应为申请的编号 (must be a request id)"]
+        return records.get_for(session, actor, value).id
+    except (NotFound, Forbidden) as exc:
+        errors["request_id"] = [exc.message]
         return None
-    if isinstance(value, bool) or not 0 < request_id < 2**31 or session.get(InformationRequest, request_id) is None:
-        errors["request_id"] = ["没有这个申请 (no such request)"]
-        return None
-    return request_id
 
 
 def _require_writer(actor):

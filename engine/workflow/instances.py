@@ -8,7 +8,7 @@ service-task jobs and timer wake-ups it created.
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
-from engine import audit, users
+from engine import access, audit, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
@@ -130,7 +130,7 @@ def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
         row = s.get(ProcessInstance, instance_id)
         if row is None:
             raise NotFound("流程实例不存在 (no such process instance)")
-        if not can_see(s, actor, row):
+        if not access.may_see_instance(s, actor, row):
             raise Forbidden("您无权查看此流程 (you may not see this process)")
         incidents = s.scalars(select(Incident).where(Incident.instance_id == row.id)).all()
         out = {
@@ -161,17 +161,3 @@ def completed_bpmn_ids(workflow) -> list[str]:
 
     return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
                    if getattr(t.task_spec, "bpmn_id", None)})
-
-
-def can_see(session, actor, row) -> bool:
-    """Admins see all; others see instances they started, of their own department, or with a
-    task routed to them (a step's `department` may send one to another department)."""
-    if actor is None:
-        return False
-    if actor.is_admin or row.started_by == actor.id:
-        return True
-    if row.department_id is not None and row.department_id == actor.department_id:
-        return True
-    from engine.workflow.tasks import has_visible_task  # tasks imports this module
-
-    return has_visible_task(session, actor, row.id)

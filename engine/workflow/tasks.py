@@ -1,8 +1,8 @@
 """Human tasks: the inbox queries, claim, release, delegate and complete.
 
-Who may act on a task is decided here, on the `human_task` row: its role and department, a named
-assignee, or the claimant. Completing validates the form, runs domain hooks, and advances the
-instance in the same transaction; a second, simultaneous completion gets Conflict.
+Who may see or act on a task is `engine.access`'s rule on the `human_task` row: its role and
+department, a named assignee, or the claimant. Completing validates the form, runs domain hooks,
+and advances the instance in the same transaction; a second, simultaneous completion gets Conflict.
 """
 
 from functools import lru_cache
@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
 import forms
-from engine import audit
+from engine import access, audit
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
@@ -22,31 +22,6 @@ from engine.workflow import hooks, instances, state
 MAX_LIMIT = 200
 
 
-def eligible(actor, task: HumanTask) -> bool:
-    """May `actor` work on `task` (before anyone claimed it)?"""
-    if task.assignee_id is not None:
-        return task.assignee_id == actor.id
-    return actor.has_role(task.role) and (task.department_id is None or task.department_id == actor.department_id)
-
-
-def visible(actor, task: HumanTask) -> bool:
-    return (actor.is_admin or eligible(actor, task) or task.claimed_by == actor.id
-            or task.completed_by == actor.id)
-
-
-# `visible` as SQL, for one instance: may the caller see any of its tasks (and so its history)?
-_ANY_VISIBLE = select(HumanTask.id).where(
-    HumanTask.instance_id == bindparam("instance_id"),
-    (HumanTask.claimed_by == bindparam("me")) | (HumanTask.completed_by == bindparam("me"))
-    | (HumanTask.assignee_id == bindparam("me"))
-    | (HumanTask.assignee_id.is_(None) & HumanTask.role.in_(bindparam("roles", expanding=True))
-       & or_(HumanTask.department_id == bindparam("dept"), HumanTask.department_id.is_(None)))).limit(1)
-
-
-def has_visible_task(session, actor, instance_id: int) -> bool:
-    return session.scalar(_ANY_VISIBLE, _params(actor, instance_id=instance_id)) is not None
-
-
 # The inbox statements are built once per shape (scope, filters present, sort) with bind
 # parameters for the caller and the values: building a statement costs more than running it.
 SCOPES = ("mine", "available", "completed", "overdue", "all")
@@ -54,10 +29,7 @@ _FILTERS = ("instance_id", "document_id", "request_id", "process_key", "name")
 
 
 def _available_clause():
-    role_match = HumanTask.role.in_(bindparam("roles", expanding=True)) & HumanTask.assignee_id.is_(None) & \
-        or_(HumanTask.department_id == bindparam("dept"), HumanTask.department_id.is_(None))
-    return (HumanTask.status == "open") & HumanTask.claimed_by.is_(None) & \
-        or_(role_match, HumanTask.assignee_id == bindparam("me"))
+    return (HumanTask.status == "open") & HumanTask.claimed_by.is_(None) & access.task_actor_clause()
 
 
 def _scope_clause(scope: str, is_admin: bool):
@@ -94,8 +66,7 @@ def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort):
 
 
 def _params(actor, **values) -> dict:
-    return {"me": actor.id, "dept": actor.department_id, "roles": sorted(actor.role_keys) or [""],
-            "now": utcnow(), **values}
+    return {**access.params(actor), "now": utcnow(), **values}
 
 
 def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request_id=None, overdue=None,
@@ -146,7 +117,7 @@ def get_for(actor, task_id: int) -> HumanTask:
         task = s.get(HumanTask, task_id)
         if task is None:
             raise NotFound("任务不存在 (no such task)")
-        if not visible(actor, task):
+        if not access.may_see_task(actor, task):
             raise Forbidden("您无权查看此任务 (not your task)")
         return task
 
@@ -204,7 +175,7 @@ def _why_not_actionable(actor, task) -> DomainError | None:
         return Conflict("任务已办结 (task already completed)")
     if task.claimed_by not in (None, actor.id):
         return Conflict("任务已被他人认领 (task claimed by someone else)")
-    if task.claimed_by is None and not eligible(actor, task):
+    if task.claimed_by is None and not access.may_act_on_task(actor, task):
         return Forbidden("这不是您的任务 (not your task)")
     return None
 
@@ -232,7 +203,7 @@ def claim(actor, task_id: int) -> dict:
             _check_actionable(actor, task)
             return as_dict(task)
         task = SimpleNamespace(**row._mapping)
-        if not eligible(actor, task):
+        if not access.may_act_on_task(actor, task):
             raise Forbidden("这不是您的任务 (not your task)")  # rolls the UPDATE back
         audit.record(s, "claim", actor=actor, instance_id=task.instance_id, task_id=task.id,
                      document_id=task.document_id, request_id=task.request_id, task=task.name)

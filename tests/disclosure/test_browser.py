@@ -31,7 +31,7 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     page.select_option("#attribute", "withheld")
     assert page.locator("#ground-fields").is_visible()  # ground and reason only when needed
     page.select_option("#attribute", "proactive")
-    page.fill("input[name=title]", "关于低保对象的公示")
+    page.fill("input[name=title]", "关于低保对象老周家庭的公示")
     page.fill("input[name=formed_on]", "2026-11-02")
     page.select_option("#category", "general")
     page.fill("textarea[name=body]", BODY)
@@ -66,6 +66,21 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     page.click("#add-finding")
     expect(page.locator("#redacted-preview")).not_to_contain_text("老周")
     confirmed = page.inner_text("#redacted-preview")
+    # The title has its own check: a nickname the detector missed there is marked the same way.
+    missed = page.evaluate("""() => {
+        const view = document.querySelector('section[data-field=title] .redaction-view');
+        const span = [...view.querySelectorAll('span')].find(s => s.textContent.includes('老周'));
+        if (!span) return false;  // a better detector found it already
+        const node = span.firstChild, at = node.textContent.indexOf('老周');
+        const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 2);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        return true;
+    }""")
+    if missed:
+        page.click("section[data-field=title] .add-finding")
+    page.wait_for_function(
+        "!document.querySelector('section[data-field=title] .redacted-preview').textContent.includes('老周')")
+    assert "老周" in page.inner_text("section[data-field=title] .redaction-view")  # the original stays
     page.wait_for_selector("#form[data-ready=true]")
     page.get_by_label("确认去标识化结果并发布").check()
     page.click("#complete")
@@ -74,9 +89,10 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
 
     page.context.clear_cookies()
     page.goto(f"{live_server}/public?q=低保")
-    page.click("text=关于低保对象的公示")
+    page.click(f"a[href$='/public/documents/{doc_id}']")
     page.wait_for_url(re.compile(rf"/public/documents/{doc_id}$"))
     text = page.inner_text(".doc-text")
     assert text.strip() == confirmed.strip()
     assert "110101199003074573" not in text and "张伟" not in text and "老周" not in text
+    assert "低保对象" in page.inner_text("h1") and "老周" not in page.content()
     assert_clean_page(page)

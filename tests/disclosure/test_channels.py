@@ -3,49 +3,11 @@
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
-import pytest
-
-from engine import config
 from tests.support.disclosure import publish, run_worker
+from tests.support.webhook import SECRET
 
-SECRET = "webhook-test-secret"
 BODY = "关于公布低保名单的通知。户主李四，身份证号110101199003074573，电话13912341234。"
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: list = []
-    fail_first = 0
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if Receiver.fail_first > 0:
-            Receiver.fail_first -= 1
-            self.send_response(503)
-            self.end_headers()
-            return
-        Receiver.received.append((self.headers["X-Gongkai-Signature"], body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver(settings):
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    Receiver.received, Receiver.fail_first = [], 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    current = config.current()
-    current.webhook_url, current.webhook_secret = f"http://127.0.0.1:{server.server_port}/hook", SECRET
-    current.retry_backoff = (0, 0, 0)
-    yield Receiver
-    server.shutdown()
-    current.webhook_url, current.retry_backoff = None, (2, 10, 60)
 
 
 def test_webhook_receives_the_signed_redacted_version(api_as, receiver):

@@ -49,9 +49,17 @@ def get_document(document_id):
 
 @bp.put("/documents/<int:document_id>/redaction")
 def update_redaction(document_id):
-    """Replace the redaction findings (publisher, while confirming)."""
+    """Replace one published field's redaction findings (publisher, while confirming).
+    ---
+    put:
+      summary: "{field: title|doc_number|body|interpretation (default body), findings: [...]}"
+      responses:
+        200: {description: "{field, redacted_text, findings}"}
+        409: {description: not waiting for the redaction to be confirmed}
+        422: {description: invalid field or findings}
+    """
     body = request.get_json(silent=True) or {}
-    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings")))
+    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings"), body.get("field")))
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")
@@ -63,8 +71,7 @@ def verify_reviews(document_id):
 @bp.get("/reports/returns")
 def returns_report():
     """Returns (退文) per department."""
-    require_user()
-    return jsonify(items=documents.returns_by_department())
+    return jsonify(items=documents.returns_by_department(require_user()))
 
 
 @bp.post("/documents/import")

@@ -79,4 +79,5 @@ def document_page(document_id):
 def save_redaction(document_id):
     from flask import jsonify
 
-    return jsonify(redaction.update_findings(current_user(), document_id, json_body().get("findings")))
+    body = json_body()
+    return jsonify(redaction.update_findings(current_user(), document_id, body.get("findings"), body.get("field")))

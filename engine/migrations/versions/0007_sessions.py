@@ -1,7 +1,7 @@
 """server-side browser sessions
 
 Revision ID: 0007_sessions
-Revises: 0005_review_channels
+Revises: 0006_published_fields
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import engine.models.types
 
 revision = "0007_sessions"
-down_revision = "0005_review_channels"
+down_revision = "0006_published_fields"
 branch_labels = None
 depends_on = None
 

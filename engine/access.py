@@ -1,0 +1,154 @@
+"""Who may see or act on a task, an instance, a document or a request: one function per question.
+
+Each rule is written twice, side by side so they change together: in Python for one row
+(`may_see_document(session, actor, doc)`) and as a SQL clause for lists (`document_clause(actor)`,
+executed with `params(actor)`). Every lookup uses them — including ids that arrive in form data.
+"""
+
+from sqlalchemy import bindparam, exists, false, or_, select, true
+
+from engine.errors import Invalid
+from engine.models import Document, HumanTask, InformationRequest
+
+# Staff who read every document of their department; a drafter reads the ones they drafted.
+DOCUMENT_STAFF = {"dept_reviewer", "secrecy_reviewer", "leader", "publisher"}
+# The intake office's staff read every request it received; the handling department's, those it handles.
+REQUEST_INTAKE = {"publisher", "leader", "secrecy_reviewer"}
+REQUEST_HANDLERS = {"drafter", "dept_reviewer", "leader", "publisher"}
+
+# The caller, as bind parameters: statements are built once per shape and run with `params(actor)`.
+ME, DEPT, ROLES = bindparam("me"), bindparam("dept"), bindparam("roles", expanding=True)
+
+
+def params(actor) -> dict:
+    return {"me": actor.id, "dept": actor.department_id, "roles": sorted(actor.role_keys) or [""]}
+
+
+def as_id(value) -> int | None:
+    """A row id from a URL, form data or a body; None when it cannot name a row (so: not found)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+BOUND = {"document": "服务任务只能处理本流程关联的文件 (a service task works on its own instance's document)",
+         "request": "服务任务只能处理本流程关联的申请 (a service task works on its own instance's request)"}
+
+
+def bound_id(bound, given, kind: str) -> int:
+    """The document or request a service task works on: its instance's own. A diagram's parameter
+    may repeat that id but never point the task at another one, whose reader nobody checked."""
+    other = as_id(given) if given not in (None, "") else None
+    if bound is None or (other is not None and other != bound):
+        raise Invalid(BOUND[kind], fields={f"{kind}_id": [str(given)]})
+    return bound
+
+
+# Tasks ---------------------------------------------------------------------------------------
+
+def may_act_on_task(actor, task) -> bool:
+    """May `actor` claim and complete `task` (before anyone claimed it)?"""
+    if task.assignee_id is not None:
+        return task.assignee_id == actor.id
+    return actor.has_role(task.role) and (task.department_id is None or task.department_id == actor.department_id)
+
+
+def task_actor_clause():
+    """`may_act_on_task` as SQL."""
+    return or_(HumanTask.assignee_id == ME,
+               HumanTask.assignee_id.is_(None) & HumanTask.role.in_(ROLES)
+               & or_(HumanTask.department_id == DEPT, HumanTask.department_id.is_(None)))
+
+
+def may_see_task(actor, task) -> bool:
+    return (actor.is_admin or may_act_on_task(actor, task) or task.claimed_by == actor.id
+            or task.completed_by == actor.id)
+
+
+def task_clause(actor):
+    """`may_see_task` as SQL."""
+    if actor.is_admin:
+        return true()
+    return or_(HumanTask.claimed_by == ME, HumanTask.completed_by == ME, task_actor_clause())
+
+
+def _sees_a_task(actor, column):
+    """SQL: the caller may see a task whose `column` (instance, document or request id) matches."""
+    return exists(select(HumanTask.id).where(column, task_clause(actor)))
+
+
+def sees_a_task(session, actor, *, instance_id=None, document_id=None, request_id=None) -> bool:
+    """Is a task of this instance, document or request given to `actor` (so they need to read it)?"""
+    column = (HumanTask.instance_id == instance_id if instance_id is not None else
+              HumanTask.document_id == document_id if document_id is not None else
+              HumanTask.request_id == request_id)
+    return bool(session.scalar(select(_sees_a_task(actor, column)), params(actor)))
+
+
+# Documents -----------------------------------------------------------------------------------
+
+def may_see_document(session, actor, doc: Document) -> bool:
+    """Admins; its drafter; document staff of its department; whoever is given one of its tasks."""
+    if actor is None:
+        return False
+    if actor.is_admin or doc.drafter_id == actor.id:
+        return True
+    if actor.role_keys & DOCUMENT_STAFF and doc.department_id == actor.department_id:
+        return True
+    return sees_a_task(session, actor, document_id=doc.id)
+
+
+def document_clause(actor):
+    """`may_see_document` as SQL (run with `params(actor)`)."""
+    if actor.is_admin:
+        return true()
+    staff = Document.department_id == DEPT if actor.role_keys & DOCUMENT_STAFF else false()
+    return or_(Document.drafter_id == ME, staff, _sees_a_task(actor, HumanTask.document_id == Document.id))
+
+
+# Requests ------------------------------------------------------------------------------------
+
+def may_see_request(session, actor, req: InformationRequest) -> bool:
+    """Admins; the intake office's staff; the handling department's; whoever is given one of its tasks."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    if actor.department_id == req.intake_department_id and actor.role_keys & REQUEST_INTAKE:
+        return True
+    if req.department_id is not None and actor.department_id == req.department_id \
+            and actor.role_keys & REQUEST_HANDLERS:
+        return True
+    return sees_a_task(session, actor, request_id=req.id)
+
+
+def request_clause(actor):
+    """`may_see_request` as SQL (run with `params(actor)`)."""
+    if actor.is_admin:
+        return true()
+    intake = InformationRequest.intake_department_id == DEPT if actor.role_keys & REQUEST_INTAKE else false()
+    handling = InformationRequest.department_id == DEPT if actor.role_keys & REQUEST_HANDLERS else false()
+    return or_(intake, handling, _sees_a_task(actor, HumanTask.request_id == InformationRequest.id))
+
+
+# Instances -----------------------------------------------------------------------------------
+
+def may_see_instance(session, actor, row) -> bool:
+    """An instance of a document or a request is seen exactly by who may see that document or
+    request (its history holds their opinions and grounds). Any other instance: admins, its
+    starter, its department, and whoever is given one of its tasks."""
+    if actor is None:
+        return False
+    if row.document_id is not None:
+        doc = session.get(Document, row.document_id)
+        return doc is not None and may_see_document(session, actor, doc)
+    if row.request_id is not None:
+        req = session.get(InformationRequest, row.request_id)
+        return req is not None and may_see_request(session, actor, req)
+    if actor.is_admin or row.started_by == actor.id:
+        return True
+    if row.department_id is not None and row.department_id == actor.department_id:
+        return True
+    return sees_a_task(session, actor, instance_id=row.id)
