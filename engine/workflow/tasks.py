@@ -49,7 +49,8 @@ def has_visible_task(session, actor, instance_id: int) -> bool:
 
 # The inbox statements are built once per shape (scope, filters present, sort) with bind
 # parameters for the caller and the values: building a statement costs more than running it.
-SCOPES = ("mine", "available", "completed", "overdue", "all")
+# "actionable" is what the caller can work on now: theirs and what they may claim (the inbox landing).
+SCOPES = ("actionable", "mine", "available", "completed", "overdue", "all")
 _FILTERS = ("instance_id", "document_id", "request_id", "process_key", "name")
 
 
@@ -71,7 +72,7 @@ def _scope_clause(scope: str, is_admin: bool):
     if scope == "overdue":
         return (HumanTask.status == "open") & (HumanTask.due_at < bindparam("now")) & or_(
             HumanTask.claimed_by == me, _available_clause())
-    if is_admin:
+    if scope == "all" and is_admin:
         return HumanTask.status == "open"
     return (HumanTask.status == "open") & or_(HumanTask.claimed_by == me, _available_clause())
 
@@ -102,7 +103,7 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
              q=None, process_key=None, name=None, due_before=None, sort="newest", limit=50, offset=0) -> dict:
     """Return {"items", "total"} of the tasks in `scope` for `actor`; reads `human_task` only."""
     if scope not in SCOPES:
-        raise Invalid("scope 只能是 mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
+        raise Invalid("scope 只能是 actionable、mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
     limit, offset = max(1, min(int(limit or 50), MAX_LIMIT)), int(offset or 0)
     given = {"instance_id": instance_id, "document_id": document_id, "request_id": request_id,
              "process_key": process_key, "name": name}
@@ -124,7 +125,7 @@ def counts_for(actor) -> dict:
     params = _params(actor)
     with reading() as s:
         return {scope: s.scalar(_statements(scope, actor.is_admin, (), False, False, False, "newest")[1], params)
-                for scope in ("mine", "available", "completed", "overdue")}
+                for scope in ("actionable", "mine", "available", "completed", "overdue")}
 
 
 def as_dict(task: HumanTask) -> dict:
