@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
 import forms
-from engine import audit
+from engine import audit, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
@@ -170,7 +170,15 @@ def detail_for(actor, task_id: int) -> dict:
     # (the revise form shows `return_reason`); only the inputs are ever accepted back.
     out["form_data"] = {k: v for k, v in {**data, **extra}.items()
                         if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
+    out["form_data"].update(_options(out["form"] or {}))
     return out
+
+
+def _options(schema: dict) -> dict:
+    """The option lists a form's selects read from its data (`valuesKey`): a select, not free
+    text, for what the server only accepts from a list."""
+    sources = {"departments": lambda: [{"label": n, "value": n} for n in sorted(users.department_names().values())]}
+    return {key: sources[key]() for key in forms.option_keys(schema) if key in sources}
 
 
 # A task is locked and changed with plain statements (no ORM object): claim and complete are the
