@@ -60,13 +60,24 @@ def login(username: str, password: str):
     for one name, refuse (RateLimited) without even checking the password."""
     keys = (f"ip:{request.remote_addr}", f"user:{username}")
     if any(ratelimit.exceeded("login_failure", key) for key in keys):
-        raise RateLimited("登录失败次数过多，请 5 分钟后再试 (too many attempts; wait 5 minutes)")
+        raise RateLimited(_lockout_message(max(ratelimit.ends_at("login_failure", key) for key in keys)))
     try:
         return users.authenticate(username, password)
     except Unauthorized:
         for key in keys:
             ratelimit.count("login_failure", key)
         raise
+
+
+def _lockout_message(until: float) -> str:
+    """Say when the lockout ends (Beijing time) and what to do meanwhile."""
+    from datetime import datetime
+
+    from engine.calendar import SHANGHAI
+
+    at = datetime.fromtimestamp(until, SHANGHAI).strftime("%H:%M")
+    return (f"登录失败次数过多，已暂时锁定，请于 {at}（北京时间）后再试；忘记密码请联系管理员重置 "
+            f"(too many attempts; try again after {at} Beijing time, or ask an administrator to reset the password)")
 
 
 def init_app(app) -> None:

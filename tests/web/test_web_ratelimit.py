@@ -1,7 +1,9 @@
 """Rate limits shared through Redis: failed logins, and the public request endpoints."""
 
 import re
+from datetime import datetime
 
+from engine.calendar import SHANGHAI
 from web import ratelimit
 
 
@@ -15,7 +17,9 @@ def test_five_failed_logins_lock_the_name_for_a_while(client, api_as):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     refused = client.post("/login", data={"username": "drafter1", "password": "gongkai-demo", "csrf_token": token})
-    assert "稍后再试" in refused.get_data(as_text=True) or "5 分钟" in refused.get_data(as_text=True)
+    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure", "user:drafter1"), SHANGHAI).strftime("%H:%M")
+    assert f"请于 {ends}（北京时间）后再试" in refused.get_data(as_text=True)  # when it ends, and what to do
+    assert "联系管理员" in refused.get_data(as_text=True)
 
 
 def test_public_lookups_are_limited_per_address(client, monkeypatch):

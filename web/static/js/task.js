@@ -81,15 +81,39 @@
     });
   }
 
+  // The diagram opens at a readable zoom centred on the current step, with the path taken so far
+  // (steps done and the flows between them) marked; the reader can still pan and zoom.
+  function centreOn(canvas, element) {
+    canvas.zoom(1);
+    var outer = canvas.viewbox().outer;
+    canvas.viewbox({ x: element.x + element.width / 2 - outer.width / 2, y: element.y + element.height / 2 - outer.height / 2,
+                     width: outer.width, height: outer.height });
+  }
+
+  function markPath(canvas, registry, done, current) {
+    done.forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, "completed"); });
+    var reached = new Set(done.concat(current ? [current] : []));
+    registry.filter(function (e) { return e.type === "bpmn:SequenceFlow"; }).forEach(function (flow) {
+      var bo = flow.businessObject;
+      if (reached.has(bo.sourceRef.id) && reached.has(bo.targetRef.id)) canvas.addMarker(flow.id, "taken");
+    });
+  }
+
   var diagramEl = document.getElementById("diagram");
   if (diagramEl) {
     var viewer = new BpmnJS({ container: diagramEl });
     var marks = gk.embedded("diagram-marks");
     viewer.importXML(gk.embedded("diagram-xml")).then(function () {
       var canvas = viewer.get("canvas"), registry = viewer.get("elementRegistry");
-      canvas.zoom("fit-viewport", "auto");
-      (marks.completed || []).forEach(function (id) { if (registry.get(id)) canvas.addMarker(id, "completed"); });
-      if (marks.current && registry.get(marks.current)) canvas.addMarker(marks.current, "highlight");
+      var current = marks.current && registry.get(marks.current);
+      markPath(canvas, registry, marks.completed || [], current ? marks.current : null);
+      if (current) {
+        canvas.addMarker(marks.current, "highlight");
+        centreOn(canvas, current);
+      } else {
+        canvas.zoom("fit-viewport", "auto");
+      }
+      window.gkDiagram = viewer;  // for the browser tests, as the editor exposes gkModeler
       diagramEl.dataset.ready = "true";
     }).catch(function (err) { diagramEl.textContent = "流程图无法显示：" + err.message; });
   }
