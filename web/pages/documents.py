@@ -81,7 +81,7 @@ def document_progress(document_id):
     from flask import jsonify
 
     found = documents.progress_for(current_user(), document_id)
-    return jsonify(found, status_label=LABELS["status"].get(found["status"], found["status"]))
+    return jsonify({**found, "status_label": LABELS["status"].get(found["status"], found["status"])})
 
 
 @bp.post("/documents/<int:document_id>/redaction")

@@ -3,7 +3,7 @@
 (function () {
   var box = document.getElementById("progress");
   if (!box) return;
-  var PROCESSING = ["deidentifying", "publishing"];
+  var PROCESSING = ["deidentifying", "publishing"], FINAL = ["published", "withheld", "on_request", "withdrawn"];
   var working = box.querySelector(".working"), incident = box.querySelector(".incident");
   var elapsed = box.querySelector(".elapsed"), since = null, timer = null;
 
@@ -63,11 +63,12 @@
       .catch(schedule);
   }
 
-  // Every 2 s while a worker holds the document; every 15 s while an incident waits for the admin.
+  // Every 2 s while a worker holds the document; every 10 s while people work on it (or an
+  // incident waits for the admin); not at all once its procedure is over.
   function schedule() {
     clearTimeout(timer);
     if (busy()) timer = setTimeout(poll, 2000);
-    else if (box.dataset.incident === "true") timer = setTimeout(poll, 15000);
+    else if (box.dataset.incident === "true" || FINAL.indexOf(box.dataset.status) < 0) timer = setTimeout(poll, 10000);
   }
 
   since = elapsed.dataset.since || null;
