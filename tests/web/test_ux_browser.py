@@ -220,5 +220,8 @@ def test_staff_and_public_pages_pass_axe(page, live_server, staff):
     page.context.clear_cookies()
     for path in ("/public", "/public?q=没有的词", "/public/requests/new", "/public/requests/status?no=YSQ1&code=x"):
         page.goto(live_server + path)
+        if path == "/public?q=没有的词":
+            assert "提出政府信息公开申请" in page.inner_text("table.catalogue")  # what to do next
         assert_clean_page(page)
     assert len(set(page.a11y_checked)) >= 18
+    assert any(url.endswith("/login") for url in page.a11y_checked)  # checked on load, never asked for

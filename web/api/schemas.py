@@ -83,7 +83,7 @@ def _id_field(**kwargs):
 
 class TaskQuerySchema(Schema):
     scope = fields.String(load_default="mine",
-                          validate=validate.OneOf(["mine", "available", "all", "completed", "overdue"]))
+                          validate=validate.OneOf(["actionable", "mine", "available", "all", "completed", "overdue"]))
     instance_id = _id_field()
     document_id = _id_field()
     request_id = _id_field()
