@@ -43,7 +43,8 @@ def choose(page, label, option):
 
 
 def expect_refused(page, status):
-    """The page answered `status` on purpose: Chromium logs that as a console error; only that."""
+    """The page answered `status` on purpose: Chromium logs that as a console error; only that.
+    Call it once the refused page has loaded (the message arrives with the response)."""
     page.console_errors[:] = [e for e in page.console_errors if f"status of {status}" not in e]
 
 
@@ -190,8 +191,9 @@ def test_empty_and_error_states_say_what_to_do_next(page, live_server, client):
     page.set_input_files("input[name=docx]", files=[{"name": "通知.docx", "mimeType": "application/octet-stream",
                                                      "buffer": io.BytesIO(b"not a word file").getvalue()}])
     page.click("#new-document button[type=submit]")
+    hint = page.wait_for_selector("[data-hint=docx]")
+    page.wait_for_load_state("load")
     expect_refused(page, 422)
-    hint = page.locator("[data-hint=docx]")
     assert "另存为”.docx" in hint.inner_text() and "粘贴到正文框" in hint.inner_text()
     assert_clean_page(page)
 
@@ -202,6 +204,8 @@ def test_empty_and_error_states_say_what_to_do_next(page, live_server, client):
     page.fill("input[name=username]", "reviewer1")
     page.fill("input[name=password]", "gongkai-demo")
     page.click("main button[type=submit]")
+    page.wait_for_selector("main .error")
+    page.wait_for_load_state("load")
     expect_refused(page, 401)
     assert re.search(r"请于 \d\d:\d\d（北京时间）后再试", page.inner_text(".error"))
     assert_clean_page(page)
