@@ -60,7 +60,7 @@ def login(username: str, password: str):
     for one name, refuse (RateLimited) without even checking the password."""
     keys = (f"ip:{request.remote_addr}", f"user:{username}")
     if any(ratelimit.exceeded("login_failure", key) for key in keys):
-        raise RateLimited(_lockout_message(max(ratelimit.ends_at("login_failure", key) for key in keys)))
+        raise RateLimited(_lockout_message(ratelimit.ends_at("login_failure")))
     try:
         return users.authenticate(username, password)
     except Unauthorized:

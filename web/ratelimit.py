@@ -44,8 +44,9 @@ def exceeded(name: str, who: str) -> bool:
     return value is not None and int(value) >= limit
 
 
-def ends_at(name: str, who: str) -> float:
-    """When `who`'s current window for `name` ends (a Unix time): what a locked-out person waits for."""
+def ends_at(name: str) -> float:
+    """When the current window for `name` ends (a Unix time): what a locked-out person waits for.
+    The windows are fixed, so it is the same moment for every caller."""
     limit, per = LIMITS[name]
     return (int(time.time() // per) + 1) * per
 

@@ -17,7 +17,7 @@ def test_five_failed_logins_lock_the_name_for_a_while(client, api_as):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     refused = client.post("/login", data={"username": "drafter1", "password": "gongkai-demo", "csrf_token": token})
-    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure", "user:drafter1"), SHANGHAI).strftime("%H:%M")
+    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure"), SHANGHAI).strftime("%H:%M")
     assert f"请于 {ends}（北京时间）后再试" in refused.get_data(as_text=True)  # when it ends, and what to do
     assert "联系管理员" in refused.get_data(as_text=True)
 
