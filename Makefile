@@ -14,13 +14,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
-# bpmn-js, dmn-js and form-js from npm (pinned by package-lock.json), copied next to our static files.
+# bpmn-js, dmn-js, form-js and axe-core (the browser tests' accessibility check) from npm (pinned by
+# package-lock.json), copied next to our static files.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/dmn-js $(VENDOR)/form-js
+	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/dmn-js $(VENDOR)/form-js $(VENDOR)/axe-core
 	cp -r node_modules/bpmn-js/dist/bpmn-modeler.production.min.js node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/
 	cp -r node_modules/dmn-js/dist/dmn-modeler.production.min.js node_modules/dmn-js/dist/assets $(VENDOR)/dmn-js/
 	cp -r node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js node_modules/@bpmn-io/form-js/dist/assets $(VENDOR)/form-js/
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
 	touch $@
 
 vendor: $(VENDOR)/.installed

@@ -1,7 +1,9 @@
 """User-task forms: one bpmn.io form-js schema per form key (`forms/<key>.json`).
 
 The browser renders the same file with form-js; the server validates submissions against a
-marshmallow schema built from it, so the two can never disagree about what a form requires.
+marshmallow schema built from it, so the two can never disagree about what a form requires. A
+field required only in some cases says so in `properties.requiredWhen` (the FEEL subset of
+`conditional.hide`); form-js has no conditional `required`, so the task page checks it too.
 """
 
 import json
@@ -61,8 +63,10 @@ def input_components(schema: dict) -> list[dict]:
 def validate_data(key: str, data: dict) -> tuple[dict, dict]:
     """Validate `data` against form `key`; return (clean data, {field: [messages]})."""
     schema = load(key)
-    visible = tuple(c["key"] for c in input_components(schema) if not _hidden(c, data))
-    marsh = _schema(key, (FORMS_DIR / f"{key}.json").stat().st_mtime, visible)
+    shown = [c for c in input_components(schema) if not hidden(c, data)]
+    visible = tuple(c["key"] for c in shown)
+    required = tuple(c["key"] for c in shown if required_now(c, data))
+    marsh = _schema(key, (FORMS_DIR / f"{key}.json").stat().st_mtime, visible, required)
     known = {c["key"] for c in input_components(schema)}
     payload = {k: v for k, v in (data or {}).items() if k in known and not _empty(v)}
     try:
@@ -71,21 +75,33 @@ def validate_data(key: str, data: dict) -> tuple[dict, dict]:
         return {}, exc.messages
 
 
+def required_now(comp: dict, data: dict) -> bool:
+    """Is `comp` required with the form filled as `data` (always, or by its `requiredWhen`)?"""
+    if (comp.get("validate") or {}).get("required"):
+        return True
+    expr = ((comp.get("properties") or {}).get("requiredWhen") or "").strip()
+    return expr.startswith("=") and _feel(expr[1:], data or {})
+
+
+def option_keys(schema: dict) -> set[str]:
+    """The input variables that hold a select's options (`valuesKey`), e.g. the departments."""
+    return {c["valuesKey"] for c in input_components(schema) if c.get("valuesKey")}
+
+
 @lru_cache(maxsize=512)
-def _schema(key: str, mtime: float, visible: tuple) -> Schema:
+def _schema(key: str, mtime: float, visible: tuple, required: tuple) -> Schema:
     # Building a marshmallow class costs more than validating with it: one per form version and
-    # set of visible fields.
+    # set of visible and required fields.
     components = {c["key"]: c for c in input_components(load(key))}
-    return Schema.from_dict({k: _field(components[k]) for k in visible})()
+    return Schema.from_dict({k: _field(components[k], k in required) for k in visible})()
 
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _field(comp: dict) -> fields.Field:
+def _field(comp: dict, required: bool) -> fields.Field:
     rules = comp.get("validate") or {}
-    required = bool(rules.get("required"))
     validators = []
     kind = comp["type"]
     msg_required = {"required": "此项必填 (required)"}
@@ -121,7 +137,8 @@ def _string_rules(rules: dict) -> list:
 _COND_RE = re.compile(r'^\s*([a-z_][a-z0-9_]*)\s*(!=|=)\s*"([^"]*)"\s*$')
 
 
-def _hidden(comp: dict, data: dict) -> bool:
+def hidden(comp: dict, data: dict) -> bool:
+    """Does the form hide `comp` when filled as `data` (its `conditional.hide`)?"""
     expr = ((comp.get("conditional") or {}).get("hide") or "").strip()
     if not expr.startswith("="):
         return False

@@ -6,12 +6,14 @@ something on the strength of the cookie alone must also prove it came from our o
 Role and department checks live in the engine's service functions, not here.
 """
 
+from datetime import datetime
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from engine import sessions, users
+from engine.calendar import SHANGHAI
 from engine.errors import DomainError, Forbidden, Unauthorized
 from web import ratelimit
 from web.ratelimit import RateLimited
@@ -99,14 +101,22 @@ def login(username: str, password: str):
     """
     ip = ratelimit.client_ip()
     keys = (("login_failure", f"{username}|{ip}"), ("login_failure_ip", ip))
-    if any(ratelimit.exceeded(name, key) for name, key in keys):
-        raise RateLimited("登录失败次数过多，请 5 分钟后再试 (too many attempts; wait 5 minutes)")
+    locked = [name for name, key in keys if ratelimit.exceeded(name, key)]
+    if locked:
+        raise RateLimited(_lockout_message(max(ratelimit.ends_at(name) for name in locked)))
     try:
         return users.authenticate(username, password)
     except Unauthorized:
         for name, key in keys:
             ratelimit.count(name, key)
         raise
+
+
+def _lockout_message(until: float) -> str:
+    """Say when the lockout ends (Beijing time) and what to do meanwhile."""
+    at = datetime.fromtimestamp(until, SHANGHAI).strftime("%H:%M")
+    return (f"登录失败次数过多，已暂时锁定，请于 {at}（北京时间）后再试；忘记密码请联系管理员重置 "
+            f"(too many attempts; try again after {at} Beijing time, or ask an administrator to reset the password)")
 
 
 def init_app(app) -> None:

@@ -50,6 +50,13 @@ def exceeded(name: str, who: str) -> bool:
     return value is not None and int(value) >= limit
 
 
+def ends_at(name: str) -> float:
+    """When the current window for `name` ends (a Unix time): what a locked-out person waits for.
+    The windows are fixed, so it is the same moment for every caller."""
+    limit, per = LIMITS[name]
+    return (int(time.time() // per) + 1) * per
+
+
 def refuse():
     raise RateLimited("操作过于频繁，请稍后再试 (too many requests; try again later)")
 

@@ -14,7 +14,7 @@ from engine.db import reading, transaction
 from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, redaction, reviews
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, Publication
-from engine.workflow import instances
+from engine.workflow import instances, progress
 
 TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
 
@@ -162,7 +162,18 @@ def detail_for(actor, document_id: int) -> dict:
             "current_tasks": [{"id": t.id, "name": t.name, "role": t.role, "claimed_by": t.claimed_by,
                                "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
             "history": audit.history(s, instance_id=doc.instance_id, document_id=doc.id),
+            "progress": progress.for_instance(s, doc.instance_id, technical=actor.is_admin),
         }
+
+
+def progress_for(actor, document_id: int) -> dict:
+    """The document's status and what the system is doing for it now (for the page's polling)."""
+    with reading() as s:
+        doc = get_for(s, actor, document_id)
+        tasks = s.execute(select(HumanTask.id, HumanTask.name).where(HumanTask.document_id == doc.id,
+                                                                      HumanTask.status == "open"))
+        return {"status": doc.status, "current_tasks": [{"id": i, "name": n} for i, n in tasks],
+                **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
 def summary(doc: Document) -> dict:

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
 import forms
-from engine import access, audit
+from engine import access, audit, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
@@ -24,7 +24,8 @@ MAX_LIMIT = 200
 
 # The inbox statements are built once per shape (scope, filters present, sort) with bind
 # parameters for the caller and the values: building a statement costs more than running it.
-SCOPES = ("mine", "available", "completed", "overdue", "all")
+# "actionable" is what the caller can work on now: theirs and what they may claim (the inbox landing).
+SCOPES = ("actionable", "mine", "available", "completed", "overdue", "all")
 _FILTERS = ("instance_id", "document_id", "request_id", "process_key", "name")
 
 
@@ -43,7 +44,7 @@ def _scope_clause(scope: str, is_admin: bool):
     if scope == "overdue":
         return (HumanTask.status == "open") & (HumanTask.due_at < bindparam("now")) & or_(
             HumanTask.claimed_by == me, _available_clause())
-    if is_admin:
+    if scope == "all" and is_admin:
         return HumanTask.status == "open"
     return (HumanTask.status == "open") & or_(HumanTask.claimed_by == me, _available_clause())
 
@@ -73,7 +74,7 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
              q=None, process_key=None, name=None, due_before=None, sort="newest", limit=50, offset=0) -> dict:
     """Return {"items", "total"} of the tasks in `scope` for `actor`; reads `human_task` only."""
     if scope not in SCOPES:
-        raise Invalid("scope 只能是 mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
+        raise Invalid("scope 只能是 actionable、mine、available、completed、overdue 或 all", fields={"scope": ["invalid"]})
     limit, offset = max(1, min(int(limit or 50), MAX_LIMIT)), int(offset or 0)
     given = {"instance_id": instance_id, "document_id": document_id, "request_id": request_id,
              "process_key": process_key, "name": name}
@@ -95,7 +96,7 @@ def counts_for(actor) -> dict:
     params = _params(actor)
     with reading() as s:
         return {scope: s.scalar(_statements(scope, actor.is_admin, (), False, False, False, "newest")[1], params)
-                for scope in ("mine", "available", "completed", "overdue")}
+                for scope in ("actionable", "mine", "available", "completed", "overdue")}
 
 
 def as_dict(task: HumanTask) -> dict:
@@ -140,7 +141,15 @@ def detail_for(actor, task_id: int) -> dict:
     # (the revise form shows `return_reason`); only the inputs are ever accepted back.
     out["form_data"] = {k: v for k, v in {**data, **extra}.items()
                         if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
+    out["form_data"].update(_options(out["form"] or {}))
     return out
+
+
+def _options(schema: dict) -> dict:
+    """The option lists a form's selects read from its data (`valuesKey`): a select, not free
+    text, for what the server only accepts from a list."""
+    sources = {"departments": lambda: [{"label": n, "value": n} for n in sorted(users.department_names().values())]}
+    return {key: sources[key]() for key in forms.option_keys(schema) if key in sources}
 
 
 # A task is locked and changed with plain statements (no ORM object): claim and complete are the

@@ -38,7 +38,8 @@ def test_public_files_staff_reply_public_sees_replied(page, live_server, staff):
     page.click("#claim")
     page.wait_for_selector("#form[data-ready=true]")
     page.get_by_label("受理，交信息所在部门承办").check()
-    page.get_by_label("承办部门").fill("财政局")
+    page.locator(".fjs-form-field", has_text="承办部门").locator(".fjs-select-display").click()
+    page.locator(".fjs-dropdownlist-item", has_text="财政局").click()  # a list of departments, not free text
     page.click("#complete")
     page.wait_for_url(re.compile(r"/inbox$"))
     assert detail(publisher, rid)["status"] == "handling"

@@ -1,7 +1,9 @@
 """Rate limits shared through Redis: failed logins, and the public request endpoints."""
 
 import re
+from datetime import datetime
 
+from engine.calendar import SHANGHAI
 from web import ratelimit
 
 
@@ -20,7 +22,9 @@ def test_five_failed_logins_lock_the_name_from_that_address_only(client):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     refused = client.post("/login", data={"username": "reviewer1", "password": "gongkai-demo", "csrf_token": token},
                           environ_base={"REMOTE_ADDR": "203.0.113.7"})
-    assert "5 分钟" in refused.get_data(as_text=True)
+    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure"), SHANGHAI).strftime("%H:%M")
+    assert f"请于 {ends}（北京时间）后再试" in refused.get_data(as_text=True)  # when it ends, and what to do
+    assert "联系管理员" in refused.get_data(as_text=True)
     # Someone else at the same address, and the same user elsewhere, still log in.
     assert _login(client, "drafter1").status_code == 200
     assert _login(client, "reviewer1", ip="198.51.100.9").status_code == 200

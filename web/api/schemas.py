@@ -246,7 +246,7 @@ class MigrateSchema(MigrateOneSchema):
 
 class TaskQuerySchema(Schema):
     scope = fields.String(load_default="mine",
-                          validate=validate.OneOf(["mine", "available", "all", "completed", "overdue"]))
+                          validate=validate.OneOf(["actionable", "mine", "available", "all", "completed", "overdue"]))
     instance_id = _id_field()
     document_id = _id_field()
     request_id = _id_field()

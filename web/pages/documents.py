@@ -74,6 +74,16 @@ def document_page(document_id):
     return render_template("documents/detail.html", doc=documents.detail_for(current_user(), document_id))
 
 
+@bp.get("/documents/<int:document_id>/progress")
+@login_required
+def document_progress(document_id):
+    """The small status the document page polls while the system works on the document."""
+    from flask import jsonify
+
+    found = documents.progress_for(current_user(), document_id)
+    return jsonify({**found, "status_label": LABELS["status"].get(found["status"], found["status"])})
+
+
 @bp.post("/documents/<int:document_id>/redaction")
 @login_required
 def save_redaction(document_id):

@@ -9,13 +9,14 @@ from engine.workflow import definitions, tasks
 from web.auth import current_user, login_required
 
 bp = Blueprint("inbox", __name__)
-TABS = (("mine", "我的待办"), ("available", "待认领"), ("completed", "已办"), ("overdue", "逾期"))
+# The landing tab is what the user can act on now: their own work and what they may claim.
+TABS = (("actionable", "可办理"), ("mine", "我的待办"), ("available", "待认领"), ("completed", "已办"), ("overdue", "逾期"))
 SORTS = (("due", "按办理期限"), ("newest", "最新到达"), ("oldest", "最早到达"))
 
 
 def _query() -> dict:
     args = request.args
-    tab = args.get("tab") if args.get("tab") in dict(TABS) else "mine"
+    tab = args.get("tab") if args.get("tab") in dict(TABS) else "actionable"
     sort = args.get("sort") if args.get("sort") in dict(SORTS) else "due"
     return {"tab": tab, "sort": sort, **{k: args.get(k, "").strip() for k in ("q", "process", "name", "due_before")}}
 
