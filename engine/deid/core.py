@@ -6,7 +6,7 @@ findings (`apply_findings`) produces exactly the published text.
 
 from __future__ import annotations
 
-from . import addresses, detectors, names
+from . import addresses, detectors, names, recognizer
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
@@ -18,9 +18,13 @@ PRIORITY = ("id_card", "credit_code_individual", "bank_card", "passport", "mobil
 CONTAINERS = ("cc_list",)
 
 
-def detect(text: str, policy: dict) -> list[Finding]:
-    """Return the non-overlapping findings of every kind the policy looks for."""
-    raw = detectors.find_patterns(text) + addresses.find_addresses(text) + names.find_names(text)
+def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
+    """Return the non-overlapping findings of every kind the policy looks for.
+
+    `model=False` runs the rules alone; only the benchmark uses it, to show what the model adds.
+    """
+    rules = detectors.find_patterns(text) + addresses.find_addresses(text)
+    raw = rules + names.everywhere(text, person_names(text, rules, model))
     raw = [f for f in raw if f.kind not in policy["ignore"]]
     kept: list[Finding] = []
     rank = {kind: i for i, kind in enumerate(PRIORITY)}
@@ -30,6 +34,21 @@ def detect(text: str, policy: dict) -> list[Finding]:
     if "cc_list" not in policy["ignore"]:
         kept += detectors.find_cc_lists(text)
     return sorted(kept, key=lambda f: (f.start, -f.end))
+
+
+def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Finding]:
+    """Merge the two name detectors: the cue rules, and the recognizer where no rule span is.
+
+    Rules win on boundaries (a table cell, a cue's exact end); a model span overlapping any rule
+    finding (a name, an address, a number) is dropped rather than allowed to stretch it.
+    """
+    ruled = names.find_names(text)
+    if not model:
+        return ruled
+    taken = ruled + rules
+    model = [f for f in names.from_model(text, recognizer.find_spans(text))
+             if not any(f.start < g.end and g.start < f.end for g in taken)]
+    return ruled + model
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 
 from . import tables
 from .model import Finding
+from .recognizer import Span
 from .surnames import (
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
+    GIVEN_NAME_FUNCTION_CHARS,
     NON_NAME_CHARS,
     PLACE_SUFFIX_CHARS,
     SINGLE_SURNAMES,
@@ -154,18 +156,73 @@ STRATEGIES = ((_by_table, 0.95), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salu
 
 
 def find_names(text: str) -> list[Finding]:
-    """Return every person-name finding, including the other occurrences of each found name."""
+    """Return every person name the cue rules find (other occurrences not yet added)."""
     found: dict[tuple[int, int], Finding] = {}
     for strategy, score in STRATEGIES:
         for start, end, reason in strategy(text):
-            found.setdefault((start, end), Finding(start, end, "person_name", text[start:end], score=score,
-                                                   reason=reason))
-    for name in {f.text for f in found.values()}:
+            if not public_term(text, start, end):
+                found.setdefault((start, end), Finding(start, end, "person_name", text[start:end], score=score,
+                                                       reason=reason))
+    return sorted(found.values(), key=lambda f: f.start)
+
+
+def everywhere(text: str, names: list[Finding]) -> list[Finding]:
+    """Return `names` plus every other occurrence of each of them in the same document."""
+    found = {(f.start, f.end): f for f in names}
+    for name in {f.text for f in names}:
         for m in re.finditer(re.escape(name), text):
-            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()):
+            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()) \
+                    and not public_term(text, m.start(), m.end()):
                 found[(m.start(), m.end())] = Finding(m.start(), m.end(), "person_name", name, score=0.85,
                                                       reason="same name found elsewhere")
     return sorted(found.values(), key=lambda f: f.start)
+
+
+# A name followed by one of these is part of a public term, a place or an institution named
+# after a person (邓小平理论, 毛泽东思想, 某某同志故居, 中山路, 逸夫楼, 宋庆龄基金会).
+PUBLIC_AFTER = re.compile(
+    r"(?:同志)?(?:理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
+    r"精神|体|式|路|大道|大街|街|巷|广场|公园|楼|堂|馆|中学|小学|大学|学院|学校|医院|基金|奖|杯|号|村|庄|镇|乡|县|市|区|"
+    r"桥|山|湖|河|港|站|集团|公司|总书记)")
+TRANSLITERATION = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")
+
+
+def public_term(text: str, start: int, end: int) -> bool:
+    """Tell whether the name-like text[start:end] belongs to a public term or a place name."""
+    return bool(PUBLIC_AFTER.match(text, end))
+
+
+def from_model(text: str, spans: list[Span]) -> list[Finding]:
+    """Turn the recognizer's person spans into name findings, keeping only what looks like a name.
+
+    The model proposes; a name must still start with a surname (or be a transliteration with ·),
+    have a given name of name characters, and not be a place or part of a public term.
+    """
+    places = [s for s in spans if s.label != "PER"]
+    out = []
+    for span in spans:
+        if span.label != "PER":
+            continue
+        bounds = _model_name(text, span.start, span.end)
+        if bounds and not public_term(text, *bounds) and not any(p.start <= bounds[0] < p.end for p in places):
+            out.append(Finding(*bounds, "person_name", text[bounds[0]:bounds[1]], score=0.8,
+                               reason="statistical recognizer"))
+    return out
+
+
+def _model_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    word = text[start:end]
+    if TRANSLITERATION.fullmatch(word):
+        return start, end
+    surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
+    given = word[surname:]
+    if not surname or not 1 <= len(given) <= 2 or "某" in given:
+        return None
+    if not all(_CJK.match(c) and (c not in NON_NAME_CHARS or c in GIVEN_NAME_FUNCTION_CHARS) for c in given):
+        return None
+    if word in WORD_STOPLIST or text[end:end + 1] in STRONG_PLACE:
+        return None
+    return start, end
 
 
 # After a name already known from a cue only a strong place suffix makes it a place (马国栋路);

@@ -59,3 +59,7 @@ WORD_STOPLIST = frozenset(
     "融资 冷库 辛苦 那些 简单 饶恕 空间 曾经 沙子 养殖 关注 相对 查看 后期 后续 荆州 红旗 游泳 权限 "
     "盖州 益阳 公众".split()
 )
+
+# Function characters that real given names still use (王和平, 李元芳, 刘之华, 陈其美, 张万里, 周中华,
+# 孙通海, 赵政宇): allowed inside a given name where the character after them closes the name.
+GIVEN_NAME_FUNCTION_CHARS = "和元之其万通政中"
