@@ -26,8 +26,10 @@ from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, NON_NAME_CHA
 
 # Clauses longer than this are cut (at a 、 or hard): the GRU's useful context is a clause.
 MAX_SEGMENT = 80
-# Characters per ONNX batch: padding costs time, so segments are sorted by length first.
-BATCH_CHARS = 3000
+# Clauses are packed into rows of this width, joined by JOINER; BATCH_ROWS rows per ONNX run.
+ROW_WIDTH = 64
+JOINER = "。"
+BATCH_ROWS = 48
 # The model reads clauses, and only those where a name could start: a surname followed by a
 # character that may be part of a given name, or a transliteration dot. Clauses of numbers,
 # dates and agency wording are skipped, which halves the text the GRU has to read.
@@ -71,65 +73,88 @@ class Tagger:
 
     def tag(self, segments: list[str]) -> list[str]:
         """Return one tag-letter string per segment (same length as the segment)."""
-        out: list[str] = [""] * len(segments)
-        order = sorted(range(len(segments)), key=lambda i: len(segments[i]))
-        batch: list[int] = []
-        for i in order:
-            batch.append(i)
-            if len(batch) * len(segments[i]) >= BATCH_CHARS:
-                self._run(segments, batch, out)
-                batch = []
-        if batch:
-            self._run(segments, batch, out)
+        rows = pack(segments)
+        texts = [JOINER.join(segments[i] for i in row) for row in rows]
+        letters: list[str] = []
+        for first in range(0, len(texts), BATCH_ROWS):
+            letters += self._run(texts[first:first + BATCH_ROWS])
+        out = [""] * len(segments)
+        for row, tags in zip(rows, letters, strict=True):
+            pos = 0
+            for i in row:
+                out[i] = tags[pos:pos + len(segments[i])]
+                pos += len(segments[i]) + len(JOINER)
         return out
 
-    def _run(self, segments: list[str], batch: list[int], out: list[str]) -> None:
-        lengths = np.array([len(segments[i]) for i in batch], dtype=np.int64)
-        width = int(lengths.max())
-        codes = np.zeros((len(batch), width), dtype=np.int64)
-        for row, i in enumerate(batch):
-            points = np.frombuffer(segments[i].encode("utf-32-le"), dtype=np.uint32)
-            codes[row, :len(points)] = np.minimum(points, len(self.ids) - 1)
-        token_ids = self.ids[codes]
+    def _run(self, texts: list[str]) -> list[str]:
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        codes = np.zeros((len(texts), int(lengths.max())), dtype=np.int64)
+        for row, text in enumerate(texts):
+            codes[row, :len(text)] = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        token_ids = self.ids[np.minimum(codes, len(self.ids) - 1)]
         emissions = self.session.run(None, {"token_ids": token_ids, "length": lengths})[0]
-        paths = viterbi(emissions.astype(np.float32, copy=False), self.transitions, lengths)
-        letters = self.letters[paths]
-        for row, i in enumerate(batch):
-            out[i] = letters[row, :lengths[row]].tobytes().decode("ascii")
+        letters = self.letters[viterbi(emissions, self.transitions, lengths)]
+        return [letters[row, :n].tobytes().decode("ascii") for row, n in enumerate(lengths)]
+
+
+def pack(segments: list[str]) -> list[list[int]]:
+    """Group segment indices into rows of about ROW_WIDTH characters (first fit, longest first).
+
+    Clauses are short and their lengths vary; padded one per row, most of the GRU's work would be
+    padding. Joined by a full stop, each clause still reads as its own sentence.
+    """
+    width = max([ROW_WIDTH] + [len(s) for s in segments])
+    rows: list[list[int]] = []
+    used: list[int] = []
+    for i in sorted(range(len(segments)), key=lambda i: -len(segments[i])):
+        need = len(segments[i])
+        for r, filled in enumerate(used):
+            if filled + len(JOINER) + need <= width:
+                rows[r].append(i)
+                used[r] += len(JOINER) + need
+                break
+        else:
+            rows.append([i])
+            used.append(need)
+    return rows
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Decode the best tag path of every sequence of a padded batch at once: (B, T, K) -> (B, T).
+    """Decode the best tag path of every sequence of a padded batch: (B, T, K) -> (B, T). Exact.
 
-    Exact, but cheap: a previous tag whose score trails the best by more than the spread of the
-    transition matrix can never be the best predecessor, so each step only adds the few tags
-    within that margin (LAC's transitions span 0.4; emissions differ by far more).
+    A position whose best emission beats the runner-up by more than twice the spread of the
+    transition matrix keeps that tag on the best path (changing it alone touches two transitions
+    only). LAC's transitions span 0.4 and most positions are that clear, so the whole batch is
+    decoded with a few array operations, and the classic recursion runs only on the short runs
+    of unclear positions between two fixed ones.
     """
-    batch, width, tags = emissions.shape
-    margin = float(transitions.max() - transitions.min())
-    scores = np.empty((width, batch, tags), dtype=np.float32)
-    scores[0] = emissions[:, 0]
-    for t in range(1, width):
-        prev = scores[t - 1]
-        keep = int((prev >= prev.max(axis=1, keepdims=True) - margin).sum(axis=1).max())
-        if keep * 3 < tags:
-            idx = np.argpartition(-prev, keep - 1, axis=1)[:, :keep]  # (B, keep)
-            best = (np.take_along_axis(prev, idx, axis=1)[:, :, None] + transitions[idx]).max(axis=1)
-        else:
-            best = (prev[:, :, None] + transitions).max(axis=1)
-        live = (t < lengths)[:, None]
-        scores[t] = np.where(live, best + emissions[:, t], prev)  # padding carries the last score on
-    return _trace(scores, transitions, lengths)
-
-
-def _trace(scores: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    width, batch, _ = scores.shape
-    path = np.empty((batch, width), dtype=np.intp)
-    path[:, -1] = scores[-1].argmax(axis=1)
-    for t in range(width - 1, 0, -1):
-        came_from = (scores[t - 1] + transitions[:, path[:, t]].T).argmax(axis=1)
-        path[:, t - 1] = np.where(t < lengths, came_from, path[:, t])
+    spread = float(transitions.max() - transitions.min())
+    path = emissions.argmax(axis=2)
+    top = np.partition(emissions, -2, axis=2)
+    clear = top[:, :, -1] - top[:, :, -2] > 2 * spread
+    for row, col in zip(*np.nonzero(~clear), strict=True):
+        if col < lengths[row] and (col == 0 or clear[row, col - 1]):
+            end = int(col) + 1
+            while end < lengths[row] and not clear[row, end]:
+                end += 1
+            _decode_run(emissions[row], transitions, path[row], int(col), end, int(lengths[row]))
     return path
+
+
+def _decode_run(emissions: np.ndarray, transitions: np.ndarray, path: np.ndarray, start: int, end: int,
+                length: int) -> None:
+    """Viterbi over path[start:end], between the fixed tags on either side (if any)."""
+    score = emissions[start] + (transitions[path[start - 1]] if start else 0)
+    back = []
+    for t in range(start + 1, end):
+        total = score[:, None] + transitions
+        back.append(total.argmax(axis=0))
+        score = total.max(axis=0) + emissions[t]
+    if end < length:
+        score = score + transitions[:, path[end]]
+    path[end - 1] = score.argmax()
+    for t in range(end - 1, start, -1):
+        path[t - 1] = back[t - start - 1][path[t]]
 
 
 def _char_table(root: Path) -> np.ndarray:
