@@ -36,6 +36,9 @@ def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
     return sorted(kept, key=lambda f: (f.start, -f.end))
 
 
+FIELD_MARKS = frozenset("：: \u3000\t")
+
+
 def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Finding]:
     """Merge the two name detectors: the cue rules, and the recognizer where no rule span is.
 
@@ -45,10 +48,16 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     ruled = names.find_names(text)
     if not model:
         return ruled
+    reading = recognizer.read(text)
+    # In running text a cue is followed by a verb or an adverb as often as by a name (丈夫干脆,
+    # 负责人曾给): where the model reads the first character as one, it is not a name. A field
+    # label with a colon (户主：冷延军) is a form, where the rule alone decides.
+    ruled = [f for f in ruled if not f.reason.startswith("cue") or text[f.start - 1:f.start] in FIELD_MARKS
+             or reading.starts_word_of_its_own(f.start)]
     taken = ruled + rules
-    model = [f for f in names.from_model(text, recognizer.find_spans(text))
+    found = [f for f in names.from_model(text, reading.spans)
              if not any(f.start < g.end and g.start < f.end for g in taken)]
-    return ruled + model
+    return ruled + found
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:

@@ -37,9 +37,10 @@ _CLAUSE_END = re.compile(r"[。！？；!?;\n，,|\t]|[ \u3000]{2,}")
 _GIVEN = "[^" + "".join(sorted(NON_NAME_CHARS - set(GIVEN_NAME_FUNCTION_CHARS))) + r"\W\dA-Za-z_]"
 _CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES))
                         + "])" + _GIVEN + "|[·•・]")
-# Tag letters for the span search: the B of PER, LOC, ORG, x any other B, i any I (a word runs
-# from its B through the following I tags, whatever their label, as in LAC's own decoder).
-_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"}
+# Tag letters for the span search: the B of PER, LOC, ORG; F the B of a verb or function word;
+# x any other B; i any I (a word runs from its B through the following I tags, whatever their
+# label, as in LAC's own decoder). Unread positions are " ".
+_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F")
 _SPAN = re.compile(r"[PLO]i*")
 _KIND = {"P": "PER", "L": "LOC", "O": "ORG"}
 
@@ -49,6 +50,18 @@ class Span:
     start: int
     end: int
     label: str  # PER, LOC or ORG
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the model read in a text: entity spans, and one tag letter per character."""
+
+    spans: list[Span]
+    letters: str
+
+    def starts_word_of_its_own(self, pos: int) -> bool:
+        """Tell whether text[pos] may start a name: the model did not read it as a verb or function word."""
+        return self.letters[pos] != "F"
 
 
 class Tagger:
@@ -230,11 +243,18 @@ def _cut(text: str, start: int, end: int, out: list) -> None:
     out.append((start, text[start:end]))
 
 
+def read(text: str) -> Reading:
+    """Return the person, place and organisation spans the model sees in `text`, and its tags."""
+    pieces = segments(text)
+    letters = [" "] * len(text)
+    spans = []
+    if pieces:
+        for (offset, piece), tags in zip(pieces, tagger().tag([p for _, p in pieces]), strict=True):
+            letters[offset:offset + len(piece)] = tags
+            spans += [Span(offset + m.start(), offset + m.end(), _KIND[m.group()[0]]) for m in _SPAN.finditer(tags)]
+    return Reading(spans, "".join(letters))
+
+
 def find_spans(text: str) -> list[Span]:
     """Return the person, place and organisation spans the model sees in `text`."""
-    pieces = segments(text)
-    if not pieces:
-        return []
-    tags = tagger().tag([piece for _, piece in pieces])
-    return [Span(offset + m.start(), offset + m.end(), _KIND[m.group()[0]])
-            for (offset, _), letters in zip(pieces, tags, strict=True) for m in _SPAN.finditer(letters)]
+    return read(text).spans
