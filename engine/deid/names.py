@@ -69,7 +69,9 @@ def _plain_name_end(text: str, pos: int) -> int | None:
     return None
 
 
-HONORIFICS = frozenset("先生 女士 同志 老师 师傅 阿姨 大爷 大妈 老板 总 局长 主任".split())
+# A surname followed by a title or a kinship word (何先生, 刘奶奶) addresses someone; it is not a name.
+HONORIFICS = frozenset("先生 女士 同志 老师 师傅 阿姨 大爷 大妈 大娘 大姐 大哥 奶奶 爷爷 叔叔 婶婶 伯伯 姥姥 姥爷 婆婆 "
+                       "阿婆 老板 总 局长 主任".split())
 
 
 def _given_name_end(text: str, pos: int) -> int | None:
@@ -277,7 +279,7 @@ def _model_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         return start, end
     surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
     given = word[surname:]
-    if not surname or not 1 <= len(given) <= 2 or "某" in given or given[:2] in HONORIFICS or given[0] == "总":
+    if not surname or not 1 <= len(given) <= 2 or "某" in given or given in HONORIFICS or given[0] == "总":
         return None
     if MODEL_NOT_AFTER.match(text, end):
         return None
