@@ -48,16 +48,21 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     ruled = names.find_names(text)
     if not model:
         return ruled
-    reading = recognizer.read(text)
+    fields = [f for f in ruled if not _needs_second_opinion(text, f)]
+    reading = recognizer.read(text, [(f.start, f.end) for f in rules + fields])
     # In running text a cue is followed by a verb or an adverb as often as by a name (丈夫干脆,
-    # 负责人曾给): where the model reads the first character as one, it is not a name. A field
-    # label with a colon (户主：冷延军) is a form, where the rule alone decides.
-    ruled = [f for f in ruled if not f.reason.startswith("cue") or text[f.start - 1:f.start] in FIELD_MARKS
-             or reading.starts_word_of_its_own(f.start)]
+    # 负责人曾给): where the model reads the first character as one, it is not a name.
+    ruled = fields + [f for f in ruled if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
     taken = ruled + rules
     found = [f for f in names.from_model(text, reading.spans)
              if not any(f.start < g.end and g.start < f.end for g in taken)]
     return ruled + found
+
+
+def _needs_second_opinion(text: str, name: Finding) -> bool:
+    # A name right after a cue word may be a verb; one after a field label with a colon (户主：冷延军),
+    # in a table column or before "，男，" is a form, where the rule alone decides.
+    return name.reason.startswith("cue") and text[name.start - 1:name.start] not in FIELD_MARKS
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:

@@ -224,11 +224,18 @@ def warm_up() -> None:
     tagger().tag(["王建国于三月到北京市反映情况。"])
 
 
-def segments(text: str) -> list[tuple[int, str]]:
-    """Split `text` into (offset, clause) pieces that may hold a name, each short enough for one row."""
+def segments(text: str, settled: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+    """Split `text` into (offset, clause) pieces that may hold a name, each short enough for one row.
+
+    A candidate inside a `settled` span (a number, an address, a name the rules found in a field)
+    needs no second opinion: a clause with no other candidate is not read.
+    """
+    done = bytearray(len(text) + 1)
+    for start, end in settled:
+        done[start:end] = b"\x01" * (end - start)
     out, start = [], 0
     for m in _CLAUSE_END.finditer(text + "\n"):
-        if _CANDIDATE.search(text, start, m.start()):
+        if any(not done[c.start()] for c in _CANDIDATE.finditer(text, start, m.start())):
             _cut(text, start, m.start(), out)
         start = m.end()
     return out
@@ -243,9 +250,10 @@ def _cut(text: str, start: int, end: int, out: list) -> None:
     out.append((start, text[start:end]))
 
 
-def read(text: str) -> Reading:
-    """Return the person, place and organisation spans the model sees in `text`, and its tags."""
-    pieces = segments(text)
+def read(text: str, settled: list[tuple[int, int]] = ()) -> Reading:
+    """Return the person, place and organisation spans the model sees in `text`, and its tags
+    (clauses whose only candidates lie in `settled` spans are not read)."""
+    pieces = segments(text, settled)
     letters = [" "] * len(text)
     spans = []
     if pieces:
