@@ -38,6 +38,8 @@ def _body_at(text: str, pos: int) -> tuple[int, int] | None:
     m = BODY.match(text, pos)
     if not m or not PLACE_UNIT.search(m.group()) or not ADDRESS_END.search(m.group()):
         return None
+    if len(PLACE_UNIT.findall(m.group())) < 2 and not re.search(r"\d", m.group()):
+        return None  # "住在向阳社区": one neighbourhood of thousands is a place, not an address
     return m.start(), m.end()
 
 
