@@ -52,16 +52,34 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     reading = recognizer.read(text, [(f.start, f.end) for f in rules + fields])
     # In running text a cue is followed by a verb or an adverb as often as by a name (丈夫干脆,
     # 负责人曾给): where the model reads the first character as one, it is not a name.
-    ruled = fields + [f for f in ruled if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
+    ruled = fields + [_model_end(text, f, reading) for f in ruled
+                      if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
     taken = ruled + rules
     found = [f for f in names.from_model(text, reading.spans)
              if not any(f.start < g.end and g.start < f.end for g in taken)]
     return ruled + found
 
 
+def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding:
+    """Let the model decide where a cue name in running text ends, by one character at most.
+
+    Character classes cannot tell 李强|调查 from 张建华|来电 or 石磊|赶到; a tagger that reads the
+    words around the name can.
+    """
+    if text[name.end:name.end + 1] in names.CLEAR_END:
+        return name  # punctuation after it fixes the end (申请人于政和，)
+    for span in reading.spans:
+        if span.start == name.start and span.label == "PER" and abs(span.end - name.end) == 1 \
+                and names.is_name_shaped(text, span.start, span.end):
+            return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
+                           reason=name.reason + ", end from the recognizer")
+    return name
+
+
 def _needs_second_opinion(text: str, name: Finding) -> bool:
-    # A name right after a cue word may be a verb; one after a field label with a colon (户主：冷延军),
-    # in a table column or before "，男，" is a form, where the rule alone decides.
+    # What follows a cue word may be a verb, and where the name ends is a guess. A name after a
+    # field label with a colon (户主：冷延军), before 同志/大爷, in a table column or before "，男，"
+    # has both ends fixed by the form, and the rule alone decides.
     return name.reason.startswith("cue") and text[name.start - 1:name.start] not in FIELD_MARKS
 
 

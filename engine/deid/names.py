@@ -185,7 +185,7 @@ def _by_suffix(text: str) -> Iterator[tuple[int, int, str]]:
         for back in (4, 3, 2):
             start = m.start() - back
             if start >= 0 and name_end(text, start) == m.start():
-                yield start, m.start(), f"cue {m.group()}"
+                yield start, m.start(), f"before {m.group()}"
                 break
 
 
@@ -271,6 +271,11 @@ def from_model(text: str, spans: list[Span]) -> list[Finding]:
             out.append(Finding(*bounds, "person_name", text[bounds[0]:bounds[1]], score=0.8,
                                reason="statistical recognizer"))
     return out
+
+
+def is_name_shaped(text: str, start: int, end: int) -> bool:
+    """Tell whether text[start:end] has a name's shape (surname, given-name characters, not a place)."""
+    return _model_name(text, start, end) is not None
 
 
 def _model_name(text: str, start: int, end: int) -> tuple[int, int] | None:

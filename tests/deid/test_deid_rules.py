@@ -28,6 +28,17 @@ def test_names(text, expected):
     assert found(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("执法人员李强调查后认定", "李强"),
+    ("他的女儿石磊赶到医院后连声道谢。", "石磊"),
+    ("网格员刘洋帮助她办理了手续。", "刘洋"),
+    ("申请人张建华来电询问。", "张建华"),
+    ("楼下的钱玉和大爷天天坐在楼道口。", "钱玉和"),  # before 大爷 the end is fixed by the cue
+])
+def test_a_three_character_name_does_not_swallow_the_next_word(text, expected):
+    assert found(text) == [expected]
+
+
 @pytest.mark.parametrize("text", [
     "邻居萧雅琴和她丈夫干脆搬去了女儿家。",  # a verb after a cue
     "物业负责人曾给业主代表作过说明。",  # an adverb after a cue
