@@ -80,7 +80,7 @@ def _needs_second_opinion(text: str, name: Finding) -> bool:
     # What follows a cue word may be a verb, and where the name ends is a guess. A name after a
     # field label with a colon (户主：冷延军), before 同志/大爷, in a table column or before "，男，"
     # has both ends fixed by the form, and the rule alone decides.
-    return name.reason.startswith("cue") and text[name.start - 1:name.start] not in FIELD_MARKS
+    return name.reason.startswith(("cue", "list")) and text[name.start - 1:name.start] not in FIELD_MARKS
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:

@@ -148,8 +148,8 @@ def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
 
 
 def _enumerated(text: str, end: int) -> Iterator[tuple[int, int]]:
-    """Follow a list of names joined by 、 (高文娟、杜宏伟委员)."""
-    while text[end:end + 1] == "、":
+    """Follow a list of names joined by 、 or a conjunction (高文娟、杜宏伟和聂文博委员)."""
+    while text[end:end + 1] == "、" or text[end:end + 1] in CONJUNCTIONS:
         nxt = name_end(text, end + 1)
         if not nxt:
             return

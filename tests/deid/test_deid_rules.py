@@ -22,6 +22,7 @@ def found(text, kind="person_name", category="general"):
     ("申请人于政和，联系电话：13805384471。", ["于政和"]),  # given-name function characters
     ("联系人：周中华。", ["周中华"]),
     ("申请人张伟和李娜于3月提交申请。", ["张伟", "李娜"]),  # 和 as "and"
+    ("执法队员贾志远与聂文博多次劝阻。", ["贾志远", "聂文博"]),
     ("当事人欧阳晓峰、上官婉儿到场。", ["欧阳晓峰", "上官婉儿"]),
 ])
 def test_names(text, expected):
