@@ -69,7 +69,9 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
     if text[name.end:name.end + 1] in names.CLEAR_END:
         return name  # punctuation after it fixes the end (申请人于政和，)
     for span in reading.spans:
-        if span.start == name.start and span.label == "PER" and abs(span.end - name.end) == 1 \
+        # A transliteration is never cut shorter than its dotted parts reach (阿卜杜拉·艾合|买提).
+        near = span.end > name.end if "·" in name.text else abs(span.end - name.end) == 1
+        if span.start == name.start and span.label == "PER" and near \
                 and names.is_name_shaped(text, span.start, span.end):
             return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
                            reason=name.reason + ", end from the recognizer")

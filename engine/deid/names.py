@@ -242,7 +242,10 @@ PUBLIC_AFTER = re.compile(
     r"(?:同志)?(?:理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
     r"事迹|生平|精神|体|式|路|大道|大街|街|巷|广场|公园|楼|堂|馆|中学|小学|大学|学院|学校|医院|基金|奖|杯|号|村|庄|镇|乡|县|市|区|"
     r"桥|山|湖|河|港|站|集团|公司|总书记)")
-TRANSLITERATION = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")
+# A transliterated name: parts joined by a middle dot; a part stops at a function word's character
+# (说, 对, 和), which transliterations avoid.
+_PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也都又并或即就我你他她它们给让使和]{1,8}"
+TRANSLITERATION = re.compile(_PART + "(?:[·•・]" + _PART + ")+")
 
 
 # After a span the model calls a person: an agency or a place (卫健委, 王庄镇), or the rest of a
@@ -281,7 +284,8 @@ def is_name_shaped(text: str, start: int, end: int) -> bool:
 def _model_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     word = text[start:end]
     if TRANSLITERATION.fullmatch(word):
-        return start, end
+        # The tagger sometimes stops inside the last part (艾合|买提); the dotted parts reach further.
+        return start, max(end, TRANSLITERATION.match(text, start).end())
     surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
     given = word[surname:]
     if not surname or not 1 <= len(given) <= 2 or "某" in given or given in HONORIFICS or given[0] == "总":

@@ -24,6 +24,8 @@ def found(text, kind="person_name", category="general"):
     ("申请人张伟和李娜于3月提交申请。", ["张伟", "李娜"]),  # 和 as "and"
     ("执法队员贾志远与聂文博多次劝阻。", ["贾志远", "聂文博"]),
     ("当事人欧阳晓峰、上官婉儿到场。", ["欧阳晓峰", "上官婉儿"]),
+    ("网友约翰·史密斯说这里的服务很好。", ["约翰·史密斯"]),  # transliteration kept whole, no more
+    ("志愿者玛丽亚·冈萨雷斯对选手给予了高度评价。", ["玛丽亚·冈萨雷斯"]),
 ])
 def test_names(text, expected):
     assert found(text) == expected
