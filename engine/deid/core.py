@@ -10,6 +10,7 @@ from . import addresses, detectors, names, recognizer
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
+from .surnames import GIVEN_NAME_FUNCTION_CHARS
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -55,7 +56,7 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     ruled = fields + [_model_end(text, f, reading) for f in ruled
                       if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
     taken = ruled + rules
-    found = [f for f in names.from_model(text, reading.spans)
+    found = [f for f in names.from_model(text, reading)
              if not any(f.start < g.end and g.start < f.end for g in taken)]
     return ruled + found
 
@@ -70,7 +71,9 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
         return name  # punctuation after it fixes the end (申请人于政和，)
     for span in reading.spans:
         # A transliteration is never cut shorter than its dotted parts reach (阿卜杜拉·艾合|买提).
-        near = span.end > name.end if "·" in name.text else abs(span.end - name.end) == 1
+        # Nor is a trailing 和/之/中 … dropped: the rule kept it because no name follows (聂文和会同).
+        near = span.end > name.end if "·" in name.text or name.text[-1] in GIVEN_NAME_FUNCTION_CHARS \
+            else abs(span.end - name.end) == 1
         if span.start == name.start and span.label == "PER" and near \
                 and names.is_name_shaped(text, span.start, span.end):
             return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from . import tables
 from .model import Finding
-from .recognizer import Span
+from .recognizer import Reading
 from .surnames import (
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
@@ -33,7 +33,7 @@ PREFIX_CUES = (
     # Kinship, neighbours and roles that introduce a private person in running text (学生X说).
     "学生 同学 邻居 同事 朋友 岳父 岳母 公公 婆婆 爷爷 奶奶 外公 外婆 姥姥 姥爷 哥哥 姐姐 弟弟 妹妹 侄子 侄女 "
     "外甥 女婿 儿媳 老伴 继父 继母 养父 养母 村医 会计 网格员 志愿者 骑手 教练 老兵 支书 工人 职工 员工 学员 "
-    "选手 患者 病人 他叫 她叫 名叫"
+    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
 SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师|夫妇|教授|师傅|"
@@ -244,8 +244,9 @@ PUBLIC_AFTER = re.compile(
     r"桥|山|湖|河|港|站|集团|公司|总书记)")
 # A transliterated name: parts joined by a middle dot; a part stops at a function word's character
 # (说, 对, 和), which transliterations avoid.
-_PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也都又并或即就我你他她它们给让使和]{1,8}"
-TRANSLITERATION = re.compile(_PART + "(?:[·•・]" + _PART + ")+")
+_PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也都又并或即就我你他她它们给和]{1,8}"
+DOTS = "·•・"
+TRANSLITERATION = re.compile(_PART + "(?:[" + DOTS + "]" + _PART + ")+")
 
 
 # After a span the model calls a person: an agency or a place (卫健委, 王庄镇), or the rest of a
@@ -253,23 +254,32 @@ TRANSLITERATION = re.compile(_PART + "(?:[·•・]" + _PART + ")+")
 MODEL_NOT_AFTER = re.compile(r"[委局厅署村镇乡县市省路街巷]|[\u4e00-\u9fff]{0,6}[〔\[(（]\d{4}")
 
 
+def _transliteration_around(text: str, start: int, end: int, letters: str) -> tuple[int, int] | None:
+    if text[start - 1:start] in DOTS and start >= 2:
+        start -= 2  # the tagger began after the dot (让·|皮埃尔): take the word before it too
+        while start > 0 and letters[start] == "i":
+            start -= 1
+    m = TRANSLITERATION.match(text, start)
+    return (start, max(end, m.end())) if m and m.end() > start + 1 else None
+
+
 def public_term(text: str, start: int, end: int) -> bool:
     """Tell whether the name-like text[start:end] belongs to a public term or a place name."""
     return bool(PUBLIC_AFTER.match(text, end))
 
 
-def from_model(text: str, spans: list[Span]) -> list[Finding]:
+def from_model(text: str, reading: Reading) -> list[Finding]:
     """Turn the recognizer's person spans into name findings, keeping only what looks like a name.
 
     The model proposes; a name must still start with a surname (or be a transliteration with ·),
     have a given name of name characters, and not be a place or part of a public term.
     """
-    places = [s for s in spans if s.label != "PER"]
+    places = [s for s in reading.spans if s.label != "PER"]
     out = []
-    for span in spans:
+    for span in reading.spans:
         if span.label != "PER":
             continue
-        bounds = _model_name(text, span.start, span.end)
+        bounds = _model_name(text, span.start, span.end, reading.letters)
         if bounds and not public_term(text, *bounds) and not any(p.start <= bounds[0] < p.end for p in places):
             out.append(Finding(*bounds, "person_name", text[bounds[0]:bounds[1]], score=0.8,
                                reason="statistical recognizer"))
@@ -278,14 +288,15 @@ def from_model(text: str, spans: list[Span]) -> list[Finding]:
 
 def is_name_shaped(text: str, start: int, end: int) -> bool:
     """Tell whether text[start:end] has a name's shape (surname, given-name characters, not a place)."""
-    return _model_name(text, start, end) is not None
+    return _model_name(text, start, end, " " * len(text)) is not None
 
 
-def _model_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+def _model_name(text: str, start: int, end: int, letters: str = "") -> tuple[int, int] | None:
     word = text[start:end]
-    if TRANSLITERATION.fullmatch(word):
-        # The tagger sometimes stops inside the last part (艾合|买提); the dotted parts reach further.
-        return start, max(end, TRANSLITERATION.match(text, start).end())
+    whole = _transliteration_around(text, start, end, letters)
+    if whole and (start == whole[0] or text[start - 1] in DOTS):
+        # The tagger sometimes reads only one part of it (艾合|买提, 让·|皮埃尔); the dots join them.
+        return whole
     surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
     given = word[surname:]
     if not surname or not 1 <= len(given) <= 2 or "某" in given or given in HONORIFICS or given[0] == "总":
