@@ -213,6 +213,7 @@ def _tsv(path: Path) -> list[tuple[str, str]]:
 
 _lock = threading.Lock()
 _loaded: tuple[int, Tagger] | None = None
+_inherited: list[Tagger] = []
 
 
 def tagger() -> Tagger:
@@ -223,6 +224,10 @@ def tagger() -> Tagger:
         with _lock:
             if _loaded is None or _loaded[0] != pid:
                 # A forked child (rq's work-horse) keeps the parent's tables but builds its own session.
+                # The inherited session is kept referenced, never used: tearing down onnxruntime
+                # state that another process owns is not something to do in a child.
+                if _loaded is not None:
+                    _inherited.append(_loaded[1])
                 _loaded = (pid, Tagger(_loaded[1] if _loaded else None))
     return _loaded[1]
 
