@@ -225,7 +225,14 @@ def find_names(text: str) -> list[Finding]:
 
 
 def everywhere(text: str, names: list[Finding]) -> list[Finding]:
-    """Return `names` plus every other occurrence of each of them in the same document."""
+    """Return `names` plus every other occurrence of each of them in the same document.
+
+    A name the text also uses in a public term (雷锋精神, 焦裕禄同志事迹展) is a public figure's
+    wherever the model or a 同志 after it proposed it; a name from a form field stays a person's.
+    """
+    figures = {f.text for f in names if f.reason.startswith(("statistical", "before"))
+               and any(public_term(text, m.start(), m.end()) for m in re.finditer(re.escape(f.text), text))}
+    names = [f for f in names if f.text not in figures or not f.reason.startswith(("statistical", "before"))]
     found = {(f.start, f.end): f for f in names}
     for name in {f.text for f in names}:
         for m in re.finditer(re.escape(name), text):

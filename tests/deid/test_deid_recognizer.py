@@ -31,6 +31,7 @@ def test_names_without_a_cue_are_found_in_prose(text, expected):
 @pytest.mark.parametrize("text", [
     "活动中，大家重温了邓小平理论和毛泽东思想，学习了习近平新时代中国特色社会主义思想。",
     "志愿者到冯玉祥墓前敬献花篮，并参观了焦裕禄同志事迹展和孔繁森同志纪念馆。",
+    "本次活动由雷锋志愿服务队承办，弘扬雷锋精神。",  # elsewhere in a public term: a public figure
     "家住石家庄路与黄山路交叉口附近的居民反映，马鞍山路的工地夜间施工。",
     "区生态环境分局将联合张家口路街道、岳阳路街道，持续开展夜间巡查。",
     "吉高执罚决字〔2020〕第042号",
