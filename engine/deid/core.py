@@ -1,6 +1,8 @@
 """The de-identification pipeline: detect, resolve overlaps, apply the policy, render.
 
-Rendering is a pure function of the text and the findings, so the publisher's edited list of
+Two detectors find names: the cue rules (exact on forms and tables) and the statistical recognizer
+(names without a cue in running text); `person_names` merges them, and the category's policy alone
+decides what is redacted. Rendering is a pure function of the text and the findings, so the publisher's edited list of
 findings (`apply_findings`) produces exactly the published text.
 """
 
