@@ -31,9 +31,11 @@ def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
     raw = [f for f in raw if f.kind not in policy["ignore"]]
     kept: list[Finding] = []
     rank = {kind: i for i, kind in enumerate(PRIORITY)}
+    covered = Coverage(text)
     for f in sorted(raw, key=lambda f: (rank[f.kind], f.start - f.end, f.start)):
-        if not any(f.start < k.end and k.start < f.end for k in kept):
+        if not covered.hits(f.start, f.end):
             kept.append(f)
+            covered.add(f.start, f.end)
     if "cc_list" not in policy["ignore"]:
         kept += detectors.find_cc_lists(text)
     return sorted(kept, key=lambda f: (f.start, -f.end))
@@ -57,10 +59,23 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     # 负责人曾给): where the model reads the first character as one, it is not a name.
     ruled = fields + [_model_end(text, f, reading) for f in ruled
                       if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
-    taken = ruled + rules
-    found = [f for f in names.from_model(text, reading)
-             if not any(f.start < g.end and g.start < f.end for g in taken)]
-    return ruled + found
+    taken = Coverage(text, ruled + rules)
+    return ruled + [f for f in names.from_model(text, reading) if not taken.hits(f.start, f.end)]
+
+
+class Coverage:
+    """Which characters of a text some span already covers: overlap tests in linear time."""
+
+    def __init__(self, text: str, spans: list[Finding] = ()) -> None:
+        self.mask = bytearray(len(text) + 1)
+        for f in spans:
+            self.add(f.start, f.end)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def hits(self, start: int, end: int) -> bool:
+        return 1 in self.mask[start:end]
 
 
 def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding:
@@ -71,13 +86,12 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
     """
     if text[name.end:name.end + 1] in names.CLEAR_END:
         return name  # punctuation after it fixes the end (申请人于政和，)
-    for span in reading.spans:
+    for span in reading.person_at(name.start):
         # A transliteration is never cut shorter than its dotted parts reach (阿卜杜拉·艾合|买提).
         # Nor is a trailing 和/之/中 … dropped: the rule kept it because no name follows (聂文和会同).
         near = span.end > name.end if "·" in name.text or name.text[-1] in GIVEN_NAME_FUNCTION_CHARS \
             else abs(span.end - name.end) == 1
-        if span.start == name.start and span.label == "PER" and near \
-                and names.is_name_shaped(text, span.start, span.end):
+        if near and names.is_name_shaped(text, span.start, span.end, reading.letters):
             return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
                            reason=name.reason + ", end from the recognizer")
     return name

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,12 +54,23 @@ class Span:
     label: str  # PER, LOC or ORG
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reading:
     """What the model read in a text: entity spans, and one tag letter per character."""
 
     spans: list[Span]
     letters: str
+    persons: dict[int, list[Span]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.persons = {}
+        for span in self.spans:
+            if span.label == "PER":
+                self.persons.setdefault(span.start, []).append(span)
+
+    def person_at(self, start: int) -> list[Span]:
+        """Return the person spans that begin at `start`."""
+        return self.persons.get(start, [])
 
     def starts_word_of_its_own(self, pos: int) -> bool:
         """Tell whether text[pos] may start a name: the model did not read it as a verb or function word."""
@@ -130,7 +141,9 @@ def pack(segments: list[str]) -> list[list[int]]:
     used: list[int] = []
     for i in sorted(range(len(segments)), key=lambda i: -len(segments[i])):
         need = len(segments[i])
-        for r, filled in enumerate(used):
+        # Only the last few rows are tried, so a long document packs in linear time.
+        for r in range(max(0, len(rows) - 16), len(rows)):
+            filled = used[r]
             if filled + len(JOINER) + need <= width:
                 rows[r].append(i)
                 used[r] += len(JOINER) + need

