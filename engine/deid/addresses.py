@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from . import context, tables
 from .model import Finding
 
-PERSONAL_CUE = re.compile(r"(?:家庭住址|现住址|住址|家住|现住|住在|居住地址?|户籍地址?|户籍所在地|通讯地址|联系地址|送达地址)"
+PERSONAL_CUE = re.compile(r"(?:家庭住址|现住址|住址|家住|现住|住在|居住地址?|户籍地址?|户籍所在地|通讯地址|联系地址|送达地址|"
+                          # A bare 住 after a field or a name: "，住小井村五组23号", "栾长贵，住…".
+                          r"(?<=[，,；;：:\s])住(?![宅房院所户])|(?<=[，,；;：:\s])现居)"
                           r"[：:\s]{0,2}(?:为|是|在)?")
 GENERIC_CUE = re.compile(r"(?<![居住讯系达籍])(?:住所|地址)[：:\s]{0,2}(?:为|是|在)?")
 ADDRESS_HEADER = re.compile(r"(?:家庭住址|住址|地址|居住地址|现住址|户籍地址|家庭地址)")
 # An address body: no sentence punctuation, no second field label.
 BODY = re.compile(r"[^，,。；;：:\n\t|（）()、\s]{4,60}")
-PLACE_UNIT = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|道|村|组|屯|号|室|楼|栋|单元|小区|花园|大厦|社区)")
+PLACE_UNIT = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|道|村|组|屯|号|室|楼|栋|单元|小区|花园|大厦|社区|胡同)")
 # An address ends on a unit, a number or a named compound, never on a verb.
-ADDRESS_END = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|村|组|屯|号|室|楼|栋|幢|单元|层|小区|花园|大厦|社区|院|段|[\d一二三四五六七八九十]组)$")
+ADDRESS_END = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|村|组|屯|号|室|楼|栋|幢|单元|层|小区|花园|大厦|社区|院|段|胡同|[\d一二三四五六七八九十]组)$")
 # Addresses of premises (生产地址, 注册地址 …) belong to the business, not to a person.
 PREMISES = re.compile(r"(?:生产|经营|注册|办公|营业|单位|公司|机构)$")
 # Without a cue, an address must reach a door or room number to be worth redacting.
@@ -36,6 +38,8 @@ def _body_at(text: str, pos: int) -> tuple[int, int] | None:
     m = BODY.match(text, pos)
     if not m or not PLACE_UNIT.search(m.group()) or not ADDRESS_END.search(m.group()):
         return None
+    if len(PLACE_UNIT.findall(m.group())) < 2 and not re.search(r"\d", m.group()):
+        return None  # "住在向阳社区": one neighbourhood of thousands is a place, not an address
     return m.start(), m.end()
 
 

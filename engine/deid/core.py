@@ -1,15 +1,18 @@
 """The de-identification pipeline: detect, resolve overlaps, apply the policy, render.
 
-Rendering is a pure function of the text and the findings, so the publisher's edited list of
+Two detectors find names: the cue rules (exact on forms and tables) and the statistical recognizer
+(names without a cue in running text); `person_names` merges them, and the category's policy alone
+decides what is redacted. Rendering is a pure function of the text and the findings, so the publisher's edited list of
 findings (`apply_findings`) produces exactly the published text.
 """
 
 from __future__ import annotations
 
-from . import addresses, detectors, names
+from . import addresses, detectors, names, recognizer
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
+from .surnames import GIVEN_NAME_FUNCTION_CHARS
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -18,18 +21,87 @@ PRIORITY = ("id_card", "credit_code_individual", "bank_card", "passport", "mobil
 CONTAINERS = ("cc_list",)
 
 
-def detect(text: str, policy: dict) -> list[Finding]:
-    """Return the non-overlapping findings of every kind the policy looks for."""
-    raw = detectors.find_patterns(text) + addresses.find_addresses(text) + names.find_names(text)
+def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
+    """Return the non-overlapping findings of every kind the policy looks for.
+
+    `model=False` runs the rules alone; only the benchmark uses it, to show what the model adds.
+    """
+    rules = detectors.find_patterns(text) + addresses.find_addresses(text)
+    raw = rules + names.everywhere(text, person_names(text, rules, model))
     raw = [f for f in raw if f.kind not in policy["ignore"]]
     kept: list[Finding] = []
     rank = {kind: i for i, kind in enumerate(PRIORITY)}
+    covered = Coverage(text)
     for f in sorted(raw, key=lambda f: (rank[f.kind], f.start - f.end, f.start)):
-        if not any(f.start < k.end and k.start < f.end for k in kept):
+        if not covered.hits(f.start, f.end):
             kept.append(f)
+            covered.add(f.start, f.end)
     if "cc_list" not in policy["ignore"]:
         kept += detectors.find_cc_lists(text)
     return sorted(kept, key=lambda f: (f.start, -f.end))
+
+
+FIELD_MARKS = frozenset("：: \u3000\t")
+
+
+def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Finding]:
+    """Merge the two name detectors: the cue rules, and the recognizer where no rule span is.
+
+    Rules win on boundaries (a table cell, a cue's exact end); a model span overlapping any rule
+    finding (a name, an address, a number) is dropped rather than allowed to stretch it.
+    """
+    ruled = names.find_names(text)
+    if not model:
+        return ruled
+    fields = [f for f in ruled if not _needs_second_opinion(text, f)]
+    reading = recognizer.read(text, [(f.start, f.end) for f in rules + fields])
+    # In running text a cue is followed by a verb or an adverb as often as by a name (丈夫干脆,
+    # 负责人曾给): where the model reads the first character as one, it is not a name.
+    ruled = fields + [_model_end(text, f, reading) for f in ruled
+                      if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
+    taken = Coverage(text, ruled + rules)
+    return ruled + [f for f in names.from_model(text, reading) if not taken.hits(f.start, f.end)]
+
+
+class Coverage:
+    """Which characters of a text some span already covers: overlap tests in linear time."""
+
+    def __init__(self, text: str, spans: list[Finding] = ()) -> None:
+        self.mask = bytearray(len(text) + 1)
+        for f in spans:
+            self.add(f.start, f.end)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def hits(self, start: int, end: int) -> bool:
+        return 1 in self.mask[start:end]
+
+
+def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding:
+    """Let the model decide where a cue name in running text ends, by one character at most.
+
+    Character classes cannot tell 李强|调查 from 张建华|来电 or 石磊|赶到; a tagger that reads the
+    words around the name can.
+    """
+    if text[name.end:name.end + 1] in names.CLEAR_END:
+        return name  # punctuation after it fixes the end (申请人于政和，)
+    for span in reading.person_at(name.start):
+        # A transliteration is never cut shorter than its dotted parts reach (阿卜杜拉·艾合|买提).
+        # Nor is a trailing 和/之/中 … dropped: the rule kept it because no name follows (聂文和会同).
+        near = span.end > name.end if "·" in name.text or name.text[-1] in GIVEN_NAME_FUNCTION_CHARS \
+            else abs(span.end - name.end) == 1
+        if near and names.is_name_shaped(text, span.start, span.end, reading.letters):
+            return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
+                           reason=name.reason + ", end from the recognizer")
+    return name
+
+
+def _needs_second_opinion(text: str, name: Finding) -> bool:
+    # What follows a cue word may be a verb, and where the name ends is a guess. A name after a
+    # field label with a colon (户主：冷延军), before 同志/大爷, in a table column or before "，男，"
+    # has both ends fixed by the form, and the rule alone decides.
+    return name.reason.startswith(("cue", "list")) and text[name.start - 1:name.start] not in FIELD_MARKS
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:

@@ -2,7 +2,8 @@
 personal characters left visible and the share of other characters redacted.
 
 A finding counts when it overlaps a gold span of the same kind; the character shares measure
-how exact the spans are.
+how exact the spans are. Places and public terms (邓小平理论) are labelled too, as spans that must
+stay visible: the report counts how many of them were redacted.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ class Report:
     other_chars: int = 0
     other_redacted: int = 0
     errors: list[str] = field(default_factory=list)
+    # kind ("place", "public_term") -> [labelled, redacted]
+    untouchable: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def redacted_share(self, kind: str) -> float:
+        total, hit = self.untouchable[kind]
+        return hit / total if total else 0.0
 
     @property
     def visible_share(self) -> float:
@@ -52,8 +59,14 @@ def _overlaps(a, b) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+UNTOUCHABLE = ("place", "public_term")
+
+
 def score_document(doc: Document, findings, report: Report) -> None:
     """Add one document's detection and character counts to `report`."""
+    _score_untouchable(doc, findings, report)
+    gold = [g for g in doc.gold if g.kind not in UNTOUCHABLE]
+    doc = Document(doc.name, doc.type, doc.category, doc.text, gold)
     for g in doc.gold:
         hit = any(f.kind == g.kind and _overlaps(f, g) for f in findings)
         report.kinds[g.kind].tp += hit
@@ -79,6 +92,19 @@ def score_document(doc: Document, findings, report: Report) -> None:
         else:
             report.other_chars += 1
             report.other_redacted += is_redacted
+
+
+def _score_untouchable(doc: Document, findings, report: Report) -> None:
+    # A place inside a labelled address is part of personal data, not a place name on its own.
+    personal = [g for g in doc.gold if g.kind not in UNTOUCHABLE]
+    spans = edits(findings)
+    for g in doc.gold:
+        if g.kind in UNTOUCHABLE and not any(_overlaps(g, p) for p in personal):
+            counts = report.untouchable[g.kind]
+            counts[0] += 1
+            if any(start < g.end and g.start < end for start, end, _ in spans):
+                counts[1] += 1
+                report.errors.append(f"{doc.name}: redacted {g.kind} {doc.text[g.start:g.end]!r}")
 
 
 def evaluate(documents: list[Document] | None = None, detector=None) -> Report:

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 
 from . import tables
 from .model import Finding
+from .recognizer import Reading
 from .surnames import (
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
+    GIVEN_NAME_FUNCTION_CHARS,
     NON_NAME_CHARS,
     PLACE_SUFFIX_CHARS,
     SINGLE_SURNAMES,
@@ -27,10 +29,18 @@ PREFIX_CUES = (
     "部长 科长 站长 书记 村长 董事长 总经理 经理 老板 车主 乘客 居民 村民 家属 其子 其女 其妻 其夫 之妻 之夫 之子 "
     "之女 孩子 儿子 女儿 妻子 丈夫 我叫 本人 姓名 户名 开户名 收款人 持卡人 尊敬的 委员 代表 网友 网民 市民 签收人 "
     "送达人 证人 受害人 监护人 收件人 嫌疑人 领款人 来电人 来访人 反映人 诉求人 求助人 民警 警官 辅警 医生 护士 "
-    "母亲 父亲 其母 其父 之母 之父 配偶 先生（ 女士（ 同志（"
+    "母亲 父亲 其母 其父 之母 之父 配偶 先生（ 女士（ 同志（ "
+    # Kinship, neighbours and roles that introduce a private person in running text (学生X说).
+    "学生 同学 邻居 同事 朋友 岳父 岳母 公公 婆婆 爷爷 奶奶 外公 外婆 姥姥 姥爷 哥哥 姐姐 弟弟 妹妹 侄子 侄女 "
+    "外甥 女婿 儿媳 老伴 继父 继母 养父 养母 村医 会计 网格员 志愿者 骑手 教练 老兵 支书 工人 职工 员工 学员 "
+    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
-SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师|夫妇)")
+SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师|夫妇|教授|师傅|"
+                       r"大爷|大妈|大娘|阿姨|医生|护士)")
+# "X，男，汉族" in résumés, notices and penalty decisions: the gender field makes X a person.
+GENDER_AFTER = re.compile(r"(?:^|(?<=[：:，,。；;\s]))([\u4e00-\u9fff·]{2,12})(?=[，,]\s*[男女][，,、。；;（(\s])",
+                          re.MULTILINE)
 SALUTATION_END = re.compile(r"(?:同志|先生|女士|代表|委员)?[：:](?:\s*$|\s*(?:您好|你好))", re.MULTILINE)
 NAME_HEADER = re.compile(r"(?!.*(?:身份|证号|号码|电话|账号|卡号|地址|住址|人数|人口|面积|金额))"
                          r".*(?:姓名|户主|户名|被征.{0,2}[人户]|农户|收款人|申请人|持卡人|领款人|救助对象|被救助人|名字)")
@@ -39,6 +49,17 @@ NOT_NAME_CELLS = re.compile(r"(?:合计|小计|总计|备注|无|空|(?:.*(?:社
 
 def name_end(text: str, pos: int) -> int | None:
     """Return where a name starting at `pos` ends, or None when no plausible name starts there."""
+    if text[pos:pos + 1] in CONJUNCTIONS and _plain_name_end(text, pos + 1):
+        return None  # 申请人和李四: 和 is "and" when a name follows it
+    if TRANSLITERATION.match(text, pos):
+        return TRANSLITERATION.match(text, pos).end()
+    return _plain_name_end(text, pos)
+
+
+CONJUNCTIONS = frozenset("和与及")
+
+
+def _plain_name_end(text: str, pos: int) -> int | None:
     if text[pos:pos + 2] in COMPOUND_SURNAMES:
         end = _given_name_end(text, pos + 2)
         if end:
@@ -48,17 +69,22 @@ def name_end(text: str, pos: int) -> int | None:
     return None
 
 
-HONORIFICS = frozenset("先生 女士 同志 老师 师傅 阿姨 大爷 大妈 老板 总 局长 主任".split())
+# A surname followed by a title or a kinship word (何先生, 刘奶奶) addresses someone; it is not a name.
+HONORIFICS = frozenset("先生 女士 同志 老师 师傅 阿姨 大爷 大妈 大娘 大姐 大哥 奶奶 爷爷 叔叔 婶婶 伯伯 姥姥 姥爷 婆婆 "
+                       "阿婆 老板 总 局长 主任".split())
 
 
 def _given_name_end(text: str, pos: int) -> int | None:
     if text[pos:pos + 2] in HONORIFICS:
         return None
+    if text[pos - 1:pos + 1] in WORD_STOPLIST:
+        return None  # 通讯, 干部: the "surname" and the next character are one word
     for length in (2, 1):
         given = text[pos:pos + length]
-        if len(given) < length or not all(_CJK.match(c) and c not in NON_NAME_CHARS for c in given):
+        if len(given) < length or not all(_given_char(text, pos + i, i == length - 1) for i in range(length)):
             continue
-        if given[-1] in BAD_LAST_CHARS and not _numeral_name(text, pos, length):
+        if given[-1] in BAD_LAST_CHARS and given[-1] not in GIVEN_NAME_FUNCTION_CHARS \
+                and not _numeral_name(text, pos, length):
             continue
         if length == 2 and text[pos + 1:pos + 3] in WORDS_AFTER_NAMES:
             continue  # 张伟符合条件: 符合 is the verb after a one-character given name
@@ -69,6 +95,23 @@ def _given_name_end(text: str, pos: int) -> int | None:
             continue
         return pos + length
     return None
+
+
+def _given_char(text: str, i: int, last: bool) -> bool:
+    c = text[i]
+    if not _CJK.match(c):
+        return False
+    if c not in NON_NAME_CHARS:
+        return True
+    if c not in GIVEN_NAME_FUNCTION_CHARS or text[i:i + 2] in FUNCTION_WORDS:
+        return False
+    # 钱玉和大爷, 聂文和会同: a function character ends a name unless a name follows (张伟和李娜).
+    return not last or not (text[i + 1:i + 2] in SINGLE_SURNAMES and _plain_name_end(text, i + 1))
+
+
+# Words a given-name function character starts: 中心, 之间, 其他 … are not part of a name.
+FUNCTION_WORDS = frozenset("中心 中国 中学 中队 中旬 中午 中央 中间 中的 之间 之后 之前 之日 之内 之外 之一 其他 其中 其余 其间 其实 "
+                           "通知 通过 通报 通道 通讯 政府 政策 政务 政治 元旦 万元 和谐 和平".split())
 
 
 # Two-character words that often follow a name directly, without punctuation.
@@ -86,6 +129,8 @@ def _numeral_name(text: str, pos: int, length: int) -> bool:
 
 
 def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
+    if text[m.end() - 1:m.end() + 1] in WORD_STOPLIST:
+        return  # 不同事项: the cue's last character and the "surname" are one word
     end = name_end(text, m.end())
     if end:
         yield m.end(), end
@@ -103,8 +148,8 @@ def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
 
 
 def _enumerated(text: str, end: int) -> Iterator[tuple[int, int]]:
-    """Follow a list of names joined by 、 (高文娟、杜宏伟委员)."""
-    while text[end:end + 1] == "、":
+    """Follow a list of names joined by 、 or a conjunction (高文娟、杜宏伟和聂文博委员)."""
+    while text[end:end + 1] == "、" or text[end:end + 1] in CONJUNCTIONS:
         nxt = name_end(text, end + 1)
         if not nxt:
             return
@@ -120,12 +165,27 @@ def _by_prefix(text: str) -> Iterator[tuple[int, int, str]]:
                 yield s, e, "list after cue"
 
 
+def _by_gender(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in GENDER_AFTER.finditer(text):
+        for start in range(m.start(1), m.end(1) - 1):
+            if name_end(text, start) == m.end(1) or _surname_shaped(m.group(1)[start - m.start(1):]):
+                yield start, m.end(1), "followed by gender"
+                break
+
+
+def _surname_shaped(word: str) -> bool:
+    # Before "，男，" the field itself says it is a person: any surname-led word of a name's length.
+    if word[:2] in COMPOUND_SURNAMES:
+        return 3 <= len(word) <= 4
+    return word[:1] in SINGLE_SURNAMES and 2 <= len(word) <= 3
+
+
 def _by_suffix(text: str) -> Iterator[tuple[int, int, str]]:
     for m in SUFFIX_RE.finditer(text):
         for back in (4, 3, 2):
             start = m.start() - back
             if start >= 0 and name_end(text, start) == m.start():
-                yield start, m.start(), f"cue {m.group()}"
+                yield start, m.start(), f"before {m.group()}"
                 break
 
 
@@ -150,22 +210,130 @@ def _by_table(text: str) -> Iterator[tuple[int, int, str]]:
             yield cell.start, cell.end, "table column"
 
 
-STRATEGIES = ((_by_table, 0.95), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9))
+STRATEGIES = ((_by_table, 0.95), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9), (_by_gender, 0.9))
 
 
 def find_names(text: str) -> list[Finding]:
-    """Return every person-name finding, including the other occurrences of each found name."""
+    """Return every person name the cue rules find (other occurrences not yet added)."""
     found: dict[tuple[int, int], Finding] = {}
     for strategy, score in STRATEGIES:
         for start, end, reason in strategy(text):
-            found.setdefault((start, end), Finding(start, end, "person_name", text[start:end], score=score,
-                                                   reason=reason))
-    for name in {f.text for f in found.values()}:
+            if not public_term(text, start, end):
+                found.setdefault((start, end), Finding(start, end, "person_name", text[start:end], score=score,
+                                                       reason=reason))
+    return sorted(found.values(), key=lambda f: f.start)
+
+
+def everywhere(text: str, names: list[Finding]) -> list[Finding]:
+    """Return `names` plus every other occurrence of each of them in the same document.
+
+    A name the text also uses in a public term (雷锋精神, 焦裕禄同志事迹展) is a public figure's
+    wherever the model or a 同志 after it proposed it; a name from a form field stays a person's.
+    """
+    figures = {f.text for f in names if f.reason.startswith(("statistical", "before"))
+               and any(public_term(text, m.start(), m.end()) for m in re.finditer(re.escape(f.text), text))}
+    names = [f for f in names if f.text not in figures or not f.reason.startswith(("statistical", "before"))]
+    found = {(f.start, f.end): f for f in names}
+    for name in {f.text for f in names}:
         for m in re.finditer(re.escape(name), text):
-            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()):
+            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()) \
+                    and not public_term(text, m.start(), m.end()):
                 found[(m.start(), m.end())] = Finding(m.start(), m.end(), "person_name", name, score=0.85,
                                                       reason="same name found elsewhere")
     return sorted(found.values(), key=lambda f: f.start)
+
+
+# A name followed by one of these is part of a public term, a place or an institution named
+# after a person (邓小平理论, 毛泽东思想, 某某同志故居, 中山路, 逸夫楼, 宋庆龄基金会).
+PUBLIC_AFTER = re.compile(
+    r"(?:同志)?(?:理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
+    r"事迹|生平|精神|体|式|路|大道|大街|街|巷|广场|公园|楼|堂|馆|中学|小学|大学|学院|学校|医院|基金|奖|杯|号|村|庄|镇|乡|县|市|区|"
+    r"桥|山|湖|河|港|站|集团|公司|总书记)")
+# A transliterated name: parts joined by a middle dot; a part stops at a function word's character
+# (说, 对, 和), which transliterations avoid.
+_PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也都又并或即就我你他她它们给和]{1,8}"
+DOTS = "·•・"
+TRANSLITERATION = re.compile(_PART + "(?:[" + DOTS + "]" + _PART + ")+")
+
+
+# After a span the model calls a person: an agency or a place (卫健委, 王庄镇), or the rest of a
+# document number (吉高执罚决字〔2020〕).
+MODEL_NOT_AFTER = re.compile(r"[委局厅署村镇乡县市省路街巷]|[\u4e00-\u9fff]{0,6}[〔\[(（]\d{4}")
+
+
+def _transliteration_around(text: str, start: int, end: int, letters: str) -> tuple[int, int] | None:
+    if text[start - 1:start] in DOTS and start >= 2:
+        start -= 2  # the tagger began after the dot (让·|皮埃尔): take the word before it too
+        while start > 0 and letters[start] == "i":
+            start -= 1
+    m = TRANSLITERATION.match(text, start)
+    return (start, max(end, m.end())) if m and m.end() > start + 1 else None
+
+
+def public_term(text: str, start: int, end: int) -> bool:
+    """Tell whether the name-like text[start:end] belongs to a public term or a place name."""
+    return bool(PUBLIC_AFTER.match(text, end))
+
+
+def from_model(text: str, reading: Reading) -> list[Finding]:
+    """Turn the recognizer's person spans into name findings, keeping only what looks like a name.
+
+    The model proposes; a name must still start with a surname (or be a transliteration with ·),
+    have a given name of name characters, and not be a place or part of a public term.
+    """
+    places = bytearray(len(text) + 1)
+    for s in reading.spans:
+        if s.label != "PER":
+            places[s.start:s.end] = b"\x01" * (s.end - s.start)
+    out = []
+    for span in reading.spans:
+        if span.label != "PER":
+            continue
+        bounds = _model_name(text, span.start, span.end, reading.letters)
+        if bounds and not public_term(text, *bounds) and not places[bounds[0]]:
+            out.append(Finding(*bounds, "person_name", text[bounds[0]:bounds[1]], score=0.8,
+                               reason="statistical recognizer"))
+    return out
+
+
+def is_name_shaped(text: str, start: int, end: int, letters: str) -> bool:
+    """Tell whether text[start:end] has a name's shape (surname, given-name characters, not a place)."""
+    return _model_name(text, start, end, letters) is not None
+
+
+def _model_name(text: str, start: int, end: int, letters: str = "") -> tuple[int, int] | None:
+    word = text[start:end]
+    whole = _transliteration_around(text, start, end, letters)
+    if whole and (start == whole[0] or text[start - 1] in DOTS):
+        # The tagger sometimes reads only one part of it (艾合|买提, 让·|皮埃尔); the dots join them.
+        return whole
+    surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
+    given = word[surname:]
+    if not surname or not 1 <= len(given) <= 2 or "某" in given or given in HONORIFICS or given[0] == "总":
+        return None
+    if MODEL_NOT_AFTER.match(text, end):
+        return None
+    if not all(_CJK.match(c) and (c not in NON_NAME_CHARS or c in GIVEN_NAME_FUNCTION_CHARS) for c in given):
+        return None
+    if word in WORD_STOPLIST or text[end:end + 1] in STRONG_PLACE:
+        return None
+    return start, _third_character(text, start, end)
+
+
+# After a name these end the clause or start the predicate; a character between them and a
+# two-character name the tagger found is more likely the name's third one (宫德|胜|于3月).
+THIRD_CHAR_FOLLOWERS = frozenset("于在的说称向从对") | CLEAR_END
+
+
+def _third_character(text: str, start: int, end: int) -> int:
+    # Privacy first: a leaked given-name character identifies; a redacted verb does not.
+    if end - start != 2 or text[start:start + 2] in COMPOUND_SURNAMES or end + 1 >= len(text):
+        return end
+    c = text[end]
+    if _CJK.match(c) and c not in BAD_LAST_CHARS and text[end + 1] in THIRD_CHAR_FOLLOWERS \
+            and text[start + 1:end + 1] not in WORD_STOPLIST:
+        return end + 1
+    return end
 
 
 # After a name already known from a cue only a strong place suffix makes it a place (马国栋路);

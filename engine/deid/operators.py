@@ -31,8 +31,11 @@ MASK_KEEP = {
     "person_name": (1, 0),
 }
 STEMS = "甲乙丙丁戊己庚辛壬癸"
-DISTRICT = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,8}?(?:市|州|盟))?"
-                      r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))?")
+# A division's own name never contains a higher or equal unit: without that, "泰安市泰山区省庄镇"
+# would read as a province "泰安市泰山区省" and leak the town's first character.
+_PLACE = r"[^\W\d省市区县旗州盟]"
+DISTRICT = re.compile(rf"^(?:{_PLACE}{{2,8}}?(?:省|自治区))?(?:{_PLACE}{{2,8}}?(?:市|州|盟))?"
+                      rf"(?:{_PLACE}{{1,8}}?(?:区|县|旗|市))?")
 
 
 class PseudonymBook:

@@ -15,6 +15,8 @@ SINGLE_SURNAMES = frozenset(
     "濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘"
     "匡国文寇广禄阙东殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查"
     "后荆红游竺权逯盖益桓公闫亓付肖岳邸佟覃粟"
+    # Common modern surnames outside the 百家姓 (牟海峰, 冼星海, 麦秀英).
+    "牟冼揭麦邝佘苟禤仝尧隋晋郇贠缑谌兰甯郄茆笪靖帅"
 )
 
 COMPOUND_SURNAMES = frozenset(
@@ -57,5 +59,9 @@ WORD_STOPLIST = frozenset(
     "边界 燕子 冀州 浦东 尚未 农村 农民 温度 庄稼 柴油 连接 习惯 艾草 鱼塘 向上 古代 易于 慎重 戈壁 "
     "终止 居委 都会 耿直 满足 国务 国内 国际 文字 寇准 广州 东部 利于 越来 师范 巩固 聂耳 晁盖 勾画 "
     "融资 冷库 辛苦 那些 简单 饶恕 空间 曾经 沙子 养殖 关注 相对 查看 后期 后续 荆州 红旗 游泳 权限 "
-    "盖州 益阳 公众".split()
+    "盖州 益阳 公众 事项 兰州 兰花 晋城 晋中 晋江 麦田 麦子 靖江 揭阳 揭示 揭露 隋朝 尧都".split()
 )
+
+# Function characters that real given names still use (王和平, 李元芳, 刘之华, 陈其美, 张万里, 周中华,
+# 孙通海, 赵政宇): allowed inside a given name where the character after them closes the name.
+GIVEN_NAME_FUNCTION_CHARS = "和元之其万通政中"

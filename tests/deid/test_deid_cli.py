@@ -24,3 +24,11 @@ def test_cli_docx(reply_docx, tmp_path):
     result = CliRunner().invoke(deid_command, [str(reply_docx), "--format", "docx", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+def test_cli_finds_a_name_without_a_cue(tmp_path):
+    source = tmp_path / "reply.txt"
+    source.write_text("经查，宫德胜于2026年3月在东羊楼村北侧擅自建房。", encoding="utf-8")
+    result = CliRunner().invoke(deid_command, [str(source)])
+    assert result.exit_code == 0, result.output
+    assert "宫德胜" not in result.output and "东羊楼村" in result.output

@@ -42,3 +42,16 @@ def test_docx_text_extracts_tables_headers_and_footers(reply_docx, land_docx):
     assert docx_text(reply_docx).startswith("答复对象：张建华")
     assert "咨询电话：0538-8269012" in docx_text(reply_docx).split("\n")[-1]
     assert "王树德\t370902194905081612" in docx_text(land_docx)
+
+
+def test_docx_finds_a_name_without_a_cue(tmp_path):
+    source, out = tmp_path / "reply.docx", tmp_path / "reply_out.docx"
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for piece in ("经查，宫德", "胜于2026年3月在东羊楼村", "北侧擅自建房。"):
+        paragraph.add_run(piece)
+    document.save(source)
+    redaction = deidentify_docx(source, out)
+    assert [f.reason for f in redaction.findings] == ["statistical recognizer"]
+    text = docx_text(out)
+    assert "宫德胜" not in text and "东羊楼村" in text

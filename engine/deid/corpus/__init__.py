@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
+PROSE = HERE.parent / "corpus_prose"
 
 
 @dataclass
@@ -43,14 +44,14 @@ def _resolve(text: str, label: list) -> list[Gold]:
     return [Gold(s, s + len(needle), kind, bool(options.get("keep"))) for s in chosen]
 
 
-def load(name: str) -> Document:
+def load(name: str, directory: Path = HERE) -> Document:
     """Load one corpus document with its resolved gold spans."""
-    text = (HERE / f"{name}.txt").read_text(encoding="utf-8")
-    meta = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    text = (directory / f"{name}.txt").read_text(encoding="utf-8")
+    meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
     gold = [g for label in meta["labels"] for g in _resolve(text, label)]
     return Document(name, meta["type"], meta["category"], text, gold)
 
 
-def load_all() -> list[Document]:
-    """Load every document of the corpus, in name order."""
-    return [load(p.stem) for p in sorted(HERE.glob("*.txt"))]
+def load_all(directory: Path = HERE) -> list[Document]:
+    """Load every document of a corpus (default: the forms corpus; `PROSE`: running text)."""
+    return [load(p.stem, directory) for p in sorted(directory.glob("*.txt"))]
