@@ -27,6 +27,15 @@ from engine.models.workflow import (
     ProcessVersion,
     Timer,
 )
+from engine.models.workplan import (
+    WorkPlan,
+    WorkPlanLink,
+    WorkPlanNotice,
+    WorkPlanReport,
+    WorkPlanSection,
+    WorkPlanTask,
+    WorkPlanUnit,
+)
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
@@ -34,4 +43,5 @@ __all__ = [
     "SavedFilter", "Timer", "User", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
+    "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",
 ]

@@ -29,6 +29,7 @@ def init_app(app) -> None:
         reports,
         requests,
         tasks,
+        workplans,
     )
 
     app.register_blueprint(bp)
