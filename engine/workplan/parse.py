@@ -205,9 +205,8 @@ def from_table(table: list[list[str]]) -> list[dict]:
         filled = [c for c in cells if c]
         if not filled:
             continue
-        if len(set(filled)) == 1 and not cells[cols["task"]] == filled[0] or (
-                len(set(filled)) == 1 and cols.get("lead") is not None and not cells[cols["lead"]]):
-            heading = _heading_path(heading, filled[0])  # a merged heading row
+        if _is_heading_row(cells, filled, cols["task"]):
+            heading = _heading_path(heading, filled[0])
             continue
         path = [cells[i] for i in section_cols if cells[i]] or heading
         deadline = cells[cols["deadline"]] if cols.get("deadline") is not None else ""
@@ -216,6 +215,13 @@ def from_table(table: list[list[str]]) -> list[dict]:
         rows.append(_row(path, cells[cols["task"]], lead, assist, deadline or units.deadline_in(cells[cols["task"]]),
                          cells[cols["note"]] if cols.get("note") is not None else ""))
     return rows
+
+
+def _is_heading_row(cells, filled, task_col) -> bool:
+    """A section row: one text across merged cells, or alone outside the task column, or numbered."""
+    if len(set(filled)) != 1:
+        return False
+    return len(filled) > 1 or not cells[task_col] or bool(SECTION_L1.match(filled[0]) or SECTION_L2.match(filled[0]))
 
 
 def _is_header(cells) -> bool:

@@ -112,8 +112,9 @@ class Directory:
             self.by_core.setdefault(core(name), name)
 
     def match(self, mention: str) -> str | None:
-        if mention in self.names:
-            return mention
+        for candidate in (mention, core(mention)):
+            if candidate in self.names:
+                return candidate
         return self.by_core.get(core(mention))
 
     def resolve(self, mentions, mapping=None) -> tuple[list[str], list[str]]:
