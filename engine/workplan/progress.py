@@ -74,7 +74,8 @@ def task_dict(session, task, names=None, last=None, period=None) -> dict:
     units = session.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id == task.id).order_by(WorkPlanUnit.id)).all()
     last = last if last is not None else _last_reports(session, [u.id for u in units])
     period, today = period or period_start(plan.report_cycle), today_in_china()
-    leads = [{"unit_id": u.id, "department": names.get(u.department_id), "status": u.status,
+    leads = [{"unit_id": u.id, "department_id": u.department_id, "department": names.get(u.department_id),
+              "status": u.status,
               "status_name": STATUS_NAMES.get(u.status, u.status), "completed_on": _iso(u.completed_on),
               "supervised_on": _iso(u.supervised_on), "instance_id": u.instance_id,
               "flags": sorted(unit_flags(u, task, last.get(u.id), period, today))}
