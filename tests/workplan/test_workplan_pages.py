@@ -27,3 +27,17 @@ def test_the_task_page_reads_in_english(app, staff):
     client = login(app.test_client(), "liaison_cz")
     html = client.get(f"/workplans/tasks/{task_id}?lang=en").get_data(as_text=True)
     assert "Report progress" in html and "Lead units" in html and "报送工作进展" not in html
+
+
+def test_the_openapi_document_describes_the_work_plan_api(client):
+    from openapi_spec_validator import validate as validate_openapi
+
+    spec = client.get("/api/openapi.json").get_json()
+    validate_openapi(spec)
+    paths = spec["paths"]
+    preview = paths["/api/workplans/import"]["post"]
+    assert set(preview["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
+    row = preview["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["rows"]["items"]
+    assert {"section", "task", "lead_units", "assist_units", "deadline", "note"} <= set(row["properties"])
+    assert "201" in paths["/api/workplans"]["post"]["responses"]
+    assert "get" in paths["/api/workplans/{plan_id}"]
