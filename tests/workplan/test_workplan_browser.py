@@ -105,3 +105,26 @@ def test_the_office_dashboard_counts_per_department_and_section(page, live_serve
     from tests.support.browser import assert_clean_page
 
     assert_clean_page(page)
+
+
+def test_the_shipped_diagram_opens_in_the_editor_and_on_the_liaisons_task(page, live_server, staff):
+    plan_id = create_plan(staff("office1"))
+    task = next(t for t in staff("office1").get(f"/api/workplans/{plan_id}").get_json()["tasks"]
+                if t["lead_units"] == ["财政局"])
+    inbox = staff("liaison_cz").get(f"/api/tasks?scope=available&instance_id={task['leads'][0]['instance_id']}")
+    step = inbox.get_json()["items"][0]
+    assert step["bpmn_id"] == "report"
+
+    _login(page, live_server, "liaison_cz")
+    page.goto(f"{live_server}/tasks/{step['id']}")
+    page.wait_for_selector(".djs-element[data-element-id=report]")
+    assert page.console_errors == []
+    page.context.clear_cookies()
+    _login(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/processes/workplan_task/edit")
+    page.wait_for_selector("#editor[data-ready=true]")
+    for element in ("carry_out", "report", "review", "report_cycle", "escalate", "supervision_notice"):
+        assert page.locator(f".djs-element[data-element-id={element}]").count() == 1, element
+    page.click("#validate")
+    page.wait_for_selector("#editor-status:has-text('校验通过')")
+    assert page.console_errors == []
