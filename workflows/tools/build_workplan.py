@@ -70,13 +70,13 @@ OUTER = [
     event("startEvent", "start", "liaison", "任务下达"),
     f'<bpmn:subProcess id="carry_out" name="推进落实">{"".join(INNER)}</bpmn:subProcess>',
     event("endEvent", "end_done", "gongkai_office", "已办结"),
-    timer("report_cycle", "按期报送", "liaison", '"R/" + report_from + "/" + report_cycle', "timeCycle"),
-    notify("notify_period", "提醒报送进展", "liaison", "liaison", "本期工作进展报告请按时报送", "report_due"),
-    event("endEvent", "period_end", "liaison"),
-    timer("remind_deadline", "完成时限提醒", "liaison", "reminder_at(due_on, 5)"),
-    notify("notify_remind", "时限提醒", "liaison", "liaison", "工作要点任务距完成时限仅剩5个工作日，请抓紧落实", "reminder"),
-    event("endEvent", "remind_end", "liaison"),
-    timer("escalate", "逾期督办", "leader", "deadline_end(due_on)"),
+    timer("report_cycle", "按期报送", "gongkai_office", '"R/" + report_from + "/" + report_cycle', "timeCycle"),
+    notify("notify_period", "提醒报送进展", "leader", "liaison", "本期工作进展报告请按时报送", "report_due"),
+    event("endEvent", "period_end", "leader"),
+    timer("remind_deadline", "完成时限提醒", "gongkai_office", "reminder_at(due_on, 5)"),
+    notify("notify_remind", "时限提醒", "leader", "liaison", "工作要点任务距完成时限仅剩5个工作日，请抓紧落实", "reminder"),
+    event("endEvent", "remind_end", "leader"),
+    timer("escalate", "逾期督办", "gongkai_office", "deadline_end(due_on)"),
     notify("notify_leader", "告知分管领导", "leader", "leader", "本单位牵头的政务公开工作要点任务已超过完成时限，请督促落实",
            "escalation"),
     service("supervision_notice", "发出督办单", "leader", "workplan_supervision_notice", {"unit_id": "unit_id"}),
@@ -87,7 +87,6 @@ OUTER = [
     flow("escalate", "notify_leader"), flow("notify_leader", "supervision_notice"),
     flow("supervision_notice", "escalate_end"),
 ]
-LANE_OF["end_done"] = "gongkai_office"
 # The sub-process itself stays out of the lanes: Spiff gives a sub-process's lane to every step
 # inside it, and its steps belong to different roles (the liaison reports, the office reviews).
 
@@ -111,9 +110,8 @@ WAYPOINTS = {
     "escalate_notify_leader": [(778, 418), (778, 520)], "notify_leader_supervision_notice": [(830, 550), (900, 550)],
     "supervision_notice_escalate_end": [(1010, 550), (1060, 550)],
 }
-# Boundary-event flows live in lanes below the one they start in: the diagram places them by hand.
-LANE_OF.update({"report_cycle": "gongkai_office", "remind_deadline": "gongkai_office", "escalate": "gongkai_office",
-                "notify_period": "leader", "period_end": "leader", "notify_remind": "leader", "remind_end": "leader"})
+# The boundary branches sit below the sub-process, in the third lane; a service task's lane is only
+# where it is drawn (the `notify` parameters say whom it reaches).
 
 
 def build() -> str:
