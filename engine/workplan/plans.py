@@ -4,19 +4,23 @@ Creating a plan writes its section tree, its tasks, one unit row per lead or ass
 and starts one `workplan_task` instance per lead department, all in one transaction.
 """
 
+import logging
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import audit, users
+from engine import audit, queue, users
 from engine.calendar import SHANGHAI, today_in_china
-from engine.db import reading, transaction
+from engine.db import after_commit, reading, transaction
 from engine.errors import Invalid
-from engine.models import Department, WorkPlan, WorkPlanSection, WorkPlanTask, WorkPlanUnit
+from engine.models import Department, User, WorkPlan, WorkPlanSection, WorkPlanTask, WorkPlanUnit
 from engine.workflow import instances
 from engine.workplan import CYCLES, PROCESS_KEY, access, parse, progress, units
 
 MAX_ROWS = 1000
+INLINE_STARTS = 20  # lead units started within the creating request; the rest in a worker
+START_JOB = "workers.jobs.start_workplan"
+log = logging.getLogger(__name__)
 
 
 def directory(session) -> units.Directory:
@@ -40,7 +44,8 @@ def preview(actor, *, text=None, filename=None, data=None) -> dict:
 
 
 def create(actor, body: dict) -> dict:
-    """Create the plan from corrected rows and start the lead departments' instances."""
+    """Create the plan from corrected rows; the lead departments' instances start at once for a
+    small plan, and in a worker for a large one (a district's plan starts hundreds)."""
     access.require_office(actor)
     year, title, rows, cycle = _plan_fields(body)
     with transaction() as s:
@@ -55,9 +60,50 @@ def create(actor, body: dict) -> dict:
         s.flush()
         sections = {}
         for position, row in enumerate(checked):
-            _add_task(s, actor, plan, _section(s, plan, sections, row["section"]), position, row)
+            _add_task(s, plan, _section(s, plan, sections, row["section"]), position, row)
         audit.record(s, "workplan_created", actor=actor, plan_id=plan.id, tasks=len(checked))
+        if _start_pending(s, plan, INLINE_STARTS)[1]:
+            plan_id = plan.id
+            after_commit(s, lambda: _enqueue_start(plan_id))
         return {"id": plan.id}
+
+
+def start_pending(batch: int = INLINE_STARTS) -> int:
+    """Start the instances of lead units not started yet, a batch per transaction (the job's and
+    the periodic sweep's work: the unit rows are the truth, so a lost job loses nothing)."""
+    started = 0
+    while True:
+        with transaction() as s:
+            plan_id = s.scalar(_PENDING.with_only_columns(WorkPlanTask.plan_id).limit(1))
+            if plan_id is None:
+                return started
+            count, _more = _start_pending(s, s.get(WorkPlan, plan_id), batch)
+        if count == 0:  # another worker holds them
+            return started
+        started += count
+
+
+_PENDING = (select(WorkPlanUnit).join(WorkPlanTask, WorkPlanTask.id == WorkPlanUnit.task_id)
+            .where(WorkPlanUnit.kind == "lead", WorkPlanUnit.instance_id.is_(None)))
+
+
+def _start_pending(session, plan, limit) -> tuple[int, bool]:
+    """Start up to `limit` waiting lead units of `plan`: (how many started, whether more wait)."""
+    creator = session.get(User, plan.created_by) if plan.created_by else None
+    names = dict(session.execute(select(Department.id, Department.name)).all())
+    units = session.scalars(_PENDING.where(WorkPlanTask.plan_id == plan.id).order_by(WorkPlanUnit.id)
+                            .limit(limit + 1).with_for_update(skip_locked=True)).all()
+    for unit in units[:limit]:
+        task = session.get(WorkPlanTask, unit.task_id)
+        unit.instance_id = _start(session, creator, plan, task, unit, names[unit.department_id]).id
+    return len(units[:limit]), len(units) > limit
+
+
+def _enqueue_start(plan_id: int) -> None:
+    try:
+        queue.queue().enqueue(START_JOB, plan_id, job_id=f"workplan-start-{plan_id}")
+    except Exception:  # Redis down: the periodic sweep starts them
+        log.exception("could not enqueue the start of plan %s", plan_id)
 
 
 def _plan_fields(body) -> tuple:
@@ -126,18 +172,15 @@ def _section(session, plan, cache, path) -> int | None:
     return parent
 
 
-def _add_task(session, actor, plan, section_id, position, row) -> None:
+def _add_task(session, plan, section_id, position, row) -> None:
     task = WorkPlanTask(plan_id=plan.id, section_id=section_id, position=position, text=row["task"],
                         deadline_text=row["deadline"], due_on=row["due_on"], ongoing=row["ongoing"], note=row["note"])
     session.add(task)
     session.flush()
     for kind, names in (("lead", row["lead"]), ("assist", row["assist"])):
         for name in names:
-            unit = WorkPlanUnit(task_id=task.id, department_id=users.department_id_for(session, name), kind=kind)
-            session.add(unit)
-            session.flush()
-            if kind == "lead":
-                unit.instance_id = _start(session, actor, plan, task, unit, name).id
+            session.add(WorkPlanUnit(task_id=task.id, department_id=users.department_id_for(session, name), kind=kind))
+    session.flush()
 
 
 def _start(session, actor, plan, task, unit, department):

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 from engine import users
 from engine.db import transaction
+from engine.workplan import plans
+from tests.support.flows import run_worker
 from tests.support.workplan import PLAN_TEXT, create_plan
 
 SEEDS = Path(__file__).parent / "seeds"
@@ -59,6 +61,7 @@ def test_the_jilin_plan_reads_sections_units_and_deadlines_and_maps_an_abbreviat
     refused = office.post("/api/workplans", json=body)
     assert refused.status_code == 422 and "经发局" in refused.get_json()["error"]["message"]
     plan_id = office.post("/api/workplans", json={**body, "rows": mapped}).get_json()["id"]
+    run_worker()  # more lead units than one request starts: a worker starts the rest
     plan = office.get(f"/api/workplans/{plan_id}").get_json()
     assert len(plan["tasks"]) == 15 and [s["title"] for s in plan["sections"] if s["parent_id"] is None] == [
         "深入开展公开解读回应工作", "努力提升政务服务工作实效", "认真做好政务公开各项基础保障工作"]
@@ -182,3 +185,17 @@ def test_bad_input_is_refused_with_the_field_named(staff):
                         ({"year": 2026, "title": "x", "rows": [row], "report_cycle": "P2W"}, "report_cycle")):
         resp = office.post("/api/workplans", json=body)
         assert resp.status_code == 422 and field in resp.get_json()["error"]["fields"], (body, resp.get_json())
+
+
+def test_a_large_plans_tasks_are_started_by_a_worker(staff, monkeypatch):
+    monkeypatch.setattr(plans, "INLINE_STARTS", 1)  # as if the plan had hundreds of lead units
+    office = staff("office1")
+    plan_id = create_plan(office)
+    leads = [lead for t in office.get(f"/api/workplans/{plan_id}").get_json()["tasks"] for lead in t["leads"]]
+    assert [bool(lead["instance_id"]) for lead in leads] == [True, False, False]
+    run_worker()
+    tasks = office.get(f"/api/workplans/{plan_id}").get_json()["tasks"]
+    assert all(lead["instance_id"] for t in tasks for lead in t["leads"])
+    teaching = next(t for t in tasks if t["lead_units"] == ["教育局"])
+    assert staff("liaison_jy").post(f"/api/workplans/tasks/{teaching['id']}/reports",
+                                    json={"text": "已同步公开"}).status_code == 200
