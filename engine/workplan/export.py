@@ -21,7 +21,7 @@ def plan_xlsx(actor, plan_id: int) -> tuple[str, bytes]:
     with reading() as s:
         plan = access.plan_for(s, actor, plan_id)
         sections = {x.id: x for x in s.scalars(select(WorkPlanSection).where(WorkPlanSection.plan_id == plan.id))}
-        tasks = [progress.task_dict(s, t) for t in progress.tasks_of(s, actor, plan)]
+        tasks = progress.task_dicts(s, plan, progress.tasks_of(s, actor, plan))
         latest = _latest_reports(s, [u["unit_id"] for t in tasks for u in t["leads"]])
     book = Workbook()
     sheet = book.active

@@ -223,4 +223,4 @@ def get_for(actor, plan_id: int) -> dict:
                              .order_by(WorkPlanSection.position)).all()
         return {"id": plan.id, "year": plan.year, "title": plan.title, "report_cycle": plan.report_cycle,
                 "sections": [{"id": x.id, "parent_id": x.parent_id, "title": x.title} for x in sections],
-                "tasks": [progress.task_dict(s, t) for t in progress.tasks_of(s, actor, plan)]}
+                "tasks": progress.task_dicts(s, plan, progress.tasks_of(s, actor, plan))}
