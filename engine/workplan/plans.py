@@ -49,9 +49,7 @@ def create(actor, body: dict) -> dict:
     access.require_office(actor)
     year, title, rows, cycle = _plan_fields(body)
     with transaction() as s:
-        for name in body.get("new_units") or []:  # units the office chose to add in the preview
-            if isinstance(name, str) and name.strip():
-                users.ensure_department(s, name.strip())
+        _add_units(s, actor, body.get("new_units"))
         known = directory(s)
         checked = [_row(known, i, row, year) for i, row in enumerate(rows)]
         plan = WorkPlan(year=year, title=title, report_cycle=cycle, created_by=actor.id,
@@ -104,6 +102,17 @@ def _enqueue_start(plan_id: int) -> None:
         queue.queue().enqueue(START_JOB, plan_id, job_id=f"workplan-start-{plan_id}")
     except Exception:  # Redis down: the periodic sweep starts them
         log.exception("could not enqueue the start of plan %s", plan_id)
+
+
+def _add_units(session, actor, names) -> None:
+    """Add the units the office chose to create in the preview to the department list."""
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        raise Invalid("新建单位应为名称列表 (new_units: a list of names)", fields={"new_units": ["not a list of names"]})
+    known = directory(session)
+    for name in {n.strip()[:100] for n in names or [] if n.strip()}:
+        if known.match(name) is None:
+            users.ensure_department(session, name)
+            audit.record(session, "department_added", actor=actor, name=name, via="workplan_import")
 
 
 def _plan_fields(body) -> tuple:
