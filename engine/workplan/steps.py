@@ -7,7 +7,7 @@ who may act, the hooks in `procedure` write the report and the decision.
 from sqlalchemy import select
 
 from engine.db import reading
-from engine.errors import Conflict
+from engine.errors import Conflict, Invalid
 from engine.models import HumanTask
 from engine.workflow import tasks
 from engine.workplan import access
@@ -32,4 +32,6 @@ def submit_report(actor, task_id: int, data: dict) -> dict:
 def review_report(actor, task_id: int, department_id, data: dict) -> dict:
     """The office accepts, returns or signs off the latest report of one lead department."""
     access.require_office(actor)
+    if department_id is not None and (not isinstance(department_id, int) or isinstance(department_id, bool)):
+        raise Invalid("department_id 应为单位编号 (a department id)", fields={"department_id": ["an integer"]})
     return tasks.complete(actor, _open_step(actor, task_id, "review", department_id), data)

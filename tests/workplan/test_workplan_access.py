@@ -52,8 +52,11 @@ def test_only_a_lead_departments_liaison_reports_and_only_the_office_reviews(sta
     assert staff("liaison_jy").post(f"/api/workplans/tasks/{finance}/reports", json=report).status_code == 404
     assert staff("leader_cz").post(f"/api/workplans/tasks/{finance}/reports", json=report).status_code == 403
     assert cz.post(f"/api/workplans/tasks/{finance}/reports", json={"text": ""}).status_code == 422
+    listed = cz.post(f"/api/workplans/tasks/{finance}/reports", json={"text": "进展", "evidence_urls": ["x"]})
+    assert listed.status_code == 422 and "evidence_urls" in listed.get_json()["error"]["fields"]
     assert cz.post(f"/api/workplans/tasks/{finance}/reports", json=report).status_code == 200
     review = {"decision": "accept"}
+    assert office.post(f"/api/workplans/tasks/{finance}/review", json={**review, "department_id": "x"}).status_code == 422
     assert cz.post(f"/api/workplans/tasks/{finance}/review", json=review).status_code == 403
     assert staff("liaison_jy").post(f"/api/workplans/tasks/{finance}/review", json=review).status_code == 403
     assert office.post(f"/api/workplans/tasks/{finance}/review", json=review).status_code == 200
