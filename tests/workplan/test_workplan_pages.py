@@ -41,3 +41,13 @@ def test_the_openapi_document_describes_the_work_plan_api(client):
     assert {"section", "task", "lead_units", "assist_units", "deadline", "note"} <= set(row["properties"])
     assert "201" in paths["/api/workplans"]["post"]["responses"]
     assert "get" in paths["/api/workplans/{plan_id}"]
+
+
+def test_the_annual_report_page_offers_the_year_summary_as_a_draft(app, staff):
+    create_plan(staff("office1"))
+    admin = login(app.test_client(), "admin")
+    report = admin.get("/reports/annual/2026").get_data(as_text=True)
+    assert 'href="/workplans/summary/2026"' in report
+    draft = admin.get("/workplans/summary/2026").get_data(as_text=True)
+    assert "全年共分解政务公开重点任务3项" in draft
+    assert admin.get("/workplans/summary/2019").status_code == 404
