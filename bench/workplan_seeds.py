@@ -17,7 +17,7 @@ def main() -> None:
     departments = json.loads((SEEDS / "departments.json").read_text(encoding="utf-8"))
     for name, names in departments.items():
         started = time.perf_counter()
-        rows = parse.clean(parse.from_text((SEEDS / name).read_text(encoding="utf-8")))
+        rows = parse.from_text((SEEDS / name).read_text(encoding="utf-8"))
         result = parse.preview(rows, units.Directory(names))
         took = (time.perf_counter() - started) * 1000
         flagged = [r for r in result["rows"] if r["problems"]]

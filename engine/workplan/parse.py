@@ -74,14 +74,14 @@ class _Outline:
         for line in lines:
             self.line(line)
         self.flush_headings()
-        for row in self.pending:
-            if not row["lead_mentions"]:
-                row["problems"].append("units_not_found")
+        self.pending_units_check()
+        for row in self.rows:
+            row.pop("from_table_units", None)
         return self.rows
 
     def line(self, line):
         if SECTION_L1.match(line):
-            return self.section([SECTION_L1.sub("", line).rstrip("。")], numbered=True)
+            return self.section(SECTION_L1.sub("", line).rstrip("。"))
         if SECTION_L2.match(line):
             return self.subsection(SECTION_L2.sub("", line))
         first, _sep, rest = line.partition("。")
@@ -96,11 +96,10 @@ class _Outline:
         self.flush_headings()
         return self.task(NUMBERED.sub("", line))
 
-    def section(self, titles, numbered=False):
+    def section(self, title):
         self.pending_units_check()
-        if numbered or not self.path or titles[0] != self.path[0]:
-            self.inherited = None
-        self.path = titles
+        self.inherited = None
+        self.path = [title]
 
     def subsection(self, text):
         self.flush_headings()
@@ -177,12 +176,6 @@ class _Outline:
             if not row["lead_mentions"]:
                 row["problems"].append("units_not_found")
         self.pending = []
-
-
-def clean(rows: list[dict]) -> list[dict]:
-    for row in rows:
-        row.pop("from_table_units", None)
-    return rows
 
 
 # ---- tables (.docx, .xlsx) ----------------------------------------------------------------

@@ -40,7 +40,7 @@ def preview(actor, *, text=None, filename=None, data=None) -> dict:
     if not rows:
         raise Invalid("没有识别出任务，请检查内容 (no tasks found)", fields={"text": ["no tasks found"]})
     with reading() as s:
-        return parse.preview(parse.clean(rows), directory(s))
+        return parse.preview(rows, directory(s))
 
 
 def create(actor, body: dict) -> dict:
