@@ -40,3 +40,15 @@ def test_the_year_summary_is_a_draft_for_the_annual_reports_overview(staff):
     summary = office.get(f"/api/workplans/{plan_id}/summary").get_json()
     assert summary["text"].startswith("2026年，按照《2026年示例县政务公开工作要点》，全年共分解政务公开重点任务3项")
     assert "在“加强重点领域信息公开”方面，2项任务已完成0项。" in summary["text"]
+
+
+def test_reports_fall_due_at_the_start_of_each_month_or_quarter():
+    from engine.workplan.plans import first_report_at
+    from engine.workplan.progress import period_start
+
+    assert first_report_at("P1M", date(2026, 11, 2)) == "2026-12-01T09:00:00+08:00"
+    assert first_report_at("P1M", date(2026, 12, 31)) == "2027-01-01T09:00:00+08:00"
+    assert first_report_at("P3M", date(2026, 11, 2)) == "2027-01-01T09:00:00+08:00"
+    assert first_report_at("P3M", date(2026, 2, 10)) == "2026-04-01T09:00:00+08:00"
+    assert (period_start("P1M", date(2026, 11, 20)), period_start("P3M", date(2026, 11, 20))) == (
+        date(2026, 11, 1), date(2026, 10, 1))
