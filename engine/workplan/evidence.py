@@ -5,23 +5,31 @@ published documents behind it and the office can see what each task produced.
 """
 
 import re
+from contextvars import ContextVar
+from pathlib import PurePath
 from urllib.parse import urlparse
 
 from sqlalchemy import select
 
-from engine import audit
-from engine.db import transaction
-from engine.errors import Invalid
-from engine.models import Document, WorkPlanLink
+from engine import audit, storage
+from engine.db import reading, transaction
+from engine.errors import Invalid, NotFound
+from engine.models import Document, WorkPlanLink, WorkPlanReport, WorkPlanUnit
 from engine.models.types import utcnow
 from engine.workplan import access
 
 MAX_ITEMS = 20
+MAX_FILE = 20 * 1024 * 1024
+FILE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".jpg", ".jpeg", ".png", ".txt"}
+# Files uploaded with the report being submitted. They travel beside the form, never in task data,
+# so no form data can point a report at a stored file its author did not upload.
+_uploads: ContextVar[tuple] = ContextVar("workplan_uploads", default=())
 
 
 def from_form(session, data: dict) -> list[dict]:
     """The evidence list of a report form: `evidence_urls` (one per line) and `document_ids`."""
     items = [{"kind": "url", "url": url} for url in _urls(data.get("evidence_urls"))]
+    items += [{"kind": "file", **f} for f in _uploads.get()]
     for doc in _documents(session, data.get("document_ids")):
         items.append({"kind": "document", "id": doc.id, "title": doc.title, "doc_number": doc.doc_number})
     if len(items) > MAX_ITEMS:
@@ -82,3 +90,41 @@ def linked_documents(session, task_id: int) -> list[dict]:
                            .where(WorkPlanLink.task_id == task_id).order_by(WorkPlanLink.id)).all()
     return [{"id": r.id, "title": r.title, "doc_number": r.doc_number,
              "published_at": r.published_at.isoformat() if r.published_at else None} for r in rows]
+
+
+def store_uploads(files) -> list[dict]:
+    """Check and store uploaded evidence files [(name, bytes)]; Invalid names the file at fault."""
+    stored = []
+    for name, content in files:
+        name = PurePath(str(name or "")).name[:200]
+        if PurePath(name).suffix.lower() not in FILE_TYPES:
+            raise Invalid("佐证文件应为 PDF、Word、Excel、OFD、图片或文本 (file type not accepted)",
+                          fields={"evidence_files": [f"不支持的文件类型：{name}"]})
+        if not content or len(content) > MAX_FILE:
+            raise Invalid("佐证文件不能为空，也不能超过20MB (empty or larger than 20 MB)",
+                          fields={"evidence_files": [f"文件大小不符：{name}"]})
+        stored.append({"name": name, "sha256": storage.put(content), "size": len(content)})
+    return stored
+
+
+def uploading(stored):
+    """Make `stored` the files of the report submitted next in this context; returns a reset token."""
+    return _uploads.set(tuple(stored))
+
+
+def done_uploading(token) -> None:
+    _uploads.reset(token)
+
+
+def file_for(actor, report_id: int, sha256: str) -> tuple[str, bytes]:
+    """An evidence file of a report, for those who may see its task."""
+    with reading() as s:
+        report = s.get(WorkPlanReport, report_id)
+        unit = s.get(WorkPlanUnit, report.unit_id) if report else None
+        if unit is not None:
+            access.task_for(s, actor, unit.task_id)
+        found = next((e for e in (report.evidence if report else []) if e.get("kind") == "file"
+                      and e.get("sha256") == sha256), None)
+        if found is None:
+            raise NotFound("没有该佐证文件 (no such evidence file)")
+        return found["name"], storage.get(sha256)

@@ -10,7 +10,7 @@ from engine.db import reading
 from engine.errors import Conflict, Invalid
 from engine.models import HumanTask
 from engine.workflow import tasks
-from engine.workplan import access
+from engine.workplan import access, evidence
 
 
 def _open_step(actor, task_id, bpmn_id, department_id=None) -> int:
@@ -24,9 +24,15 @@ def _open_step(actor, task_id, bpmn_id, department_id=None) -> int:
     return step
 
 
-def submit_report(actor, task_id: int, data: dict) -> dict:
-    """The actor's department reports progress on a task it leads (its liaison only)."""
-    return tasks.complete(actor, _open_step(actor, task_id, "report"), data)
+def submit_report(actor, task_id: int, data: dict, files=()) -> dict:
+    """The actor's department reports progress on a task it leads (its liaison only), with
+    evidence files [(name, bytes)] if any."""
+    step = _open_step(actor, task_id, "report")
+    token = evidence.uploading(evidence.store_uploads(files))
+    try:
+        return tasks.complete(actor, step, data)
+    finally:
+        evidence.done_uploading(token)
 
 
 def review_report(actor, task_id: int, department_id, data: dict) -> dict:

@@ -83,3 +83,27 @@ def test_evidence_cites_only_published_catalogue_items_and_links_them_to_the_tas
     assert cz.post(link, json={"document_id": "x"}).status_code == 422
     linked = staff("liaison_mz").post(link, json={"document_id": published})  # an assisting unit may link too
     assert linked.status_code == 200 and [d["id"] for d in linked.get_json()["documents"]] == [published]
+
+
+def test_uploaded_evidence_files_are_kept_and_shown_only_to_those_who_see_the_task(staff):
+    office, cz = staff("office1"), staff("liaison_cz")
+    plan_id = create_plan(office)
+    finance = _tasks(office, plan_id)["财政局"]["id"]
+    url = f"/api/workplans/tasks/{finance}/reports"
+    refused = cz.post(url, data={"text": "进展", "evidence_files": (io.BytesIO(b"MZ\x90"), "tool.exe")},
+                      content_type="multipart/form-data")
+    assert refused.status_code == 422 and "evidence_files" in refused.get_json()["error"]["fields"]
+    sent = cz.post(url, data={"text": "预算公开截图见附件", "evidence_files": [
+        (io.BytesIO(b"%PDF-1.4 budget"), "预算公开截图.pdf")]}, content_type="multipart/form-data")
+    assert sent.status_code == 200, sent.get_json()
+    report = cz.get(f"/api/workplans/tasks/{finance}").get_json()["reports"][0]
+    attached = next(e for e in report["evidence"] if e["kind"] == "file")
+    assert attached["name"] == "预算公开截图.pdf"
+    link = f"/api/workplans/reports/{report['id']}/files/{attached['sha256']}"
+    for who, status in (("liaison_cz", 200), ("liaison_mz", 200), ("office1", 200), ("liaison_jy", 404),
+                        ("drafter1", 404)):
+        resp = staff(who).get(link)
+        assert resp.status_code == status, who
+        if status == 200:
+            assert resp.data == b"%PDF-1.4 budget"
+    assert cz.get(f"/api/workplans/reports/{report['id']}/files/{'0' * 64}").status_code == 404

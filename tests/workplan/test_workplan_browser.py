@@ -62,6 +62,8 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
     page.fill("#report-form textarea[name=text]", "已在门户网站公开2026年财政预算")
     page.fill("#report-form textarea[name=evidence_urls]", "https://example.gov.cn/czyjs/2026")
     page.fill("#report-form input[name=document_ids]", str(doc_id))
+    page.set_input_files("#report-form input[name=evidence_files]", files=[
+        {"name": "预算公开截图.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 budget"}])
     page.click("#report-form button[type=submit]")
     page.wait_for_selector("#reports li.report")
     report = page.locator("#reports li.report").first
@@ -69,6 +71,9 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
     assert report.locator("a[href='https://example.gov.cn/czyjs/2026']").count() == 1
     assert report.locator(f"a[href$='/public/documents/{doc_id}']").inner_text() == "2026年县级财政预算公开"
     assert page.locator("#linked-documents li").count() == 1
+    with page.expect_download() as download:
+        report.get_by_text("预算公开截图.pdf").click()
+    assert download.value.suggested_filename == "预算公开截图.pdf"
     assert page.locator("#report-form").count() == 0  # waiting for the office now
     assert page.console_errors == []
 

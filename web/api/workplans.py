@@ -146,14 +146,30 @@ def report_workplan_task(task_id):
     """Report progress for the caller's department (its liaison).
     ---
     post:
-      summary: "{text, evidence_urls (one per line), document_ids ('12, 15'), request_completion}"
+      summary: "JSON {text, evidence_urls (one per line), document_ids ('12, 15'), request_completion}, or the
+        same as multipart form fields with files in `evidence_files`"
       responses:
         200: {description: the completed step}
         403: {description: not a liaison of a lead department}
         409: {description: the task waits for the office's review}
         422: {description: missing text, bad links, unpublished documents}
     """
-    return jsonify(steps.submit_report(require_user(), task_id, parse_json()))
+    actor = require_user()
+    if request.files:
+        return jsonify(steps.submit_report(actor, task_id, request.form.to_dict(), uploads()))
+    return jsonify(steps.submit_report(actor, task_id, parse_json()))
+
+
+def uploads() -> list[tuple[str, bytes]]:
+    """The evidence files of a multipart report (field `evidence_files`, repeated)."""
+    return [(f.filename, f.read(evidence.MAX_FILE + 1)) for f in request.files.getlist("evidence_files") if f.filename]
+
+
+@bp.get("/workplans/reports/<int:report_id>/files/<sha256>")
+def workplan_evidence_file(report_id, sha256):
+    """An evidence file of a report (whoever may see the task)."""
+    name, data = evidence.file_for(require_user(), report_id, sha256)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name)
 
 
 @bp.post("/workplans/tasks/<int:task_id>/review")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from engine import users
 from engine.errors import DomainError, NotFound
 from engine.workplan import CYCLES, access, plans, progress, steps
+from web.api.workplans import uploads
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
 
@@ -49,7 +50,7 @@ def task_page(task_id):
 @login_required
 def report(task_id):
     steps.submit_report(current_user(), task_id, _form(("text", "evidence_urls", "document_ids"),
-                                                       ("request_completion",)))
+                                                       ("request_completion",)), uploads())
     flash(_("进展报告已报送，等待政务公开办审核"))
     return redirect(url_for("workplans.task_page", task_id=task_id))
 
