@@ -88,3 +88,27 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff):
         _sweep()
         assert any("工作进展报告" in m for m in _notes("liaison_mz"))
         assert not any("工作进展报告" in m for m in _notes("liaison_cz"))  # its task is done
+
+
+def test_the_state_round_trips_between_steps(staff):
+    """Every step reloads the instance (sub-process, cycle timer and all); saving what was restored
+    must change nothing."""
+    from engine.workflow import state
+
+    def round_trip(instance_id):
+        with reading() as s:
+            row, workflow = state.load(s, instance_id, lock=False)
+            assert state.dump(state.restore(row)) == state.dump(workflow) == row.state_json
+
+    with time_machine.travel(morning(date(2026, 11, 2)), tick=False) as clock:
+        plan_id = create_plan(staff("office1"))
+        task = _task(staff("office1"), plan_id, "财政局")
+        instance_id = task["leads"][0]["instance_id"]
+        round_trip(instance_id)
+        staff("liaison_cz").post(f"/api/workplans/tasks/{task['id']}/reports", json={"text": "进展"})
+        round_trip(instance_id)
+        clock.move_to(morning(date(2026, 12, 1), hour=10))  # past the deadline and the first report cycle
+        _sweep()
+        round_trip(instance_id)
+        staff("office1").post(f"/api/workplans/tasks/{task['id']}/review", json={"decision": "accept"})
+        round_trip(instance_id)
