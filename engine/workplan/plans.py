@@ -47,6 +47,8 @@ def create(actor, body: dict) -> dict:
     """Create the plan from corrected rows; the lead departments' instances start at once for a
     small plan, and in a worker for a large one (a district's plan starts hundreds)."""
     access.require_office(actor)
+    if actor.department_id is None:  # the office's reviews are offered in its own department
+        raise Invalid("您的账号未设置所属部门，无法作为政务公开办下达任务 (your account has no department)")
     year, title, rows, cycle = _plan_fields(body)
     with transaction() as s:
         _add_units(s, actor, body.get("new_units"))
