@@ -12,6 +12,7 @@ from engine.db import reading
 from engine.models import (
     Department,
     HumanTask,
+    User,
     WorkPlan,
     WorkPlanNotice,
     WorkPlanReport,
@@ -110,7 +111,10 @@ def task_detail(actor, task_id: int) -> dict:
         names = {x["unit_id"]: x["department"] for x in out["leads"]}
         reports = s.scalars(select(WorkPlanReport).where(WorkPlanReport.unit_id.in_(unit_ids))
                             .order_by(WorkPlanReport.submitted_at, WorkPlanReport.id)).all()
-        out["reports"] = [report_dict(r, names) for r in reports]
+        people = dict(s.execute(select(User.username, User.display_name).where(
+            User.username.in_({r.submitted_by for r in reports} | {r.reviewed_by for r in reports}))).all())
+        out["reports"] = [{**report_dict(r, names), "submitted_by_name": people.get(r.submitted_by, r.submitted_by),
+                           "reviewed_by_name": people.get(r.reviewed_by, r.reviewed_by)} for r in reports]
         notices = s.scalars(select(WorkPlanNotice).where(WorkPlanNotice.unit_id.in_(unit_ids))
                             .order_by(WorkPlanNotice.id)).all()
         out["notices"] = [{"id": n.id, "number": n.number, "text": n.text, "department": names.get(n.unit_id),

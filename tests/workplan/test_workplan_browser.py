@@ -68,6 +68,7 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
     page.wait_for_selector("#reports li.report")
     report = page.locator("#reports li.report").first
     assert "已在门户网站公开2026年财政预算" in report.inner_text() and "待审核" in report.inner_text()
+    assert "财政局 · 冯联络" in report.inner_text()  # who reported, by name
     assert report.locator("a[href='https://example.gov.cn/czyjs/2026']").count() == 1
     assert report.locator(f"a[href$='/public/documents/{doc_id}']").inner_text() == "2026年县级财政预算公开"
     assert page.locator("#linked-documents li").count() == 1
