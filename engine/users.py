@@ -25,6 +25,8 @@ BUILTIN_ROLES = {
     "leader": "分管领导",
     "publisher": "公开专员",
     "admin": "管理员",
+    "liaison": "政务公开联络员",
+    "gongkai_office": "政务公开办",
 }
 TOKEN_MAX_AGE = 12 * 3600
 _hasher = PasswordHasher()

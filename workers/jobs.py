@@ -5,6 +5,7 @@ import logging
 from rq import get_current_job
 
 from engine.workflow import service_tasks, timers
+from engine.workplan import plans
 
 log = logging.getLogger(__name__)
 
@@ -26,3 +27,10 @@ def fire_timers(instance_id: int) -> bool:
     changed = timers.fire_instance(instance_id)
     log.info("job %s: timers of instance %s fired=%s", _job_id(), instance_id, changed)
     return changed
+
+
+def start_workplan(plan_id: int) -> int:
+    """Start the lead departments' instances of a large work plan (any plan's waiting ones)."""
+    started = plans.start_pending()
+    log.info("job %s: plan %s, %s work-plan instances started", _job_id(), plan_id, started)
+    return started

@@ -8,6 +8,7 @@ import logging
 import threading
 
 from engine.workflow import service_tasks, timers
+from engine.workplan import plans
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ PERIODIC = (
     # (name, every N seconds, function)
     ("fire_due_timers", 5, timers.fire_due),
     ("sweep_outbox", 30, service_tasks.sweep_outbox),
+    ("start_workplan_tasks", 60, plans.start_pending),
 )
 
 

@@ -28,6 +28,15 @@ from engine.models.workflow import (
     ProcessVersion,
     Timer,
 )
+from engine.models.workplan import (
+    WorkPlan,
+    WorkPlanLink,
+    WorkPlanNotice,
+    WorkPlanReport,
+    WorkPlanSection,
+    WorkPlanTask,
+    WorkPlanUnit,
+)
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
@@ -35,4 +44,5 @@ __all__ = [
     "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
+    "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # Modules that register hooks when imported; loaded on first use so every process has them.
 DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.requests.procedure",
-                  "engine.requests.conversion")
+                  "engine.requests.conversion", "engine.workplan.procedure")
 _loaded = {"done": False}
 
 

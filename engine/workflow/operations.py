@@ -13,6 +13,7 @@ OPERATION_MODULES = (
     "engine.notifications",
     "engine.disclosure.operations",
     "engine.requests.operations",
+    "engine.workplan.operations",
 )
 
 _registry: dict = {}

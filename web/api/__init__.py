@@ -30,6 +30,7 @@ def init_app(app) -> None:
         requests,
         tasks,
         users,
+        workplans,
     )
 
     app.register_blueprint(bp)

@@ -1,0 +1,204 @@
+"""Where each task stands: done, on time, late, at risk, silent this period — per task, per
+department and per section — and the year-end summary the office edits into the annual report.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from engine.calendar import SHANGHAI, today_in_china
+from engine.db import reading
+from engine.models import (
+    Department,
+    HumanTask,
+    User,
+    WorkPlan,
+    WorkPlanNotice,
+    WorkPlanReport,
+    WorkPlanSection,
+    WorkPlanTask,
+    WorkPlanUnit,
+)
+from engine.workplan import STATUS_NAMES, access, evidence
+
+AT_RISK_DAYS = 15  # a deadline this close with the task still open is flagged
+FLAGS = ("done", "on_time", "late", "at_risk", "no_report")
+FLAG_NAMES = {"done": "已完成", "on_time": "按时完成", "late": "逾期", "at_risk": "临近时限", "no_report": "本期未报送"}
+
+
+def tasks_of(session, actor, plan) -> list[WorkPlanTask]:
+    query = select(WorkPlanTask).where(WorkPlanTask.plan_id == plan.id).order_by(WorkPlanTask.position)
+    ids = access.visible_task_ids(actor)
+    if ids is not None:
+        query = query.where(WorkPlanTask.id.in_(ids))
+    return list(session.scalars(query))
+
+
+def _names(session) -> dict[int, str]:
+    return dict(session.execute(select(Department.id, Department.name)).all())
+
+
+def unit_flags(unit, task, last_report_on, period, today) -> set[str]:
+    """The dashboard's flags for one lead unit."""
+    due = task.due_on
+    if unit.status == "done":
+        return {"done", "on_time"} if due is None or unit.completed_on <= due else {"done", "late"}
+    flags = set()
+    if due is not None and due < today:
+        flags.add("late")
+    elif due is not None and due <= today + timedelta(days=AT_RISK_DAYS):
+        flags.add("at_risk")
+    if last_report_on is None or last_report_on < period:
+        flags.add("no_report")
+    return flags
+
+
+def _last_reports(session, unit_ids) -> dict:
+    if not unit_ids:
+        return {}
+    rows = session.execute(select(WorkPlanReport.unit_id, func.max(WorkPlanReport.submitted_at))
+                           .where(WorkPlanReport.unit_id.in_(unit_ids)).group_by(WorkPlanReport.unit_id)).all()
+    return {unit_id: at.astimezone(SHANGHAI).date() for unit_id, at in rows}
+
+
+def period_start(cycle: str, today=None) -> date:
+    """The first day of the current reporting period (a month, or a quarter for P3M)."""
+    today = today or today_in_china()
+    months = 3 if cycle == "P3M" else 1
+    return date(today.year, ((today.month - 1) // months) * months + 1, 1)
+
+
+def task_dicts(session, plan, tasks) -> list[dict]:
+    """Each task with its units and their flags, read in a few queries whatever the plan's size."""
+    ids = [t.id for t in tasks]
+    units = defaultdict(list)
+    for unit in session.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id.in_(ids)).order_by(WorkPlanUnit.id)):
+        units[unit.task_id].append(unit)
+    last = _last_reports(session, [u.id for group in units.values() for u in group])
+    context = (_names(session), last, period_start(plan.report_cycle), today_in_china())
+    return [_task_dict(task, units[task.id], *context) for task in tasks]
+
+
+def task_dict(session, task) -> dict:
+    return task_dicts(session, session.get(WorkPlan, task.plan_id), [task])[0]
+
+
+def _task_dict(task, units, names, last, period, today) -> dict:
+    leads = [{"unit_id": u.id, "department_id": u.department_id, "department": names.get(u.department_id),
+              "status": u.status, "status_name": STATUS_NAMES.get(u.status, u.status),
+              "completed_on": _iso(u.completed_on), "supervised_on": _iso(u.supervised_on),
+              "instance_id": u.instance_id, "flags": sorted(unit_flags(u, task, last.get(u.id), period, today))}
+             for u in units if u.kind == "lead"]
+    return {"id": task.id, "plan_id": task.plan_id, "section_id": task.section_id, "task": task.text,
+            "lead_units": [x["department"] for x in leads],
+            "assist_units": [names.get(u.department_id) for u in units if u.kind == "assist"],
+            "deadline": task.deadline_text, "due_on": _iso(task.due_on), "ongoing": task.ongoing, "note": task.note,
+            "status": task.status, "status_name": STATUS_NAMES.get(task.status, task.status),
+            "completed_on": _iso(task.completed_on), "leads": leads}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def task_detail(actor, task_id: int) -> dict:
+    """A task with its history: every report, the office's decisions, 督办单 and linked documents."""
+    with reading() as s:
+        task = access.task_for(s, actor, task_id)
+        out = task_dict(s, task)
+        unit_ids = [x["unit_id"] for x in out["leads"]]
+        names = {x["unit_id"]: x["department"] for x in out["leads"]}
+        reports = s.scalars(select(WorkPlanReport).where(WorkPlanReport.unit_id.in_(unit_ids))
+                            .order_by(WorkPlanReport.submitted_at, WorkPlanReport.id)).all()
+        people = dict(s.execute(select(User.username, User.display_name).where(
+            User.username.in_({r.submitted_by for r in reports} | {r.reviewed_by for r in reports}))).all())
+        out["reports"] = [{**report_dict(r, names), "submitted_by_name": people.get(r.submitted_by, r.submitted_by),
+                           "reviewed_by_name": people.get(r.reviewed_by, r.reviewed_by)} for r in reports]
+        notices = s.scalars(select(WorkPlanNotice).where(WorkPlanNotice.unit_id.in_(unit_ids))
+                            .order_by(WorkPlanNotice.id)).all()
+        out["notices"] = [{"id": n.id, "number": n.number, "text": n.text, "department": names.get(n.unit_id),
+                           "issued_at": n.issued_at.isoformat()} for n in notices]
+        out["documents"] = evidence.linked_documents(s, task.id)
+        out["open_steps"] = _open_steps(s, out["leads"])
+        out["may_report"] = any(x["department"] == _dept_name(s, actor) for x in out["leads"])
+        out["may_review"] = access.is_office(actor)
+        return out
+
+
+def _dept_name(session, actor):
+    return session.get(Department, actor.department_id).name if actor.department_id else None
+
+
+def _open_steps(session, leads) -> dict:
+    ids = {x["instance_id"]: x["department"] for x in leads if x["instance_id"]}
+    if not ids:
+        return {}
+    rows = session.execute(select(HumanTask.instance_id, HumanTask.bpmn_id).where(
+        HumanTask.instance_id.in_(ids), HumanTask.status == "open")).all()
+    out = defaultdict(list)
+    for instance_id, bpmn_id in rows:
+        out[ids[instance_id]].append(bpmn_id)
+    return dict(out)
+
+
+def report_dict(report, names) -> dict:
+    return {"id": report.id, "department": names.get(report.unit_id), "text": report.text, "evidence": report.evidence,
+            "request_completion": report.request_completion, "submitted_by": report.submitted_by,
+            "submitted_at": report.submitted_at.isoformat(), "decision": report.decision, "opinion": report.opinion,
+            "reviewed_by": report.reviewed_by}
+
+
+def dashboard(actor, plan_id: int) -> dict:
+    """Counts per department and per top-level section, over the lead units the actor may see."""
+    with reading() as s:
+        plan = access.plan_for(s, actor, plan_id)
+        names, today, period = _names(s), today_in_china(), period_start(plan.report_cycle)
+        tasks = {t.id: t for t in tasks_of(s, actor, plan)}
+        units = s.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id.in_(tasks), WorkPlanUnit.kind == "lead")).all()
+        if not access.is_office(actor):
+            units = [u for u in units if u.department_id == actor.department_id] or units
+        last, roots = _last_reports(s, [u.id for u in units]), _roots(s, plan.id)
+        by_dept, by_section = defaultdict(_counter), defaultdict(_counter)
+        for unit in units:
+            task = tasks[unit.task_id]
+            flags = unit_flags(unit, task, last.get(unit.id), period, today)
+            for bucket in (by_dept[names.get(unit.department_id)], by_section[roots.get(task.section_id, "")]):
+                bucket["tasks"] += 1
+                for flag in flags:
+                    bucket[flag] += 1
+        return {"plan_id": plan.id, "year": plan.year, "title": plan.title, "period_start": period.isoformat(),
+                "departments": [{"department": k, **v} for k, v in sorted(by_dept.items(), key=lambda kv: str(kv[0]))],
+                "sections": [{"section": k, **v} for k, v in by_section.items()]}
+
+
+def _counter():
+    return dict.fromkeys(("tasks", *FLAGS), 0)
+
+
+def _roots(session, plan_id) -> dict:
+    """Each section id → the title of its top-level section."""
+    sections = {x.id: x for x in session.scalars(select(WorkPlanSection).where(WorkPlanSection.plan_id == plan_id))}
+    out = {}
+    for sid, section in sections.items():
+        while section.parent_id is not None:
+            section = sections[section.parent_id]
+        out[sid] = section.title
+    return out
+
+
+def year_summary(actor, plan_id: int) -> dict:
+    """A draft for the annual report's 一、总体情况: the year's tasks by section and department."""
+    access.require_office(actor)
+    board = dashboard(actor, plan_id)
+    total = sum(d["tasks"] for d in board["departments"])
+    done = sum(d["done"] for d in board["departments"])
+    on_time = sum(d["on_time"] for d in board["departments"])
+    lines = [f"{board['year']}年，按照《{board['title']}》，全年共分解政务公开重点任务{total}项（按牵头单位计），"
+             f"已完成{done}项，其中按时完成{on_time}项，逾期完成或未完成{total - on_time}项。"]
+    for section in board["sections"]:
+        lines.append(f"在“{section['section'] or '其他'}”方面，{section['tasks']}项任务已完成{section['done']}项。")
+    late = [d["department"] for d in board["departments"] if d["late"]]
+    if late:
+        lines.append(f"{'、'.join(late)}存在逾期任务，已发出督办单督促落实。")
+    return {"plan_id": board["plan_id"], "year": board["year"], "text": "\n".join(lines), "dashboard": board}

@@ -1,0 +1,66 @@
+"""Deadlines the plans carry, read from the editable DMN table `workplan_deadlines.dmn`.
+
+公示 items stay public for at least their minimum period (the seed: 不得少于10天): withdrawing one
+earlier is refused with the day it may end. 财政专项扶贫资金分配使用方案 is due within 60 working days
+after the people's congress session ends. The office changes the numbers in the DMN editor.
+"""
+
+from datetime import date, timedelta
+from xml.etree import ElementTree
+
+from sqlalchemy import select
+
+from engine import calendar
+from engine.bootstrap import SHIPPED
+from engine.db import reading
+from engine.errors import Invalid
+from engine.models import DecisionFile
+
+FILE = "workplan_deadlines.dmn"
+NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+
+
+def _table_xml() -> str:
+    with reading() as s:
+        xml = s.scalar(select(DecisionFile.xml).where(DecisionFile.name == FILE))
+    return xml or (SHIPPED / FILE).read_text(encoding="utf-8")
+
+
+def lookup(kind: str) -> dict:
+    """The first row matching `kind` (an empty input entry matches anything): days, unit, rule."""
+    root = ElementTree.fromstring(_table_xml())
+    table = root.find(".//dmn:decisionTable", NS)
+    names = [o.get("name") for o in table.findall("dmn:output", NS)]
+    for rule in table.findall("dmn:rule", NS):
+        entry = (rule.find("dmn:inputEntry/dmn:text", NS).text or "").strip()
+        if entry in ("", "-") or entry.strip('"') == kind:
+            values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
+            out = dict(zip(names, values, strict=False))
+            out["days"] = int(out["days"])
+            return out
+    raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
+
+
+def _add(start: date, rule: dict) -> date:
+    if rule.get("unit") == "working":
+        return calendar.add_working_days(start, rule["days"])
+    return start + timedelta(days=rule["days"])
+
+
+def publicity_may_end_on(published_on: date, kind: str = "publicity") -> date:
+    """The first day a 公示 published on `published_on` may be taken down."""
+    return _add(published_on, lookup(kind))
+
+
+def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> None:
+    """Refuse to end a 公示 before its minimum period, naming the day it may end."""
+    may_end = publicity_may_end_on(published_on, kind)
+    if on < may_end:
+        days = lookup(kind)["days"]
+        raise Invalid(f"公示期不得少于{days}天，{may_end.isoformat()}起方可撤下 (publicity must stay up until "
+                      f"{may_end.isoformat()})", fields={"withdraw_on": [f"最早 {may_end.isoformat()}"]})
+
+
+def poverty_fund_plan_due(congress_ends_on: date) -> date:
+    """The last day to publish 财政专项扶贫资金分配使用方案 after the people's congress session."""
+    return _add(congress_ends_on, lookup("poverty_fund_plan"))

@@ -1,0 +1,81 @@
+"""Work-plan pages: the plans, the import preview, a plan's dashboard, a task with its reports,
+and the year-end draft the annual report links to. Each handler calls one engine function."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import users
+from engine.errors import DomainError, NotFound
+from engine.workplan import CYCLES, access, plans, progress, steps
+from web.api.workplans import uploads
+from web.auth import current_user, login_required
+from web.pages.common import page_or_json_error
+
+bp = Blueprint("workplans", __name__)
+bp.register_error_handler(DomainError, page_or_json_error)
+
+
+@bp.get("/workplans")
+@login_required
+def plan_list():
+    return render_template("workplans/list.html", plans=plans.list_for(current_user()),
+                           is_office=access.is_office(current_user()))
+
+
+@bp.get("/workplans/import")
+@login_required
+def import_page():
+    access.require_office(current_user())
+    return render_template("workplans/import.html", departments=sorted(users.department_names().values()),
+                           cycles=CYCLES)
+
+
+@bp.get("/workplans/<int:plan_id>")
+@login_required
+def plan_page(plan_id):
+    actor = current_user()
+    return render_template("workplans/plan.html", plan=plans.get_for(actor, plan_id),
+                           board=progress.dashboard(actor, plan_id), is_office=access.is_office(actor),
+                           flag_names=progress.FLAG_NAMES)
+
+
+@bp.get("/workplans/tasks/<int:task_id>")
+@login_required
+def task_page(task_id):
+    return render_template("workplans/task.html", task=progress.task_detail(current_user(), task_id),
+                           flag_names=progress.FLAG_NAMES)
+
+
+@bp.post("/workplans/tasks/<int:task_id>/report")
+@login_required
+def report(task_id):
+    steps.submit_report(current_user(), task_id, _form(("text", "evidence_urls", "document_ids"),
+                                                       ("request_completion",)), uploads())
+    flash(_("进展报告已报送，等待政务公开办审核"))
+    return redirect(url_for("workplans.task_page", task_id=task_id))
+
+
+@bp.post("/workplans/tasks/<int:task_id>/review")
+@login_required
+def review(task_id):
+    department_id = request.form.get("department_id", type=int)
+    steps.review_report(current_user(), task_id, department_id, _form(("decision", "opinion"), ()))
+    flash(_("审核意见已提交"))
+    return redirect(url_for("workplans.task_page", task_id=task_id))
+
+
+@bp.get("/workplans/summary/<int:year>")
+@login_required
+def year_summary(year):
+    """The draft for the annual report's 一、总体情况, from that year's plan."""
+    actor = current_user()
+    found = [p for p in plans.list_for(actor) if p["year"] == year]
+    if not found:
+        raise NotFound(_("%(year)s年没有导入工作要点", year=year))
+    return render_template("workplans/summary.html", summary=progress.year_summary(actor, found[0]["id"]))
+
+
+def _form(text_fields, checkboxes) -> dict:
+    data = {k: request.form.get(k, "") for k in text_fields if request.form.get(k, "").strip()}
+    data.update({k: True for k in checkboxes if request.form.get(k)})
+    return data

@@ -1,0 +1,144 @@
+// The import preview: send the file or text to /api/workplans/import, show the rows for correction,
+// map or create the units the department list does not know, then create the plan.
+(function () {
+  var labels = gk.embedded("labels"), departments = gk.embedded("departments");
+  var rows = [], unknown = [];
+  var $ = function (id) { return document.getElementById(id); };
+
+  function cell(tag, value, cls) {
+    var td = document.createElement("td"), input = document.createElement(tag);
+    input.value = value;
+    if (cls) input.className = cls;
+    if (tag === "textarea") input.rows = 3;
+    td.appendChild(input);
+    return td;
+  }
+
+  function renderRows() {
+    var body = $("preview-rows");
+    body.textContent = "";
+    var flagged = 0;
+    rows.forEach(function (row, i) {
+      var tr = document.createElement("tr");
+      tr.dataset.index = i;
+      if (row.problems.length) { tr.className = "needs-check"; flagged += 1; }
+      tr.appendChild(cell("input", row.section, "section"));
+      var task = cell("textarea", row.task, "task");
+      row.problems.forEach(function (p) {
+        var tag = document.createElement("span");
+        tag.className = "tag";
+        tag.textContent = labels[p] || p;
+        task.appendChild(tag);
+      });
+      tr.appendChild(task);
+      tr.appendChild(cell("input", row.lead_units.join("、"), "lead"));
+      tr.appendChild(cell("input", row.assist_units.join("、"), "assist"));
+      tr.appendChild(cell("input", row.deadline, "deadline"));
+      tr.appendChild(cell("input", row.note, "note"));
+      var td = document.createElement("td"), remove = document.createElement("button");
+      remove.type = "button"; remove.textContent = labels.remove; remove.className = "remove-row";
+      remove.addEventListener("click", function () { readRows(); rows.splice(i, 1); renderRows(); });
+      td.appendChild(remove); tr.appendChild(td);
+      body.appendChild(tr);
+    });
+    $("row-count").textContent = labels.rows.replace("{n}", rows.length).replace("{m}", flagged);
+  }
+
+  function renderUnknown() {
+    var list = $("unknown-list");
+    list.textContent = "";
+    $("unknown-units").hidden = unknown.length === 0;
+    unknown.forEach(function (name) {
+      var tr = document.createElement("tr"), th = document.createElement("th"), td = document.createElement("td");
+      th.textContent = name;
+      var select = document.createElement("select");
+      select.dataset.unit = name;
+      select.setAttribute("aria-label", name);
+      var create = new Option(labels.create, "__create__");
+      select.appendChild(create);
+      departments.forEach(function (d) { select.appendChild(new Option(labels.map + " " + d, d)); });
+      td.appendChild(select);
+      tr.appendChild(th); tr.appendChild(td);
+      list.appendChild(tr);
+    });
+  }
+
+  function split(text) {
+    return text.split(/[、，,；;\s]+/).map(function (s) { return s.trim(); }).filter(Boolean);
+  }
+
+  function readRows() {
+    document.querySelectorAll("#preview-rows tr").forEach(function (tr) {
+      var row = rows[Number(tr.dataset.index)];
+      row.section = tr.querySelector(".section").value;
+      row.task = tr.querySelector(".task").value;
+      row.lead_units = split(tr.querySelector(".lead").value);
+      row.assist_units = split(tr.querySelector(".assist").value);
+      row.deadline = tr.querySelector(".deadline").value;
+      row.note = tr.querySelector(".note").value;
+    });
+  }
+
+  function guessYear(text) {
+    var found = /(20\d\d)年/.exec(text || "");
+    return found ? Number(found[1]) : new Date().getFullYear();
+  }
+
+  function preview() {
+    var file = $("plan-file").files[0], text = $("plan-text").value;
+    gk.show($("preview-message"), labels.reading);
+    var request;
+    if (file) {
+      var form = new FormData();
+      form.append("file", file);
+      request = fetch("/api/workplans/import", { method: "POST", body: form, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": gk.csrf() } })
+        .then(function (resp) { return resp.json().then(function (body) { return { ok: resp.ok, body: body }; }); });
+    } else {
+      request = gk.postJSON("/api/workplans/import", { text: text });
+    }
+    request.then(function (result) {
+      if (!result.ok) {
+        gk.show($("preview-message"), labels.failed + (result.body.error || {}).message, true);
+        return;
+      }
+      gk.show($("preview-message"), "");
+      rows = result.body.rows;
+      unknown = result.body.unknown_units;
+      $("plan-year").value = guessYear(text || (file && file.name));
+      $("plan-title").value = $("plan-title").value || (file ? file.name.replace(/\.\w+$/, "") : text.split("\n")[0].trim());
+      $("preview").hidden = false;
+      renderUnknown();
+      renderRows();
+    });
+  }
+
+  function create() {
+    readRows();
+    var mapping = {}, created = [];
+    document.querySelectorAll("#unknown-list select").forEach(function (select) {
+      if (select.value === "__create__") created.push(select.dataset.unit);
+      else mapping[select.dataset.unit] = select.value;
+    });
+    var mapUnits = function (names) { return names.map(function (n) { return mapping[n] || n; }); };
+    var body = {
+      year: Number($("plan-year").value), title: $("plan-title").value, report_cycle: $("plan-cycle").value,
+      new_units: created,
+      rows: rows.map(function (r) {
+        return { section: r.section, task: r.task, lead_units: mapUnits(r.lead_units),
+                 assist_units: mapUnits(r.assist_units), deadline: r.deadline, note: r.note };
+      })
+    };
+    gk.postJSON("/api/workplans", body).then(function (result) {
+      if (result.ok) {
+        gk.show($("create-message"), labels.created);
+        window.location = "/workplans/" + result.body.id;
+      } else {
+        gk.show($("create-message"), (result.body.error || {}).message, true);
+      }
+    });
+  }
+
+  $("preview-button").addEventListener("click", preview);
+  $("create-button").addEventListener("click", create);
+})();
