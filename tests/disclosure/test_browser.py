@@ -78,8 +78,7 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     }""")
     if missed:
         page.click("section[data-field=title] .add-finding")
-    page.wait_for_function(
-        "!document.querySelector('section[data-field=title] .redacted-preview').textContent.includes('老周')")
+    expect(page.locator("section[data-field=title] .redacted-preview")).not_to_contain_text("老周")
     assert "老周" in page.inner_text("section[data-field=title] .redaction-view")  # the original stays
     page.wait_for_selector("#form[data-ready=true]")
     page.get_by_label("确认去标识化结果并发布").check()

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from engine.db import reading
@@ -135,11 +136,11 @@ def test_document_page_shows_work_in_progress_and_an_incident_without_a_reload(p
     working = page.locator("#progress .working")
     assert working.is_visible() and "去标识化处理" in working.inner_text()
     first = page.inner_text("#progress .elapsed")
-    page.wait_for_function("(t) => document.querySelector('#progress .elapsed').textContent !== t", arg=first)
+    expect(page.locator("#progress .elapsed")).not_to_have_text(first)  # the clock runs
     assert_clean_page(page)
     page.evaluate("window.gkSamePage = true")
     run_worker()
-    page.wait_for_function("document.querySelector('[data-doc-status]').textContent === '待确认去标识化'")
+    expect(page.locator("[data-doc-status]")).to_have_text("待确认去标识化")
     assert working.is_hidden() and "确认去标识化结果" in page.inner_text("#current-tasks")
     assert page.evaluate("window.gkSamePage === true")  # updated in place, never reloaded
 
