@@ -16,7 +16,7 @@ from sqlalchemy import extract, or_, select
 from engine import audit, storage
 from engine.config import current
 from engine.db import reading, transaction
-from engine.disclosure import CATEGORY_NAMES
+from engine.disclosure import CATEGORY_NAMES, catalogue
 from engine.errors import NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
@@ -24,6 +24,8 @@ from engine.models.types import utcnow
 
 def publish(document_id: int) -> dict:
     """Publish the confirmed version to each chosen channel not yet done; return the channels."""
+    with transaction() as s:
+        catalogue.assign(s, document_id)
     with reading() as s:
         doc = s.get(Document, document_id)
         done = set(s.scalars(select(Publication.channel).where(Publication.document_id == document_id)))
@@ -43,7 +45,8 @@ def public_payload(doc, text, interpretation) -> dict:
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
             "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": text,
-            "interpretation": interpretation or None, "url": f"{base}/public/documents/{doc.id}"}
+            "interpretation": interpretation or None, "url": f"{base}/public/documents/{doc.id}",
+            **catalogue.fields(doc)}
 
 
 def _record(document_id, channel, url, detail):
@@ -109,7 +112,8 @@ def _public_summary(doc) -> dict:
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "category": doc.category,
             "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
-            "published_at": doc.published_at.isoformat() if doc.published_at else None}
+            "published_at": doc.published_at.isoformat() if doc.published_at else None,
+            **catalogue.fields(doc)}
 
 
 def public_document(document_id: int) -> dict:
@@ -118,4 +122,5 @@ def public_document(document_id: int) -> dict:
         if doc is None or doc.status != "published" or doc.published_text is None:
             raise NotFound("未找到已公开的文件 (no such published document)")
         return {**_public_summary(doc), "text": doc.published_text,
-                "interpretation": storage.get_text(doc.interpretation_sha256) or None}
+                "interpretation": storage.get_text(doc.interpretation_sha256) or None,
+                "changed_by": catalogue.changes_of(s, doc)}

@@ -5,14 +5,16 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
-from engine.models.documents import Document, Publication, ReviewRecord
+from engine.models.documents import CatalogueCounter, Document, Publication, ReviewRecord
 from engine.models.requests import (
     AgencySetting,
+    AnnualReportSnapshot,
     AnnualReportText,
     ConversionProposal,
     InformationRequest,
     LegalProceeding,
     ReplyLetter,
+    RequestNotice,
     RequestPause,
 )
 from engine.models.saved_filters import SavedFilter
@@ -33,5 +35,5 @@ __all__ = [
     "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
-    "ReplyLetter", "RequestPause",
+    "ReplyLetter", "RequestPause", "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice",
 ]

@@ -89,7 +89,7 @@ def _ask_correction(c, req):
     req.correction_items, req.correction_due_on = items, due
     c.data["correction_due_on"] = due.isoformat()
     audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="correction", text=letters.correction_notice(req, items, due, current().agency_name))
+                 kind="correction", text=letters.correction_notice(req, items, due, records.agency_name(c.session, req)))
 
 
 def _correction_received(c, req):
@@ -167,7 +167,7 @@ def _extension(c, req):
     clock = records.refresh_clock(c.session, req)
     audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
                  kind="extension", days=days, due_on=clock.due_on.isoformat(),
-                 text=letters.extension_notice(req, days, clock.due_on, current().agency_name))
+                 text=letters.extension_notice(req, days, clock.due_on, records.agency_name(c.session, req)))
 
 
 def _fee_paid(c, req):

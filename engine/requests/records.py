@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from engine import audit, calendar
+from engine import agencies, audit, calendar
 from engine.config import current
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
@@ -127,7 +127,7 @@ def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
 
 def write_letter(session, req, outcome, reason, by, location=None, explanation=None) -> ReplyLetter:
     """Render the reply for `outcome` and store it as the request's newest letter version."""
-    text = letters.render(req, outcome, reason, agency=current().agency_name, settings=settings.load(session),
+    text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
                           on=today(), location=location, explanation=explanation)
     letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
     session.add(letter)
@@ -135,6 +135,11 @@ def write_letter(session, req, outcome, reason, by, location=None, explanation=N
     audit.record(session, "reply_drafted", actor=by, request_id=req.id, instance_id=req.instance_id,
                  outcome=outcome, reason=reason)
     return letter
+
+
+def agency_name(session, req) -> str:
+    """The 行政机关 in whose name the request is answered: the receiving department's agency."""
+    return agencies.identity(session, req.intake_department_id or req.department_id)["name"]
 
 
 def department_name(session, department_id) -> str | None:

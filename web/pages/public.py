@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.config import current
-from engine.disclosure import CATEGORIES, publication
+from engine.disclosure import CATEGORIES, guide, publication
 
 bp = Blueprint("public", __name__)
 
@@ -23,6 +23,11 @@ def catalogue():
 @bp.get("/public/documents/<int:document_id>")
 def public_document(document_id):
     return render_template("public/document.html", doc=publication.public_document(document_id))
+
+
+@bp.get("/public/guide")
+def guide_page():
+    return render_template("public/guide.html", guide=guide.load())
 
 
 @bp.get("/public/feed.atom")
