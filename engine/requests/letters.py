@@ -7,7 +7,7 @@ Regulations on Open Government Information (2019 revision) unless another instru
 
 from datetime import date
 
-from engine.requests import OUTCOME_NAMES, REASON_NAMES
+from engine.requests import OUTCOME_NAMES, REASON_NAMES, fees
 
 REGS = "《中华人民共和国政府信息公开条例》"
 
@@ -138,16 +138,63 @@ def to_docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def extension_notice(req, days: int, new_due: date, agency: str) -> str:
-    """The notice telling the applicant that the reply period is extended (Art. 33)."""
-    return (f"{req.applicant_name}：\n    您于{req.receipt_on.isoformat()}提出的政府信息公开申请（{req.request_no}），"
-            f"因情况复杂，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
-            f"至{new_due.year}年{new_due.month}月{new_due.day}日。依据：{REGS}第三十三条第二款。\n{agency}")
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
-def correction_notice(req, items: list[str], due: date, agency: str) -> str:
-    """The notice asking for all corrections at once (Art. 30)."""
-    lines = "\n".join(f"    {i}. {item}" for i, item in enumerate(items, start=1))
-    return (f"{req.applicant_name}：\n    您提出的政府信息公开申请（{req.request_no}）内容不明确，请补正以下事项：\n{lines}\n"
-            f"    请于{due.year}年{due.month}月{due.day}日前补正。答复期限自本机关收到补正之日起计算；"
-            f"无正当理由逾期不补正的，视为放弃申请。依据：{REGS}第三十条。\n{agency}")
+def _notice(agency, title, req, recipient, paragraphs, on) -> str:
+    """A notice laid out like the reply letter: agency, title, number, body, signature and date."""
+    return "\n".join([agency, title, f"（{req.request_no}）", "", f"{recipient}：",
+                      *[f"    {p}" for p in paragraphs], "", agency, _cn(on)])
+
+
+def extension_notice(req, days: int, new_due: date, agency: str, on: date | None = None) -> str:
+    """延期答复告知书 (Art. 33(2)): the reply period is extended once, with the office head's consent."""
+    on = on or date.today()
+    return _notice(agency, "政府信息公开申请延期答复告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。",
+        f"因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
+        f"本机关将于{_cn(new_due)}前作出答复。",
+        f"根据{REGS}第三十三条第二款的规定，特此告知。"], on)
+
+
+def correction_notice(req, items: list[str], due: date, agency: str, on: date | None = None) -> str:
+    """补正告知书 (Art. 30): every item to correct at once, and the period to do it."""
+    on = on or date.today()
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    return _notice(agency, "政府信息公开申请补正告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。经审查，您的申请内容不明确，请补正以下事项：",
+        *lines,
+        f"请于{_cn(due)}前补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，视为放弃申请，"
+        f"本机关不再处理该政府信息公开申请。",
+        f"根据{REGS}第三十条的规定，特此告知。"], on)
+
+
+def fee_notice(req, fee: dict, agency: str, payment: str, on: date) -> str:
+    """收费通知书 (Art. 42; 国办函〔2020〕109号): basis, standard, calculation, amount, how and by when to pay."""
+    standard = ("按件计收：同一申请人一个自然月内累计申请10件以下（含）的不收费，11—30件的部分每件100元，"
+                "31件以上的部分每增加10件、收费标准提高100元/件" if fee["method"] == "per_request" else
+                "按量计收：30页以下（含）的不收费，31—100页的部分每页10元，101—200页的部分每页20元，201页以上的部分每页40元")
+    return _notice(agency, "政府信息公开信息处理费收费通知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。您申请公开政府信息的数量、频次明显超过合理范围，"
+        "本机关依法收取信息处理费。",
+        f"收费依据：{REGS}第四十二条、《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）。",
+        f"收费标准：{standard}。",
+        f"计算方式：{fee['basis']}。",
+        f"应缴金额：人民币{fee['amount']}元。",
+        f"缴纳方式：{payment}",
+        f"请自收到本通知书之次日起{fees.PAYMENT_DAYS}个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"
+        "申请期限自收到本通知书之日起至缴费之日止中止计算。"], on)
+
+
+def third_party_notice(req, party: str, agency: str, due: date, on: date, co_producer=False) -> str:
+    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34."""
+    article = "第三十四条" if co_producer else "第三十二条"
+    return _notice(agency, "政府信息公开征求意见书", req, party, [
+        f"本机关于{_cn(req.receipt_on)}收到政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。"
+        + ("该信息由本机关与贵机关共同制作。" if co_producer else "经审查，该信息公开可能损害您的合法权益。"),
+        f"请于{_cn(due)}前（自收到本意见书之日起15个工作日内）向本机关提出书面意见。"
+        + ("逾期未提出意见的，视为同意公开。" if co_producer else
+           "逾期未提出意见的，由本机关依照条例规定决定是否公开；您不同意公开且有合理理由的，本机关不予公开，"
+           "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。"),
+        f"根据{REGS}{article}的规定，特此征求意见。"], on)

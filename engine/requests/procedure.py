@@ -19,7 +19,16 @@ from engine.config import current
 from engine.errors import Invalid
 from engine.models import Document, HumanTask, InformationRequest
 from engine.models.types import utcnow
-from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
+from engine.requests import (
+    PROCESS_KEY,
+    REASONS_BY_OUTCOME,
+    deadlines,
+    fees,
+    letters,
+    notices,
+    records,
+    settings,
+)
 from engine.workflow import hooks
 from engine.workflow.projection import parse_when
 
@@ -88,8 +97,8 @@ def _ask_correction(c, req):
     records.open_pause(c.session, req, "correction", today)
     req.correction_items, req.correction_due_on = items, due
     c.data["correction_due_on"] = due.isoformat()
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="correction", text=letters.correction_notice(req, items, due, records.agency_name(c.session, req)))
+    notices.issue(c.session, req, "correction", recipient=req.applicant_name, by=c.actor, data={"due_on": due.isoformat()},
+                  text=letters.correction_notice(req, items, due, records.agency_name(c.session, req), today))
 
 
 def _correction_received(c, req):
@@ -124,11 +133,24 @@ def _handle(c, req):
         # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
         party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
         records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
-        c.data["consultation_due_on"] = deadlines.add(today, deadlines.CONSULTATION_DAYS).isoformat()
+        due = deadlines.add(today, deadlines.CONSULTATION_DAYS)
+        c.data["consultation_due_on"] = due.isoformat()
+        _consultation_notice(c, req, due, today)
     elif decision == "extend":
         deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)
+        _check_not_overdue(req, today)
     elif decision == "fee":
         _charge(c, req, today)
+
+
+def _consultation_notice(c, req, due, today):
+    name = str(c.data.get("third_party") or "").strip()
+    if not name:
+        raise Invalid("请填写被征求意见的第三方或机关名称", fields={"third_party": ["required"]})
+    co_producer = c.data.get("consulted_party") == "co_producer"
+    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), due, today, co_producer)
+    notices.issue(c.session, req, "third_party", text, recipient=name, by=c.actor,
+                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat()})
 
 
 def _charge(c, req, today):
@@ -139,8 +161,9 @@ def _charge(c, req, today):
     req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "paid_on": None}
     records.open_pause(c.session, req, "fee", today, note=fee["basis"])
     c.data["fee_due_on"] = due.isoformat()
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="fee", amount=fee["amount"], basis=fee["basis"], pay_by=due.isoformat())
+    text = letters.fee_notice(req, fee, records.agency_name(c.session, req),
+                              settings.load(c.session)["fee_payment"], today)
+    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data={**fee, "pay_by": due.isoformat()})
 
 
 def _nth_in_month(session, req) -> int:
@@ -163,11 +186,20 @@ def _extension(c, req):
         return
     days = int(c.spiff_task.data.get("extension_days") or 0)
     deadlines.check_extension(days, req.extension_days or 0)
+    _check_not_overdue(req, records.today())
     req.extension_days = days
     clock = records.refresh_clock(c.session, req)
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="extension", days=days, due_on=clock.due_on.isoformat(),
-                 text=letters.extension_notice(req, days, clock.due_on, records.agency_name(c.session, req)))
+    notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
+                  data={"days": days, "due_on": clock.due_on.isoformat()},
+                  text=letters.extension_notice(req, days, clock.due_on, records.agency_name(c.session, req),
+                                                records.today()))
+
+
+def _check_not_overdue(req, today):
+    # Art. 33(2): the period is extended before it runs out; afterwards the reply is simply late.
+    if req.due_on is not None and today > req.due_on:
+        raise Invalid(f"答复期限已于{req.due_on.isoformat()}届满，不能再延期 (the reply period has already ended)",
+                      fields={"extension_days": ["the reply period has already ended"]})
 
 
 def _fee_paid(c, req):
@@ -218,6 +250,8 @@ def _deliver(c, req):
     delivered = _date(c.data.get("delivered_on"), "delivered_on", errors)
     if delivered and delivered > records.today():
         errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
+    elif delivered and delivered < req.receipt_on:
+        errors["delivered_on"] = ["不能早于收到申请之日 (not before the request was received)"]
     if errors:
         raise Invalid("送达信息有误", fields=errors)
     records.record_delivery(c.session, req, c.data.get("delivery_method"), c.actor.username,

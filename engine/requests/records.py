@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from engine import agencies, audit, calendar
-from engine.config import current
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ReplyLetter, RequestPause

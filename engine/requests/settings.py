@@ -25,6 +25,8 @@ DEFAULTS = {
     "intake_department": "办公室",       # the 政府信息公开工作机构 that receives requests
     "reconsideration_body": {"name": "示例市人民政府", "address": "示例市人民大道1号"},
     "litigation_court": {"name": "示例县人民法院", "address": "示例县法院路8号"},
+    # 收费通知书's 缴纳方式 (国办函〔2020〕109号 leaves the channel to the agency's non-tax revenue system).
+    "fee_payment": "通过本机关指定的非税收入缴款渠道缴纳，缴款后请将缴款凭证送交本机关政府信息公开工作机构。",
     # The installation's own agency (departments without their own identity speak as it).
     "agency_code": "000000000",
     "agency_kind": "government",        # government: report due 3-31; department: 1-31 (Art. 49–50)
