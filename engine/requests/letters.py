@@ -33,6 +33,8 @@ OUTCOME_TEXT = {
     "not_processed": ("{reason_basis}", "经审查，您的申请{reason_text}，本机关不作为政府信息公开申请处理。{explanation}"),
     "other": ("{reason_basis}", "{reason_text}。{explanation}"),
 }
+NOT_OURS = ("经审查，您申请获取的政府信息不属于本机关负责公开。负责公开该政府信息的行政机关为{holder_agency}，"
+            "联系方式：{holder_contact}。{explanation}")
 WITHHELD_BASIS = {
     "state_secret": ("第十四条", "属于依法确定为国家秘密的政府信息"),
     "prohibited_by_law": ("第十四条", "属于法律、行政法规禁止公开的政府信息"),
@@ -49,7 +51,7 @@ NOT_PROCESSED_BASIS = {
     "petition_complaint": ("第三十九条第一款", "系以政府信息公开申请的形式进行信访、投诉、举报等活动，请通过相应渠道提出"),
     "repeated": ("第三十六条第（六）项", "系重复申请公开本机关已作出答复的相同政府信息"),
     "publication": ("第三十九条第二款", "系要求提供政府公报、报刊、书籍等公开出版物，您可以通过公开发行渠道获取"),
-    "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围，且所说明的理由不合理"),
+    "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围"),
     "confirmation": ("第二条", "系要求行政机关确认或重新出具已获取的信息，不属于政府信息公开申请"),
 }
 OTHER_BASIS = {
@@ -59,7 +61,7 @@ OTHER_BASIS = {
     "other": ("第三十六条", "本机关对您的申请作如下处理"),
 }
 FORM_NAMES = {"paper": "纸质", "electronic": "电子"}
-DELIVERY_NAMES = {"email": "电子邮件", "post": "邮寄", "pickup": "当面领取"}
+DELIVERY_NAMES = {"email": "电子邮件", "post": "邮寄", "pickup": "当面领取", "fax": "传真", "on_site": "现场查阅、抄录"}
 
 
 def _reason(outcome, reason):
@@ -84,13 +86,25 @@ def remedy(settings: dict) -> str:
 
 
 def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict, on: date,
-           location: str | None = None, explanation: str | None = None) -> str:
-    """Return the full text of the reply letter to `req` (an InformationRequest)."""
+           location: str | None = None, explanation: str | None = None, facts: dict | None = None) -> str:
+    """Return the full text of the reply letter to `req` (an InformationRequest).
+
+    `facts` carries what some replies must state: `holder_agency`/`holder_contact` turn 不掌握 into
+    Art. 36(5) (another agency is responsible), `reasons_result` says how an Art. 35 request for
+    reasons ended."""
+    facts = facts or {}
     _article, template = OUTCOME_TEXT[outcome]
+    basis = legal_basis(outcome, reason)
+    if outcome == "not_held" and facts.get("holder_agency"):
+        template, basis = NOT_OURS, f"{REGS}第三十六条第（五）项"
+    reason_text = _reason(outcome, reason)[1]
+    if reason == "excessive":
+        reason_text = f"申请公开政府信息的数量、频次明显超过合理范围，经本机关要求说明理由，{facts.get('reasons_result', '')}"
     body = template.format(
         location=location or "本机关政府信息公开专栏", form=FORM_NAMES.get(req.form, req.form),
-        delivery=DELIVERY_NAMES.get(req.delivery, req.delivery), reason_text=_reason(outcome, reason)[1],
-        explanation=(explanation or "").strip())
+        delivery=DELIVERY_NAMES.get(req.delivery, req.delivery), reason_text=reason_text,
+        explanation=(explanation or "").strip(), holder_agency=facts.get("holder_agency", ""),
+        holder_contact=facts.get("holder_contact", ""))
     received = req.receipt_on
     return "\n".join([
         f"{agency}",
@@ -101,7 +115,7 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
         f"    本机关于{received.year}年{received.month}月{received.day}日收到您提出的政府信息公开申请，"
         f"申请获取“{req.description.strip()}”的政府信息。",
         f"    {body.strip()}",
-        f"    根据{legal_basis(outcome, reason)}的规定，特此告知。",
+        f"    根据{basis}的规定，特此告知。",
         f"    {remedy(settings)}",
         "",
         f"{agency}",
@@ -198,3 +212,13 @@ def third_party_notice(req, party: str, agency: str, due: date, on: date, co_pro
            "逾期未提出意见的，由本机关依照条例规定决定是否公开；您不同意公开且有合理理由的，本机关不予公开，"
            "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。"),
         f"根据{REGS}{article}的规定，特此征求意见。"], on)
+
+
+def reasons_notice(req, agency: str, due: date, on: date) -> str:
+    """说明理由通知书 (Art. 35): requests whose number or frequency looks excessive; reasons first."""
+    return _notice(agency, "政府信息公开申请说明理由通知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。您申请公开政府信息的数量、频次明显超过合理范围，"
+        f"请于{_cn(due)}前向本机关说明理由。",
+        "不能说明理由或者理由不合理的，本机关将告知您不予处理；理由合理但无法在法定期限内答复的，"
+        "本机关将确定延迟答复的合理期限并告知您。",
+        f"根据{REGS}第三十五条的规定，特此通知。"], on)

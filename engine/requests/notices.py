@@ -18,7 +18,8 @@ from engine.models import RequestNotice
 from engine.requests import deadlines, fees, letters, records
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
-         "third_party": "第三方征求意见书"}
+         "third_party": "第三方征求意见书", "reasons": "说明理由通知书"}
+REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
 METHODS = ("post", "email", "in_person", "fax")
 
 
@@ -81,14 +82,65 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
         return _view(notice)
 
 
-def check_delivery_date(req, value) -> date:
+def check_delivery_date(req, value, field="delivered_on") -> date:
     """A delivery day is a real date, not before the request was received and not in the future."""
     try:
         on = date.fromisoformat(str(value)[:10])
     except (TypeError, ValueError):
-        raise Invalid("送达日期有误", fields={"delivered_on": ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
+        raise Invalid("日期有误", fields={field: ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
     if on > records.today():
-        raise Invalid("送达日期有误", fields={"delivered_on": ["不能晚于今天 (not in the future)"]})
+        raise Invalid("日期有误", fields={field: ["不能晚于今天 (not in the future)"]})
     if on < req.receipt_on:
-        raise Invalid("送达日期有误", fields={"delivered_on": ["不能早于收到申请之日 (not before the request was received)"]})
+        raise Invalid("日期有误", fields={field: ["不能早于收到申请之日 (not before the request was received)"]})
     return on
+
+
+def ask_reasons(actor, request_id: int, body: dict) -> dict:
+    """Art. 35: ask an applicant whose requests look excessive for reasons, within a period."""
+    days = body.get("period_days")
+    if isinstance(days, bool) or not isinstance(days, int) or not REASONS_DAYS[0] <= days <= REASONS_DAYS[1]:
+        raise Invalid("请给出说明理由的期限", fields={"period_days": [f"{REASONS_DAYS[0]}–{REASONS_DAYS[1]} 个工作日"]})
+    with transaction() as s:
+        req = records.get_for(s, actor, request_id)
+        if req.status in ("replied", "closed", "withdrawn"):
+            raise Invalid("该申请已办结 (the request is closed)")
+        today = records.today()
+        due = deadlines.add(today, days)
+        text = letters.reasons_notice(req, records.agency_name(s, req), due, today)
+        notice = issue(s, req, "reasons", text, recipient=req.applicant_name, by=actor, data={"due_on": due.isoformat()})
+        return _view(notice)
+
+
+def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
+    """The applicant's reasons arrived: note the day, the reasons and whether they are reasonable."""
+    with transaction() as s:
+        req = records.get_for(s, actor, request_id)
+        notice = _get(s, req, notice_id)
+        if notice.kind != "reasons":
+            raise Invalid("只有说明理由通知书可以登记答复 (only a request for reasons is answered)")
+        on = check_delivery_date(req, body.get("answered_on"), field="answered_on")
+        if not isinstance(body.get("reasonable"), bool) or not str(body.get("reasons") or "").strip():
+            raise Invalid("请填写申请人说明的理由并判断是否合理",
+                          fields={"reasons": ["required"], "reasonable": ["true or false"]})
+        notice.data = {**notice.data, "answered_on": on.isoformat(), "reasons": str(body["reasons"]).strip()[:4000],
+                       "reasonable": body["reasonable"]}
+        audit.record(s, "reasons_answered", actor=actor, request_id=req.id, instance_id=req.instance_id,
+                     notice_id=notice.id, reasonable=body["reasonable"])
+        return _view(notice)
+
+
+def reasons_result(session, req) -> str:
+    """How the Art. 35 request for reasons ended, for a 不予处理 reply; refused if it has not ended
+    that way (never asked, still waiting, or the reasons were reasonable)."""
+    asked = session.scalar(select(RequestNotice).where(RequestNotice.request_id == req.id, RequestNotice.kind == "reasons")
+                           .order_by(RequestNotice.id.desc()).limit(1))
+    field = {"not_processed_reason": ["第三十五条：须先要求申请人说明理由 (ask for reasons first)"]}
+    if asked is None:
+        raise Invalid("以数量、频次明显超过合理范围不予处理前，须先要求申请人说明理由（第三十五条）", fields=field)
+    if asked.data.get("reasonable") is True:
+        raise Invalid("申请人说明的理由合理，不能不予处理；无法按期答复的，可确定延迟答复的合理期限", fields=field)
+    if asked.data.get("reasonable") is False:
+        return "您所说明的理由不合理"
+    if date.fromisoformat(asked.data["due_on"]) >= records.today():
+        raise Invalid(f"说明理由的期限至{asked.data['due_on']}，期满前不能不予处理", fields=field)
+    return "您未在规定期限内说明理由"

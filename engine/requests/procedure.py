@@ -79,7 +79,8 @@ def _review(c, req):
         reason = c.data.get("not_processed_reason")
         if not reason:
             raise Invalid("请选择不予处理理由 (choose the reason)", fields={"not_processed_reason": ["required"]})
-        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"))
+        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"),
+                             facts=_facts(c.session, req, "not_processed", reason, c.data))
         c.data.update(outcome="not_processed", outcome_reason=reason)
 
 
@@ -226,8 +227,23 @@ def _draft(c, req):
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
         data.pop("material", None)  # texts live in files, never in task data
     records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
-                         explanation=data.get("explanation"))
+                         explanation=data.get("explanation"), facts=_facts(c.session, req, outcome, reason, data))
     data.update(outcome=outcome, outcome_reason=reason)
+
+
+def _facts(session, req, outcome, reason, data) -> dict:
+    """What the reply must state besides its outcome (Art. 36(1), 36(5), 35); refuse it missing."""
+    if outcome == "already_public" and not str(data.get("location") or "").strip():
+        raise Invalid("请写明获取该信息的方式和途径（第三十六条第（一）项）", fields={"location": ["required"]})
+    facts = {}
+    if outcome == "not_held" and str(data.get("holder_agency") or "").strip():
+        contact = str(data.get("holder_contact") or "").strip()
+        if not contact:
+            raise Invalid("请写明负责公开该信息的机关的联系方式（第三十六条第（五）项）", fields={"holder_contact": ["required"]})
+        facts.update(holder_agency=str(data["holder_agency"]).strip()[:200], holder_contact=contact[:300])
+    if reason == "excessive":
+        facts["reasons_result"] = notices.reasons_result(session, req)
+    return facts
 
 
 def _document_text(session, document_id) -> str:

@@ -109,6 +109,18 @@ def notice_delivery(request_id, notice_id):
     return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse_json()))
 
 
+@bp.post("/requests/<int:request_id>/reasons")
+def ask_reasons(request_id):
+    """Art. 35: ask the applicant for reasons within {period_days} working days (a notice)."""
+    return jsonify(notices.ask_reasons(require_user(), request_id, parse_json())), 201
+
+
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/answer")
+def reasons_answer(request_id, notice_id):
+    """Record the applicant's reasons: {answered_on, reasons, reasonable}."""
+    return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse_json()))
+
+
 @bp.post("/requests/<int:request_id>/correction")
 def register_correction(request_id):
     """Register the applicant's correction received by staff: {received_on, description}."""
