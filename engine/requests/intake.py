@@ -30,6 +30,7 @@ from engine.requests import (
     conversion,
     deadlines,
     records,
+    report_publication,
 )
 from engine.workflow import instances
 
@@ -140,6 +141,10 @@ def register(actor, data: dict) -> dict:
 
 def _create(s, actor, clean, code) -> InformationRequest:
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
+    if report_publication.is_published(s, receipt.year):
+        # The year's report is frozen: a request backdated into it would silently falsify it.
+        raise Invalid(f"{receipt.year}年度报告已发布，不能登记该年度收到的申请 (that year's report is published)",
+                      fields={"received_on": ["该年度报告已发布 (the annual report of that year is published)"]})
     intake = records.intake_department(s) or getattr(actor, "department_id", None)
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
                              intake_department_id=intake, registered_by=getattr(actor, "id", None))

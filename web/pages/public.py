@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.config import current
 from engine.disclosure import CATEGORIES, guide, publication
+from engine.requests import report_export, report_publication
 
 bp = Blueprint("public", __name__)
 
@@ -28,6 +29,20 @@ def public_document(document_id):
 @bp.get("/public/guide")
 def guide_page():
     return render_template("public/guide.html", guide=guide.load())
+
+
+@bp.get("/public/reports")
+def reports():
+    return render_template("public/reports.html", years=report_publication.published_years())
+
+
+@bp.get("/public/reports/<int:year>")
+def report_page(year):
+    data = report_publication.published(year)
+    grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
+             for name, grid in (("section3", report_export.section3_grid(data)),
+                                ("section4", report_export.section4_grid(data)))}
+    return render_template("public/report.html", r=data, grids=grids, section2=report_export.section2_rows(data))
 
 
 @bp.get("/public/feed.atom")
