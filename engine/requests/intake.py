@@ -26,9 +26,11 @@ from engine.requests import (
     OUTCOME_NAMES,
     PROCESS_KEY,
     REASON_NAMES,
+    REQUEST_KINDS,
     STATUS_NAMES,
     conversion,
     deadlines,
+    notices,
     records,
     report_publication,
 )
@@ -99,6 +101,7 @@ def clean_request(data: dict, staff: bool) -> dict:
            "applicant_type": _one_of(applicant.get("type"), APPLICANT_TYPES, "type", errors)}
     out.update(_applicant_details(applicant, out["applicant_type"], errors))
     errors = {(f"applicant.{k}" if k in APPLICANT_KEYS else k): v for k, v in errors.items()}
+    out["kind"] = _one_of(data.get("kind") or "disclosure", REQUEST_KINDS, "kind", errors)
     out["description"] = _text(data, "description", errors, 4000)
     out["form"] = _one_of(data.get("form"), FORMS, "form", errors)
     out["delivery"] = _one_of(data.get("delivery"), DELIVERIES, "delivery", errors)
@@ -211,7 +214,7 @@ def summary(req, department=None) -> dict:
                           "contact": req.applicant_contact, "address": req.applicant_address,
                           "postcode": req.applicant_postcode, "legal_representative": req.applicant_legal_rep,
                           "contact_person": req.applicant_contact_person},
-            "form": req.form, "delivery": req.delivery, "instance_id": req.instance_id}
+            "form": req.form, "delivery": req.delivery, "instance_id": req.instance_id, "kind": req.kind}
 
 
 def detail_for(actor, request_id: int) -> dict:
@@ -229,7 +232,7 @@ def detail_for(actor, request_id: int) -> dict:
                 "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),
                 "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
-                "reply_letter": _letter(letter),
+                "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
                 "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
                                    "due_at": _iso(t.due_at)} for t in tasks],
                 "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}

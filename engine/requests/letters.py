@@ -222,3 +222,36 @@ def reasons_notice(req, agency: str, due: date, on: date) -> str:
         "不能说明理由或者理由不合理的，本机关将告知您不予处理；理由合理但无法在法定期限内答复的，"
         "本机关将确定延迟答复的合理期限并告知您。",
         f"根据{REGS}第三十五条的规定，特此通知。"], on)
+
+
+def disclosure_decision_notice(req, party: str, agency: str, reason: str, on: date) -> str:
+    """决定公开告知书 (Art. 32): disclosed over the third party's objection, with the public interest."""
+    return _notice(agency, "政府信息公开决定告知书", req, party, [
+        f"本机关就“{req.description.strip()}”的政府信息公开申请征求了您的意见，您不同意公开。",
+        f"本机关认为不公开可能对公共利益造成重大影响，决定予以公开。理由如下：{reason}",
+        f"根据{REGS}第三十二条的规定，现将决定公开的政府信息内容和理由书面告知您。"], on)
+
+
+CORRECTION_TEXT = {
+    "corrected": "经核实，您提出的更正要求属实，本机关已予以更正。{explanation}",
+    "not_corrected": "经核实，本机关提供的与您相关的政府信息记录准确，您提供的证据不足以证明记录不准确，本机关不予更正。"
+                     "{explanation}",
+    "referred": "经审查，更正该政府信息不属于本机关职能范围。有权更正的行政机关为{holder_agency}（联系方式：{holder_contact}），"
+                "请向其提出，或由本机关转送其处理。{explanation}",
+}
+
+
+def render_correction(req, result: str, *, agency: str, settings: dict, on: date, explanation: str | None = None,
+                      facts: dict | None = None) -> str:
+    """The reply to a request to correct recorded information about the applicant (Art. 41)."""
+    facts = facts or {}
+    body = CORRECTION_TEXT[result].format(explanation=(explanation or "").strip(),
+                                          holder_agency=facts.get("holder_agency", ""),
+                                          holder_contact=facts.get("holder_contact", ""))
+    return "\n".join([
+        agency, "政府信息更正申请答复书", f"（{req.request_no}）", "", f"{req.applicant_name}：",
+        f"    本机关于{_cn(req.receipt_on)}收到您要求更正与您相关的政府信息记录的申请，申请更正“{req.description.strip()}”。",
+        f"    {body.strip()}",
+        f"    根据{REGS}第四十一条的规定，特此告知。",
+        f"    {remedy(settings)}",
+        "", agency, _cn(on)])

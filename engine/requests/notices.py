@@ -18,7 +18,9 @@ from engine.models import RequestNotice
 from engine.requests import deadlines, fees, letters, records
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
-         "third_party": "第三方征求意见书", "reasons": "说明理由通知书"}
+         "third_party": "第三方征求意见书", "reasons": "说明理由通知书", "disclosure_decision": "决定公开告知书"}
+ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公开", "object_unreasonable": "不同意公开但理由不成立",
+                "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
 METHODS = ("post", "email", "in_person", "fax")
 
@@ -144,3 +146,44 @@ def reasons_result(session, req) -> str:
     if date.fromisoformat(asked.data["due_on"]) >= records.today():
         raise Invalid(f"说明理由的期限至{asked.data['due_on']}，期满前不能不予处理", fields=field)
     return "您未在规定期限内说明理由"
+
+
+def latest_consultation(session, req) -> RequestNotice | None:
+    return session.scalar(select(RequestNotice).where(RequestNotice.request_id == req.id,
+                                                      RequestNotice.kind == "third_party")
+                          .order_by(RequestNotice.id.desc()).limit(1))
+
+
+def record_consultation_answer(session, req, answer: str) -> None:
+    """Note the consulted party's answer on its 征求意见书. Silence means different things: a
+    co-producing agency that does not answer is deemed to agree (Art. 34); a third party's silence
+    leaves the decision to this agency (Art. 32)."""
+    notice = latest_consultation(session, req)
+    if notice is None or notice.data.get("answer"):
+        return
+    deemed = ("agree" if notice.data.get("party") == "co_producer" else None) if answer == "silent" else answer
+    notice.data = {**notice.data, "answer": answer, "effective": deemed, "answered_on": records.today().isoformat()}
+
+
+def consultations(session, req) -> list[dict]:
+    rows = session.scalars(select(RequestNotice).where(RequestNotice.request_id == req.id,
+                                                       RequestNotice.kind == "third_party").order_by(RequestNotice.id))
+    return [{"notice_id": n.id, "party": n.data.get("party"), "recipient": n.recipient, "due_on": n.data.get("due_on"),
+             "answer": n.data.get("answer"), "answer_name": ANSWER_NAMES.get(n.data.get("answer") or ""),
+             "effective": n.data.get("effective")} for n in rows]
+
+
+def check_disclosure_over_objection(session, req, outcome: str, reason_text, by) -> None:
+    """Art. 32: disclosing over a third party's reasonable objection needs the public-interest reason,
+    and the third party is told in writing what is disclosed and why."""
+    notice = latest_consultation(session, req)
+    objected = notice is not None and notice.data.get("party") != "co_producer" and notice.data.get("answer") == "object"
+    if not objected or outcome not in ("disclosed", "partially_disclosed"):
+        return
+    reason = str(reason_text or "").strip()
+    if not reason:
+        raise Invalid("第三方有合理理由不同意公开，决定公开须说明不公开可能对公共利益造成重大影响的理由（第三十二条）",
+                      fields={"public_interest_reason": ["required"]})
+    today = records.today()
+    text = letters.disclosure_decision_notice(req, notice.recipient, records.agency_name(session, req), reason, today)
+    issue(session, req, "disclosure_decision", text, recipient=notice.recipient, by=by, data={"reason": reason})

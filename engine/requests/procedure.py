@@ -20,6 +20,7 @@ from engine.errors import Invalid
 from engine.models import Document, HumanTask, InformationRequest
 from engine.models.types import utcnow
 from engine.requests import (
+    CORRECTION_RESULTS,
     PROCESS_KEY,
     REASONS_BY_OUTCOME,
     deadlines,
@@ -178,6 +179,7 @@ def _nth_in_month(session, req) -> int:
 
 def _consulted(c, req):
     records.close_pause(c.session, req, "consultation", records.today())
+    notices.record_consultation_answer(c.session, req, c.data.get("third_party_answer") or "silent")
     audit.record(c.session, "third_party_answered", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
                  answer=c.data.get("third_party_answer"), opinion=c.data.get("opinion"))
 
@@ -213,6 +215,8 @@ def _fee_paid(c, req):
 
 
 def _draft(c, req):
+    if req.kind == "correction" or c.data.get("outcome") == "correction":
+        return _draft_correction(c, req)
     outcome, data = c.data.get("outcome"), c.data
     reason = {"withheld": data.get("withheld_reason"), "not_processed": data.get("not_processed_reason"),
               "other": "other"}.get(outcome)
@@ -226,9 +230,31 @@ def _draft(c, req):
             raise Invalid("请填写提供的信息内容或引用目录中的文件", fields={"material": ["required"]})
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
         data.pop("material", None)  # texts live in files, never in task data
+    notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
     records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
                          explanation=data.get("explanation"), facts=_facts(c.session, req, outcome, reason, data))
     data.update(outcome=outcome, outcome_reason=reason)
+
+
+def _draft_correction(c, req):
+    """Art. 41: a correction request is answered corrected, not corrected, or referred to the agency
+    that may correct it (named, with its contact); a disclosure reply does not fit it, nor it one."""
+    data = c.data
+    if req.kind != "correction" or data.get("outcome") != "correction":
+        raise Invalid("更正申请须以“更正申请答复”答复，政府信息公开申请不能 (correction requests get a correction reply)",
+                      fields={"outcome": ["does not match the kind of request"]})
+    result = data.get("correction_result")
+    if result not in CORRECTION_RESULTS:
+        raise Invalid("请选择更正申请的处理结果", fields={"correction_result": list(CORRECTION_RESULTS)})
+    facts = {}
+    if result == "referred":
+        facts = {k: str(data.get(k) or "").strip() for k in ("holder_agency", "holder_contact")}
+        if not all(facts.values()):
+            raise Invalid("请写明有权更正的行政机关及其联系方式",
+                          fields={k: ["required"] for k, v in facts.items() if not v})
+    records.write_letter(c.session, req, "correction", result, _actor_name(c), explanation=data.get("explanation"),
+                         facts=facts)
+    data.update(outcome="correction", outcome_reason=result)
 
 
 def _facts(session, req, outcome, reason, data) -> dict:
@@ -302,8 +328,9 @@ def mirror(session, row, workflow) -> None:
         return
     waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)}
     for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
-        if step not in waiting:
-            records.close_pause(session, req, reason, records.today())
+        if step not in waiting and records.close_pause(session, req, reason, records.today()) is not None \
+                and reason == "consultation":
+            notices.record_consultation_answer(session, req, "silent")
     ended = hooks.reached_end(workflow, END_STATUS)
     if ended is not None:
         _finish(session, req, ended)

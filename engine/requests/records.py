@@ -126,8 +126,12 @@ def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
 
 def write_letter(session, req, outcome, reason, by, location=None, explanation=None, facts=None) -> ReplyLetter:
     """Render the reply for `outcome` and store it as the request's newest letter version."""
-    text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
-                          on=today(), location=location, explanation=explanation, facts=facts)
+    if outcome == "correction":
+        text = letters.render_correction(req, reason, agency=agency_name(session, req), settings=settings.load(session),
+                                         on=today(), explanation=explanation, facts=facts)
+    else:
+        text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
+                              on=today(), location=location, explanation=explanation, facts=facts)
     letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
     session.add(letter)
     req.outcome, req.outcome_reason = outcome, reason

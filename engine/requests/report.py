@@ -22,7 +22,13 @@ from engine.models import (
     LegalProceeding,
 )
 from engine.models.types import utcnow
-from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS
+from engine.requests import (
+    CORRECTION_RESULTS,
+    NOT_PROCESSED_REASONS,
+    OTHER_REASONS,
+    REASON_NAMES,
+    WITHHELD_REASONS,
+)
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
            ("public_welfare", "社会公益组织"), ("legal_services", "法律服务机构"), ("other", "其他"), ("total", "总计"))
@@ -74,7 +80,9 @@ def requests_table(session, year: int) -> dict:
     """Section three: counts per row and column, and whether the identity holds per column."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     counts = {key: dict.fromkeys([k for k, _ in COLUMNS], 0) for key, _g, _l in ROWS}
-    rows = session.scalars(select(InformationRequest).where(InformationRequest.receipt_on <= last))
+    # Art. 41 correction requests are not 政府信息公开申请: counted apart (`corrections`).
+    rows = session.scalars(select(InformationRequest).where(InformationRequest.receipt_on <= last,
+                                                            InformationRequest.kind != "correction"))
     for req in rows:
         closed = req.closed_on if req.outcome and req.closed_on else None
         keys = []
@@ -140,7 +148,7 @@ def proceedings_section(session, year: int) -> dict:
 def by_month(session, year: int) -> list[dict]:
     """Requests received and closed per month, closed ones by outcome group (for the chart)."""
     months = [{"month": m, "received": 0, "groups": {}} for m in range(1, 13)]
-    for req in session.scalars(select(InformationRequest)):
+    for req in session.scalars(select(InformationRequest).where(InformationRequest.kind != "correction")):
         if req.receipt_on.year == year:
             months[req.receipt_on.month - 1]["received"] += 1
         if req.outcome and req.closed_on and req.closed_on.year == year:
@@ -153,6 +161,16 @@ def by_month(session, year: int) -> list[dict]:
 def _group(key: str) -> str:
     return {"disclosed": "予以公开", "partially_disclosed": "部分公开"}.get(key) or \
         {"withheld": "不予公开", "cannot": "无法提供", "not_processed": "不予处理", "other": "其他处理"}[key.split(".")[0]]
+
+
+def corrections(session, year: int) -> dict:
+    """Art. 41 requests: received in the year, and those answered in it by result."""
+    counts = {"received": 0, **dict.fromkeys(CORRECTION_RESULTS, 0)}
+    for req in session.scalars(select(InformationRequest).where(InformationRequest.kind == "correction")):
+        counts["received"] += req.receipt_on.year == year
+        if req.outcome == "correction" and req.closed_on and req.closed_on.year == year:
+            counts[req.outcome_reason] += 1
+    return counts
 
 
 def fees_collected(session, year: int) -> dict:
@@ -179,6 +197,7 @@ def annual(actor, year: int) -> dict:
                 "problems": text.problems if text else "",
                 "other_matters": (text.other_matters if text else "") or "",
                 "fees_collected": fees, "by_month": by_month(s, year), "entered_figures": figures,
+                "corrections": corrections(s, year),
                 "versions": [{"version": v, "published_at": at.isoformat()} for v, at in s.execute(
                     select(AnnualReportSnapshot.version, AnnualReportSnapshot.published_at)
                     .where(AnnualReportSnapshot.year == year).order_by(AnnualReportSnapshot.version))]}

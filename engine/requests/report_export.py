@@ -83,6 +83,10 @@ def section2_rows(report) -> list[list]:
 def other_matters(report) -> str:
     fees = report["fees_collected"]
     line = f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{fees['count']}件，共计{fees['amount']}元。"
+    c = report.get("corrections") or {}
+    if c.get("received") or any(c.get(k) for k in ("corrected", "not_corrected", "referred")):
+        line += (f"收到更正与本人相关政府信息记录的申请（条例第四十一条）{c['received']}件，本年度予以更正{c['corrected']}件、"
+                 f"不予更正{c['not_corrected']}件、转送或告知向有权机关提出{c['referred']}件。")
     return "\n".join(t for t in (report["other_matters"], line) if t)
 
 

@@ -80,11 +80,12 @@ def test_topic_and_area_are_checked_at_submission(api_as):
 
 
 def test_repealing_a_normative_document_is_a_procedure_with_its_own_deadline(api_as):
-    target, publisher = publish(api_as, title="示例县城市绿化管理办法", category="normative", body="第一条……",
+    target, publisher = publish(api_as, title="示例县城市绿化管理办法", category="normative", body="第一条……", interpretation="解读：……",
                                 formed_on="2026-03-02")
     drafter = api_as("drafter1")
     submission = {"title": "关于废止《示例县城市绿化管理办法》的决定", "category": "normative", "attribute": "proactive",
-                  "formed_on": "2026-11-02", "body": "决定废止。", "changes_document_id": target, "change_kind": "repeal"}
+                  "formed_on": "2026-11-02", "body": "决定废止。", "interpretation": "废止说明。",
+                  "changes_document_id": target, "change_kind": "repeal"}
     change = drafter.post("/api/documents", json=submission).get_json()["id"]
     detail = drafter.get(f"/api/documents/{change}").get_json()
     # Changed information is published within 20 working days of the change (Art. 26).

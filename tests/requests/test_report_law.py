@@ -23,11 +23,12 @@ def test_the_deadline_depends_on_the_kind_of_agency(staff, api_as):
 
 
 def test_normative_documents_are_counted_from_formation_and_validity(api_as, staff):
-    target, publisher = publish(api_as, title="示例县城市绿化管理办法", category="normative", body="第一条", formed_on="2026-03-02")
-    publish(api_as, title="示例县停车管理办法", category="normative", body="第一条", formed_on="2025-06-01")
+    target, publisher = publish(api_as, title="示例县城市绿化管理办法", category="normative", body="第一条", interpretation="解读", formed_on="2026-03-02")
+    publish(api_as, title="示例县停车管理办法", category="normative", body="第一条", interpretation="解读", formed_on="2025-06-01")
     change = api_as("drafter1").post("/api/documents", json={
         "title": "关于废止《示例县城市绿化管理办法》的决定", "category": "normative", "attribute": "proactive",
-        "formed_on": "2026-11-02", "body": "决定废止。", "changes_document_id": target, "change_kind": "repeal"}).get_json()["id"]
+        "formed_on": "2026-11-02", "body": "决定废止。", "interpretation": "废止说明。",
+        "changes_document_id": target, "change_kind": "repeal"}).get_json()["id"]
     do_task(api_as("reviewer1"), change, APPROVE)
     do_task(api_as("secrecy1"), change, APPROVE)
     run_worker()

@@ -72,3 +72,40 @@ def test_reasonable_reasons_rule_out_not_processing(staff):
         publisher.post(url, json={"answered_on": "2026-11-04", "reasons": "就是想要", "reasonable": False})
         do(publisher, rid, "review_request", {"decision": "not_request", "not_processed_reason": "excessive"})
         assert "您所说明的理由不合理" in detail(publisher, rid)["reply_letter"]["text"]
+
+
+def test_disclosing_over_a_third_partys_objection_needs_the_public_interest_and_tells_it(staff):
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False):
+        rid = register(staff("publisher1"))["id"]
+        do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party",
+                                              "third_party": "示例建设公司"})
+        do(staff("drafter1"), rid, "consult_third_party", {"third_party_answer": "object", "opinion": "涉及商业秘密"})
+        do(staff("drafter1"), rid, "handle", {"decision": "reply"})
+        draft = {"outcome": "disclosed", "material": "道路改造工程预算：1200万元。"}
+        resp = do(staff("drafter1"), rid, "draft_reply", draft, status=422)
+        assert "public_interest_reason" in resp["error"]["fields"]
+        do(staff("drafter1"), rid, "draft_reply", {**draft, "public_interest_reason": "涉及公共财政资金使用，公众知情利益重大"})
+        told = [n for n in staff("publisher1").get(f"/api/requests/{rid}/notices").get_json()["items"]
+                if n["kind"] == "disclosure_decision"]
+        assert len(told) == 1 and told[0]["recipient"] == "示例建设公司" and "公众知情利益重大" in told[0]["text"]
+        assert "第三十二条" in told[0]["text"]
+
+
+def test_a_silent_co_producer_agrees_a_silent_third_party_leaves_it_to_the_agency(staff):
+    from engine.workflow import timers
+
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        rid = register(staff("publisher1"))["id"]
+        do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "co_producer",
+                                              "third_party": "示例县财政局"})
+        clock.move_to(morning(D(2026, 11, 24)))
+        assert timers.fire_due() >= 1
+        do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party",
+                                              "third_party": "示例建设公司"})
+        clock.move_to(morning(D(2026, 12, 16)))
+        assert timers.fire_due() >= 1
+        co, third = detail(staff("publisher1"), rid)["consultations"]
+        assert (co["party"], co["answer"], co["effective"]) == ("co_producer", "silent", "agree")
+        assert (third["party"], third["answer"], third["effective"]) == ("third_party", "silent", None)

@@ -17,7 +17,8 @@ CHOICES = {"types": [(k, TYPE_NAMES[k]) for k in APPLICANT_TYPES],
            "forms": [("electronic", _("电子文本")), ("paper", _("纸质文本"))],
            "deliveries": [("email", _("电子邮件")), ("post", _("邮寄")), ("pickup", _("当面领取")), ("fax", _("传真")),
                           ("on_site", _("现场查阅、抄录"))],
-           "id_types": [(k, _(ID_TYPE_NAMES[k])) for k in ID_TYPES]}
+           "id_types": [(k, _(ID_TYPE_NAMES[k])) for k in ID_TYPES],
+           "kinds": [("disclosure", _("申请公开政府信息")), ("correction", _("要求更正与本人相关的政府信息记录（条例第四十一条）"))]}
 APPLICANT_FIELDS = ("name", "type", "subtype", "id_type", "id_number", "contact", "address", "postcode",
                     "legal_representative", "contact_person")
 
@@ -35,7 +36,8 @@ def new_request():
         return render_template("public/request_new.html", form={}, errors={}, **CHOICES)
     form = request.form
     data = {"applicant": {k: form.get(f"applicant_{k}", "") for k in APPLICANT_FIELDS},
-            "description": form.get("description", ""), "form": form.get("form"), "delivery": form.get("delivery")}
+            "description": form.get("description", ""), "form": form.get("form"), "delivery": form.get("delivery"),
+            "kind": form.get("kind") or "disclosure"}
     try:
         filed = intake.file_public(data)
     except Invalid as exc:
