@@ -45,9 +45,12 @@ def _view(n: RequestNotice) -> dict:
 
 def list_for(actor, request_id: int) -> list[dict]:
     with reading() as s:
-        req = records.get_for(s, actor, request_id)
-        rows = s.scalars(select(RequestNotice).where(RequestNotice.request_id == req.id).order_by(RequestNotice.id))
-        return [_view(n) for n in rows]
+        return for_request(s, records.get_for(s, actor, request_id))
+
+
+def for_request(session, req) -> list[dict]:
+    rows = session.scalars(select(RequestNotice).where(RequestNotice.request_id == req.id).order_by(RequestNotice.id))
+    return [_view(n) for n in rows]
 
 
 def _get(session, req, notice_id) -> RequestNotice:

@@ -8,6 +8,7 @@ import docx
 import time_machine
 
 from engine import calendar
+from tests.support.web import csrf_from, login
 from tests.support.ysq import detail, do, morning, register
 
 
@@ -111,3 +112,19 @@ def test_letters_carry_the_agency_the_receiving_office_speaks_as(staff, api_as):
         do(staff("publisher1"), rid, "review_request", {"decision": "correction", "correction_items": "请写明年度"})
         text = notices(staff("publisher1"), rid)[0]["text"]
         assert text.startswith("示例县人民政府\n政府信息公开申请补正告知书") and text.rstrip().endswith("2026年11月4日")
+
+
+def test_the_request_page_lists_notices_and_records_their_delivery(staff, app):
+    with time_machine.travel(morning(D(2026, 11, 4)), tick=False):
+        rid = register(staff("publisher1"), received_on="2026-11-03")["id"]
+        do(staff("publisher1"), rid, "review_request", {"decision": "correction", "correction_items": "请写明年度"})
+        client = login(app.test_client(), "publisher1")
+        page = client.get(f"/requests/{rid}").get_data(as_text=True)
+        assert 'data-notice="correction"' in page and "补正告知书" in page and f"/api/requests/{rid}/notices/" in page
+        notice_id = notices(staff("publisher1"), rid)[0]["id"]
+        url = f"/requests/{rid}/notices/{notice_id}/delivery"
+        bad = client.post(url, data={"csrf_token": csrf_from(page), "delivery_method": "post", "delivered_on": "2026-11-01"})
+        assert bad.status_code == 422
+        ok = client.post(url, data={"csrf_token": csrf_from(page), "delivery_method": "post", "delivered_on": "2026-11-04"})
+        assert ok.status_code == 302
+        assert notices(staff("publisher1"), rid)[0]["delivered_on"] == "2026-11-04"
