@@ -4,6 +4,7 @@ import logging
 
 from rq import get_current_job
 
+from engine.requests import operations
 from engine.workflow import service_tasks, timers
 
 log = logging.getLogger(__name__)
@@ -26,3 +27,10 @@ def fire_timers(instance_id: int) -> bool:
     changed = timers.fire_instance(instance_id)
     log.info("job %s: timers of instance %s fired=%s", _job_id(), instance_id, changed)
     return changed
+
+
+def email_notice(notice_id: int) -> dict:
+    """E-mail one request notice and record its delivery."""
+    result = operations.email_notice(notice_id)
+    log.info("job %s: notice %s %s", _job_id(), notice_id, result)
+    return result

@@ -1,5 +1,5 @@
 """Notices during a request (补正, 延期答复, 收费, 第三方征求意见): letters like the reply, each stored,
-downloadable as .docx and with its delivery recorded.
+downloadable as .docx, e-mailed by a worker where staff choose, and with its delivery recorded.
 
 A notice is written in the same transaction as the step that decides it, in the agency's name
 (`records.agency_name`); its delivery date can be neither before the request was received nor in
@@ -8,13 +8,16 @@ recording its delivery fixes the payment deadline.
 """
 
 from datetime import date
+from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from engine import audit
-from engine.db import reading, transaction
-from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import RequestNotice
+from engine import audit, queue
+from engine.config import current
+from engine.db import after_commit, reading, transaction
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.models import InformationRequest, RequestNotice
 from engine.requests import deadlines, fees, letters, records
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
@@ -77,14 +80,19 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
         method, on = body.get("delivery_method"), check_delivery_date(req, body.get("delivered_on"))
         if method not in METHODS:
             raise Invalid("请选择送达方式", fields={"delivery_method": [f"one of: {', '.join(METHODS)}"]})
-        notice.delivery_method, notice.delivered_on, notice.delivered_by = method, on, actor.username
-        if notice.kind == "fee":
-            # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it.
-            req.fee = {**(req.fee or {}), "pay_by": deadlines.add(on, fees.PAYMENT_DAYS).isoformat(),
-                       "notice_received_on": on.isoformat()}
+        notice.delivery_method, notice.delivered_by = method, actor.username
+        _delivered(req, notice, on)
         audit.record(s, "notice_delivered", actor=actor, request_id=req.id, instance_id=req.instance_id,
                      notice_id=notice.id, delivered_on=on.isoformat(), method=method)
         return _view(notice)
+
+
+def _delivered(req, notice, on: date) -> None:
+    notice.delivered_on = on
+    if notice.kind == "fee":
+        # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it.
+        req.fee = {**(req.fee or {}), "pay_by": deadlines.add(on, fees.PAYMENT_DAYS).isoformat(),
+                   "notice_received_on": on.isoformat()}
 
 
 def check_delivery_date(req, value, field="delivered_on") -> date:
@@ -190,3 +198,54 @@ def check_disclosure_over_objection(session, req, outcome: str, reason_text, by)
     today = records.today()
     text = letters.disclosure_decision_notice(req, notice.recipient, records.agency_name(session, req), reason, today)
     issue(session, req, "disclosure_decision", text, recipient=notice.recipient, by=by, data={"reason": reason})
+
+
+EMAIL_JOB = "workers.jobs.email_notice"
+
+
+def send_by_email(actor, request_id: int, notice_id: int, body: dict) -> dict:
+    """Have a worker e-mail the notice (.docx attached); the day it is sent is its delivery day."""
+    to = str(body.get("email_to") or "").strip()
+    if not records.EMAIL.fullmatch(to):
+        raise Invalid("请填写收件人的电子邮件地址", fields={"email_to": ["请填写有效的电子邮件地址 (a valid e-mail address)"]})
+    if not current().smtp_url:
+        raise Invalid("本系统未配置邮件服务器，请选择其他送达方式 (no mail server configured)",
+                      fields={"email_to": ["未配置邮件服务器 (no mail server)"]})
+    with transaction() as s:
+        req = records.get_for(s, actor, request_id)
+        if not (actor.has_role("publisher") or actor.is_admin):
+            raise Forbidden("只有公开专员可以送达告知书 (only publishers deliver notices)")
+        notice = _get(s, req, notice_id)
+        if notice.delivered_on is not None:
+            raise Conflict("该告知书已送达 (already delivered)")
+        notice.delivery_method, notice.delivered_by = "email", actor.username
+        notice.data = {**notice.data, "email_to": to}
+        after_commit(s, lambda: queue.queue().enqueue(EMAIL_JOB, notice_id, job_id=f"notice-email-{notice_id}"))
+        return _view(notice)
+
+
+def email_message(notice_id: int):
+    """The notice as an e-mail with its Word file, for the worker; None when it was delivered meanwhile."""
+    with reading() as s:
+        notice = s.get(RequestNotice, notice_id)
+        if notice is None or notice.delivered_on is not None:
+            return None
+        req = s.get(InformationRequest, notice.request_id)
+        message = EmailMessage()
+        message["Subject"] = f"{KINDS[notice.kind]}（{req.request_no}）"
+        message["From"] = current().mail_from or f"noreply@{urlsplit(current().public_base_url).hostname}"
+        message["To"] = notice.data["email_to"]
+        message.set_content(notice.text)
+        message.add_attachment(letters.to_docx(notice.text), maintype="application",
+                               subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                               filename=f"{req.request_no}-{KINDS[notice.kind]}.docx")
+        return message
+
+
+def mark_emailed(notice_id: int) -> None:
+    with transaction() as s:
+        notice = s.get(RequestNotice, notice_id)
+        if notice.delivered_on is None:
+            _delivered(s.get(InformationRequest, notice.request_id), notice, records.today())
+        audit.record(s, "notice_emailed", actor="worker", request_id=notice.request_id, notice_id=notice.id,
+                     to=notice.data.get("email_to"))

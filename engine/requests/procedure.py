@@ -7,7 +7,6 @@ request's status, the reply deadline (pushed into the task data so timers and du
 the handling department and any pause whose step is over are brought in line with the process.
 """
 
-import re
 from datetime import date
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -300,8 +299,7 @@ def _deliver(c, req):
                             c.data.get("delivery_note"), on=delivered)
 
 
-# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
-EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
+EMAIL = records.EMAIL
 
 
 def _deliver_by_email(c, req):

@@ -3,6 +3,7 @@
 Everything here runs inside the caller's transaction.
 """
 
+import re
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -16,6 +17,10 @@ from engine.requests import deadlines, letters, settings
 
 INTAKE_ROLES = {"publisher", "leader", "secrecy_reviewer"}
 HANDLER_ROLES = {"drafter", "dept_reviewer", "leader", "publisher"}
+
+
+# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
+EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
 
 
 def today() -> date:

@@ -8,6 +8,7 @@ import docx
 import time_machine
 
 from engine import calendar
+from tests.support.flows import run_worker
 from tests.support.web import csrf_from, login
 from tests.support.ysq import detail, do, morning, register
 
@@ -128,3 +129,25 @@ def test_the_request_page_lists_notices_and_records_their_delivery(staff, app):
         ok = client.post(url, data={"csrf_token": csrf_from(page), "delivery_method": "post", "delivered_on": "2026-11-04"})
         assert ok.status_code == 302
         assert notices(staff("publisher1"), rid)[0]["delivered_on"] == "2026-11-04"
+
+
+def test_a_fee_notice_e_mailed_by_the_worker_is_delivered_that_day(staff, mail_server):
+    rid = register(staff("publisher1"))["id"]
+    do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
+    do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 150})
+    publisher = staff("publisher1")
+    [notice] = notices(publisher, rid)
+    url = f"/api/requests/{rid}/notices/{notice['id']}/email"
+    bad = publisher.post(url, json={"email_to": "not-an-address"})
+    assert bad.status_code == 422 and "email_to" in bad.get_json()["error"]["fields"]
+    assert publisher.post(url, json={"email_to": "zhangsan@example.com"}).status_code == 202
+    assert notices(publisher, rid)[0]["delivered_on"] is None  # the worker sends it
+    run_worker()
+    [(to, message)] = mail_server.messages
+    assert to == ["zhangsan@example.com"] and "收费通知书" in message["Subject"]
+    attachment = next(message.iter_attachments())
+    assert "应缴金额：人民币1700元" in "\n".join(p.text for p in docx.Document(io.BytesIO(attachment.get_content())).paragraphs)
+    today = calendar.today_in_china()
+    assert notices(publisher, rid)[0]["delivered_on"] == today.isoformat()
+    assert detail(publisher, rid)["fee"]["pay_by"] == calendar.add_working_days(today, 20).isoformat()
+    assert publisher.post(url, json={"email_to": "zhangsan@example.com"}).status_code == 409

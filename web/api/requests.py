@@ -109,6 +109,12 @@ def notice_delivery(request_id, notice_id):
     return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse_json()))
 
 
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/email")
+def notice_email(request_id, notice_id):
+    """E-mail a notice with its Word file: {email_to} (publisher); a worker sends it and records the day."""
+    return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse_json())), 202
+
+
 @bp.post("/requests/<int:request_id>/reasons")
 def ask_reasons(request_id):
     """Art. 35: ask the applicant for reasons within {period_days} working days (a notice)."""
