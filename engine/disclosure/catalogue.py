@@ -90,12 +90,19 @@ def assign(session, document_id: int) -> Document:
     doc.published_on = calendar.as_date(doc.published_at)
     doc.publisher = agency["name"]
     year = (doc.formed_on or doc.published_on).year
-    pattern = settings.load(session)["index_pattern"]
-    doc.index_no = pattern.format(agency_code=agency["code"], year=year, seq=_next(session, agency["code"], year))
+    doc.index_no = _unused_number(session, settings.load(session)["index_pattern"], agency["code"], year)
     if doc.changes_document_id:
         _apply_change(session, doc)
     audit.record(session, "catalogued", actor="worker", document_id=doc.id, index_no=doc.index_no)
     return doc
+
+
+def _unused_number(session, pattern: str, code: str, year: int) -> str:
+    # A pattern without {year} or {agency_code} makes scopes share numbers: skip any already given.
+    while True:
+        number = pattern.format(agency_code=code, year=year, seq=_next(session, code, year))
+        if session.scalar(select(Document.id).where(Document.index_no == number)) is None:
+            return number
 
 
 def _next(session, code: str, year: int) -> int:

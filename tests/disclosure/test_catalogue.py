@@ -53,6 +53,14 @@ def test_index_numbers_follow_the_configured_pattern_and_never_repeat(api_as):
     assert numbers == ["GK-2026-0001", "GK-2025-0001", "GK-2026-0002"]
 
 
+def test_a_pattern_without_the_year_still_gives_unique_numbers(api_as):
+    assert api_as("admin").put("/api/requests/settings", json={"index_pattern": "No.{seq}"}).status_code == 200
+    first, publisher = publish(api_as, title="第一件", body="正文一")
+    second, _ = publish(api_as, title="第二件", body="正文二", formed_on="2025-12-30")
+    numbers = [publisher.client.get(f"/api/public/documents/{d}").get_json()["index_no"] for d in (first, second)]
+    assert numbers == ["No.1", "No.2"]
+
+
 def test_concurrent_publishers_draw_distinct_sequence_numbers(settings):
     drawn, errors = [], []
 
