@@ -42,7 +42,8 @@ def report_page(year):
     grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
              for name, grid in (("section3", report_export.section3_grid(data)),
                                 ("section4", report_export.section4_grid(data)))}
-    return render_template("public/report.html", r=data, grids=grids, section2=report_export.section2_rows(data))
+    return render_template("public/report.html", r=data, grids=grids, section2=report_export.section2_rows(data),
+                           other_matters=report_export.other_matters(data))
 
 
 @bp.get("/public/feed.atom")
