@@ -169,6 +169,9 @@ class AnnualReportSnapshot(Base):
     content: Mapped[dict] = mapped_column(JSONType, default=dict)
     published_by: Mapped[str | None] = mapped_column(String(80))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An admin let a request be registered into this published year: a new version is due.
+    reopened_reason: Mapped[str | None] = mapped_column(Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AgencySetting(Base):

@@ -137,17 +137,15 @@ def register(actor, data: dict) -> dict:
     clean = clean_request(data, staff=True)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     with transaction() as s:
-        req = _create(s, actor, clean, code)
+        req = _create(s, actor, clean, code, backdate_reason=data.get("backdate_reason"))
         return {"id": req.id, "request_no": req.request_no, "access_code": code,
                 "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
 
 
-def _create(s, actor, clean, code) -> InformationRequest:
+def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
-    if report_publication.is_published(s, receipt.year):
-        # The year's report is frozen: a request backdated into it would silently falsify it.
-        raise Invalid(f"{receipt.year}年度报告已发布，不能登记该年度收到的申请 (that year's report is published)",
-                      fields={"received_on": ["该年度报告已发布 (the annual report of that year is published)"]})
+    # The year's report is frozen: a request backdated into it would silently falsify it.
+    report_publication.reopen(s, receipt.year, actor, backdate_reason)
     intake = records.intake_department(s) or getattr(actor, "department_id", None)
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
                              intake_department_id=intake, registered_by=getattr(actor, "id", None))

@@ -198,9 +198,15 @@ def annual(actor, year: int) -> dict:
                 "other_matters": (text.other_matters if text else "") or "",
                 "fees_collected": fees, "by_month": by_month(s, year), "entered_figures": figures,
                 "corrections": corrections(s, year),
-                "versions": [{"version": v, "published_at": at.isoformat()} for v, at in s.execute(
-                    select(AnnualReportSnapshot.version, AnnualReportSnapshot.published_at)
-                    .where(AnnualReportSnapshot.year == year).order_by(AnnualReportSnapshot.version))]}
+                "versions": _versions(s, year)}
+
+
+def _versions(session, year: int) -> list[dict]:
+    """The published versions of the year's report; a reopened one awaits a new version."""
+    rows = session.scalars(select(AnnualReportSnapshot).where(AnnualReportSnapshot.year == year)
+                           .order_by(AnnualReportSnapshot.version))
+    return [{"version": r.version, "published_at": r.published_at.isoformat(), "reopened_reason": r.reopened_reason}
+            for r in rows]
 
 
 def save_text(actor, year: int, data: dict) -> dict:

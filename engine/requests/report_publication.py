@@ -1,8 +1,8 @@
 """Publishing the annual report: a frozen snapshot per version, shown on a public page.
 
 Once a year's report is published its figures no longer move with the data: the public reads the
-snapshot. A later change to that year (a backdated request is refused at intake) needs a new version,
-published the same way. The staff-only identity check is dropped from what is published.
+snapshot. A request backdated into that year is refused at intake unless an admin gives a reason,
+which reopens the report: a new version is then due, published the same way. The staff-only identity check is dropped from what is published.
 """
 
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from engine import audit, calendar
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import AnnualReportSnapshot
+from engine.models.types import utcnow
 from engine.requests import report
 
 INTERNAL = ("entered_figures", "versions")
@@ -39,7 +40,9 @@ def publish(actor, year: int) -> dict:
 
 def _view(row) -> dict:
     return {"year": row.year, "version": row.version, "published_at": row.published_at.isoformat(),
-            "late": row.published_at.date().isoformat() > row.content.get("publish_by", "9999")}
+            "late": row.published_at.date().isoformat() > row.content.get("publish_by", "9999"),
+            "reopened_reason": row.reopened_reason,
+            "reopened_at": row.reopened_at.isoformat() if row.reopened_at else None}
 
 
 def published(year: int) -> dict:
@@ -59,7 +62,28 @@ def versions(session, year: int) -> list[dict]:
 
 
 def is_published(session, year: int) -> bool:
-    return session.scalar(select(AnnualReportSnapshot.id).where(AnnualReportSnapshot.year == year).limit(1)) is not None
+    return latest(session, year) is not None
+
+
+def latest(session, year: int) -> AnnualReportSnapshot | None:
+    return session.scalar(select(AnnualReportSnapshot).where(AnnualReportSnapshot.year == year)
+                          .order_by(AnnualReportSnapshot.version.desc()).limit(1))
+
+
+def reopen(session, year: int, actor, reason: str | None) -> None:
+    """Let something be recorded into a published year: an admin's reason is required, and the
+    published version is marked as needing a new one (the public keeps seeing it until then)."""
+    snapshot = latest(session, year)
+    if snapshot is None:
+        return
+    if not (getattr(actor, "is_admin", False) and str(reason or "").strip()):
+        raise Invalid(f"{year}年度报告已发布，登记该年度的申请须由管理员说明理由并重新打开该报告 "
+                      "(that year's report is published: an admin must give a reason)",
+                      fields={"received_on": ["该年度报告已发布 (the annual report of that year is published)"],
+                              "backdate_reason": ["管理员填写理由后方可登记 (an admin's reason is required)"]})
+    snapshot.reopened_reason, snapshot.reopened_at = str(reason).strip()[:2000], utcnow()
+    audit.record(session, "annual_report_reopened", actor=actor, year=year, version=snapshot.version,
+                 reason=snapshot.reopened_reason)
 
 
 def published_years() -> list[int]:

@@ -70,6 +70,13 @@ def test_section_four_is_one_row_of_fifteen_and_a_case_can_be_updated(staff):
     assert figures == ["0"] * 10 + ["0", "1", "0", "0", "1"]  # 复议后起诉: 结果纠正 1, 总计 1
 
 
+def backdated_request() -> dict:
+    return {"applicant": {"name": "张三", "type": "natural_person", "id_number": "110101199003074573",
+                          "contact": "13912341234"},
+            "description": "补登", "form": "electronic", "delivery": "email", "channel": "in_person",
+            "received_on": "2025-12-30"}
+
+
 def test_publishing_freezes_the_report_and_refuses_backdated_requests(staff, client, api_as):
     with time_machine.travel(morning(D(2025, 3, 3)), tick=False):
         reply(staff, register(staff("publisher1"))["id"], "already_public")
@@ -86,10 +93,13 @@ def test_publishing_freezes_the_report_and_refuses_backdated_requests(staff, cli
     assert "/public/reports/2025" in client.get("/public/reports").get_data(as_text=True)
     body = "\n".join(p.text for p in Docx(io.BytesIO(client.get("/api/public/reports/2025?format=docx").data)).paragraphs)
     assert "二、主动公开政府信息情况" in body and "校验" not in body
-    backdated = publisher.post("/api/requests", json={
-        "applicant": {"name": "张三", "type": "natural_person", "id_number": "110101199003074573", "contact": "13912341234"},
-        "description": "补登", "form": "electronic", "delivery": "email", "channel": "in_person", "received_on": "2025-12-30"})
+    backdated = publisher.post("/api/requests", json=backdated_request())
     assert backdated.status_code == 422 and "received_on" in backdated.get_json()["error"]["fields"]
+    # An admin may register it with a reason: the published report is reopened and awaits a new version.
+    late = {**backdated_request(), "backdate_reason": "邮寄件漏登，2025年12月30日已签收"}
+    assert staff("admin").post("/api/requests", json=late).status_code == 201
+    assert staff("publisher1").get("/api/reports/annual/2025").get_json()["versions"][0]["reopened_reason"] == \
+        "邮寄件漏登，2025年12月30日已签收"
     # A change to the year after publication: the public keeps the frozen figures until a new version.
     publisher.post("/api/reports/annual/2025/proceedings", json={"kind": "reconsideration", "result": "upheld"})
     frozen = client.get("/api/public/reports/2025").get_json()["section4"]["kinds"][0]["values"]["total"]

@@ -25,6 +25,8 @@ def upgrade() -> None:
     sa.Column('content', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('published_by', sa.String(length=80), nullable=True),
     sa.Column('published_at', engine.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reopened_reason', sa.Text(), nullable=True),
+    sa.Column('reopened_at', engine.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('year', 'version')
     )
