@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from engine import access, audit, calendar, storage
 from engine.db import reading, transaction
-from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS, PROCESS_KEY, redaction, reviews
+from engine.disclosure import (
+    ATTRIBUTES,
+    CATEGORIES,
+    CHANNELS,
+    GROUNDS,
+    PROCESS_KEY,
+    catalogue,
+    redaction,
+    reviews,
+)
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, Publication
 from engine.workflow import instances, progress
@@ -42,6 +51,7 @@ def clean_submission(data: dict, partial=False) -> dict:
     out["channels"] = channels if isinstance(channels, list) else []
     out["body"] = str(data.get("body") or "")
     out["interpretation"] = str(data.get("interpretation") or "")
+    out.update(catalogue.clean(data, out["category"], errors))
     if errors:
         raise Invalid("提交内容有误 (the submission has errors)", fields=errors)
     return out
@@ -87,8 +97,10 @@ def submit(actor, data: dict, docx: bytes | None = None, docx_name: str | None =
     with transaction() as s:
         doc = Document(drafter_id=actor.id, department_id=actor.department_id, status="submitted")
         apply_fields(doc, clean)
+        doc.changes_document_id, doc.change_kind = clean["changes_document_id"], clean["change_kind"]
         if docx:
             doc.docx_sha256, doc.original_filename = storage.put(docx), (docx_name or "document.docx")[:255]
+        catalogue.check_target(s, doc)
         s.add(doc)
         s.flush()
         audit.record(s, "document_submitted", actor=actor, document_id=doc.id, title=doc.title)
@@ -113,7 +125,8 @@ def _docx_body(content: bytes) -> str:
 
 def apply_fields(doc: Document, clean: dict) -> None:
     """Copy submitted fields onto the document; texts go to files, never into task data."""
-    for key in ("title", "doc_number", "category", "attribute", "attribute_ground", "attribute_reason", "channels"):
+    for key in ("title", "doc_number", "category", "attribute", "attribute_ground", "attribute_reason", "channels",
+                "topic", "area"):
         setattr(doc, key, clean[key])
     doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
     doc.original_sha256 = storage.put_text(clean["body"]) if clean["body"] else None
@@ -126,7 +139,7 @@ def task_data(doc: Document, clean: dict) -> dict:
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "formed_on": clean["formed_on"],
             "formed_at": clean.get("formed_at"),
-            "channels": doc.channels, "has_body": bool(clean["body"]),
+            "channels": doc.channels, "topic": doc.topic, "area": doc.area, "has_body": bool(clean["body"]),
             "has_interpretation": bool(clean["interpretation"]), "returns": doc.returns or 0,
             "return_reason": None, "deadline_start": clean.get("deadline_start")}
 
@@ -184,7 +197,9 @@ def summary(doc: Document) -> dict:
             "publish_by": doc.publish_by.isoformat() if doc.publish_by else None,
             "returns": doc.returns, "return_reason": doc.return_reason, "channels": doc.channels or [],
             "instance_id": doc.instance_id, "department_id": doc.department_id,
-            "published_at": doc.published_at.isoformat() if doc.published_at else None}
+            "published_at": doc.published_at.isoformat() if doc.published_at else None,
+            "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
+            **catalogue.fields(doc)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:

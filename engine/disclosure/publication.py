@@ -16,7 +16,7 @@ from sqlalchemy import extract, or_, select
 from engine import audit
 from engine.config import current
 from engine.db import reading, transaction
-from engine.disclosure import CATEGORY_NAMES, redaction
+from engine.disclosure import CATEGORY_NAMES, catalogue, redaction
 from engine.errors import NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
@@ -24,6 +24,8 @@ from engine.models.types import utcnow
 
 def publish(document_id: int) -> dict:
     """Publish the confirmed version to each chosen channel not yet done; return the channels."""
+    with transaction() as s:
+        catalogue.assign(s, document_id)
     with reading() as s:
         doc = s.get(Document, document_id)
         done = set(s.scalars(select(Publication.channel).where(Publication.document_id == document_id)))
@@ -43,7 +45,8 @@ def public_payload(doc, fields: dict) -> dict:
     return {"id": doc.id, "title": fields["title"], "doc_number": fields["doc_number"] or None,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": fields["body"],
-            "interpretation": fields["interpretation"] or None, "url": f"{base}/public/documents/{doc.id}"}
+            "interpretation": fields["interpretation"] or None, "url": f"{base}/public/documents/{doc.id}",
+            **catalogue.fields(doc)}
 
 
 def _record(document_id, channel, url, detail):
@@ -117,7 +120,8 @@ def _public_summary(doc) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
-            "published_at": doc.published_at.isoformat() if doc.published_at else None}
+            "published_at": doc.published_at.isoformat() if doc.published_at else None,
+            **catalogue.fields(doc)}
 
 
 def public_document(document_id: int) -> dict:
@@ -125,4 +129,5 @@ def public_document(document_id: int) -> dict:
         doc = s.get(Document, document_id)
         if doc is None or doc.status != "published" or doc.published_text is None:
             raise NotFound("未找到已公开的文件 (no such published document)")
-        return {**_public_summary(doc), "text": doc.published_text, "interpretation": doc.published_interpretation}
+        return {**_public_summary(doc), "text": doc.published_text, "interpretation": doc.published_interpretation,
+                "changed_by": catalogue.changes_of(s, doc)}

@@ -5,14 +5,16 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
-from engine.models.documents import Document, Publication, ReviewRecord
+from engine.models.documents import CatalogueCounter, Document, Publication, ReviewRecord
 from engine.models.requests import (
     AgencySetting,
+    AnnualReportSnapshot,
     AnnualReportText,
     ConversionProposal,
     InformationRequest,
     LegalProceeding,
     ReplyLetter,
+    RequestNotice,
     RequestPause,
 )
 from engine.models.saved_filters import SavedFilter
@@ -45,4 +47,5 @@ __all__ = [
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
     "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",
+    "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice",
 ]

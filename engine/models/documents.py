@@ -55,8 +55,28 @@ class Document(Base):
     published_interpretation: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_review_on: Mapped[date | None] = mapped_column(Date)
+    # The catalogue's fields (主动公开目录): fixed at publication, except validity.
+    index_no: Mapped[str | None] = mapped_column(String(80), unique=True)
+    publisher: Mapped[str | None] = mapped_column(String(100))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    topic: Mapped[str | None] = mapped_column(String(40))
+    area: Mapped[str | None] = mapped_column(String(40))
+    validity: Mapped[str] = mapped_column(String(10), default="valid")
+    validity_on: Mapped[date | None] = mapped_column(Date)
+    # A repeal/amendment/expiry decision is itself a document; publishing it changes its target.
+    changes_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    change_kind: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CatalogueCounter(Base):
+    """The last 索引号 sequence number used per scope (agency code and year)."""
+
+    __tablename__ = "catalogue_counter"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReviewRecord(Base):

@@ -24,6 +24,14 @@ class InformationRequest(Base):
     applicant_subtype: Mapped[str | None] = mapped_column(String(20))
     applicant_id_number: Mapped[str] = mapped_column(String(50))
     applicant_contact: Mapped[str] = mapped_column(String(300))
+    # Art. 29's 申请表: ID type, address and postcode; for organisations 法定代表人 and 联系人.
+    applicant_id_type: Mapped[str | None] = mapped_column(String(20))
+    applicant_address: Mapped[str | None] = mapped_column(String(300))
+    applicant_postcode: Mapped[str | None] = mapped_column(String(10))
+    applicant_legal_rep: Mapped[str | None] = mapped_column(String(100))
+    applicant_contact_person: Mapped[str | None] = mapped_column(String(100))
+    # disclosure (Art. 27) or correction of information about the applicant (Art. 41)
+    kind: Mapped[str] = mapped_column(String(20), default="disclosure")
     description: Mapped[str] = mapped_column(Text)
     form: Mapped[str] = mapped_column(String(20))
     delivery: Mapped[str] = mapped_column(String(20))
@@ -84,6 +92,24 @@ class ReplyLetter(Base):
     delivered_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class RequestNotice(Base):
+    """A notice delivered during a request (补正, 延期, 收费, 第三方征求意见, 说明理由): a letter."""
+
+    __tablename__ = "request_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("information_request.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivery_method: Mapped[str | None] = mapped_column(String(20))
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivered_by: Mapped[str | None] = mapped_column(String(80))
+
+
 class ConversionProposal(Base):
     """A proposal to convert frequently requested information to proactive disclosure (Art. 44)."""
 
@@ -129,6 +155,23 @@ class AnnualReportText(Base):
     figures: Mapped[dict] = mapped_column(JSONType, default=dict)
     updated_by: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnnualReportSnapshot(Base):
+    """A published annual report, frozen: later changes to its year need a new version."""
+
+    __tablename__ = "annual_report_snapshot"
+    __table_args__ = (UniqueConstraint("year", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content: Mapped[dict] = mapped_column(JSONType, default=dict)
+    published_by: Mapped[str | None] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An admin let a request be registered into this published year: a new version is due.
+    reopened_reason: Mapped[str | None] = mapped_column(Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AgencySetting(Base):

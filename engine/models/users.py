@@ -21,6 +21,12 @@ class Department(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Agency identity: a department that is its own 行政机关 has its own name (and code, for the
+    # catalogue's 索引号) on its letters and annual report; an internal office uses its parent's.
+    agency_name: Mapped[str | None] = mapped_column(String(100))
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    agency_kind: Mapped[str | None] = mapped_column(String(20))  # department | government
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
 
 class Role(Base):

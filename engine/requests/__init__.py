@@ -12,8 +12,15 @@ CONVERSION_KEY = "request_conversion"
 APPLICANT_TYPES = ("natural_person", "legal_person")
 LEGAL_PERSON_SUBTYPES = ("commercial", "research", "public_welfare", "legal_services", "other")
 FORMS = ("paper", "electronic")
-DELIVERIES = ("email", "post", "pickup")
+# Art. 29/40: by e-mail, post, collection in person, fax, or reading and copying on site (查阅/抄录).
+DELIVERIES = ("email", "post", "pickup", "fax", "on_site")
+ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "taiwan_permit", "credit_code", "other")
+ID_TYPE_NAMES = {"resident_id": "居民身份证", "passport": "护照", "hk_macao_permit": "港澳居民来往内地通行证",
+                 "taiwan_permit": "台湾居民来往大陆通行证", "credit_code": "统一社会信用代码", "other": "其他"}
 CHANNELS = ("in_person", "letter", "registered_post", "fax", "online")
+# disclosure (Art. 27) or correction of recorded information about the applicant (Art. 41)
+REQUEST_KINDS = ("disclosure", "correction")
+CORRECTION_RESULTS = {"corrected": "予以更正", "not_corrected": "不予更正", "referred": "转送或告知向有权机关提出"}
 
 # Outcomes (Art. 36–39) and their sub-reasons, in the order of the 2021 annual report table.
 WITHHELD_REASONS = ("state_secret", "prohibited_by_law", "security_stability", "third_party_rights",

@@ -21,14 +21,18 @@ from engine.requests import (
     CHANNELS,
     DELIVERIES,
     FORMS,
+    ID_TYPES,
     LEGAL_PERSON_SUBTYPES,
     OUTCOME_NAMES,
     PROCESS_KEY,
     REASON_NAMES,
+    REQUEST_KINDS,
     STATUS_NAMES,
     conversion,
     deadlines,
+    notices,
     records,
+    report_publication,
 )
 from engine.workflow import instances
 
@@ -65,6 +69,26 @@ def parse_date(value, key, errors, required=True):
         return None
 
 
+APPLICANT_KEYS = ("name", "id_number", "contact", "type", "subtype", "id_type", "address", "postcode",
+                  "legal_representative", "contact_person")
+
+
+def _applicant_details(applicant, kind, errors) -> dict:
+    """Art. 29's 申请表 beyond name and contact: ID type, address, postcode; for an organisation its
+    法定代表人 and 联系人 (both required: the agency must know who speaks for it)."""
+    organisation = kind == "legal_person"
+    postcode = _text(applicant, "postcode", errors, 6, required=False)
+    if postcode and not (postcode.isdigit() and len(postcode) == 6):
+        errors["postcode"] = ["邮政编码应为6位数字 (six digits)"]
+    return {"applicant_subtype": _one_of(applicant.get("subtype"), LEGAL_PERSON_SUBTYPES, "subtype", errors)
+            if organisation else None,
+            "applicant_id_type": _one_of(applicant.get("id_type"), ID_TYPES, "id_type", errors, required=False),
+            "applicant_address": _text(applicant, "address", errors, 300, required=False) or None,
+            "applicant_postcode": postcode or None,
+            "applicant_legal_rep": _text(applicant, "legal_representative", errors, 100, required=organisation) or None,
+            "applicant_contact_person": _text(applicant, "contact_person", errors, 100, required=organisation) or None}
+
+
 def clean_request(data: dict, staff: bool) -> dict:
     """Check an applicant's request (Art. 29); staff registrations also give channel and dates."""
     if not isinstance(data, dict):
@@ -75,12 +99,9 @@ def clean_request(data: dict, staff: bool) -> dict:
            "applicant_id_number": _text(applicant, "id_number", errors, 50),
            "applicant_contact": _text(applicant, "contact", errors, 300),
            "applicant_type": _one_of(applicant.get("type"), APPLICANT_TYPES, "type", errors)}
-    if out["applicant_type"] == "legal_person":
-        out["applicant_subtype"] = _one_of(applicant.get("subtype"), LEGAL_PERSON_SUBTYPES, "subtype", errors)
-    else:
-        out["applicant_subtype"] = None
-    errors = {(f"applicant.{k}" if k in ("name", "id_number", "contact", "type", "subtype") else k): v
-              for k, v in errors.items()}
+    out.update(_applicant_details(applicant, out["applicant_type"], errors))
+    errors = {(f"applicant.{k}" if k in APPLICANT_KEYS else k): v for k, v in errors.items()}
+    out["kind"] = _one_of(data.get("kind") or "disclosure", REQUEST_KINDS, "kind", errors)
     out["description"] = _text(data, "description", errors, 4000)
     out["form"] = _one_of(data.get("form"), FORMS, "form", errors)
     out["delivery"] = _one_of(data.get("delivery"), DELIVERIES, "delivery", errors)
@@ -116,13 +137,15 @@ def register(actor, data: dict) -> dict:
     clean = clean_request(data, staff=True)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     with transaction() as s:
-        req = _create(s, actor, clean, code)
+        req = _create(s, actor, clean, code, backdate_reason=data.get("backdate_reason"))
         return {"id": req.id, "request_no": req.request_no, "access_code": code,
                 "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
 
 
-def _create(s, actor, clean, code) -> InformationRequest:
+def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
+    # The year's report is frozen: a request backdated into it would silently falsify it.
+    report_publication.reopen(s, receipt.year, actor, backdate_reason)
     intake = records.intake_department(s) or getattr(actor, "department_id", None)
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
                              intake_department_id=intake, registered_by=getattr(actor, "id", None))
@@ -185,8 +208,11 @@ def summary(req, department=None) -> dict:
             "due_provisional": req.due_provisional, "closed_on": _iso(req.closed_on),
             "description": req.description, "department_id": req.department_id, "department": department,
             "applicant": {"name": req.applicant_name, "type": req.applicant_type, "subtype": req.applicant_subtype,
-                          "id_number": req.applicant_id_number, "contact": req.applicant_contact},
-            "form": req.form, "delivery": req.delivery, "instance_id": req.instance_id}
+                          "id_type": req.applicant_id_type, "id_number": req.applicant_id_number,
+                          "contact": req.applicant_contact, "address": req.applicant_address,
+                          "postcode": req.applicant_postcode, "legal_representative": req.applicant_legal_rep,
+                          "contact_person": req.applicant_contact_person},
+            "form": req.form, "delivery": req.delivery, "instance_id": req.instance_id, "kind": req.kind}
 
 
 def detail_for(actor, request_id: int) -> dict:
@@ -204,7 +230,8 @@ def detail_for(actor, request_id: int) -> dict:
                 "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),
                 "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
-                "reply_letter": _letter(letter),
+                "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
+                "notices": notices.for_request(s, req),
                 "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
                                    "due_at": _iso(t.due_at)} for t in tasks],
                 "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}

@@ -7,7 +7,7 @@ Regulations on Open Government Information (2019 revision) unless another instru
 
 from datetime import date
 
-from engine.requests import OUTCOME_NAMES, REASON_NAMES
+from engine.requests import OUTCOME_NAMES, REASON_NAMES, fees
 
 REGS = "《中华人民共和国政府信息公开条例》"
 
@@ -33,6 +33,8 @@ OUTCOME_TEXT = {
     "not_processed": ("{reason_basis}", "经审查，您的申请{reason_text}，本机关不作为政府信息公开申请处理。{explanation}"),
     "other": ("{reason_basis}", "{reason_text}。{explanation}"),
 }
+NOT_OURS = ("经审查，您申请获取的政府信息不属于本机关负责公开。负责公开该政府信息的行政机关为{holder_agency}，"
+            "联系方式：{holder_contact}。{explanation}")
 WITHHELD_BASIS = {
     "state_secret": ("第十四条", "属于依法确定为国家秘密的政府信息"),
     "prohibited_by_law": ("第十四条", "属于法律、行政法规禁止公开的政府信息"),
@@ -49,7 +51,7 @@ NOT_PROCESSED_BASIS = {
     "petition_complaint": ("第三十九条第一款", "系以政府信息公开申请的形式进行信访、投诉、举报等活动，请通过相应渠道提出"),
     "repeated": ("第三十六条第（六）项", "系重复申请公开本机关已作出答复的相同政府信息"),
     "publication": ("第三十九条第二款", "系要求提供政府公报、报刊、书籍等公开出版物，您可以通过公开发行渠道获取"),
-    "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围，且所说明的理由不合理"),
+    "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围"),
     "confirmation": ("第二条", "系要求行政机关确认或重新出具已获取的信息，不属于政府信息公开申请"),
 }
 OTHER_BASIS = {
@@ -59,7 +61,7 @@ OTHER_BASIS = {
     "other": ("第三十六条", "本机关对您的申请作如下处理"),
 }
 FORM_NAMES = {"paper": "纸质", "electronic": "电子"}
-DELIVERY_NAMES = {"email": "电子邮件", "post": "邮寄", "pickup": "当面领取"}
+DELIVERY_NAMES = {"email": "电子邮件", "post": "邮寄", "pickup": "当面领取", "fax": "传真", "on_site": "现场查阅、抄录"}
 
 
 def _reason(outcome, reason):
@@ -84,13 +86,25 @@ def remedy(settings: dict) -> str:
 
 
 def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict, on: date,
-           location: str | None = None, explanation: str | None = None) -> str:
-    """Return the full text of the reply letter to `req` (an InformationRequest)."""
+           location: str | None = None, explanation: str | None = None, facts: dict | None = None) -> str:
+    """Return the full text of the reply letter to `req` (an InformationRequest).
+
+    `facts` carries what some replies must state: `holder_agency`/`holder_contact` turn 不掌握 into
+    Art. 36(5) (another agency is responsible), `reasons_result` says how an Art. 35 request for
+    reasons ended."""
+    facts = facts or {}
     _article, template = OUTCOME_TEXT[outcome]
+    basis = legal_basis(outcome, reason)
+    if outcome == "not_held" and facts.get("holder_agency"):
+        template, basis = NOT_OURS, f"{REGS}第三十六条第（五）项"
+    reason_text = _reason(outcome, reason)[1]
+    if reason == "excessive":
+        reason_text = f"申请公开政府信息的数量、频次明显超过合理范围，经本机关要求说明理由，{facts.get('reasons_result', '')}"
     body = template.format(
         location=location or "本机关政府信息公开专栏", form=FORM_NAMES.get(req.form, req.form),
-        delivery=DELIVERY_NAMES.get(req.delivery, req.delivery), reason_text=_reason(outcome, reason)[1],
-        explanation=(explanation or "").strip())
+        delivery=DELIVERY_NAMES.get(req.delivery, req.delivery), reason_text=reason_text,
+        explanation=(explanation or "").strip(), holder_agency=facts.get("holder_agency", ""),
+        holder_contact=facts.get("holder_contact", ""))
     received = req.receipt_on
     return "\n".join([
         f"{agency}",
@@ -101,7 +115,7 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
         f"    本机关于{received.year}年{received.month}月{received.day}日收到您提出的政府信息公开申请，"
         f"申请获取“{req.description.strip()}”的政府信息。",
         f"    {body.strip()}",
-        f"    根据{legal_basis(outcome, reason)}的规定，特此告知。",
+        f"    根据{basis}的规定，特此告知。",
         f"    {remedy(settings)}",
         "",
         f"{agency}",
@@ -138,16 +152,106 @@ def to_docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def extension_notice(req, days: int, new_due: date, agency: str) -> str:
-    """The notice telling the applicant that the reply period is extended (Art. 33)."""
-    return (f"{req.applicant_name}：\n    您于{req.receipt_on.isoformat()}提出的政府信息公开申请（{req.request_no}），"
-            f"因情况复杂，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
-            f"至{new_due.year}年{new_due.month}月{new_due.day}日。依据：{REGS}第三十三条第二款。\n{agency}")
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
-def correction_notice(req, items: list[str], due: date, agency: str) -> str:
-    """The notice asking for all corrections at once (Art. 30)."""
-    lines = "\n".join(f"    {i}. {item}" for i, item in enumerate(items, start=1))
-    return (f"{req.applicant_name}：\n    您提出的政府信息公开申请（{req.request_no}）内容不明确，请补正以下事项：\n{lines}\n"
-            f"    请于{due.year}年{due.month}月{due.day}日前补正。答复期限自本机关收到补正之日起计算；"
-            f"无正当理由逾期不补正的，视为放弃申请。依据：{REGS}第三十条。\n{agency}")
+def _notice(agency, title, req, recipient, paragraphs, on) -> str:
+    """A notice laid out like the reply letter: agency, title, number, body, signature and date."""
+    return "\n".join([agency, title, f"（{req.request_no}）", "", f"{recipient}：",
+                      *[f"    {p}" for p in paragraphs], "", agency, _cn(on)])
+
+
+def extension_notice(req, days: int, new_due: date, agency: str, on: date | None = None) -> str:
+    """延期答复告知书 (Art. 33(2)): the reply period is extended once, with the office head's consent."""
+    on = on or date.today()
+    return _notice(agency, "政府信息公开申请延期答复告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。",
+        f"因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
+        f"本机关将于{_cn(new_due)}前作出答复。",
+        f"根据{REGS}第三十三条第二款的规定，特此告知。"], on)
+
+
+def correction_notice(req, items: list[str], due: date, agency: str, on: date | None = None) -> str:
+    """补正告知书 (Art. 30): every item to correct at once, and the period to do it."""
+    on = on or date.today()
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    return _notice(agency, "政府信息公开申请补正告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。经审查，您的申请内容不明确，请补正以下事项：",
+        *lines,
+        f"请于{_cn(due)}前补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，视为放弃申请，"
+        f"本机关不再处理该政府信息公开申请。",
+        f"根据{REGS}第三十条的规定，特此告知。"], on)
+
+
+def fee_notice(req, fee: dict, agency: str, payment: str, on: date) -> str:
+    """收费通知书 (Art. 42; 国办函〔2020〕109号): basis, standard, calculation, amount, how and by when to pay."""
+    standard = ("按件计收：同一申请人一个自然月内累计申请10件以下（含）的不收费，11—30件的部分每件100元，"
+                "31件以上的部分每增加10件、收费标准提高100元/件" if fee["method"] == "per_request" else
+                "按量计收：30页以下（含）的不收费，31—100页的部分每页10元，101—200页的部分每页20元，201页以上的部分每页40元")
+    return _notice(agency, "政府信息公开信息处理费收费通知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。您申请公开政府信息的数量、频次明显超过合理范围，"
+        "本机关依法收取信息处理费。",
+        f"收费依据：{REGS}第四十二条、《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）。",
+        f"收费标准：{standard}。",
+        f"计算方式：{fee['basis']}。",
+        f"应缴金额：人民币{fee['amount']}元。",
+        f"缴纳方式：{payment}",
+        f"请自收到本通知书之次日起{fees.PAYMENT_DAYS}个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"
+        "申请期限自收到本通知书之日起至缴费之日止中止计算。"], on)
+
+
+def third_party_notice(req, party: str, agency: str, due: date, on: date, co_producer=False) -> str:
+    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34."""
+    article = "第三十四条" if co_producer else "第三十二条"
+    return _notice(agency, "政府信息公开征求意见书", req, party, [
+        f"本机关于{_cn(req.receipt_on)}收到政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。"
+        + ("该信息由本机关与贵机关共同制作。" if co_producer else "经审查，该信息公开可能损害您的合法权益。"),
+        f"请于{_cn(due)}前（自收到本意见书之日起15个工作日内）向本机关提出书面意见。"
+        + ("逾期未提出意见的，视为同意公开。" if co_producer else
+           "逾期未提出意见的，由本机关依照条例规定决定是否公开；您不同意公开且有合理理由的，本机关不予公开，"
+           "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。"),
+        f"根据{REGS}{article}的规定，特此征求意见。"], on)
+
+
+def reasons_notice(req, agency: str, due: date, on: date) -> str:
+    """说明理由通知书 (Art. 35): requests whose number or frequency looks excessive; reasons first."""
+    return _notice(agency, "政府信息公开申请说明理由通知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。您申请公开政府信息的数量、频次明显超过合理范围，"
+        f"请于{_cn(due)}前向本机关说明理由。",
+        "不能说明理由或者理由不合理的，本机关将告知您不予处理；理由合理但无法在法定期限内答复的，"
+        "本机关将确定延迟答复的合理期限并告知您。",
+        f"根据{REGS}第三十五条的规定，特此通知。"], on)
+
+
+def disclosure_decision_notice(req, party: str, agency: str, reason: str, on: date) -> str:
+    """决定公开告知书 (Art. 32): disclosed over the third party's objection, with the public interest."""
+    return _notice(agency, "政府信息公开决定告知书", req, party, [
+        f"本机关就“{req.description.strip()}”的政府信息公开申请征求了您的意见，您不同意公开。",
+        f"本机关认为不公开可能对公共利益造成重大影响，决定予以公开。理由如下：{reason}",
+        f"根据{REGS}第三十二条的规定，现将决定公开的政府信息内容和理由书面告知您。"], on)
+
+
+CORRECTION_TEXT = {
+    "corrected": "经核实，您提出的更正要求属实，本机关已予以更正。{explanation}",
+    "not_corrected": "经核实，本机关提供的与您相关的政府信息记录准确，您提供的证据不足以证明记录不准确，本机关不予更正。"
+                     "{explanation}",
+    "referred": "经审查，更正该政府信息不属于本机关职能范围。有权更正的行政机关为{holder_agency}（联系方式：{holder_contact}），"
+                "请向其提出，或由本机关转送其处理。{explanation}",
+}
+
+
+def render_correction(req, result: str, *, agency: str, settings: dict, on: date, explanation: str | None = None,
+                      facts: dict | None = None) -> str:
+    """The reply to a request to correct recorded information about the applicant (Art. 41)."""
+    facts = facts or {}
+    body = CORRECTION_TEXT[result].format(explanation=(explanation or "").strip(),
+                                          holder_agency=facts.get("holder_agency", ""),
+                                          holder_contact=facts.get("holder_contact", ""))
+    return "\n".join([
+        agency, "政府信息更正申请答复书", f"（{req.request_no}）", "", f"{req.applicant_name}：",
+        f"    本机关于{_cn(req.receipt_on)}收到您要求更正与您相关的政府信息记录的申请，申请更正“{req.description.strip()}”。",
+        f"    {body.strip()}",
+        f"    根据{REGS}第四十一条的规定，特此告知。",
+        f"    {remedy(settings)}",
+        "", agency, _cn(on)])

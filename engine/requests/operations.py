@@ -1,4 +1,5 @@
-"""Service-task operations of the request procedure: `deidentify_request`, `email_reply`."""
+"""Service-task operations of the request procedure (`deidentify_request`, `email_reply`) and the
+e-mailing of a notice (`email_notice`, run by its own job)."""
 
 import smtplib
 from email.message import EmailMessage
@@ -9,7 +10,7 @@ from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
 from engine.models import InformationRequest
-from engine.requests import letters, records
+from engine.requests import letters, notices, records
 from engine.workflow.operations import operation
 
 
@@ -59,6 +60,16 @@ def _reply_message(req, letter, to) -> EmailMessage:
                            subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
                            filename=f"{req.request_no}-答复书.docx")
     return message
+
+
+def email_notice(notice_id: int) -> dict:
+    """Send one notice the publisher chose to e-mail, then record it delivered today (idempotent)."""
+    message = notices.email_message(notice_id)
+    if message is None:
+        return {"sent": False}
+    _send(message)
+    notices.mark_emailed(notice_id)
+    return {"sent": True, "to": message["To"]}
 
 
 def _send(message: EmailMessage) -> None:

@@ -7,7 +7,6 @@ request's status, the reply deadline (pushed into the task data so timers and du
 the handling department and any pause whose step is over are brought in line with the process.
 """
 
-import re
 from datetime import date
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -20,7 +19,17 @@ from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import HumanTask, InformationRequest
 from engine.models.types import utcnow
-from engine.requests import PROCESS_KEY, REASONS_BY_OUTCOME, deadlines, fees, letters, records, settings
+from engine.requests import (
+    CORRECTION_RESULTS,
+    PROCESS_KEY,
+    REASONS_BY_OUTCOME,
+    deadlines,
+    fees,
+    letters,
+    notices,
+    records,
+    settings,
+)
 from engine.workflow import hooks
 from engine.workflow.projection import parse_when
 
@@ -71,7 +80,8 @@ def _review(c, req):
         reason = c.data.get("not_processed_reason")
         if not reason:
             raise Invalid("请选择不予处理理由 (choose the reason)", fields={"not_processed_reason": ["required"]})
-        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"))
+        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"),
+                             facts=_facts(c.session, req, "not_processed", reason, c.data))
         c.data.update(outcome="not_processed", outcome_reason=reason)
 
 
@@ -89,8 +99,8 @@ def _ask_correction(c, req):
     records.open_pause(c.session, req, "correction", today)
     req.correction_items, req.correction_due_on = items, due
     c.data["correction_due_on"] = due.isoformat()
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="correction", text=letters.correction_notice(req, items, due, current().agency_name))
+    notices.issue(c.session, req, "correction", recipient=req.applicant_name, by=c.actor, data={"due_on": due.isoformat()},
+                  text=letters.correction_notice(req, items, due, records.agency_name(c.session, req), today))
 
 
 def _correction_received(c, req):
@@ -125,11 +135,24 @@ def _handle(c, req):
         # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
         party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
         records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
-        c.data["consultation_due_on"] = deadlines.add(today, deadlines.CONSULTATION_DAYS).isoformat()
+        due = deadlines.add(today, deadlines.CONSULTATION_DAYS)
+        c.data["consultation_due_on"] = due.isoformat()
+        _consultation_notice(c, req, due, today)
     elif decision == "extend":
         deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)
+        _check_not_overdue(req, today)
     elif decision == "fee":
         _charge(c, req, today)
+
+
+def _consultation_notice(c, req, due, today):
+    name = str(c.data.get("third_party") or "").strip()
+    if not name:
+        raise Invalid("请填写被征求意见的第三方或机关名称", fields={"third_party": ["required"]})
+    co_producer = c.data.get("consulted_party") == "co_producer"
+    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), due, today, co_producer)
+    notices.issue(c.session, req, "third_party", text, recipient=name, by=c.actor,
+                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat()})
 
 
 def _charge(c, req, today):
@@ -140,8 +163,9 @@ def _charge(c, req, today):
     req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "paid_on": None}
     records.open_pause(c.session, req, "fee", today, note=fee["basis"])
     c.data["fee_due_on"] = due.isoformat()
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="fee", amount=fee["amount"], basis=fee["basis"], pay_by=due.isoformat())
+    text = letters.fee_notice(req, fee, records.agency_name(c.session, req),
+                              settings.load(c.session)["fee_payment"], today)
+    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data={**fee, "pay_by": due.isoformat()})
 
 
 def _nth_in_month(session, req) -> int:
@@ -155,6 +179,7 @@ def _nth_in_month(session, req) -> int:
 
 def _consulted(c, req):
     records.close_pause(c.session, req, "consultation", records.today())
+    notices.record_consultation_answer(c.session, req, c.data.get("third_party_answer") or "silent")
     audit.record(c.session, "third_party_answered", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
                  answer=c.data.get("third_party_answer"), opinion=c.data.get("opinion"))
 
@@ -164,11 +189,20 @@ def _extension(c, req):
         return
     days = int(c.spiff_task.data.get("extension_days") or 0)
     deadlines.check_extension(days, req.extension_days or 0)
+    _check_not_overdue(req, records.today())
     req.extension_days = days
     clock = records.refresh_clock(c.session, req)
-    audit.record(c.session, "notice_sent", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
-                 kind="extension", days=days, due_on=clock.due_on.isoformat(),
-                 text=letters.extension_notice(req, days, clock.due_on, current().agency_name))
+    notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
+                  data={"days": days, "due_on": clock.due_on.isoformat()},
+                  text=letters.extension_notice(req, days, clock.due_on, records.agency_name(c.session, req),
+                                                records.today()))
+
+
+def _check_not_overdue(req, today):
+    # Art. 33(2): the period is extended before it runs out; afterwards the reply is simply late.
+    if req.due_on is not None and today > req.due_on:
+        raise Invalid(f"答复期限已于{req.due_on.isoformat()}届满，不能再延期 (the reply period has already ended)",
+                      fields={"extension_days": ["the reply period has already ended"]})
 
 
 def _fee_paid(c, req):
@@ -181,6 +215,8 @@ def _fee_paid(c, req):
 
 
 def _draft(c, req):
+    if req.kind == "correction" or c.data.get("outcome") == "correction":
+        return _draft_correction(c, req)
     outcome, data = c.data.get("outcome"), c.data
     reason = {"withheld": data.get("withheld_reason"), "not_processed": data.get("not_processed_reason"),
               "other": "other"}.get(outcome)
@@ -194,9 +230,46 @@ def _draft(c, req):
             raise Invalid("请填写提供的信息内容或引用目录中的文件", fields={"material": ["required"]})
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
         data.pop("material", None)  # texts live in files, never in task data
+    notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
     records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
-                         explanation=data.get("explanation"))
+                         explanation=data.get("explanation"), facts=_facts(c.session, req, outcome, reason, data))
     data.update(outcome=outcome, outcome_reason=reason)
+
+
+def _draft_correction(c, req):
+    """Art. 41: a correction request is answered corrected, not corrected, or referred to the agency
+    that may correct it (named, with its contact); a disclosure reply does not fit it, nor it one."""
+    data = c.data
+    if req.kind != "correction" or data.get("outcome") != "correction":
+        raise Invalid("更正申请须以“更正申请答复”答复，政府信息公开申请不能 (correction requests get a correction reply)",
+                      fields={"outcome": ["does not match the kind of request"]})
+    result = data.get("correction_result")
+    if result not in CORRECTION_RESULTS:
+        raise Invalid("请选择更正申请的处理结果", fields={"correction_result": list(CORRECTION_RESULTS)})
+    facts = {}
+    if result == "referred":
+        facts = {k: str(data.get(k) or "").strip() for k in ("holder_agency", "holder_contact")}
+        if not all(facts.values()):
+            raise Invalid("请写明有权更正的行政机关及其联系方式",
+                          fields={k: ["required"] for k, v in facts.items() if not v})
+    records.write_letter(c.session, req, "correction", result, _actor_name(c), explanation=data.get("explanation"),
+                         facts=facts)
+    data.update(outcome="correction", outcome_reason=result)
+
+
+def _facts(session, req, outcome, reason, data) -> dict:
+    """What the reply must state besides its outcome (Art. 36(1), 36(5), 35); refuse it missing."""
+    if outcome == "already_public" and not str(data.get("location") or "").strip():
+        raise Invalid("请写明获取该信息的方式和途径（第三十六条第（一）项）", fields={"location": ["required"]})
+    facts = {}
+    if outcome == "not_held" and str(data.get("holder_agency") or "").strip():
+        contact = str(data.get("holder_contact") or "").strip()
+        if not contact:
+            raise Invalid("请写明负责公开该信息的机关的联系方式（第三十六条第（五）项）", fields={"holder_contact": ["required"]})
+        facts.update(holder_agency=str(data["holder_agency"]).strip()[:200], holder_contact=contact[:300])
+    if reason == "excessive":
+        facts["reasons_result"] = notices.reasons_result(session, req)
+    return facts
 
 
 def _document_text(c, document_id) -> str:
@@ -224,14 +297,15 @@ def _deliver(c, req):
     delivered = _date(c.data.get("delivered_on"), "delivered_on", errors)
     if delivered and delivered > records.today():
         errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
+    elif delivered and delivered < req.receipt_on:
+        errors["delivered_on"] = ["不能早于收到申请之日 (not before the request was received)"]
     if errors:
         raise Invalid("送达信息有误", fields=errors)
     records.record_delivery(c.session, req, c.data.get("delivery_method"), c.actor.username,
                             c.data.get("delivery_note"), on=delivered)
 
 
-# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
-EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
+EMAIL = records.EMAIL
 
 
 def _deliver_by_email(c, req):
@@ -258,8 +332,9 @@ def mirror(session, row, workflow) -> None:
         return
     waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)}
     for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
-        if step not in waiting:
-            records.close_pause(session, req, reason, records.today())
+        if step not in waiting and records.close_pause(session, req, reason, records.today()) is not None \
+                and reason == "consultation":
+            notices.record_consultation_answer(session, req, "silent")
     ended = hooks.reached_end(workflow, END_STATUS)
     if ended is not None:
         _finish(session, req, ended)

@@ -3,17 +3,20 @@
 Everything here runs inside the caller's transaction.
 """
 
+import re
 from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, audit, calendar
-from engine.config import current
+from engine import access, agencies, audit, calendar
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ReplyLetter, RequestPause
 from engine.models.types import utcnow
 from engine.requests import deadlines, letters, settings
+
+# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
+EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
 
 
 def today() -> date:
@@ -99,16 +102,25 @@ def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
         return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text)
 
 
-def write_letter(session, req, outcome, reason, by, location=None, explanation=None) -> ReplyLetter:
+def write_letter(session, req, outcome, reason, by, location=None, explanation=None, facts=None) -> ReplyLetter:
     """Render the reply for `outcome` and store it as the request's newest letter version."""
-    text = letters.render(req, outcome, reason, agency=current().agency_name, settings=settings.load(session),
-                          on=today(), location=location, explanation=explanation)
+    if outcome == "correction":
+        text = letters.render_correction(req, reason, agency=agency_name(session, req), settings=settings.load(session),
+                                         on=today(), explanation=explanation, facts=facts)
+    else:
+        text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
+                              on=today(), location=location, explanation=explanation, facts=facts)
     letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
     session.add(letter)
     req.outcome, req.outcome_reason = outcome, reason
     audit.record(session, "reply_drafted", actor=by, request_id=req.id, instance_id=req.instance_id,
                  outcome=outcome, reason=reason)
     return letter
+
+
+def agency_name(session, req) -> str:
+    """The 行政机关 in whose name the request is answered: the receiving department's agency."""
+    return agencies.identity(session, req.intake_department_id or req.department_id)["name"]
 
 
 def department_name(session, department_id) -> str | None:

@@ -11,12 +11,26 @@ from datetime import date
 
 from sqlalchemy import extract, func, select
 
-from engine import audit
+from engine import agencies, audit, calendar
 from engine.db import reading, transaction
+from engine.disclosure import catalogue
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import AnnualReportText, Document, InformationRequest, LegalProceeding
+from engine.models import (
+    AnnualReportSnapshot,
+    AnnualReportText,
+    Document,
+    InformationRequest,
+    LegalProceeding,
+)
 from engine.models.types import utcnow
-from engine.requests import NOT_PROCESSED_REASONS, OTHER_REASONS, REASON_NAMES, WITHHELD_REASONS, records
+from engine.requests import (
+    CORRECTION_RESULTS,
+    NOT_PROCESSED_REASONS,
+    OTHER_REASONS,
+    REASON_NAMES,
+    WITHHELD_REASONS,
+    records,
+)
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
            ("public_welfare", "社会公益组织"), ("legal_services", "法律服务机构"), ("other", "其他"), ("total", "总计"))
@@ -39,7 +53,9 @@ PROCEEDING_KINDS = (("reconsideration", "行政复议"), ("litigation_direct", "
                     ("litigation_after", "行政诉讼（复议后起诉）"))
 PROCEEDING_RESULTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
 MAX_FIGURE = 10**12
-ENTERED_FIGURES = ("rules_issued", "rules_repealed", "rules_in_force", "normative_repealed", "coercion", "fees_amount")
+ENTERED_FIGURES = ("rules_issued", "rules_repealed", "rules_in_force", "coercion", "fees_amount")
+# Art. 49–50: a department publishes its report by 31 January, a government its own by 31 March.
+PUBLISH_BY = {"department": (1, 31), "government": (3, 31)}
 READERS = {"publisher", "leader"}
 
 
@@ -67,7 +83,9 @@ def requests_table(session, year: int) -> dict:
     """Section three: counts per row and column, and whether the identity holds per column."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     counts = {key: dict.fromkeys([k for k, _ in COLUMNS], 0) for key, _g, _l in ROWS}
-    rows = session.scalars(select(InformationRequest).where(InformationRequest.receipt_on <= last))
+    # Art. 41 correction requests are not 政府信息公开申请: counted apart (`corrections`).
+    rows = session.scalars(select(InformationRequest).where(InformationRequest.receipt_on <= last,
+                                                            InformationRequest.kind != "correction"))
     for req in rows:
         closed = req.closed_on if req.outcome and req.closed_on else None
         keys = []
@@ -92,39 +110,48 @@ def requests_table(session, year: int) -> dict:
 
 def proactive_section(session, year: int, figures: dict) -> dict:
     """Section two: documents published in `year` by category, plus the figures entered by staff."""
-    def published(category, through_year_end=False):
+    def published(category):
         query = select(func.count()).select_from(Document).where(
             Document.category == category, Document.status == "published", Document.published_at.is_not(None))
-        query = query.where(extract("year", Document.published_at) <= year) if through_year_end else \
-            query.where(extract("year", Document.published_at) == year)
-        return int(session.scalar(query) or 0)
+        return int(session.scalar(query.where(extract("year", Document.published_at) == year)) or 0)
 
-    normative_issued, normative_all = published("normative"), published("normative", True)
-    repealed = int(figures.get("normative_repealed") or 0)
     return {"regulations": [
         {"label": "规章", "issued": int(figures.get("rules_issued") or 0), "repealed": int(figures.get("rules_repealed") or 0),
          "in_force": int(figures.get("rules_in_force") or 0), "source": "entered"},
-        {"label": "行政规范性文件", "issued": normative_issued, "repealed": repealed,
-         "in_force": max(normative_all - repealed, 0), "source": "system"}],
+        {"label": "行政规范性文件", **normative_counts(session, year), "source": "system"}],
         "licensing": published("licensing"), "penalty": published("penalty"),
         "coercion": int(figures.get("coercion") or 0), "fees_amount": float(figures.get("fees_amount") or 0),
         "proactive_published": int(session.scalar(select(func.count()).select_from(Document).where(
             Document.status == "published", extract("year", Document.published_at) == year)) or 0)}
 
 
+def normative_counts(session, year: int) -> dict:
+    """规范性文件: issued (成文) in the year, repealed or expired in it, and in force on 31 December."""
+    year_end = date(year, 12, 31)
+    issued = repealed = in_force = 0
+    for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status == "published")):
+        formed = doc.formed_on or doc.published_on or calendar.as_date(doc.published_at)
+        issued += formed.year == year
+        repealed += doc.validity != "valid" and doc.validity_on is not None and doc.validity_on.year == year
+        in_force += formed <= year_end and catalogue.validity_on(doc, year_end) == "valid"
+    return {"issued": issued, "repealed": repealed, "in_force": in_force}
+
+
 def proceedings_section(session, year: int) -> dict:
     counts = {k: {**dict.fromkeys((r for r, _ in PROCEEDING_RESULTS), 0), "total": 0} for k, _ in PROCEEDING_KINDS}
-    for p in session.scalars(select(LegalProceeding).where(LegalProceeding.year == year)):
+    cases = list(session.scalars(select(LegalProceeding).where(LegalProceeding.year == year).order_by(LegalProceeding.id)))
+    for p in cases:
         counts[p.kind][p.result] += 1
         counts[p.kind]["total"] += 1
     return {"kinds": [{"key": k, "name": n, "values": counts[k]} for k, n in PROCEEDING_KINDS],
+            "cases": [{"id": p.id, "kind": p.kind, "result": p.result, "case_no": p.case_no} for p in cases],
             "results": [{"key": k, "name": n} for k, n in PROCEEDING_RESULTS] + [{"key": "total", "name": "总计"}]}
 
 
 def by_month(session, year: int) -> list[dict]:
     """Requests received and closed per month, closed ones by outcome group (for the chart)."""
     months = [{"month": m, "received": 0, "groups": {}} for m in range(1, 13)]
-    for req in session.scalars(select(InformationRequest)):
+    for req in session.scalars(select(InformationRequest).where(InformationRequest.kind != "correction")):
         if req.receipt_on.year == year:
             months[req.receipt_on.month - 1]["received"] += 1
         if req.outcome and req.closed_on and req.closed_on.year == year:
@@ -137,6 +164,16 @@ def by_month(session, year: int) -> list[dict]:
 def _group(key: str) -> str:
     return {"disclosed": "予以公开", "partially_disclosed": "部分公开"}.get(key) or \
         {"withheld": "不予公开", "cannot": "无法提供", "not_processed": "不予处理", "other": "其他处理"}[key.split(".")[0]]
+
+
+def corrections(session, year: int) -> dict:
+    """Art. 41 requests: received in the year, and those answered in it by result."""
+    counts = {"received": 0, **dict.fromkeys(CORRECTION_RESULTS, 0)}
+    for req in session.scalars(select(InformationRequest).where(InformationRequest.kind == "correction")):
+        counts["received"] += req.receipt_on.year == year
+        if req.outcome == "correction" and req.closed_on and req.closed_on.year == year:
+            counts[req.outcome_reason] += 1
+    return counts
 
 
 def fees_collected(session, year: int) -> dict:
@@ -154,17 +191,30 @@ def annual(actor, year: int) -> dict:
         text = s.scalar(select(AnnualReportText).where(AnnualReportText.year == year))
         figures = dict(text.figures or {}) if text else {}
         fees = fees_collected(s, year)
-        return {"year": year, "publish_by": f"{year + 1}-01-31", "format": "国办公开办函〔2021〕30号",
+        agency = agencies.root(s)
+        month, day = PUBLISH_BY[agency["kind"]]
+        return {"year": year, "agency": agency["name"], "publish_by": date(year + 1, month, day).isoformat(),
+                "format": "国办公开办函〔2021〕30号",
                 "overview": text.overview if text else "", "section2": proactive_section(s, year, figures),
                 "section3": requests_table(s, year), "section4": proceedings_section(s, year),
                 "problems": text.problems if text else "",
                 "other_matters": (text.other_matters if text else "") or "",
-                "fees_collected": fees, "by_month": by_month(s, year), "entered_figures": figures}
+                "fees_collected": fees, "by_month": by_month(s, year), "entered_figures": figures,
+                "corrections": corrections(s, year),
+                "versions": _versions(s, year)}
+
+
+def _versions(session, year: int) -> list[dict]:
+    """The published versions of the year's report; a reopened one awaits a new version."""
+    rows = session.scalars(select(AnnualReportSnapshot).where(AnnualReportSnapshot.year == year)
+                           .order_by(AnnualReportSnapshot.version))
+    return [{"version": r.version, "published_at": r.published_at.isoformat(), "reopened_reason": r.reopened_reason}
+            for r in rows]
 
 
 def save_text(actor, year: int, data: dict) -> dict:
     """Save the staff-written parts: overview (1), problems (5), other matters (6), entered figures."""
-    _require_writer(actor)
+    require_writer(actor)
     figures = data.get("figures") or {}
     if not isinstance(figures, dict) or set(figures) - set(ENTERED_FIGURES):
         raise Invalid(f"只能录入以下数字 (figures among): {', '.join(ENTERED_FIGURES)}", fields={"figures": ["invalid"]})
@@ -189,7 +239,7 @@ def save_text(actor, year: int, data: dict) -> dict:
 
 def add_proceeding(actor, year: int, data: dict) -> dict:
     """Enter a reconsideration or lawsuit about disclosure (section four)."""
-    _require_writer(actor)
+    require_writer(actor)
     kinds, results = dict(PROCEEDING_KINDS), dict(PROCEEDING_RESULTS)
     errors = {}
     if not isinstance(data.get("kind"), str) or data["kind"] not in kinds:
@@ -223,6 +273,22 @@ def _linked_request(session, actor, value, errors) -> int | None:
         return None
 
 
-def _require_writer(actor):
+def require_writer(actor):
     if not (actor.is_admin or actor.has_role("publisher")):
         raise Forbidden("只有公开专员和管理员可以编辑年度报告 (publishers and admins)")
+
+
+def update_proceeding(actor, proceeding_id: int, data: dict) -> dict:
+    """A case moves on: 尚未审结 becomes its result (the year's section four changes with it)."""
+    require_writer(actor)
+    results = dict(PROCEEDING_RESULTS)
+    if data.get("result") not in results:
+        raise Invalid("复议诉讼结果有误", fields={"result": [f"应为 (one of): {', '.join(results)}"]})
+    with transaction() as s:
+        row = s.get(LegalProceeding, proceeding_id)
+        if row is None:
+            raise NotFound("没有这条复议诉讼记录 (no such proceeding)")
+        before, row.result = row.result, data["result"]
+        audit.record(s, "proceeding_updated", actor=actor, request_id=row.request_id, kind=row.kind,
+                     before=before, result=row.result)
+        return {"id": row.id, "year": row.year, "kind": row.kind, "result": row.result}

@@ -1,8 +1,12 @@
-"""The agency's request settings an administrator may change: remedy bodies, periods, thresholds.
+"""The agency's settings an administrator may change: remedy bodies, periods, thresholds, the
+catalogue's 索引号 pattern, and the installation's own agency code and kind.
 
 Stored one row per key in `agency_setting`; a key never saved has its default below. Local
 practice (the correction period, when to propose 依申请转主动公开) is configurable, the law is not.
 """
+
+import re
+import string
 
 from sqlalchemy import select
 
@@ -21,7 +25,16 @@ DEFAULTS = {
     "intake_department": "办公室",       # the 政府信息公开工作机构 that receives requests
     "reconsideration_body": {"name": "示例市人民政府", "address": "示例市人民大道1号"},
     "litigation_court": {"name": "示例县人民法院", "address": "示例县法院路8号"},
+    # 收费通知书's 缴纳方式 (国办函〔2020〕109号 leaves the channel to the agency's non-tax revenue system).
+    "fee_payment": "通过本机关指定的非税收入缴款渠道缴纳，缴款后请将缴款凭证送交本机关政府信息公开工作机构。",
+    # The installation's own agency (departments without their own identity speak as it).
+    "agency_code": "000000000",
+    "agency_kind": "government",        # government: report due 3-31; department: 1-31 (Art. 49–50)
+    # 索引号: {agency_code}, {year} and {seq} (with a width, as {seq:07d}); {seq} is required.
+    "index_pattern": "{agency_code}/{year}-{seq:07d}",
 }
+AGENCY_KINDS = {"department": "政府部门", "government": "人民政府"}
+AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
 _INTS = {"correction_period_days": (1, 60), "conversion_threshold": (2, 100), "conversion_window_months": (1, 36)}
 
 
@@ -64,6 +77,37 @@ def _checked(key, value):
         if not isinstance(value, dict) or not str(value.get("name") or "").strip() or not str(value.get("address") or "").strip():
             raise Invalid("请填写机关名称和地址 (name and address required)", fields={key: ["name and address"]})
         value = {"name": str(value["name"]).strip()[:100], "address": str(value["address"]).strip()[:200]}
+    elif key in _CHECKERS:
+        value = _CHECKERS[key](value)
     elif not isinstance(value, str) or not value.strip():
         raise Invalid(f"{key} 不能为空", fields={key: ["required"]})
     return value
+
+
+
+def check_pattern(value) -> str:
+    """A 索引号 pattern uses only {agency_code}, {year} and {seq} (required, e.g. {seq:07d})."""
+    fields = {"index_pattern": ["只能使用 {agency_code}、{year}、{seq}，且必须含 {seq} (use {agency_code}, {year}, {seq})"]}
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(str(value)) if name is not None]
+        str(value).format(agency_code="X", year=2026, seq=1)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields) from exc
+    if not isinstance(value, str) or "seq" not in names or set(names) - {"agency_code", "year", "seq"} or len(value) > 60:
+        raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields)
+    return value
+
+
+def _agency_kind(value):
+    if value not in AGENCY_KINDS:
+        raise Invalid(f"机关类型应为以下之一 (one of): {', '.join(AGENCY_KINDS)}", fields={"agency_kind": ["unknown"]})
+    return value
+
+
+def _agency_code(value):
+    if not isinstance(value, str) or not AGENCY_CODE.match(value.strip()):
+        raise Invalid("机关代码只能包含字母、数字、点和连字符 (letters, digits, . and -)", fields={"agency_code": ["invalid"]})
+    return value.strip()
+
+
+_CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code}

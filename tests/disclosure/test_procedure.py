@@ -85,6 +85,7 @@ def test_missing_attribute_is_returned_then_reviewed_redacted_and_published(api_
 @pytest.mark.parametrize("payload,reason", [
     ({"attribute": "withheld", "attribute_ground": None, "attribute_reason": None}, "法定依据和理由"),
     ({"category": "policy"}, "政策解读"),
+    ({"category": "normative"}, "规范性文件须同步提交政策解读"),
 ])
 def test_source_check_returns_incomplete_submissions(api_as, payload, reason):
     drafter = api_as("drafter1")

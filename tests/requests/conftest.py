@@ -1,10 +1,40 @@
-"""Fixtures for the request tests (the browser fixtures come from tests/support/browser.py)."""
+"""Fixtures for the request tests: staff logins and a local SMTP server (the browser fixtures come
+from tests/support/browser.py)."""
+
+import socket
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
 
+from engine import config
 from tests.support.ysq import Staff
 
 
 @pytest.fixture
 def staff(settings, api_as):
     return Staff(api_as, settings.secret_key)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port: aiosmtpd checks its server by connecting to it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = config.current()  # the app's, configured before this fixture
+    monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{port}")
+    monkeypatch.setattr(settings, "mail_from", "gongkai@example.gov.cn")
+    yield inbox
+    controller.stop()

@@ -1,41 +1,12 @@
 """Reply letters e-mailed by the system: through a real worker to a real (local) SMTP server."""
 
 import io
-import socket
-from email import message_from_bytes, policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from docx import Document
 
-from engine import config
 from engine.calendar import today_in_china
 from tests.support.flows import run_worker
 from tests.support.ysq import APPLICANT, detail, do, payload, task_for
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def mail_server(app, monkeypatch):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port: aiosmtpd checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = config.current()  # the app's, configured before this fixture
-    monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{port}")
-    monkeypatch.setattr(settings, "mail_from", "gongkai@example.gov.cn")
-    yield inbox
-    controller.stop()
 
 
 def signed_request(staff, contact="13912341234，zhangsan@example.com") -> int:

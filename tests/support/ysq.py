@@ -7,7 +7,8 @@ from engine.calendar import SHANGHAI
 
 APPLICANT = {"name": "张三", "type": "natural_person", "id_number": "110101199003074573", "contact": "13912341234"}
 COMPANY = {"name": "示例商贸有限公司", "type": "legal_person", "subtype": "commercial",
-           "id_number": "91370900MA3C12345X", "contact": "0538-8221234"}
+           "id_number": "91370900MA3C12345X", "contact": "0538-8221234", "legal_representative": "王五",
+           "contact_person": "赵六"}
 
 
 def payload(description="申请公开2026年城区道路改造工程的预算", applicant=None, **extra) -> dict:

@@ -18,6 +18,7 @@ def init_app(app) -> None:
     # Before any blueprint registers its rules: converters are bound when a rule is added.
     app.url_map.converters["int"] = IdConverter
     from web.api import (  # noqa: F401
+        agency,
         auth,
         definitions,
         documents,

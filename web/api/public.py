@@ -28,7 +28,8 @@ def public_documents():
 
 @bp.get("/public/documents/<int:document_id>")
 def public_document(document_id):
-    """One published document: its confirmed redacted text.
+    """One published document: its confirmed redacted text and catalogue fields (index_no, publisher,
+    formed_on, published_on, topic, area, validity) and the documents that changed it.
     ---
     get:
       responses: {200: {content: {application/json: {schema: PublishedDocumentSchema}}}}

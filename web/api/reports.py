@@ -2,7 +2,7 @@
 
 from flask import Response, jsonify, request
 
-from engine.requests import report, report_export
+from engine.requests import report, report_export, report_publication
 from web.api import bp
 from web.api.requests import DOCX, parse_json
 from web.auth import require_user
@@ -19,9 +19,12 @@ def annual_report(year):
       summary: Sections 2–4 computed from the system, 1, 5 and 6 as entered; the requests identity checked
       responses: {200: {description: the report}, 403: {description: not publisher, leader or admin}}
     """
-    data = report.annual(require_user(), year)
+    return _render(report.annual(require_user(), year), year)
+
+
+def _render(data, year, formats=DOWNLOADS):
     fmt = request.args.get("format")
-    if fmt not in DOWNLOADS:
+    if fmt not in formats:
         return jsonify(data)
     mimetype, render = DOWNLOADS[fmt]
     return Response(render(data), mimetype=mimetype, headers={
@@ -38,3 +41,21 @@ def annual_report_text(year):
 def annual_report_proceeding(year):
     """Enter a reconsideration or lawsuit for section 4: {kind, result, case_no, request_id, note}."""
     return jsonify(report.add_proceeding(require_user(), year, parse_json())), 201
+
+
+@bp.patch("/reports/annual/proceedings/<int:proceeding_id>")
+def annual_report_proceeding_update(proceeding_id):
+    """Update a case's result (尚未审结 → its outcome): {result}."""
+    return jsonify(report.update_proceeding(require_user(), proceeding_id, parse_json()))
+
+
+@bp.post("/reports/annual/<int:year>/publish")
+def annual_report_publish(year):
+    """Publish the year's report: a frozen snapshot, the next version (publisher, admin)."""
+    return jsonify(report_publication.publish(require_user(), year)), 201
+
+
+@bp.get("/public/reports/<int:year>")
+def public_annual_report(year):
+    """The published (frozen) report of a year, no login; ?format=docx downloads it."""
+    return _render(report_publication.published(year), year, formats=("docx",))

@@ -9,7 +9,7 @@ import io
 from flask import jsonify, request, send_file
 
 from engine.errors import Invalid
-from engine.requests import intake, records, settings, steps
+from engine.requests import intake, notices, records, settings, steps
 from web.api import bp
 from web.api.schemas import ListQuerySchema, parse
 from web.auth import require_user
@@ -88,6 +88,43 @@ def reply_letter_docx(request_id):
     """The latest reply letter as a Word document (to print, sign and seal, or to attach)."""
     name, data = records.letter_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
+
+
+@bp.get("/requests/<int:request_id>/notices")
+def list_notices(request_id):
+    """The notices of a request (补正, 延期, 收费, 第三方征求意见): kind, created_at, delivered_on, docx_url."""
+    return jsonify(items=notices.list_for(require_user(), request_id))
+
+
+@bp.get("/requests/<int:request_id>/notices/<int:notice_id>.docx")
+def notice_docx(request_id, notice_id):
+    """A notice as a Word document (to print, sign and seal, or to attach)."""
+    name, data = notices.docx(require_user(), request_id, notice_id)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
+
+
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/delivery")
+def notice_delivery(request_id, notice_id):
+    """Record a notice's delivery: {delivery_method, delivered_on} (publisher)."""
+    return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse_json()))
+
+
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/email")
+def notice_email(request_id, notice_id):
+    """E-mail a notice with its Word file: {email_to} (publisher); a worker sends it and records the day."""
+    return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse_json())), 202
+
+
+@bp.post("/requests/<int:request_id>/reasons")
+def ask_reasons(request_id):
+    """Art. 35: ask the applicant for reasons within {period_days} working days (a notice)."""
+    return jsonify(notices.ask_reasons(require_user(), request_id, parse_json())), 201
+
+
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/answer")
+def reasons_answer(request_id, notice_id):
+    """Record the applicant's reasons: {answered_on, reasons, reasonable}."""
+    return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse_json()))
 
 
 @bp.post("/requests/<int:request_id>/correction")

@@ -175,7 +175,14 @@ class TaskListSchema(Schema):
     total = fields.Integer(required=True)
 
 
+class ValiditySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "valid / expired / repealed"})
+    name = fields.String(required=True, metadata={"description": "有效 / 失效 / 废止"})
+    since = fields.String(allow_none=True)
+
+
 class PublicDocumentSchema(Schema):
+    """A published document as the catalogue lists it, with the catalogue fields (DOMAIN §7)."""
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     doc_number = fields.String(allow_none=True)
@@ -183,15 +190,30 @@ class PublicDocumentSchema(Schema):
     category_name = fields.String(required=True)
     formed_on = fields.String(allow_none=True)
     published_at = fields.String(allow_none=True)
+    index_no = fields.String(allow_none=True, metadata={"description": "索引号"})
+    publisher = fields.String(allow_none=True, metadata={"description": "发布机构"})
+    published_on = fields.String(allow_none=True, metadata={"description": "发布日期"})
+    topic = fields.String(allow_none=True, metadata={"description": "主题分类"})
+    area = fields.String(allow_none=True, metadata={"description": "基层政务公开标准目录 area"})
+    validity = fields.Nested(ValiditySchema)
 
 
 class PublicDocumentListSchema(Schema):
     items = fields.List(fields.Nested(PublicDocumentSchema), required=True)
 
 
+class DocumentChangeSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    kind_name = fields.String(required=True)
+    index_no = fields.String(allow_none=True)
+
+
 class PublishedDocumentSchema(PublicDocumentSchema):
     text = fields.String(required=True)
     interpretation = fields.String(allow_none=True)
+    changed_by = fields.List(fields.Nested(DocumentChangeSchema))
 
 
 INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow

@@ -1,8 +1,10 @@
-"""Admin pages for people and time: users, roles, departments and the working-day calendar."""
+"""Admin pages for people and time: users, roles, departments (and their agency identity), the
+working-day calendar and the 政府信息公开指南."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import admin, calendar, users
+from engine import admin, agencies, calendar, users
+from engine.disclosure import guide
 from engine.errors import DomainError
 from web.auth import current_user
 from web.pages.common import admin_required, page_or_json_error
@@ -87,3 +89,30 @@ def delete_calendar(year):
     admin.delete_calendar_year(current_user(), year)
     flash(f"已删除 {year} 年的录入，恢复为内置日历")
     return redirect(url_for("admin_people.calendar_page", year=year))
+
+
+@bp.get("/agency")
+@admin_required
+def agency_page():
+    """Each department's agency identity and the 政府信息公开指南."""
+    return render_template("admin/agency.html", departments=agencies.list_all(current_user()), guide=guide.load(),
+                           kinds=agencies.KINDS)
+
+
+@bp.post("/departments/<int:department_id>/identity")
+@admin_required
+def set_identity(department_id):
+    form = request.form
+    agencies.update_department(current_user(), department_id, {
+        "agency_name": form.get("agency_name"), "agency_code": form.get("agency_code"),
+        "agency_kind": form.get("agency_kind"), "parent": form.get("parent") or None})
+    flash("已保存部门的机关身份")
+    return redirect(url_for("admin_people.agency_page"))
+
+
+@bp.post("/guide")
+@admin_required
+def save_guide():
+    guide.save(current_user(), {key: request.form.get(key, "") for key, _title in guide.SECTIONS})
+    flash("已保存政府信息公开指南")
+    return redirect(url_for("admin_people.agency_page"))

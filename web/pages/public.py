@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.config import current
-from engine.disclosure import CATEGORIES, publication
+from engine.disclosure import CATEGORIES, guide, publication
+from engine.requests import report_export, report_publication
 from web import feed as feed_xml
 
 bp = Blueprint("public", __name__)
@@ -27,11 +28,38 @@ def public_document(document_id):
     return render_template("public/document.html", doc=publication.public_document(document_id))
 
 
+@bp.get("/public/guide")
+def guide_page():
+    return render_template("public/guide.html", guide=guide.load())
+
+
+@bp.get("/public/reports")
+def reports():
+    return render_template("public/reports.html", years=report_publication.published_years())
+
+
+@bp.get("/public/reports/<int:year>")
+def report_page(year):
+    data = report_publication.published(year)
+    grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
+             for name, grid in (("section3", report_export.section3_grid(data)),
+                                ("section4", report_export.section4_grid(data)))}
+    return render_template("public/report.html", r=data, grids=grids, section2=report_export.section2_rows(data),
+                           other_matters=report_export.other_matters(data))
+
+
+def _feed_summary(d: dict) -> str:
+    summary = d["doc_number"] or d["category_name"]
+    if d.get("index_no"):
+        summary += f" · 索引号 {d['index_no']} · {d['publisher']} · {d['validity']['name']}"
+    return summary
+
+
 @bp.get("/public/feed.atom")
 def feed():
     items = publication.search(limit=50)["items"]
     entries = [{**d, "url": url_for("public.public_document", document_id=d["id"], _external=True),
-                "updated": d["published_at"], "summary": d["doc_number"] or d["category_name"]} for d in items]
+                "updated": d["published_at"], "summary": _feed_summary(d)} for d in items]
     body = feed_xml.atom(f"{current().agency_name} · 政府信息公开", url_for("public.feed", _external=True),
                          items[0]["published_at"] if items else datetime.now(timezone.utc).isoformat(), entries)
     return Response(body, mimetype="application/atom+xml")

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext, lazy_gettext
 
 from engine.errors import Invalid, NotFound
-from engine.requests import APPLICANT_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
+from engine.requests import APPLICANT_TYPES, ID_TYPE_NAMES, ID_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
 from web.ratelimit import limited
 
 bp = Blueprint("public_requests", __name__)
@@ -15,7 +15,12 @@ SUBTYPE_NAMES = {"commercial": _("商业企业"), "research": _("科研机构"),
 CHOICES = {"types": [(k, TYPE_NAMES[k]) for k in APPLICANT_TYPES],
            "subtypes": [(k, SUBTYPE_NAMES[k]) for k in LEGAL_PERSON_SUBTYPES],
            "forms": [("electronic", _("电子文本")), ("paper", _("纸质文本"))],
-           "deliveries": [("email", _("电子邮件")), ("post", _("邮寄")), ("pickup", _("当面领取"))]}
+           "deliveries": [("email", _("电子邮件")), ("post", _("邮寄")), ("pickup", _("当面领取")), ("fax", _("传真")),
+                          ("on_site", _("现场查阅、抄录"))],
+           "id_types": [(k, _(ID_TYPE_NAMES[k])) for k in ID_TYPES],
+           "kinds": [("disclosure", _("申请公开政府信息")), ("correction", _("要求更正与本人相关的政府信息记录（条例第四十一条）"))]}
+APPLICANT_FIELDS = ("name", "type", "subtype", "id_type", "id_number", "contact", "address", "postcode",
+                    "legal_representative", "contact_person")
 
 
 def engine_text(text: str) -> str:
@@ -30,8 +35,9 @@ def new_request():
     if request.method == "GET":
         return render_template("public/request_new.html", form={}, errors={}, **CHOICES)
     form = request.form
-    data = {"applicant": {k: form.get(f"applicant_{k}", "") for k in ("name", "type", "subtype", "id_number", "contact")},
-            "description": form.get("description", ""), "form": form.get("form"), "delivery": form.get("delivery")}
+    data = {"applicant": {k: form.get(f"applicant_{k}", "") for k in APPLICANT_FIELDS},
+            "description": form.get("description", ""), "form": form.get("form"), "delivery": form.get("delivery"),
+            "kind": form.get("kind") or "disclosure"}
     try:
         filed = intake.file_public(data)
     except Invalid as exc:

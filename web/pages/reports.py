@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from engine.calendar import today_in_china
 from engine.errors import DomainError, Invalid
-from engine.requests import report
+from engine.requests import report, report_export, report_publication
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
 
@@ -21,7 +21,10 @@ GROUPS = (("予以公开", "#2e7d32"), ("部分公开", "#7cb342"), ("不予公�
 def annual(year=None):
     year = year or today_in_china().year - 1
     data = report.annual(current_user(), year)
-    return render_template("reports/annual.html", r=data, chart=chart(data["by_month"]), groups=GROUPS,
+    grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
+             for name, grid in (("section3", report_export.section3_grid(data)),
+                                ("section4", report_export.section4_grid(data)))}
+    return render_template("reports/annual.html", r=data, chart=chart(data["by_month"]), groups=GROUPS, grids=grids,
                            kinds=report.PROCEEDING_KINDS, results=report.PROCEEDING_RESULTS)
 
 
@@ -49,6 +52,22 @@ def add_proceeding(year):
     report.add_proceeding(current_user(), year, request.form.to_dict())
     flash(_("已登记复议诉讼情况"))
     return redirect(url_for("reports.annual", year=year))
+
+
+@bp.post("/reports/annual/<int:year>/publish")
+@login_required
+def publish(year):
+    published = report_publication.publish(current_user(), year)
+    flash(_("已发布第%(v)s版年度报告", v=published["version"]))
+    return redirect(url_for("reports.annual", year=year))
+
+
+@bp.post("/reports/annual/proceedings/<int:proceeding_id>")
+@login_required
+def update_proceeding(proceeding_id):
+    row = report.update_proceeding(current_user(), proceeding_id, {"result": request.form.get("result")})
+    flash(_("已更新复议诉讼结果"))
+    return redirect(url_for("reports.annual", year=row["year"]))
 
 
 def chart(months, width=720, height=220, pad=30):

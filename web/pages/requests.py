@@ -1,10 +1,11 @@
 """Staff pages for information requests: the list with deadlines, and one request's page
-(applicant, clock with its pauses, correction items, the reply letter, open steps, history)."""
+(applicant, clock with its pauses, correction items, notices, the reply letter, open steps, history)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine.errors import DomainError
-from engine.requests import intake
+from engine.requests import intake, notices
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
 
@@ -47,3 +48,13 @@ def register_search():
 @login_required
 def request_page(request_id):
     return render_template("requests/detail.html", req=intake.detail_for(current_user(), request_id))
+
+
+@bp.post("/requests/<int:request_id>/notices/<int:notice_id>/delivery")
+@login_required
+def notice_delivery(request_id, notice_id):
+    """Record that a notice reached its recipient (publisher)."""
+    notices.record_delivery(current_user(), request_id, notice_id, {
+        "delivery_method": request.form.get("delivery_method"), "delivered_on": request.form.get("delivered_on")})
+    flash(_("已登记告知书送达"))
+    return redirect(url_for("requests.request_page", request_id=request_id))

@@ -24,8 +24,8 @@ NODES = {
         "    source_problems.append('未标注公开属性')\n"
         "elif attribute != 'proactive' and not (attribute_ground and attribute_reason):\n"
         "    source_problems.append('不予公开或依申请公开的文件须写明法定依据和理由')\n"
-        "if category == 'policy' and not has_interpretation:\n"
-        "    source_problems.append('政策性文件须同步提交政策解读材料')\n"
+        "if category in ['policy', 'normative'] and not has_interpretation:\n"
+        "    source_problems.append('政策性文件和规范性文件须同步提交政策解读材料')\n"
         "if not formed_on:\n"
         "    source_problems.append('未填写形成日期')")}),
     "gw_source": ("exclusiveGateway", "drafter", 2, "源头认定通过？", {}),

@@ -1,7 +1,7 @@
 """workplan
 
 Revision ID: 0011_workplan
-Revises: 0007_sessions
+Revises: 0010_law
 Create Date: 2026-11-30 04:51:23.404724
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import engine.models.types
 
 revision = "0011_workplan"
-down_revision = "0007_sessions"
+down_revision = "0010_law"
 branch_labels = None
 depends_on = None
 

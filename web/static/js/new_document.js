@@ -1,4 +1,4 @@
-// Show the ground and reason only for withheld/on-request, the interpretation only for policy documents.
+// Show the ground and reason only for withheld/on-request, the interpretation only for policy and normative documents.
 (function () {
   var attribute = document.getElementById("attribute");
   var category = document.getElementById("category");
@@ -6,7 +6,7 @@
   var interpretation = document.getElementById("interpretation-field");
   function sync() {
     ground.hidden = !(attribute.value === "withheld" || attribute.value === "on_request");
-    interpretation.hidden = category.value !== "policy";
+    interpretation.hidden = category.value !== "policy" && category.value !== "normative";
   }
   attribute.addEventListener("change", sync);
   category.addEventListener("change", sync);

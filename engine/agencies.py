@@ -1,0 +1,117 @@
+"""Agency identity: which 行政机关 speaks for a department on its letters, catalogue and report.
+
+A department with an agency name is its own administrative organ; an internal office (no agency
+name) speaks with its parent's identity, and the top of the tree with the installation's own
+(GONGKAI_AGENCY_NAME and the `agency_code` / `agency_kind` settings).
+"""
+
+from sqlalchemy import select
+
+from engine import audit, users
+from engine.config import current
+from engine.db import reading, transaction
+from engine.errors import Invalid, NotFound
+from engine.models import Department, User
+from engine.requests import settings
+from engine.requests.settings import AGENCY_CODE as CODE
+from engine.requests.settings import AGENCY_KINDS as KINDS
+
+MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
+
+
+def identity(session, department_id: int | None) -> dict:
+    """The agency whose name a department's documents and letters carry: {name, code, kind, department_id}."""
+    seen = 0
+    dept = session.get(Department, department_id) if department_id else None
+    while dept is not None and seen < MAX_DEPTH:
+        if dept.agency_name:
+            return {"name": dept.agency_name, "code": dept.agency_code or _root_code(session),
+                    "kind": dept.agency_kind or "department", "department_id": dept.id}
+        dept = session.get(Department, dept.parent_id) if dept.parent_id else None
+        seen += 1
+    return root(session)
+
+
+def root(session) -> dict:
+    """The installation's own agency (the top of every department tree)."""
+    values = settings.load(session)
+    return {"name": current().agency_name, "code": values["agency_code"], "kind": values["agency_kind"],
+            "department_id": None}
+
+
+def _root_code(session) -> str:
+    return root(session)["code"]
+
+
+def for_user(session, user_id: int | None) -> dict:
+    user = session.get(User, user_id) if user_id else None
+    return identity(session, user.department_id if user else None)
+
+
+def view(session, dept: Department) -> dict:
+    parent = session.get(Department, dept.parent_id) if dept.parent_id else None
+    return {"id": dept.id, "name": dept.name, "agency_name": dept.agency_name, "agency_code": dept.agency_code,
+            "agency_kind": dept.agency_kind, "parent": parent.name if parent else None,
+            "own_agency": bool(dept.agency_name), "speaks_as": identity(session, dept.id)["name"]}
+
+
+def list_all(actor) -> list[dict]:
+    users.require_admin(actor)
+    with reading() as s:
+        return [view(s, d) for d in s.scalars(select(Department).order_by(Department.name))]
+
+
+def update_department(actor, department_id: int, changes: dict) -> dict:
+    """Set a department's identity (admin): its own agency name/code/kind, or none and a parent."""
+    users.require_admin(actor)
+    if not isinstance(changes, dict):
+        raise Invalid("请求体必须是对象 (body must be an object)")
+    with transaction() as s:
+        dept = s.get(Department, department_id)
+        if dept is None:
+            raise NotFound("部门不存在 (no such department)")
+        for key, value in _clean(s, dept, changes).items():
+            setattr(dept, key, value)
+        audit.record(s, "department_identity_changed", actor=actor, department=dept.name, keys=sorted(changes))
+        s.flush()
+        return view(s, dept)
+
+
+def _clean(session, dept, changes) -> dict:
+    out, errors = {}, {}
+    for key in set(changes) - {"agency_name", "agency_code", "agency_kind", "parent"}:
+        errors[key] = ["未知字段 (unknown field)"]
+    if "agency_name" in changes:
+        name = str(changes["agency_name"] or "").strip()
+        if len(name) > 100:
+            errors["agency_name"] = ["机关名称最多100字 (at most 100 characters)"]
+        out["agency_name"] = name or None  # empty: an internal office speaking as its parent
+    if "agency_code" in changes:
+        code = str(changes["agency_code"] or "").strip()
+        if code and not CODE.match(code):
+            errors["agency_code"] = ["机关代码只能包含字母、数字、点和连字符，最多40位 (letters, digits, . and -)"]
+        out["agency_code"] = code or None
+    if "agency_kind" in changes:
+        if changes["agency_kind"] not in (None, "", *KINDS):
+            errors["agency_kind"] = [f"应为以下之一 (one of): {', '.join(KINDS)}"]
+        out["agency_kind"] = changes["agency_kind"] or None
+    if "parent" in changes:
+        out["parent_id"] = _parent(session, dept, changes["parent"], errors)
+    if errors:
+        raise Invalid("部门设置有误 (the department settings have errors)", fields=errors)
+    return out
+
+
+def _parent(session, dept, value, errors):
+    try:
+        parent_id = users.department_id_for(session, value)
+    except Invalid:
+        errors["parent"] = ["没有这个部门 (no such department)"]
+        return None
+    ancestor, depth = parent_id, 0
+    while ancestor is not None and depth < MAX_DEPTH:
+        if ancestor == dept.id:
+            errors["parent"] = ["上级部门不能是本部门或其下级 (a department cannot be its own ancestor)"]
+            return None
+        ancestor, depth = session.scalar(select(Department.parent_id).where(Department.id == ancestor)), depth + 1
+    return parent_id

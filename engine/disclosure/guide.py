@@ -1,0 +1,76 @@
+"""The 政府信息公开指南 (Art. 12): the public guide to this agency's information, kept by the admin.
+
+Stored as one agency setting; every section Art. 12 names is required before saving. Until the
+admin saves one, the guide shows what the product itself knows (its categories, how the catalogue is
+ordered, where to search and file requests) and leaves the office's contacts marked as missing.
+"""
+
+from engine import audit, users
+from engine.config import current
+from engine.db import reading, transaction
+from engine.disclosure import CATEGORY_NAMES
+from engine.errors import Invalid
+from engine.models import AgencySetting
+from engine.models.types import utcnow
+
+KEY = "disclosure_guide"
+SECTIONS = (("classification", "分类"), ("arrangement", "编排体系"), ("obtaining", "获取方式"),
+            ("office_address", "办公地址"), ("office_hours", "办公时间"), ("phone", "联系电话"),
+            ("fax", "传真号码"), ("internet", "互联网联系方式"))
+MAX_CHARS = 4000
+
+
+def _defaults() -> dict:
+    return {
+        "classification": "本机关主动公开的政府信息分为：" + "、".join(CATEGORY_NAMES.values()) + "。",
+        "arrangement": "政府信息按主题分类和基层政务公开标准目录编排，每条信息有唯一的索引号，"
+                       "并标明发布机构、成文日期、发布日期和有效性。",
+        "obtaining": "主动公开的政府信息可在本网站“主动公开目录”检索、查阅；依申请公开的，"
+                     "可通过本网站“依申请公开”在线提交申请，也可以当面、信函或传真提交。",
+    }
+
+
+def load(session=None) -> dict:
+    """The guide: its sections in Art. 12's order, who last saved it and whether it is complete."""
+    if session is None:
+        with reading() as s:
+            return load(s)
+    row = session.get(AgencySetting, KEY)
+    saved = (row.value or {}).get("value") or {} if row else {}
+    texts = {**_defaults(), **saved}
+    sections = [{"key": key, "title": title, "text": texts.get(key) or ""} for key, title in SECTIONS]
+    return {"agency": current().agency_name, "sections": sections,
+            "complete": all(s["text"] for s in sections),
+            "updated_at": row.updated_at.isoformat() if row else None, "updated_by": row.updated_by if row else None}
+
+
+def check(data) -> dict:
+    """Every section is required and plain text of at most MAX_CHARS characters."""
+    if not isinstance(data, dict):
+        raise Invalid("请求体必须是对象 (body must be an object)")
+    errors, out = {}, {}
+    for key, title in SECTIONS:
+        text = data.get(key)
+        text = text.strip() if isinstance(text, str) else ""
+        if not text:
+            errors[key] = [f"请填写{title} (required)"]
+        elif len(text) > MAX_CHARS:
+            errors[key] = [f"{title}最多{MAX_CHARS}字 (at most {MAX_CHARS} characters)"]
+        out[key] = text
+    for key in set(data) - {k for k, _t in SECTIONS}:
+        errors[key] = ["未知栏目 (unknown section)"]
+    if errors:
+        raise Invalid("公开指南内容不完整 (the guide is incomplete)", fields=errors)
+    return out
+
+
+def save(actor, data) -> dict:
+    """Replace the guide (admin only)."""
+    users.require_admin(actor)
+    clean = check(data)
+    with transaction() as s:
+        row = s.get(AgencySetting, KEY) or AgencySetting(key=KEY)
+        row.value, row.updated_by, row.updated_at = {"value": clean}, actor.username, utcnow()
+        s.add(row)
+        audit.record(s, "guide_saved", actor=actor)
+    return load()
