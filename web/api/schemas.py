@@ -54,6 +54,7 @@ class InstanceSchema(Schema):
     data = fields.Dict()
     history = fields.List(fields.Dict())
     incidents = fields.List(fields.Dict())
+    jobs = fields.List(fields.Dict())
 
 
 class TaskSchema(Schema):
