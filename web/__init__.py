@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    from web import auth, errors, i18n, labels
+    from web import auth, errors, i18n, idempotency, labels
     from web.api import init_app as init_api
     from web.pages import init_app as init_pages
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    idempotency.init_app(app)
     init_api(app)
     init_pages(app)
     return app

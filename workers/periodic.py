@@ -8,7 +8,7 @@ or an enqueued outbox row is simply skipped by the others).
 import logging
 import threading
 
-from engine import config
+from engine import config, idempotency
 from engine.workflow import service_tasks, timers
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ def periodic() -> tuple:
     return (
         ("fire_due_timers", 5, timers.fire_due),
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
+        ("purge_idempotency_keys", 3600, idempotency.purge),
     )
 
 

@@ -6,6 +6,7 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.documents import Document, Publication, ReviewRecord
+from engine.models.reliability import FormVersion, IdempotencyKey
 from engine.models.requests import (
     AgencySetting,
     AnnualReportText,
@@ -30,7 +31,7 @@ from engine.models.workflow import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

@@ -6,9 +6,11 @@ from engine.workflow import instances, service_tasks
 from web.api import bp
 from web.api.schemas import CancelSchema, StartInstanceSchema, parse
 from web.auth import require_user
+from web.idempotency import idempotent
 
 
 @bp.post("/process-instances")
+@idempotent
 def start_instance():
     """Start an instance.
     ---

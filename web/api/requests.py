@@ -12,6 +12,7 @@ from engine.errors import Invalid
 from engine.requests import intake, records, settings, steps
 from web.api import bp
 from web.auth import require_user
+from web.idempotency import idempotent
 from web.ratelimit import limited
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -26,6 +27,7 @@ def parse_json() -> dict:
 
 @bp.post("/public/requests")
 @limited("public_filing")
+@idempotent
 def file_public_request():
     """File an information request (no login).
     ---
@@ -56,6 +58,7 @@ def public_request_correction(request_no):
 
 
 @bp.post("/requests")
+@idempotent
 def register_request():
     """Register a request received in person, by post, fax or online (publisher).
     ---
