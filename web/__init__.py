@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    from web import auth, errors, i18n, idempotency, labels
+    from web import auth, errors, health, i18n, idempotency, labels
     from web.api import init_app as init_api
     from web.pages import init_app as init_pages
 
@@ -37,4 +37,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     idempotency.init_app(app)
     init_api(app)
     init_pages(app)
+    app.register_blueprint(health.bp)
     return app

@@ -6,7 +6,7 @@ Every view is behind `admin_required`; the engine functions check the admin role
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 import forms
-from engine import admin, users
+from engine import admin, monitoring, users
 from engine.errors import DomainError, Invalid
 from engine.workflow import definitions, operations, service_tasks
 from web.auth import current_user
@@ -28,7 +28,7 @@ def index():
 def processes():
     actor = current_user()
     return render_template("admin/processes.html", definitions=definitions.list_definitions(),
-                           incidents=service_tasks.list_incidents(actor))
+                           incidents=service_tasks.list_incidents(actor), workers=monitoring.workers_for(actor))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
