@@ -11,7 +11,7 @@ worker that stops beating is known dead and its job runs again (`service_tasks.s
 import logging
 import threading
 
-from rq import SimpleWorker, Worker
+from rq import SimpleWorker, Worker, worker_registration
 
 import engine.deid
 from engine import config, db, queue
@@ -37,9 +37,20 @@ class _Beating:
     def _beat(self):
         while not self._stop_beating.wait(self.heartbeat_every):
             try:
+                self._reregister_if_forgotten()
                 self.heartbeat()
             except Exception:  # Redis away for a moment: the next beat tries again
                 log.exception("heartbeat failed")
+
+    def _reregister_if_forgotten(self):
+        # After a Redis restart or FLUSHDB the worker's key and its place in the worker set are
+        # gone: a beat alone would leave it invisible to /healthz and the admin page.
+        if self.connection.exists(self.key):
+            return
+        with self.connection.pipeline() as pipeline:
+            pipeline.hset(self.key, mapping=self.serialize())
+            worker_registration.register(self, pipeline)
+            pipeline.execute()
 
 
 class InProcessWorker(_Beating, SimpleWorker):
