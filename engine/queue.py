@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.worker import Worker
 
@@ -68,7 +69,8 @@ def job_exists(job_id: str) -> bool:
 
 
 def job_state(job_id: str) -> str:
-    """"absent" (no job, or it ended), "orphaned" (started by a worker that stopped beating), "alive"."""
+    """"absent" (no job, or it ended), "orphaned" (its worker stopped beating), "stalled" (a retry
+    left waiting long past its time), or "alive"."""
     try:
         job = Job.fetch(job_id, connection=redis())
     except Exception:
@@ -78,7 +80,19 @@ def job_state(job_id: str) -> str:
         return "absent"
     if status == "started" and not worker_alive(job.worker_name):
         return "orphaned"
+    if status == "scheduled" and _overdue(job):
+        return "stalled"
     return "alive"
+
+
+def _overdue(job) -> bool:
+    # A retry waits in rq's scheduled registry for the one worker that holds the scheduler lock;
+    # if that worker died, the others take the lock over only minutes later.
+    try:
+        due = queue().scheduled_job_registry.get_scheduled_time(job.id)
+    except NoSuchJobError:  # "scheduled" but not in the registry (a Redis flush): nobody will run it
+        return True
+    return (datetime.now(timezone.utc) - due).total_seconds() > _dead_after()
 
 
 def discard(job_id: str) -> None:

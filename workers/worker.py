@@ -69,6 +69,9 @@ def build(fork: bool = False):
     # worker_ttl - 15 s at most; a short ttl keeps both near the dead-after setting.
     worker = worker_class([queue.queue()], connection=queue.redis(),
                           worker_ttl=max(int(settings.worker_dead_after), 2),
+                          # rq takes over a dead worker's scheduler lock only in its maintenance
+                          # round (10 minutes by default): do it as often as a worker may die.
+                          maintenance_interval=max(int(settings.worker_dead_after), 5),
                           job_monitoring_interval=max(int(settings.worker_heartbeat), 1))
     worker.heartbeat_every = settings.worker_heartbeat
     return worker

@@ -162,9 +162,10 @@ def _needs_job(outbox_id, job_id, attempts) -> bool:
     states = {candidate: queue.job_state(candidate) for candidate in candidates}
     if "alive" in states.values():
         return False
-    orphaned = [candidate for candidate, state in states.items() if state == "orphaned"]
-    for candidate in orphaned:
-        queue.discard(candidate)
+    orphaned = [candidate for candidate, found in states.items() if found == "orphaned"]
+    for candidate, found in states.items():
+        if found in ("orphaned", "stalled"):
+            queue.discard(candidate)
     if orphaned:
         log.warning("outbox %s: worker of job %s stopped beating; running it again", outbox_id, orphaned)
         gave_up = record_failure(outbox_id, WorkerLost(

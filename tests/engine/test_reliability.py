@@ -14,11 +14,11 @@ from rq.job import Job
 
 from engine import config, queue
 from engine.models import Outbox
-from engine.workflow import definitions
+from engine.workflow import definitions, operations, service_tasks
 from tests.conftest import PG_DSN
 from tests.support import workers
 from tests.support.bpmn import diagram, service_task, user_task
-from tests.support.flows import deploy_ok, instance, rows, start
+from tests.support.flows import deploy_ok, instance, rows, run_worker, start
 from workers.worker import build
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -140,3 +140,30 @@ def _terminate_backends(app_name) -> int:
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         return len(conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                 "WHERE application_name = %s", (app_name,)).fetchall())
+
+
+def test_a_retry_left_waiting_by_a_dead_scheduler_runs_after_the_sweep(backend, api_as, timing, monkeypatch):
+    calls = {"n": 0}
+
+    @operations.operation("fail_once")
+    def fail_once(ctx):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("对端暂时不可用 (first try)")
+        return {"calls": calls["n"]}
+
+    monkeypatch.setattr(timing, "retry_backoff", (1,))
+    monkeypatch.setattr(timing, "worker_dead_after", 0.5)
+    try:
+        admin = api_as("admin")
+        deploy_ok(admin, diagram("fail_once", [service_task("call", operation="fail_once"), user_task("after")]))
+        iid = start(admin, "fail_once")
+        run_worker()  # no scheduler runs: the retry waits in rq's scheduled registry
+        assert (_outbox(iid).status, _outbox(iid).attempts) == ("pending", 1)
+        assert service_tasks.sweep_outbox() == 0  # not yet overdue
+        time.sleep(2)
+        assert service_tasks.sweep_outbox() == 1
+        run_worker()
+    finally:
+        operations._registry.pop("fail_once", None)
+    assert (_outbox(iid).status, _outbox(iid).attempts, calls["n"]) == ("done", 1, 2)
