@@ -48,9 +48,19 @@ def load(key: str) -> dict:
 
 
 def keys() -> list[str]:
+    return [row["key"] for row in listing()]
+
+
+def listing() -> list[dict]:
+    """Every form with its current version: 1 for a shipped file nobody edited."""
+    latest = select(FormVersion.key, func.max(FormVersion.version).label("version")).group_by(FormVersion.key).subquery()
     with reading() as s:
-        saved = set(s.scalars(select(FormVersion.key).distinct()))
-    return sorted(saved | set(shipped.form_keys()))
+        saved = {r.key: {"key": r.key, "version": r.version, "created_by": r.created_by, "created_at": r.created_at}
+                 for r in s.scalars(select(FormVersion).join(latest, (FormVersion.key == latest.c.key)
+                                                             & (FormVersion.version == latest.c.version)))}
+    shipped_only = {k: {"key": k, "version": 1, "created_by": None, "created_at": None}
+                    for k in shipped.form_keys() if k not in saved}
+    return sorted({**shipped_only, **saved}.values(), key=lambda row: row["key"])
 
 
 def validate_data(key: str, data: dict) -> tuple[dict, dict]:

@@ -134,7 +134,7 @@ def save_decision(name):
 @bp.get("/forms")
 @admin_required
 def form_list():
-    return render_template("admin/forms.html", form_keys=form_store.keys())
+    return render_template("admin/forms.html", forms=form_store.listing())
 
 
 @bp.get("/forms/<key>/edit")
