@@ -71,16 +71,20 @@ def test_a_job_forked_while_the_sweeps_hold_the_spec_lock_runs(backend, api_as, 
     assert instance(admin, iid)["data"]["wait_result"]["pid"] != os.getpid()  # it ran in a child
 
 
-def test_a_killed_workers_job_runs_again_within_a_minute(backend, api_as, timing, tmp_path):
+@pytest.mark.parametrize("fork", [False, True], ids=["in-process", "forking"])
+def test_a_killed_workers_job_runs_again_within_a_minute(backend, api_as, timing, tmp_path, fork):
     hold_file = tmp_path / "hold"
     hold_file.touch()
     admin = api_as("admin")
     deploy_ok(admin, HOLD)
     iid = start(admin, "hold")
-    first = workers.spawn(timing, tmp_path / "first.log", hold_file=hold_file)
+    # With --fork the job runs in a child: both die, as when the machine goes away.
+    first = workers.spawn(timing, tmp_path / "first.log", fork=fork, hold_file=hold_file)
     try:
         job = workers.wait_until(lambda: _running_job(iid), timeout=30)
+        children = workers._children(first.pid)  # rq's scheduler; with --fork also the job's child
         workers.kill(first)
+        assert not any(workers.running(pid) for pid in children)
         killed_at = time.monotonic()
         hold_file.unlink()
         second = workers.spawn(timing, tmp_path / "second.log")

@@ -50,12 +50,40 @@ def spawn(settings, log_path, *, fork=False, hold_file=None, app_name="gk-test-w
 
 
 def kill(proc: subprocess.Popen) -> None:
-    """SIGKILL the worker and every child it forked: no clean-up, as when a machine dies."""
+    """SIGKILL the worker and every child it forked: no clean-up, as when a machine dies.
+
+    rq puts its job child in a process group of its own, so the children are found by parent pid.
+    """
+    for pid in [*_children(proc.pid), proc.pid]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait(10)
+
+
+def running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _children(parent: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            out.append(int(stat.parent.name))
+    return out
 
 
 def stop(proc: subprocess.Popen) -> None:
