@@ -27,7 +27,7 @@ def idempotent(view):
         key = _key()
         if key is None:
             return view(*args, **kwargs)
-        scope = f"user:{current_user().id}" if current_user() is not None else "public"
+        scope = _scope()
         stored = idempotency.begin(scope, key, _fingerprint())
         if stored is not None:
             return _replay(stored)
@@ -45,6 +45,13 @@ def idempotent(view):
         return response
 
     return wrapped
+
+
+def _scope() -> str:
+    # A key is the caller's own: a logged-in user's, or for the public an address's, so that a
+    # guessed key with a guessed body cannot fetch someone else's answer (it holds an access code).
+    user = current_user()
+    return f"user:{user.id}" if user is not None else f"public:{request.remote_addr}"[:100]
 
 
 def _key() -> str | None:

@@ -7,7 +7,7 @@ the document form (a double-click sends the form's hidden key twice).
 import re
 import threading
 
-from engine.models import Document
+from engine.models import Document, InformationRequest
 from tests.conftest import Api
 from tests.support.flows import count
 
@@ -92,3 +92,18 @@ def test_a_double_click_on_the_document_form_submits_once(backend, app):
     assert first.headers["Location"] == second.headers["Location"]
     assert _documents() == 1
     assert re.search(r'name="idempotency_key" value="([^"]+)"', client.get("/documents/new").get_data(as_text=True)).group(1) != key
+
+
+def test_a_citizen_submitting_the_request_form_twice_files_one_request(backend, app):
+    client = app.test_client()
+    form = client.get("/public/requests/new").get_data(as_text=True)
+    fields = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1),
+              "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1),
+              "applicant_type": "natural_person", "applicant_name": "张三", "applicant_id_number": "110101199003074573",
+              "applicant_contact": "13912341234", "description": "申请公开2026年城区道路改造工程的预算",
+              "form": "electronic", "delivery": "email"}
+    first, second = client.post("/public/requests/new", data=fields), client.post("/public/requests/new", data=fields)
+    assert (first.status_code, second.status_code) == (201, 201)
+    number = re.compile(r'id="request-no">([^<]+)<')
+    assert number.search(first.get_data(as_text=True)).group(1) == number.search(second.get_data(as_text=True)).group(1)
+    assert count(InformationRequest) == 1
