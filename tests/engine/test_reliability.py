@@ -84,7 +84,7 @@ def test_a_killed_workers_job_runs_again_within_a_minute(backend, api_as, timing
         job = workers.wait_until(lambda: _running_job(iid), timeout=30)
         children = workers._children(first.pid)  # rq's scheduler; with --fork also the job's child
         workers.kill(first)
-        assert not any(workers.running(pid) for pid in children)
+        workers.wait_until(lambda: not any(workers.running(pid) for pid in children), timeout=10)
         killed_at = time.monotonic()
         hold_file.unlink()
         second = workers.spawn(timing, tmp_path / "second.log")
