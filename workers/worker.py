@@ -45,7 +45,9 @@ class _Beating:
     def _reregister_if_forgotten(self):
         # After a Redis restart or FLUSHDB the worker's key and its place in the worker set are
         # gone: a beat alone would leave it invisible to /healthz and the admin page.
-        if self.connection.exists(self.key):
+        # rq's own beat re-creates the key with only last_heartbeat, so look at the worker set.
+        if self.connection.sismember(worker_registration.REDIS_WORKER_KEYS, self.key) and \
+                self.connection.hexists(self.key, "birth"):
             return
         with self.connection.pipeline() as pipeline:
             pipeline.hset(self.key, mapping=self.serialize())

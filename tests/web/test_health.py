@@ -6,16 +6,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from engine import calendar
+from engine import calendar, queue
 from engine.db import transaction
 from engine.models import InformationRequest
 from tests.support import ysq
+from tests.support.workers import wait_until
 from workers.worker import build
 
 
 @pytest.fixture
 def live_worker(settings):
     worker = build()
+    worker.heartbeat_every = 0.2
     worker.register_birth()
     yield worker
     worker.register_death()
@@ -69,3 +71,10 @@ def test_the_admin_page_lists_workers_with_their_heartbeat(backend, app, live_wo
     client.post("/login", data={"username": "admin", "password": "gongkai-demo", "csrf_token": token})
     page = client.get("/admin/processes").get_data(as_text=True)
     assert live_worker.name in page and "正常" in page
+
+
+def test_a_worker_is_seen_again_after_redis_was_flushed(backend, client, live_worker):
+    queue.redis().flushdb()  # the worker's key and its place in rq's worker set are gone
+    live_worker.heartbeat()  # what rq's own loop does: it re-creates the key, not the registration
+    wait_until(lambda: client.get("/healthz").status_code == 200, timeout=10)
+    assert [w["name"] for w in queue.workers()] == [live_worker.name]
