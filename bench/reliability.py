@@ -238,11 +238,11 @@ def _safe(fn):
 
 def faults(stack, recoveries, stop):
     plan = (
-        (6, "worker SIGKILL (one, with children)", lambda: stack.kill_worker(0, restart_after=3)),
-        (6, "Redis FLUSHDB", stack.flush_redis),
-        (6, "pg_terminate_backend (all app connections)", stack.kill_connections),
-        (6, "both workers SIGKILL", lambda: [stack.kill_worker(0, 4), stack.kill_worker(1, 4)]),
-        (6, "pg_terminate_backend again", stack.kill_connections),
+        (4, "worker SIGKILL (one, with children)", lambda: stack.kill_worker(0, restart_after=3)),
+        (4, "Redis FLUSHDB", stack.flush_redis),
+        (4, "pg_terminate_backend (all app connections)", stack.kill_connections),
+        (4, "both workers SIGKILL", lambda: [stack.kill_worker(0, 4), stack.kill_worker(1, 4)]),
+        (4, "pg_terminate_backend again", stack.kill_connections),
     )
     for pause, name, fault in plan:
         if stop.wait(pause):
@@ -297,10 +297,9 @@ def main():
         fault_thread.start()
         for client in clients:
             client.start()
+        fault_thread.join()  # every fault runs, even if the clients finish first
         for client in clients:
             client.join()
-        stop.set()
-        fault_thread.join()
         report(clients, stats, recoveries, time.monotonic() - started)
     finally:
         stack.stop()
