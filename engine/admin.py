@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import forms
 from engine import audit, calendar, users
+from engine import forms as form_store
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import DecisionFile, ProcessDefinition
@@ -152,26 +153,18 @@ def new_diagram(key: str, name: str) -> str:
 """
 
 
-def save_form(actor, key: str, schema) -> None:
-    """Write a form schema from the form-js editor; running tasks pick it up at once."""
-    users.require_admin(actor)
-    if isinstance(schema, dict):
-        schema = {**schema, "id": schema.get("id") or key}
-    try:
-        forms.save(key, schema)
-    except ValueError as exc:
-        raise Invalid(f"表单无效 (invalid form): {exc}", fields={"schema": [str(exc)]}) from exc
-    with transaction() as s:
-        audit.record(s, "form_saved", actor=actor, key=key)
+def save_form(actor, key: str, schema) -> int:
+    """Store a form schema from the form-js editor as a new version; running tasks use it at once."""
+    return form_store.save(actor, key, schema)
 
 
 def load_form(actor, key: str) -> dict:
     users.require_admin(actor)
-    if not forms.exists(key):
-        if not forms._KEY_RE.match(key or ""):
+    if not form_store.exists(key):
+        if not forms.valid_key(key):
             raise NotFound("表单不存在 (no such form)")
         return {"type": "default", "id": key, "schemaVersion": 16, "components": []}
-    return forms.load(key)
+    return form_store.load(key)
 
 
 def list_decision_files(actor) -> list[dict]:

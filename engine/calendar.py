@@ -4,6 +4,7 @@ A year's days come from an administrator's entry of the State Council notice, el
 else the statutory holidays alone; a deadline that relies on that last source is provisional.
 """
 
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -274,8 +275,14 @@ class _OverrideCache:
         self._generation += 1
         self._entry = None
 
+    def reset_after_fork(self):
+        # The parent's periodic thread may have held the lock mid-reload when the child forked.
+        self._lock = threading.Lock()
+        self._entry = None
+
 
 _cache = _OverrideCache()
+os.register_at_fork(after_in_child=_cache.reset_after_fork)
 default_calendar = WorkingCalendar(_cache.get)
 
 

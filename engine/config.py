@@ -19,6 +19,13 @@ class Settings:
     queue_name: str = "gongkai"
     job_retries: int = 3
     retry_backoff: tuple = (2, 10, 60)
+    # A worker beats every `worker_heartbeat` s; one silent for `worker_dead_after` s is dead and
+    # its job runs again. The outbox sweep runs every `sweep_every` s and leaves rows younger than
+    # `sweep_grace` s alone (their job may be on its way into Redis).
+    worker_heartbeat: float = 5.0
+    worker_dead_after: float = 30.0
+    sweep_every: int = 15
+    sweep_grace: int = 30
     agency_name: str = "示例县人民政府办公室"
     public_base_url: str = "http://127.0.0.1:5000"
     webhook_url: str | None = None
@@ -52,7 +59,24 @@ def load(overrides: dict | None = None) -> Settings:
                     webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""),
                     smtp_url=_smtp_url(env.get("GONGKAI_SMTP_URL") or None),
                     mail_from=env.get("GONGKAI_MAIL_FROM", ""),
-                    trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""))
+                    trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""),
+                    **_worker_timing(env))
+
+
+def _worker_timing(env) -> dict:
+    names = {"worker_heartbeat": ("GONGKAI_WORKER_HEARTBEAT", float),
+             "worker_dead_after": ("GONGKAI_WORKER_DEAD_AFTER", float),
+             "sweep_every": ("GONGKAI_SWEEP_EVERY", int), "sweep_grace": ("GONGKAI_SWEEP_GRACE", int)}
+    out = {}
+    for field_name, (var, kind) in names.items():
+        if env.get(var):
+            try:
+                out[field_name] = kind(env[var])
+            except ValueError:
+                raise ValueError(f"{var} must be a number of seconds, got {env[var]!r}") from None
+            if out[field_name] < 0 or (out[field_name] == 0 and field_name != "sweep_grace"):
+                raise ValueError(f"{var} must be positive, got {env[var]!r}")
+    return out
 
 
 def _smtp_url(url):

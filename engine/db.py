@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-_state = {"engine": None, "read": None, "write": None, "after_commit": None}
+_state = {"engine": None, "read": None, "write": None, "after_commit": None, "idle_ping": 10.0}
 
 
 class Base(DeclarativeBase):
@@ -81,7 +81,9 @@ def _make_sqlite_transactional(engine):
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-IDLE_PING_SECONDS = 10
+def set_idle_ping(seconds: float) -> None:
+    """Ping a pooled PostgreSQL connection at checkout when it sat idle this long (0: always)."""
+    _state["idle_ping"] = float(seconds)
 
 
 def _ping_when_idle(engine):
@@ -94,7 +96,7 @@ def _ping_when_idle(engine):
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, record, _proxy):
-        if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_SECONDS:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < _state["idle_ping"]:
             return
         try:
             with dbapi_connection.cursor() as cursor:
@@ -102,6 +104,18 @@ def _ping_when_idle(engine):
             dbapi_connection.rollback()
         except Exception as error:  # any failure: let the pool replace this connection
             raise exc.DisconnectionError() from error
+
+
+def _forget_pool_in_child():
+    # A forked child must never use its parent's sockets: two processes on one PostgreSQL backend
+    # corrupt each other's results. SQLAlchemy's documented recipe: drop the pool without closing
+    # (closing would end the parent's sessions); the child opens its own connections on demand.
+    engine = _state["engine"]
+    if engine is not None:
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 def get_engine():

@@ -5,10 +5,13 @@ The engine enqueues jobs by their dotted name (`workers.jobs.run_outbox`) so tha
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.worker import Worker
 
 log = logging.getLogger(__name__)
 _state: dict = {}
@@ -62,13 +65,72 @@ def enqueue_outbox(outbox_id: int, attempt: int = 0) -> str | None:
 
 
 def job_exists(job_id: str) -> bool:
-    from rq.job import Job
+    return job_state(job_id) != "absent"
 
+
+def job_state(job_id: str) -> str:
+    """"absent" (no job, or it ended), "orphaned" (its worker stopped beating), "stalled" (a retry
+    left waiting long past its time), or "alive"."""
     try:
         job = Job.fetch(job_id, connection=redis())
     except Exception:
+        return "absent"
+    status = job.get_status(refresh=False)
+    if status in ("failed", "stopped", "canceled", "finished"):
+        return "absent"
+    if status == "started" and not worker_alive(job.worker_name):
+        return "orphaned"
+    if status == "scheduled" and _overdue(job):
+        return "stalled"
+    return "alive"
+
+
+def _overdue(job) -> bool:
+    # A retry waits in rq's scheduled registry for the one worker that holds the scheduler lock;
+    # if that worker died, the others take the lock over only minutes later.
+    try:
+        due = queue().scheduled_job_registry.get_scheduled_time(job.id)
+    except NoSuchJobError:  # "scheduled" but not in the registry (a Redis flush): nobody will run it
+        return True
+    return (datetime.now(timezone.utc) - due).total_seconds() > _dead_after()
+
+
+def discard(job_id: str) -> None:
+    """Forget a job whose worker died, so that rq's own clean-up cannot run it a second time."""
+    try:
+        Job.fetch(job_id, connection=redis()).delete()
+    except Exception:
+        log.exception("could not discard job %s", job_id)
+
+
+def _dead_after() -> float:
+    return float(_state["settings"].worker_dead_after)
+
+
+def worker_alive(name: str | None) -> bool:
+    """A worker is alive while its last heartbeat is younger than `worker_dead_after` seconds."""
+    if not name:
         return False
-    return job.get_status(refresh=False) not in ("failed", "stopped", "canceled")
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=redis())
+    return worker is not None and _fresh(worker.last_heartbeat)
+
+
+def _fresh(moment) -> bool:
+    if moment is None:
+        return False
+    age = datetime.now(timezone.utc) - moment.replace(tzinfo=moment.tzinfo or timezone.utc)
+    return age.total_seconds() < _dead_after()
+
+
+def workers() -> list[dict]:
+    """The workers registered in Redis with their last heartbeat (for the admin page and /healthz)."""
+    out = []
+    for worker in Worker.all(connection=redis()):
+        beat = worker.last_heartbeat
+        out.append({"name": worker.name, "state": str(worker.get_state()), "alive": _fresh(beat),
+                    "last_heartbeat": beat.replace(tzinfo=timezone.utc).isoformat() if beat else None,
+                    "current_job": worker.get_current_job_id()})
+    return sorted(out, key=lambda w: w["name"])
 
 
 def schedule_timer(instance_id: int, due_at: datetime) -> None:

@@ -1,9 +1,11 @@
-"""User-task forms: one bpmn.io form-js schema per form key (`forms/<key>.json`).
+"""User-task forms: one bpmn.io form-js schema per form key; the shipped ones are `forms/<key>.json`.
 
-The browser renders the same file with form-js; the server validates submissions against a
+The browser renders the same schema with form-js; the server validates submissions against a
 marshmallow schema built from it, so the two can never disagree about what a form requires. A
 field required only in some cases says so in `properties.requiredWhen` (the FEEL subset of
 `conditional.hide`); form-js has no conditional `required`, so the task page checks it too.
+Which version of a form is current (a shipped file, or a later one an admin saved) is the
+engine's business (`engine.forms`); this package reads the shipped files and validates.
 """
 
 import json
@@ -17,14 +19,20 @@ FORMS_DIR = Path(__file__).parent
 _INPUT_TYPES = {"textfield", "textarea", "number", "select", "radio", "checkbox", "checklist",
                 "datetime", "taglist", "hidden"}
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_BUILT_LIMIT = 512
+
+
+def valid_key(key) -> bool:
+    return isinstance(key, str) and bool(_KEY_RE.match(key))
 
 
 def form_keys() -> list[str]:
+    """The keys of the shipped forms."""
     return sorted(p.stem for p in FORMS_DIR.glob("*.json"))
 
 
 def exists(key: str) -> bool:
-    return bool(key) and bool(_KEY_RE.match(key)) and (FORMS_DIR / f"{key}.json").is_file()
+    return valid_key(key) and (FORMS_DIR / f"{key}.json").is_file()
 
 
 @lru_cache(maxsize=256)
@@ -33,20 +41,19 @@ def _load_text(key: str, mtime: float) -> str:
 
 
 def load(key: str) -> dict:
-    """Return the form-js schema for `key`; KeyError when there is none."""
+    """Return the shipped form-js schema for `key`; KeyError when there is none."""
     if not exists(key):
         raise KeyError(key)
     path = FORMS_DIR / f"{key}.json"
     return json.loads(_load_text(key, path.stat().st_mtime))
 
 
-def save(key: str, schema: dict) -> None:
-    """Write a form edited in the browser's form-js editor (admin only; checked by the caller)."""
-    if not _KEY_RE.match(key or ""):
+def check(key: str, schema) -> None:
+    """Raise ValueError unless `key` and `schema` make a form the inbox can render and validate."""
+    if not valid_key(key):
         raise ValueError("form key must be lower-case letters, digits and underscores")
     if not isinstance(schema, dict) or not isinstance(schema.get("components"), list):
         raise ValueError("a form-js schema needs a 'components' list")
-    (FORMS_DIR / f"{key}.json").write_text(json.dumps(schema, ensure_ascii=False, indent=2), "utf-8")
 
 
 def input_components(schema: dict) -> list[dict]:
@@ -60,13 +67,17 @@ def input_components(schema: dict) -> list[dict]:
     return out
 
 
-def validate_data(key: str, data: dict) -> tuple[dict, dict]:
-    """Validate `data` against form `key`; return (clean data, {field: [messages]})."""
-    schema = load(key)
+def validate_data(key: str, data: dict, schema: dict | None = None, tag: str = "") -> tuple[dict, dict]:
+    """Validate `data` against form `key` (or the given `schema`, identified by `tag`).
+
+    Returns (clean data, {field: [messages]}).
+    """
+    if schema is None:
+        schema, tag = load(key), str((FORMS_DIR / f"{key}.json").stat().st_mtime)
     shown = [c for c in input_components(schema) if not hidden(c, data)]
     visible = tuple(c["key"] for c in shown)
     required = tuple(c["key"] for c in shown if required_now(c, data))
-    marsh = _schema(key, (FORMS_DIR / f"{key}.json").stat().st_mtime, visible, required)
+    marsh = _schema(key, tag, visible, required, schema)
     known = {c["key"] for c in input_components(schema)}
     payload = {k: v for k, v in (data or {}).items() if k in known and not _empty(v)}
     try:
@@ -88,12 +99,20 @@ def option_keys(schema: dict) -> set[str]:
     return {c["valuesKey"] for c in input_components(schema) if c.get("valuesKey")}
 
 
-@lru_cache(maxsize=512)
-def _schema(key: str, mtime: float, visible: tuple, required: tuple) -> Schema:
+_built: dict = {}
+
+
+def _schema(key: str, tag: str, visible: tuple, required: tuple, schema: dict) -> Schema:
     # Building a marshmallow class costs more than validating with it: one per form version and
     # set of visible and required fields.
-    components = {c["key"]: c for c in input_components(load(key))}
-    return Schema.from_dict({k: _field(components[k], k in required) for k in visible})()
+    cache_key = (key, tag, visible, required)
+    built = _built.get(cache_key)
+    if built is None:
+        if len(_built) >= _BUILT_LIMIT:
+            _built.clear()
+        components = {c["key"]: c for c in input_components(schema)}
+        built = _built[cache_key] = Schema.from_dict({k: _field(components[k], k in required) for k in visible})()
+    return built
 
 
 def _empty(value) -> bool:

@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    from web import auth, errors, i18n, labels, security
+    from web import auth, errors, health, i18n, idempotency, labels, security
     from web.api import init_app as init_api
     from web.pages import init_app as init_pages
 
@@ -35,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    idempotency.init_app(app)
     init_api(app)
     init_pages(app)
+    app.register_blueprint(health.bp)
     return app

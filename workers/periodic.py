@@ -1,32 +1,38 @@
 """Periodic work as a declarative list: what runs, how often. Every entry is idempotent.
 
-Each worker runs the list in a background thread; several workers running it at once is safe
-(a fired timer or an enqueued outbox row is simply skipped by the others).
+Each worker runs the list in a background thread of its own process (jobs run in the main thread,
+so a slow sweep never holds up a job); several workers running it at once is safe (a fired timer
+or an enqueued outbox row is simply skipped by the others).
 """
 
 import logging
 import threading
 
+from engine import config, idempotency
 from engine.workflow import service_tasks, timers
 from engine.workplan import plans
 
 log = logging.getLogger(__name__)
 
-PERIODIC = (
-    # (name, every N seconds, function)
-    ("fire_due_timers", 5, timers.fire_due),
-    ("sweep_outbox", 30, service_tasks.sweep_outbox),
-    ("start_workplan_tasks", 60, plans.start_pending),
-)
+
+def periodic() -> tuple:
+    """(name, every N seconds, function): the sweep interval is a setting so tests run in seconds."""
+    return (
+        ("fire_due_timers", 5, timers.fire_due),
+        ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
+        ("start_workplan_tasks", 60, plans.start_pending),
+        ("purge_idempotency_keys", 3600, idempotency.purge),
+    )
 
 
 def start_thread(stop: threading.Event) -> threading.Thread:
     """Run the periodic list until `stop` is set; timers due while no worker ran fire at once."""
+    entries = periodic()
 
     def loop():
         ticks = 0
         while not stop.is_set():
-            for name, every, fn in PERIODIC:
+            for name, every, fn in entries:
                 if ticks % every == 0:
                     try:
                         fn()

@@ -6,6 +6,7 @@ once per process and cached, so running an instance never re-parses its diagram.
 
 import hashlib
 import json
+import os
 import threading
 from dataclasses import dataclass
 
@@ -20,6 +21,16 @@ from engine.workflow.spiff import SERIALIZER
 
 _spec_cache: dict = {}
 _spec_lock = threading.Lock()
+
+
+def _new_lock_in_child():
+    # A thread of the parent (the periodic sweeps) may hold the lock at the moment of fork; in the
+    # child that thread does not exist, so the inherited lock would never be released.
+    global _spec_lock
+    _spec_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 def sha256_of(bpmn_xml: str, dmn_files: dict) -> str:

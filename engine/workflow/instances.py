@@ -144,6 +144,10 @@ def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
                            "created_at": i.created_at.isoformat(),
                            "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None}
                           for i in incidents],
+            # Tries of each service task, so an admin sees a job that had to run again and why.
+            "jobs": [{"bpmn_id": o.bpmn_id, "operation": o.operation, "status": o.status,
+                      "attempts": o.attempts, "last_error": o.last_error}
+                     for o in s.scalars(select(Outbox).where(Outbox.instance_id == row.id).order_by(Outbox.id))],
         }
         if with_state:
             workflow = state.restore(row)

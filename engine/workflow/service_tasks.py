@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, queue, users
+from engine import audit, config, queue, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, NotFound
 from engine.models import Incident, Outbox, ProcessInstance
@@ -82,6 +82,11 @@ def record_failure(outbox_id: int, exc: Exception) -> bool:
             return True
         row.attempts += 1
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if isinstance(exc, WorkerLost):
+            instance = s.get(ProcessInstance, row.instance_id)
+            audit.record(s, "worker_lost", actor="worker", instance_id=row.instance_id,
+                         document_id=instance.document_id, request_id=instance.request_id,
+                         operation=row.operation, attempt=row.attempts)
         if row.attempts < row.max_attempts:
             return False
         row.status = "failed"
@@ -131,21 +136,42 @@ def list_incidents(actor, open_only=True) -> list[dict]:
                  "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None} for i in s.scalars(query)]
 
 
-def sweep_outbox(grace_seconds: int = 30) -> int:
-    """Re-enqueue pending rows whose job vanished (Redis restarted or flushed); return how many."""
-    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+class WorkerLost(Exception):
+    """The worker running a job stopped beating (killed, machine lost): the try counts as failed."""
+
+
+def sweep_outbox(grace_seconds: int | None = None) -> int:
+    """Re-enqueue pending rows whose job vanished (Redis flushed) or whose worker died; return how many."""
+    settings = config.current()
+    grace = settings.sweep_grace if grace_seconds is None else grace_seconds
+    cutoff = utcnow() - timedelta(seconds=grace)
     with reading() as s:
         pending = s.execute(select(Outbox.id, Outbox.job_id, Outbox.attempts)
                             .where(Outbox.status == "pending", Outbox.created_at < cutoff)).all()
     count = 0
     for outbox_id, job_id, attempts in pending:
-        if job_id and queue.job_exists(job_id):
-            continue
-        if not any(queue.job_exists(f"outbox-{outbox_id}-{n}") for n in range(attempts + 1)):
+        if _needs_job(outbox_id, job_id, attempts):
             new_id = queue.enqueue_outbox(outbox_id, attempt=f"s{int(utcnow().timestamp())}")
             _remember_job(outbox_id, new_id)
             count += 1
     return count
+
+
+def _needs_job(outbox_id, job_id, attempts) -> bool:
+    candidates = {job_id, *(f"outbox-{outbox_id}-{n}" for n in range(attempts + 1))} - {None}
+    states = {candidate: queue.job_state(candidate) for candidate in candidates}
+    if "alive" in states.values():
+        return False
+    orphaned = [candidate for candidate, found in states.items() if found == "orphaned"]
+    for candidate, found in states.items():
+        if found in ("orphaned", "stalled"):
+            queue.discard(candidate)
+    if orphaned:
+        log.warning("outbox %s: worker of job %s stopped beating; running it again", outbox_id, orphaned)
+        gave_up = record_failure(outbox_id, WorkerLost(
+            f"执行任务的 worker 已停止心跳，任务重新执行 (the worker running job {orphaned[0]} died)"))
+        return not gave_up
+    return True
 
 
 def _remember_job(outbox_id, job_id):

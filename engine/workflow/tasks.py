@@ -11,8 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
-import forms
-from engine import access, audit, users
+from engine import access, audit, forms, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User

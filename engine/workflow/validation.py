@@ -8,7 +8,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.specs.defaults import ScriptTask, UserTask
 
-import forms
+from engine import forms
 from engine.workflow import operations, sandbox
 from engine.workflow.spiff import HELPER_NAMES, AsyncServiceTask, GongkaiParser
 
@@ -115,7 +115,7 @@ def _check_user_task(spec, element, known_roles) -> list:
     if not form_key:
         errors.append(problem(element, "用户任务未指定表单 formKey (user task names no form)"))
     elif not forms.exists(form_key):
-        errors.append(problem(element, f"未知表单 '{form_key}' (unknown form; known: {', '.join(forms.form_keys())})"))
+        errors.append(problem(element, f"未知表单 '{form_key}' (unknown form; known: {', '.join(forms.keys())})"))
     for name in TASK_PROPERTIES_WITH_EXPRESSIONS:
         if props.get(name):
             errors.extend(_check_expr(element, props[name], name))

@@ -6,9 +6,11 @@ from engine.disclosure import documents, redaction
 from web.api import bp
 from web.api.schemas import ListQuerySchema, db_int, parse
 from web.auth import require_user
+from web.idempotency import idempotent
 
 
 @bp.post("/documents")
+@idempotent
 def submit_document():
     """Submit a document (drafter).
     ---
@@ -75,6 +77,7 @@ def returns_report():
 
 
 @bp.post("/documents/import")
+@idempotent
 def import_historical():
     """Import historical documents (清理历年文件): a CSV file `csv`, or .docx files `docx`.
     ---

@@ -14,9 +14,11 @@ from web.api.schemas import (
     respond,
 )
 from web.auth import require_user
+from web.idempotency import idempotent
 
 
 @bp.post("/process-instances")
+@idempotent
 def start_instance():
     """Start an instance.
     ---

@@ -13,6 +13,7 @@ from engine.requests import intake, notices, records, settings, steps
 from web.api import bp
 from web.api.schemas import ListQuerySchema, parse
 from web.auth import require_user
+from web.idempotency import idempotent
 from web.ratelimit import limited
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,6 +28,7 @@ def parse_json() -> dict:
 
 @bp.post("/public/requests")
 @limited("public_filing")
+@idempotent
 def file_public_request():
     """File an information request (no login).
     ---
@@ -57,6 +59,7 @@ def public_request_correction(request_no):
 
 
 @bp.post("/requests")
+@idempotent
 def register_request():
     """Register a request received in person, by post, fax or online (publisher).
     ---

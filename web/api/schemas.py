@@ -145,6 +145,7 @@ class InstanceSchema(InstanceStartedSchema):
     incidents = fields.List(fields.Nested(IncidentSchema), required=True)
     data = fields.Dict()
     completed_bpmn_ids = fields.List(fields.String())
+    jobs = fields.List(fields.Dict(), metadata={"description": "service-task jobs and their tries"})
 
 
 class TaskSchema(Schema):

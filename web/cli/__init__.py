@@ -54,13 +54,14 @@ def serve(host, port, workers, threads, dev, no_worker):
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@click.option("--no-fork", is_flag=True, help="Run jobs in the worker process (SimpleWorker).")
-def worker(burst, no_fork):
+@click.option("--fork", is_flag=True, help="Fork a child per job (rq's Worker) instead of running jobs in process.")
+@click.option("--no-fork", is_flag=True, hidden=True, help="The default; kept for old scripts.")
+def worker(burst, fork, no_fork):
     """Run a worker: queued jobs, timers and the periodic sweeps."""
     _settings()
     from workers.worker import run
 
-    run(burst=burst, fork=not no_fork)
+    run(burst=burst, fork=fork and not no_fork)
 
 
 @main.command()

@@ -5,8 +5,8 @@ Every view is behind `admin_required`; the engine functions check the admin role
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-import forms
-from engine import admin, users
+from engine import admin, monitoring, users
+from engine import forms as form_store
 from engine.errors import DomainError, Invalid
 from engine.workflow import definitions, operations, service_tasks
 from web.api.schemas import db_int
@@ -29,7 +29,7 @@ def index():
 def processes():
     actor = current_user()
     return render_template("admin/processes.html", definitions=definitions.list_definitions(),
-                           incidents=service_tasks.list_incidents(actor))
+                           incidents=service_tasks.list_incidents(actor), workers=monitoring.workers_for(actor))
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
@@ -69,7 +69,7 @@ def new_process():
 def edit_process(key):
     loaded = admin.load_for_edit(current_user(), key)
     return render_template("admin/editor.html", loaded=loaded, xml=ensure_layout(loaded["xml"]),
-                           roles=users.list_roles(), form_keys=forms.form_keys(),
+                           roles=users.list_roles(), form_keys=form_store.keys(),
                            operations=sorted(operations.names()))
 
 
@@ -135,7 +135,7 @@ def save_decision(name):
 @bp.get("/forms")
 @admin_required
 def form_list():
-    return render_template("admin/forms.html", form_keys=forms.form_keys())
+    return render_template("admin/forms.html", forms=form_store.listing())
 
 
 @bp.get("/forms/<key>/edit")
@@ -147,5 +147,5 @@ def edit_form(key):
 @bp.post("/forms/<key>")
 @admin_required
 def save_form(key):
-    admin.save_form(current_user(), key, json_body().get("schema"))
-    return jsonify(ok=True, key=key)
+    version = admin.save_form(current_user(), key, json_body().get("schema"))
+    return jsonify(ok=True, key=key, version=version)

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from engine.disclosure import ATTRIBUTES, CATEGORIES, CATEGORY_NAMES, CHANNELS, GROUNDS, documents, redaction
 from engine.errors import DomainError
 from web.auth import current_user, login_required
+from web.idempotency import idempotent
 from web.pages.common import json_body, page_or_json_error
 
 bp = Blueprint("documents", __name__)
@@ -51,6 +52,7 @@ def my_documents():
 
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new_document():
     errors, values = {}, {}
     if request.method == "POST":

@@ -5,6 +5,7 @@ from flask_babel import gettext, lazy_gettext
 
 from engine.errors import Invalid, NotFound
 from engine.requests import APPLICANT_TYPES, ID_TYPE_NAMES, ID_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
+from web.idempotency import idempotent
 from web.ratelimit import limited
 
 bp = Blueprint("public_requests", __name__)
@@ -31,6 +32,7 @@ def engine_text(text: str) -> str:
 
 @bp.route("/public/requests/new", methods=["GET", "POST"])
 @limited("public_filing", when=lambda r: r.method == "POST")
+@idempotent
 def new_request():
     if request.method == "GET":
         return render_template("public/request_new.html", form={}, errors={}, **CHOICES)

@@ -1,7 +1,7 @@
 """law: catalogue fields, agency identity, request notices, Art. 29 intake, report snapshots
 
 Revision ID: 0010_law
-Revises: 0007_sessions
+Revises: 0009_reliability
 Create Date: 2026-11-30 04:50:37.611192
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import engine.models.types
 
 revision = "0010_law"
-down_revision = "0007_sessions"
+down_revision = "0009_reliability"
 branch_labels = None
 depends_on = None
 
