@@ -33,6 +33,7 @@ APPROVE = {"decision": "approve", "opinion": "同意"}
 STATE_DEPENDENT = {
     ("request_handle", "fee_method", "per_request"): "an applicant's first ten requests of a month are free",
     ("reply_delivery", "delivery_method", "send_email"): "sending by e-mail needs the deployment's mail server",
+    ("reply_draft", "outcome", "correction"): "a correction reply answers only an Art. 41 correction request",
 }
 
 # How to reach each shipped form: (process, steps before it as (bpmn id, data), its bpmn id).
