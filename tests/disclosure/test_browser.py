@@ -7,20 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import assert_clean_page
+from tests.support.browser import assert_clean_page, log_in
 from tests.support.disclosure import APPROVE, do_task, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周证明属实。"
 
 
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "gongkai-demo")
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
 
 
 def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server, api_as):

@@ -126,3 +126,13 @@ def assert_clean_page(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], page.url
     assert page.console_errors == []
     assert_accessible(page)
+
+
+def log_in(page, base: str, username: str) -> None:
+    """Log in through the login form as a person does (a fresh session) and land on the inbox."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "gongkai-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/inbox"))

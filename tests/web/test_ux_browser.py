@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine.db import reading
 from engine.models import Outbox
 from engine.workflow import service_tasks
-from tests.support.browser import assert_clean_page
+from tests.support.browser import assert_clean_page, log_in
 from tests.support.disclosure import APPROVE, do_task, run_worker
 from tests.support.ysq import Staff, do, register
 
@@ -28,13 +28,6 @@ def staff(settings, api_as):
     return Staff(api_as, settings.secret_key)
 
 
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "gongkai-demo")
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
 
 
 def choose(page, label, option):

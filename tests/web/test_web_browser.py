@@ -13,7 +13,7 @@ from engine.db import reading
 from engine.models import Department, HumanTask, ProcessInstance
 from engine.workflow import instances
 from tests.support.bpmn import diagram, service_task, user_task
-from tests.support.browser import assert_clean_page
+from tests.support.browser import assert_clean_page, log_in
 from tests.support.web import start_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -23,12 +23,6 @@ REVIEW_AND_NOTIFY = diagram("web_review", [
 ], name="网页测试审核")
 
 
-def log_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "gongkai-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
 
 
 def check_page(page):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.support.browser import log_in
 from tests.support.workplan import create_plan, published_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -18,16 +19,10 @@ PLAN = """2026年示例县政务公开工作要点
 """
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "gongkai-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
 
 
 def test_the_office_corrects_the_preview_and_creates_the_plan(page, live_server, staff):
-    _login(page, live_server, "office1")
+    log_in(page, live_server, "office1")
     page.goto(f"{live_server}/workplans/import")
     page.fill("#plan-text", PLAN)
     page.click("#preview-button")
@@ -57,7 +52,7 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
                 if t["lead_units"] == ["财政局"])
     doc_id = published_document()
 
-    _login(page, live_server, "liaison_cz")
+    log_in(page, live_server, "liaison_cz")
     page.goto(f"{live_server}/workplans/tasks/{task['id']}")
     page.fill("#report-form textarea[name=text]", "已在门户网站公开2026年财政预算")
     page.fill("#report-form textarea[name=evidence_urls]", "https://example.gov.cn/czyjs/2026")
@@ -79,7 +74,7 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
     assert page.console_errors == []
 
     page.context.clear_cookies()
-    _login(page, live_server, "office1")
+    log_in(page, live_server, "office1")
     page.goto(f"{live_server}/workplans/tasks/{task['id']}")
     form = page.locator(".review-form")
     form.get_by_label("退回补充").check()
@@ -98,7 +93,7 @@ def test_the_office_dashboard_counts_per_department_and_section(page, live_serve
     assert staff("office1").post(f"/api/workplans/tasks/{task['id']}/review",
                                  json={"decision": "complete", "opinion": "同意"}).status_code == 200
 
-    _login(page, live_server, "office1")
+    log_in(page, live_server, "office1")
     page.goto(f"{live_server}/workplans/{plan_id}")
     rows = {r.locator("td").first.inner_text(): r for r in page.locator("#by-department tbody tr").all()}
     assert set(rows) == {"财政局", "民政局", "教育局"}
@@ -121,12 +116,12 @@ def test_the_shipped_diagram_opens_in_the_editor_and_on_the_liaisons_task(page, 
     step = inbox.get_json()["items"][0]
     assert step["bpmn_id"] == "report"
 
-    _login(page, live_server, "liaison_cz")
+    log_in(page, live_server, "liaison_cz")
     page.goto(f"{live_server}/tasks/{step['id']}")
     page.wait_for_selector(".djs-element[data-element-id=report]")
     assert page.console_errors == []
     page.context.clear_cookies()
-    _login(page, live_server, "admin")
+    log_in(page, live_server, "admin")
     page.goto(f"{live_server}/admin/processes/workplan_task/edit")
     page.wait_for_selector("#editor[data-ready=true]")
     for element in ("carry_out", "report", "review", "report_cycle", "escalate", "supervision_notice"):
