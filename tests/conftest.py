@@ -7,6 +7,7 @@ on one machine do not see each other.
 
 import os
 import random
+import shutil
 import uuid
 
 import psycopg
@@ -97,6 +98,8 @@ def settings(backend, tmp_root, redis_url):
     settings = config.configure(_prepared[backend])
     _empty_tables()
     _seed(backend, settings)
+    for folder in ("export", "files"):  # what one test published or stored is not another's
+        shutil.rmtree(settings.data_dir / folder, ignore_errors=True)
     from engine import calendar, queue
 
     users.forget_cached_users()

@@ -27,7 +27,8 @@ def test_cue_less_name_in_a_reply_letter_is_redacted_on_the_public_page(app, api
     page = login(app.test_client(), "publisher1").get(f"/tasks/{task['id']}").get_data(as_text=True)
     preview = re.search(r'id="redacted-preview">(.*?)</div>', page, re.S).group(1)
     assert "宫德胜" not in preview and "东羊楼村" in preview
-    data = json.loads(re.search(r'id="redaction-data">(.*?)</script>', page, re.S).group(1))
+    body = re.search(r'data-field="body".*?class="redaction-data">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(body)
     assert {f["text"] for f in data["findings"] if f["kind"] == "person_name"} == {"宫德胜"}
 
     do_task(publisher, doc_id, {"decision": "confirm"})

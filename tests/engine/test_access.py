@@ -67,8 +67,8 @@ def test_the_register_lists_only_documents_the_caller_may_see(api_as, staff):
 
 def test_an_instance_is_seen_by_who_may_see_its_document(api_as):
     doc = withheld_document(api_as)
-    users.create_user("drafter3", "drafter3-password", ["drafter"], "办公室")
-    colleague = api_as().login("drafter3", "drafter3-password")  # same department, not the drafter
+    users.create_user("drafter3", "quiet-harbour-41", ["drafter"], "办公室")
+    colleague = api_as().login("drafter3", "quiet-harbour-41")  # same department, not the drafter
     assert colleague.get(f"/api/documents/{doc['id']}").status_code == 403
     # The instance's history holds the withholding ground and the reviewers' opinions.
     assert colleague.get(f"/api/process-instances/{doc['instance_id']}").status_code == 403

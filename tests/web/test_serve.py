@@ -49,10 +49,11 @@ def served(tmp_path):
     try:
         yield proc, f"http://127.0.0.1:{port}"
     finally:
+        # Only what `serve` started: this test process has other children (Chromium, Playwright).
         if proc.poll() is None:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
             proc.kill()
-        for child in psutil.Process().children(recursive=True):
-            child.kill()
 
 
 def _embedded_redis(data_dir: Path) -> psutil.Process:
