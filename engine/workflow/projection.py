@@ -4,8 +4,10 @@ Called at the end of every transition, inside its transaction. The inbox reads `
 workers read `outbox` and the scheduler reads `timer`; none of them ever deserializes a workflow.
 """
 
+import json
 from datetime import date, datetime, time, timezone
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
@@ -22,18 +24,31 @@ def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime
     """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
     _sync_human_tasks(session, row, workflow, is_new)
     new_outbox = _sync_outbox(session, row, workflow)
-    due_times = _sync_timers(session, row, workflow) if _has_timers(workflow.spec) else []
+    due_times = _sync_timers(session, row, workflow) if _has_timers(workflow) else []
     return new_outbox, due_times
 
 
-def _has_timers(spec) -> bool:
-    # Most steps of most diagrams have no timer at all: skip the timer table for them.
+def _has_timers(workflow) -> bool:
+    # Most steps of most diagrams have no timer at all: skip the timer table for them. A timer may
+    # sit in any sub-process, behind an event-based gateway or inside a multiple event.
+    spec = workflow.spec
     cached = getattr(spec, "_gongkai_has_timers", None)
     if cached is None:
-        cached = any(isinstance(getattr(t, "event_definition", None), TimerEventDefinition)
-                     for t in spec.task_specs.values())
+        specs = [spec, *workflow.subprocess_specs.values()]
+        cached = any(_timer_definition(getattr(t, "event_definition", None)) is not None
+                     for s in specs for t in s.task_specs.values())
         spec._gongkai_has_timers = cached
     return cached
+
+
+def _timer_definition(definition):
+    """The timer of an event definition: itself, or the timer inside a multiple event."""
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    for inner in getattr(definition, "event_definitions", None) or []:
+        if isinstance(inner, TimerEventDefinition):
+            return inner
+    return None
 
 
 def status_of(workflow, has_incident=False) -> str:
@@ -164,9 +179,9 @@ def _sync_outbox(session, row, workflow) -> list[int]:
 def _sync_timers(session, row, workflow) -> list[datetime]:
     waiting = {}
     for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            value = definition.details(task).value
+        timer = _timer_definition(task.task_spec.event_definition)
+        if timer is not None:
+            value = timer.details(task).value
             if value:
                 waiting[str(task.id)] = (task.task_spec.bpmn_id, _timer_due(value))
     rows = {t.task_guid: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
@@ -186,3 +201,26 @@ def _timer_due(value) -> datetime:
     if isinstance(value, dict):  # a cycle timer reports its next occurrence
         value = value.get("next")
     return parse_when(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
+
+
+def thrown_messages(workflow) -> list[tuple[str, dict, dict]]:
+    """Messages a send task or throw event sent that no task of this instance caught:
+    (name, correlation, payload) each, delivered to other instances by a job after commit."""
+    out = []
+    for event in workflow.get_events():
+        definition = event.event_definition
+        if isinstance(definition, MessageEventDefinition):
+            correlation = {k: v for values in (event.correlations or {}).values() for k, v in values.items()}
+            out.append((definition.name, correlation, _plain(event.payload)))
+    return out
+
+
+def _plain(payload) -> dict:
+    # Task data may hold dates and other values a JSON job argument cannot carry.
+    return json.loads(json.dumps(payload or {}, default=str))
+
+
+def completed_bpmn_ids(workflow) -> list[str]:
+    """Ids of the elements an instance has passed (for highlighting the diagram)."""
+    return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                   if getattr(t.task_spec, "bpmn_id", None)})
