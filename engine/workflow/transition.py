@@ -62,7 +62,7 @@ class _Budget:
             raise OverBudget(_bpmn_id(task), f"一次流转执行超过 {MAX_STEPS} 步，疑似无限循环 "
                                              f"(more than {MAX_STEPS} steps in one transition: an endless loop?)")
         if _depth(task.workflow) > MAX_DEPTH:
-            raise OverBudget(_bpmn_id(task), f"子流程嵌套超过 {MAX_DEPTH} 层，疑似自我调用 "
+            raise OverBudget(_bpmn_id(_caller(task)), f"子流程嵌套超过 {MAX_DEPTH} 层，疑似自我调用 "
                                              f"(sub-processes nested deeper than {MAX_DEPTH}: a process calling itself?)")
         if time.monotonic() - self.started > MAX_SECONDS:
             raise OverBudget(_bpmn_id(task), f"一次流转运行超过 {MAX_SECONDS:g} 秒 "
@@ -71,6 +71,15 @@ class _Budget:
 
 def _depth(workflow) -> int:
     return getattr(workflow, "depth", 0) or 0
+
+
+def _caller(task):
+    """The call activity (or sub-process) whose sub-workflow `task` runs in."""
+    workflow = task.workflow
+    parent_id = getattr(workflow, "parent_task_id", None)
+    top = getattr(workflow, "top_workflow", None)
+    found = top.get_task_from_id(parent_id) if parent_id is not None and top is not None else None
+    return found or task
 
 
 def _bpmn_id(task) -> str:
