@@ -16,6 +16,7 @@ from engine import users
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.models.types import utcnow
 from engine.workflow.spiff import AsyncServiceTask
+from engine.workflow.validation import form_key_of
 
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
@@ -89,7 +90,7 @@ def refresh_open_tasks(session, row, workflow) -> None:
         if task is not None:
             spec = task.task_spec
             task_row.name, task_row.role = spec.bpmn_name or spec.bpmn_id, spec.lane or ""
-            task_row.form_key = (spec.extensions or {}).get("properties", {}).get("formKey", task_row.form_key)
+            task_row.form_key = form_key_of(spec) or task_row.form_key
 
 
 def _human_task(session, row, task) -> dict:
@@ -100,7 +101,7 @@ def _human_task(session, row, task) -> dict:
         instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, process_key=row.definition_key, role=spec.lane or "",
         department_id=_department(session, engine, task, props.get("department")) or row.department_id,
-        form_key=props.get("formKey", ""),
+        form_key=form_key_of(spec),
         assignee_id=_assignee(session, engine, task, props.get("assignee")),
         title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
         document_id=row.document_id, request_id=row.request_id, status="open", created_at=utcnow(),

@@ -109,7 +109,15 @@ class DelegateSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
+class DeployedProcessSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean()
+
+
 class DefinitionSchema(Schema):
     key = fields.String()
     version = fields.Integer()
     created = fields.Boolean()
+    processes = fields.List(fields.Nested(DeployedProcessSchema), metadata={
+        "description": "every process of the file (a collaboration deploys all its executable processes)"})
