@@ -4,7 +4,7 @@ import logging
 
 from rq import get_current_job
 
-from engine.workflow import service_tasks, timers
+from engine.workflow import messages, service_tasks, timers
 
 log = logging.getLogger(__name__)
 
@@ -26,3 +26,11 @@ def fire_timers(instance_id: int) -> bool:
     changed = timers.fire_instance(instance_id)
     log.info("job %s: timers of instance %s fired=%s", _job_id(), instance_id, changed)
     return changed
+
+
+def deliver_message(name: str, correlation: dict, payload: dict) -> dict:
+    """Deliver a message a send task threw; raising lets rq retry while the receiver is not yet waiting."""
+    outcome = messages.deliver(None, name, correlation, payload)
+    log.info("job %s: message %s delivered to %s, started %s", _job_id(), name, outcome["delivered"],
+             outcome["started"])
+    return outcome

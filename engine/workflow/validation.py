@@ -85,7 +85,7 @@ def _precheck(bpmn_xml: str) -> list:
     ns = {"bpmn": BPMN_NS}
     return [problem(node.get("id"), f"数据存储「{node.get('name') or node.get('id')}」不受支持：请改用流程变量 "
                                     "(data stores are not supported: keep the values in process variables)")
-            for node in root.iterfind(".//bpmn:dataStoreReference", ns)]
+            for node in [*root.iterfind(".//bpmn:dataStore", ns), *root.iterfind(".//bpmn:dataStoreReference", ns)]]
 
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

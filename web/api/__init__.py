@@ -22,6 +22,7 @@ def init_app(app) -> None:
         definitions,
         documents,
         instances,
+        messages,
         migrations,
         notifications,
         openapi,
