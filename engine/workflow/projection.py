@@ -184,7 +184,7 @@ def _sync_timers(session, row, workflow) -> list[datetime]:
         if timer is not None:
             value = timer.details(task).value
             if value:
-                waiting[str(task.id)] = (task.task_spec.bpmn_id, _timer_due(value))
+                waiting[str(task.id)] = (_timer_element(task.task_spec, timer), _timer_due(value))
     rows = {t.task_guid: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
     for guid, timer in rows.items():
         if guid not in waiting and timer.status == "waiting":
@@ -196,6 +196,15 @@ def _sync_timers(session, row, workflow) -> list[datetime]:
         else:
             timer.due_at, timer.status = due, "waiting"
     return [due for _bpmn_id, due in waiting.values()]
+
+
+def _timer_element(spec, timer) -> str:
+    # Behind an event-based gateway the gateway waits; the timer is one of the events after it.
+    if spec.event_definition is timer:
+        return spec.bpmn_id
+    # Spiff moves the events' definitions into the gateway's, named after each event.
+    return next((out.bpmn_id for out in spec.outputs if getattr(out, "bpmn_id", None)
+                 and timer.name in (out.bpmn_id, getattr(out, "bpmn_name", None))), spec.bpmn_id)
 
 
 def _timer_due(value) -> datetime:
