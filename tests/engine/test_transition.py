@@ -87,3 +87,30 @@ def test_a_step_that_fails_after_a_completion_is_a_422_naming_it(backend, api_as
     assert [t["id"] for t in open_tasks(reviewer, iid)] == [task["id"]]
     assert instance(admin, iid)["status"] == before
     assert rows(Incident, Incident.instance_id == iid) == []
+
+
+def _complete_review(api, iid):
+    (task,) = open_tasks(api, iid)
+    return task, api.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "approve", "opinion": "好"}})
+
+
+def test_a_multi_instance_step_without_its_output_item_is_a_422_naming_it(backend, api_as):
+    admin, reviewer = api_as("admin"), api_as("reviewer1")
+    deploy_ok(admin, _xml("multi_instance_output.bpmn"))
+    iid = start(admin, "multi_instance_output")
+    task, resp = _complete_review(reviewer, iid)
+    assert resp.status_code == 422, resp.get_json()
+    body = resp.get_json()
+    assert body["errors"][0]["element_id"] == "each_opinion"
+    assert "each_opinion" in body["error"]["message"] and "output" in body["error"]["message"]
+    assert [t["id"] for t in open_tasks(reviewer, iid)] == [task["id"]]
+
+
+def test_a_conditional_event_on_an_unknown_variable_is_a_422_naming_it(backend, api_as):
+    admin, reviewer = api_as("admin"), api_as("reviewer1")
+    deploy_ok(admin, _xml("conditional_wait.bpmn"))
+    iid = start(admin, "conditional_wait")
+    task, resp = _complete_review(reviewer, iid)
+    assert resp.status_code == 422, resp.get_json()
+    assert "until_funded" in resp.get_json()["error"]["message"]
+    assert [t["id"] for t in open_tasks(reviewer, iid)] == [task["id"]]
