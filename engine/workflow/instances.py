@@ -71,23 +71,24 @@ def cancel(actor, instance_id: int, reason: str) -> dict:
     if not reason:
         raise Invalid("请填写撤销原因 (give a reason)", fields={"reason": ["required"]})
     with transaction() as s:
-        row, workflow = state.load(s, instance_id)
-        if row.status in state.ENDED:
-            raise Conflict("流程已结束，不能撤销 (the process has already ended)")
-        workflow.cancel()
-        now = utcnow()
-        for table, open_status, values in (
-                (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
-                (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do
-                (Timer, "waiting", {"status": "done"})):
-            s.execute(update(table).where(table.instance_id == row.id, table.status == open_status).values(values))
-        s.execute(update(Incident).where(Incident.instance_id == row.id, Incident.resolved_at.is_(None))
-                  .values(resolved_at=now, resolved_by=actor.username))
-        hooks.run_after_cancel(s, row, reason)
-        state.save(s, row, workflow, "cancelled")
-        audit.record(s, "instance_cancelled", actor=actor, instance_id=row.id, document_id=row.document_id,
-                     request_id=row.request_id, reason=reason)
-        return {"id": row.id, "status": "cancelled"}
+        def change(row, workflow):
+            if row.status in state.ENDED:
+                raise Conflict("流程已结束，不能撤销 (the process has already ended)")
+            workflow.cancel()
+            now = utcnow()
+            for table, open_status, values in (
+                    (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
+                    (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do
+                    (Timer, "waiting", {"status": "done"})):
+                s.execute(update(table).where(table.instance_id == row.id, table.status == open_status).values(values))
+            s.execute(update(Incident).where(Incident.instance_id == row.id, Incident.resolved_at.is_(None))
+                      .values(resolved_at=now, resolved_by=actor.username))
+            hooks.run_after_cancel(s, row, reason)
+            audit.record(s, "instance_cancelled", actor=actor, instance_id=row.id, document_id=row.document_id,
+                         request_id=row.request_id, reason=reason)
+
+        transition.end(s, instance_id, change, "cancelled")
+        return {"id": instance_id, "status": "cancelled"}
 
 
 def get_for(actor, instance_id: int, with_state: bool = True) -> dict:

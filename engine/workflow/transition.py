@@ -1,8 +1,8 @@
 """The one path of every transition: load an instance, change it, run the engine under a budget,
 run the domain hooks, project its waiting work and save — inside the caller's transaction.
 
-Task completion, service-task results, timers, messages, migration and start all come through
-`run`/`begin`. A run that exceeds its budget (engine steps, sub-process depth, wall time) is undone
+Task completion, service-task results, timers, messages, migration and start come through
+`run`/`begin`; cancel through `end`. A run that exceeds its budget (engine steps, sub-process depth, wall time) is undone
 and the instance fails into an incident, so no diagram can hold the database for long.
 """
 
@@ -97,6 +97,15 @@ def run(session, instance_id: int, change, *, on_error: str = "raise") -> Outcom
     """Load instance `instance_id` (row-locked), apply `change(row, workflow)` and advance it."""
     row, workflow = state.load(session, instance_id)
     return begin(session, row, workflow, change, on_error=on_error)
+
+
+def end(session, instance_id: int, change, status: str) -> Outcome:
+    """End an instance for good (cancel): load it, apply `change` and save it with `status`.
+    Nothing runs: an ended workflow takes no engine steps and its domain hooks are the caller's."""
+    row, workflow = state.load(session, instance_id)
+    change(row, workflow)
+    state.save(session, row, workflow, status)
+    return Outcome(row, workflow)
 
 
 def begin(session, row, workflow, change=None, *, is_new=False, on_error="raise") -> Outcome:

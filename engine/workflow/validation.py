@@ -52,7 +52,7 @@ def parse(bpmn_xml: str, dmn_files: dict, deployed=None) -> tuple[list[ParsedDia
         parser.add_bpmn_str(bpmn_xml.encode("utf-8"), filename="diagram.bpmn")
         keys = parser.get_process_ids()
         if not keys:
-            return None, [problem("", "图中没有可执行的流程 (no executable process: set isExecutable=\"true\")")]
+            return None, _not_executable(parser)
         parsed, errors = [], []
         for key in keys:
             spec = parser.get_spec(key)
@@ -60,7 +60,7 @@ def parse(bpmn_xml: str, dmn_files: dict, deployed=None) -> tuple[list[ParsedDia
             errors.extend(_resolve_called(spec, subs, deployed))
             parsed.append(ParsedDiagram(key, spec.description or key, spec, subs))
     except ValidationException as exc:
-        return None, [problem(_element_of(exc, bpmn_xml), f"无法解析 (cannot parse): {_first_line(exc)}")]
+        return None, [problem(_element_of(exc, bpmn_xml), f"无法解析 (cannot parse): {_explain(exc, bpmn_xml)}")]
     except etree.XMLSyntaxError as exc:
         return None, [problem("", f"不是有效的 XML (not valid XML): {exc}")]
     except Exception as exc:  # Spiff raises many kinds while parsing; all mean "fix the file"
@@ -83,7 +83,7 @@ def _precheck(bpmn_xml: str) -> list:
         return [problem("", f"流程图有 {count} 个元素，超过上限 {MAX_ELEMENTS}，请拆分为子流程 "
                             f"(the diagram has {count} elements, more than {MAX_ELEMENTS}: split it into called processes)")]
     ns = {"bpmn": BPMN_NS}
-    return [problem(node.get("id"), f"数据存储「{node.get('name') or node.get('id')}」不受支持：请改用流程变量 "
+    return [problem(node.get("id"), f"数据存储「{' '.join((node.get('name') or node.get('id')).split())}」不受支持：请改用流程变量 "
                                     "(data stores are not supported: keep the values in process variables)")
             for node in [*root.iterfind(".//bpmn:dataStore", ns), *root.iterfind(".//bpmn:dataStoreReference", ns)]]
 
@@ -108,6 +108,50 @@ def _resolve_called(spec, subs, deployed) -> list:
         for key, value in called_subs.items():
             subs.setdefault(key, value)
     return errors
+
+
+def _not_executable(parser) -> list:
+    processes = list(getattr(parser, "process_parsers", {}).values())
+    if not processes:
+        return [problem("", "图中没有流程 (the file holds no process)")]
+    return [problem(p.bpmn_id, f"流程「{p.get_name() or p.bpmn_id}」未标记为可执行：在属性中勾选“可执行” "
+                               "(the process is not executable: set isExecutable=\"true\")") for p in processes]
+
+
+# Spiff's parser messages an admin meets most, said in the admin's words.
+_EXPLAINED = (
+    ("A Service Task must have an operator",
+     "服务任务必须指定本系统的服务操作 (a service task needs one of this system's operations: "
+     "spiffworkflow:serviceTaskOperator)"),
+    ("Exactly one start event is required",
+     "子流程必须恰好有一个开始事件 (a sub-process needs exactly one start event)"),
+    ("A multiinstance task must specify",
+     "多实例任务须指定次数或输入集合 (a multi-instance task needs a cardinality or an input collection)"),
+)
+
+
+def _explain(exc, bpmn_xml: str) -> str:
+    text = _first_line(exc)
+    for prefix, said in _EXPLAINED:
+        if text.startswith(prefix):
+            return said
+    if text.startswith(("Cannot resolve dataInputAssociation", "Cannot resolve dataOutputAssociation")):
+        refs = _unresolved_data_refs(getattr(exc, "id", ""), bpmn_xml)
+        return (f"数据关联引用了无法使用的数据「{'、'.join(refs) or '?'}」：只支持本流程中的数据对象 "
+                f"(a data association points at data this engine cannot use: only data objects of this process)")
+    return text
+
+
+def _unresolved_data_refs(element_id: str, bpmn_xml: str) -> list[str]:
+    root = etree.fromstring(bpmn_xml.encode("utf-8"), _SAFE_XML)
+    ns = {"bpmn": BPMN_NS}
+    known = {n.get("id") for tag in ("dataObject", "dataObjectReference") for n in root.iterfind(f".//bpmn:{tag}", ns)}
+    node = next((n for n in root.iter() if n.get("id") == element_id), None)
+    if node is None:
+        return []
+    refs = [r.text for r in node.iterfind("bpmn:dataInputAssociation/bpmn:sourceRef", ns)]
+    refs += [r.text for r in node.iterfind("bpmn:dataOutputAssociation/bpmn:targetRef", ns)]
+    return [r.strip() for r in refs if r and r.strip() not in known]
 
 
 def _element_of(exc, bpmn_xml: str) -> str:

@@ -39,7 +39,7 @@ def test_a_file_that_does_not_parse_is_refused(backend, api_as):
     assert "XML" in _errors(deploy(admin, "this is not xml"))[""]
     assert _errors(deploy(admin, "<html><body>hello</body></html>"))
     not_executable = ONE_STEP.replace('isExecutable="true"', 'isExecutable="false"')
-    assert "isExecutable" in _errors(deploy(admin, not_executable))[""]
+    assert "isExecutable" in _errors(deploy(admin, not_executable))["one_step"]  # names the process
     dangling = ONE_STEP.replace('targetRef="end"', 'targetRef="nowhere"')
     assert _errors(deploy(admin, dangling))
     entity = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
