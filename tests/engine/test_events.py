@@ -115,3 +115,17 @@ def test_a_failing_step_after_a_timer_opens_an_incident_and_the_sweep_goes_on(ba
         resp = admin.post(f"/api/incidents/{incident['id']}/retry")
         assert resp.status_code == 200
         assert len(rows(Incident, Incident.instance_id == broken, Incident.resolved_at.is_(None))) == 1
+
+
+def test_a_message_starts_the_process_whose_start_event_it_is(backend, api_as):
+    admin, publisher = api_as("admin"), api_as("publisher1")
+    deploy_ok(admin, _xml("collaboration.bpmn"))
+    resp = admin.post("/api/messages", json={"name": "filed", "data": {"title": "2026年预算报告"}})
+    assert resp.status_code == 200, resp.get_json()
+    (started,) = resp.get_json()["started"]
+    assert resp.get_json()["delivered"] == []
+    (task,) = open_tasks(publisher, started)
+    assert task["bpmn_id"] == "register"
+    assert publisher.get(f"/api/tasks/{task['id']}").get_json()["data"]["title"] == "2026年预算报告"
+    bad = admin.post("/api/messages", json={"name": "", "correlation": "x"})
+    assert bad.status_code == 422
