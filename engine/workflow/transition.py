@@ -116,9 +116,7 @@ def begin(session, row, workflow, change=None, *, is_new=False, on_error="raise"
     the budget always becomes an incident: the same run would exceed it again.
     """
     fallback = state.dump(workflow) if is_new else row.state_json
-    callbacks = session.info.setdefault("after_commit", [])
-    kept = len(callbacks)
-    savepoint = session.begin_nested()
+    savepoint = _Savepoint(session)
     budget = _Budget()
     try:
         if change is not None:
@@ -126,22 +124,36 @@ def begin(session, row, workflow, change=None, *, is_new=False, on_error="raise"
         advance(session, row, workflow, is_new=is_new, budget=budget)
     except (DomainError, SQLAlchemyError):
         savepoint.rollback()
-        del callbacks[kept:]
         raise
     except OverBudget as exc:
-        return _undo(session, savepoint, callbacks, kept, row, fallback, exc.bpmn_id, exc.message)
+        savepoint.rollback()
+        return _failed(session, row, fallback, exc.bpmn_id, exc.message)
     except Exception as exc:  # noqa: BLE001  Spiff raises many kinds; each means "this element failed"
+        savepoint.rollback()
         failed = _as_step_failure(exc, budget.current)
         if on_error == "incident":
-            return _undo(session, savepoint, callbacks, kept, row, fallback, failed.bpmn_id,
-                         f"{failed.name}: {failed.message}")
-        savepoint.rollback()
-        del callbacks[kept:]
+            return _failed(session, row, fallback, failed.bpmn_id, f"{failed.name}: {failed.message}")
         raise Invalid(f"流程在步骤「{failed.name}」({failed.bpmn_id}) 出错 (the process failed at this step): "
                       f"{failed.message}", details=[{"element_id": failed.bpmn_id, "message": failed.message}]
                       ) from exc
     savepoint.commit()
     return Outcome(row, workflow)
+
+
+class _Savepoint:
+    """A SAVEPOINT that, rolled back, also drops the after-commit jobs registered inside it."""
+
+    def __init__(self, session):
+        self.callbacks = session.info.setdefault("after_commit", [])
+        self.kept = len(self.callbacks)
+        self.nested = session.begin_nested()
+
+    def rollback(self):
+        self.nested.rollback()
+        del self.callbacks[self.kept:]
+
+    def commit(self):
+        self.nested.commit()
 
 
 def step(task, fn):
@@ -173,9 +185,7 @@ def _message(exc) -> str:
     return (text.splitlines() or [type(exc).__name__])[0][:500] or type(exc).__name__
 
 
-def _undo(session, savepoint, callbacks, kept, row, fallback, bpmn_id, message) -> Outcome:
-    savepoint.rollback()
-    del callbacks[kept:]
+def _failed(session, row, fallback, bpmn_id, message) -> Outcome:
     log.warning("instance %s failed into an incident at %s: %s", row.id, bpmn_id, message)
     fail_into_incident(session, row, fallback, bpmn_id, message)
     return Outcome(row, None, incident=message)
