@@ -204,7 +204,9 @@ def advance(session, row, workflow, *, is_new=False, budget=None) -> None:
 
     `is_new` says the instance was inserted in this transaction, so it has no projected rows yet.
     """
-    workflow.do_engine_steps(will_complete_task=budget or _Budget())
+    budget = budget or _Budget()
+    budget.started = time.monotonic()  # the engine's own time: hooks before it (a large document) do not count
+    workflow.do_engine_steps(will_complete_task=budget)
     hooks.run_after_transition(session, row, workflow)
     new_outbox, due_times = projection.sync(session, row, workflow, is_new=is_new)
     messages = projection.thrown_messages(workflow)
