@@ -71,7 +71,9 @@ def deploy(actor, key: str, xml: str) -> dict:
             row = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == k))
             if row is not None:
                 row.draft_xml = None
-    return {"key": deployed.key, "version": deployed.version, "created": deployed.created}
+    return {"key": deployed.key, "version": deployed.version, "created": deployed.created,
+            "processes": [{"key": d.key, "version": d.version, "created": d.created}
+                          for d in (deployed, *deployed.others)]}
 
 
 def validate(actor, xml: str) -> list[dict]:
