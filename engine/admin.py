@@ -71,9 +71,7 @@ def deploy(actor, key: str, xml: str) -> dict:
             row = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == k))
             if row is not None:
                 row.draft_xml = None
-    return {"key": deployed.key, "version": deployed.version, "created": deployed.created,
-            "processes": [{"key": d.key, "version": d.version, "created": d.created}
-                          for d in (deployed, *deployed.others)]}
+    return deployed.summary()
 
 
 def validate(actor, xml: str) -> list[dict]:

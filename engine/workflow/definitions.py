@@ -73,6 +73,11 @@ class Deployed:
     created: bool
     others: tuple = ()  # the other processes of a collaboration, deployed with it
 
+    def summary(self) -> dict:
+        """What a deploy answers: this process, and every process the file held."""
+        return {"key": self.key, "version": self.version, "created": self.created,
+                "processes": [{"key": d.key, "version": d.version, "created": d.created} for d in (self, *self.others)]}
+
 
 def deploy(actor, bpmn_xml: str, starter_roles=None) -> Deployed:
     """Deploy every process of a diagram; return the first (with the others in `others`).

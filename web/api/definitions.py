@@ -37,10 +37,7 @@ def deploy():
         raise Invalid("Content-Type 必须是 application/xml (send the BPMN as application/xml)")
     xml = request.get_data(as_text=True)
     deployed = definitions.deploy(actor, xml)
-    body = {"key": deployed.key, "version": deployed.version, "created": deployed.created,
-            "processes": [{"key": d.key, "version": d.version, "created": d.created}
-                          for d in (deployed, *deployed.others)]}
-    return jsonify(body), 201 if deployed.created else 200
+    return jsonify(deployed.summary()), 201 if deployed.created else 200
 
 
 @bp.get("/process-definitions/<key>/versions/<int:version>/xml")
