@@ -63,11 +63,8 @@ def parse(bpmn_xml: str, dmn_files: dict, deployed=None) -> tuple[list[ParsedDia
         return None, [problem(_element_of(exc, bpmn_xml), f"无法解析 (cannot parse): {_explain(exc, bpmn_xml)}")]
     except etree.XMLSyntaxError as exc:
         return None, [problem("", f"不是有效的 XML (not valid XML): {exc}")]
-    except RecursionError:
-        return None, [problem("", "连续的步骤太多，解析器无法处理：请拆分为被调用的子流程 "
-                                  "(too long a chain of steps to parse: split it into called processes)")]
     except Exception as exc:  # Spiff raises many kinds while parsing; all mean "fix the file"
-        return None, [problem(_element_of(exc, bpmn_xml), f"无法解析 (cannot parse): {_first_line(exc)}")]
+        return None, [problem(_element_of(exc, bpmn_xml), f"无法解析 (cannot parse): {_explain(exc, bpmn_xml)}")]
     return (None, errors) if errors else (parsed, [])
 
 
@@ -135,6 +132,9 @@ _EXPLAINED = (
 
 def _explain(exc, bpmn_xml: str) -> str:
     text = _first_line(exc)
+    if isinstance(exc, RecursionError) or "RecursionError" in text:  # Spiff wraps it in its own errors
+        return "连续的步骤太多，解析器无法处理：请拆分为被调用的子流程 (too long a chain of steps to parse: " \
+               "split it into called processes)"
     for prefix, said in _EXPLAINED:
         if text.startswith(prefix):
             return said
