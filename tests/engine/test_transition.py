@@ -63,7 +63,7 @@ def test_an_endless_loop_stops_at_the_step_budget(backend, api_as):
     first = shown["incidents"][0]["id"]
     assert admin.post(f"/api/incidents/{first}/retry").status_code == 200
     again = instance(admin, iid)
-    assert again["status"] == "error"
+    assert again["status"] == "error", again
     assert [i["resolved_at"] is None for i in again["incidents"]].count(True) == 1
 
 
