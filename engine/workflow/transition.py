@@ -20,8 +20,10 @@ from engine.workflow import hooks, projection, state
 
 log = logging.getLogger(__name__)
 
-# One transition may run this much of the engine; real procedures use a few dozen steps.
-MAX_STEPS = 5_000
+# One transition may run this much of the engine; real procedures use a few dozen steps. A loop
+# deepens Spiff's task tree by a step per step: near 1,000 deep Spiff hits Python's recursion limit,
+# swallows the error and reports the workflow completed. 500 steps stop well before that.
+MAX_STEPS = 500
 MAX_DEPTH = 24  # nested (called) sub-processes
 MAX_SECONDS = 5.0
 

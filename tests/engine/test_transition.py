@@ -45,7 +45,7 @@ def test_a_self_calling_process_fails_into_an_incident_while_logins_go_on(backen
     assert status == 201 and body["status"] == "error", body
     assert seconds < 10
     shown = instance(admin, body["id"])
-    assert shown["status"] == "error"
+    assert shown["status"] == "error", shown
     (incident,) = shown["incidents"]
     assert incident["bpmn_id"] == "again" and "子流程嵌套" in incident["message"]
 
@@ -57,7 +57,7 @@ def test_an_endless_loop_stops_at_the_step_budget(backend, api_as):
     iid = start(admin, "endless_loop")
     assert time.monotonic() - began < 10
     shown = instance(admin, iid)
-    assert shown["status"] == "error"
+    assert shown["status"] == "error", shown
     assert shown["incidents"][0]["bpmn_id"] in ("count", "join")
     # Retrying runs it again from its last good state: the same loop, a new incident.
     first = shown["incidents"][0]["id"]
