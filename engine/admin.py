@@ -72,7 +72,7 @@ def deploy(actor, key: str, xml: str) -> dict:
             row = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == k))
             if row is not None:
                 row.draft_xml = None
-    return {"key": deployed.key, "version": deployed.version, "created": deployed.created}
+    return deployed.summary()
 
 
 def validate(actor, xml: str) -> list[dict]:

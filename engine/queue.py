@@ -18,6 +18,7 @@ _state: dict = {}
 
 OUTBOX_JOB = "workers.jobs.run_outbox"
 TIMER_JOB = "workers.jobs.fire_timers"
+MESSAGE_JOB = "workers.jobs.deliver_message"
 
 
 def configure(settings) -> None:
@@ -141,3 +142,15 @@ def schedule_timer(instance_id: int, due_at: datetime) -> None:
                            job_id=f"timer-{instance_id}-{int(due_at.timestamp())}")
     except Exception:
         log.exception("could not schedule timer for instance %s", instance_id)
+
+
+def enqueue_message(name: str, correlation: dict, payload: dict) -> None:
+    """Deliver a message thrown by a send task or end event in a job, like `POST /api/messages`."""
+    settings = _state["settings"]
+    retries = max(settings.job_retries - 1, 0)
+    try:
+        queue().enqueue(MESSAGE_JOB, name, correlation, payload,
+                        retry=Retry(max=retries, interval=list(settings.retry_backoff)) if retries else None,
+                        failure_ttl=7 * 24 * 3600)
+    except Exception:
+        log.exception("could not enqueue message %s", name)

@@ -5,7 +5,7 @@ import logging
 from rq import get_current_job
 
 from engine.requests import operations
-from engine.workflow import service_tasks, timers
+from engine.workflow import messages, service_tasks, timers
 from engine.workplan import plans
 
 log = logging.getLogger(__name__)
@@ -42,3 +42,11 @@ def email_notice(notice_id: int) -> dict:
     result = operations.email_notice(notice_id)
     log.info("job %s: notice %s %s", _job_id(), notice_id, result)
     return result
+
+
+def deliver_message(name: str, correlation: dict, payload: dict) -> dict:
+    """Deliver a message a send task threw; raising lets rq retry while the receiver is not yet waiting."""
+    outcome = messages.deliver(None, name, correlation, payload)
+    log.info("job %s: message %s delivered to %s, started %s", _job_id(), name, outcome["delivered"],
+             outcome["started"])
+    return outcome

@@ -24,6 +24,12 @@ STATUS_BY_STEP = (  # first match wins: what the document is waiting for
 )
 END_STATUS = {"end_published": "published", "end_on_request": "on_request"}
 MIRRORED = ("attribute", "attribute_ground", "attribute_reason", "return_reason")
+# The diagram-to-code contract: the steps above, by id, with the forms their hooks read.
+hooks.requires(PROCESS_KEY, {
+    "revise": "document_revise", "dept_review": "review_document", "secrecy_review": "review_document",
+    "leader_signoff": "signoff", "re_review": "re_review", "confirm_redaction": "confirm_redaction",
+    "deidentify": None, "publish": None, "wait_re_review": None, **dict.fromkeys(END_STATUS),
+})
 
 
 @hooks.before_complete(PROCESS_KEY)

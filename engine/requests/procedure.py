@@ -323,6 +323,13 @@ def _deliver_by_email(c, req):
 STEPS = {"review_request": _review, "await_correction": _correction_received, "handle": _handle,
          "consult_third_party": _consulted, "approve_extension": _extension, "fee_pending": _fee_paid,
          "draft_reply": _draft, "leader_signoff": _signoff, "deliver_reply": _deliver}
+# The diagram-to-code contract: the steps above, by id, with the forms their hooks read.
+hooks.requires(PROCESS_KEY, {
+    "review_request": "request_review", "await_correction": "correction_received", "handle": "request_handle",
+    "consult_third_party": "consultation", "approve_extension": "extension_approval", "fee_pending": "fee_payment",
+    "draft_reply": "reply_draft", "leader_signoff": "reply_signoff", "deliver_reply": "reply_delivery",
+    **dict.fromkeys(END_STATUS),
+})
 
 
 @hooks.after_transition(PROCESS_KEY)

@@ -1,43 +1,29 @@
 """Steps taken outside the inbox: a correction registered by staff or sent by the applicant.
 
-Both complete the waiting `await_correction` task exactly as the inbox would (same hooks, same
-transaction, same conflict rules), so the clock restarts the same way whoever records it.
+Both complete the waiting `await_correction` task through `tasks.complete_locked`, the inbox's own
+path (form validation, hooks, outcome, audit), so the clock restarts the same way whoever records it.
 """
 
 from datetime import date
-from uuid import UUID
 
 from sqlalchemy import select
 
-from engine import audit
 from engine.db import transaction
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask
-from engine.models.types import utcnow
 from engine.requests import intake, records
-from engine.workflow import hooks, instances, state
+from engine.workflow import tasks
 
 
 def complete_step(session, req, bpmn_id: str, data: dict, actor=None) -> None:
-    """Complete the open task `bpmn_id` of `req` with `data`, running the domain hooks."""
-    from SpiffWorkflow.util.task import TaskState
-
-    task = session.scalar(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.bpmn_id == bpmn_id,
-                                                  HumanTask.status == "open").with_for_update())
-    if task is None:
+    """Complete the open task `bpmn_id` of `req` with `data` through the one completion path."""
+    task_id = session.scalar(select(HumanTask.id).where(HumanTask.request_id == req.id, HumanTask.bpmn_id == bpmn_id,
+                                                        HumanTask.status == "open"))
+    if task_id is None:
         raise Conflict("该申请当前不在等待补正 (the request is not waiting for a correction)")
-    row, workflow = state.load(session, task.instance_id)
-    spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
-    if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict("任务已不在等待处理 (task is no longer waiting)")
-    hooks.run_before_complete(hooks.Completion(session, actor, task, row, spiff_task, data))
-    name = getattr(actor, "username", None) or "申请人"
-    spiff_task.set_data(**data, last_completed_by=name)
-    spiff_task.run()
-    task.status, task.completed_at, task.completed_by = "completed", utcnow(), getattr(actor, "id", None)
-    audit.record(session, "complete", actor=actor or name, instance_id=row.id, task_id=task.id,
-                 request_id=req.id, task=task.name)
-    instances.advance(session, row, workflow)
+    failed = tasks.complete_locked(session, actor, tasks.lock_task(session, task_id), data)
+    if failed:
+        raise Invalid(failed)
 
 
 def record_correction(actor, request_id: int, received_on, description: str) -> dict:

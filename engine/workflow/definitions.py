@@ -4,11 +4,11 @@ A version stores the XML, its sha256, who and when, and the serialized spec; the
 once per process and cached, so running an instance never re-parses its diagram.
 """
 
+import dataclasses
 import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 
@@ -16,7 +16,7 @@ from engine import audit, users
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import DecisionFile, ProcessDefinition, ProcessInstance, ProcessVersion
-from engine.workflow import validation
+from engine.workflow import hooks, validation
 from engine.workflow.spiff import SERIALIZER
 
 _spec_cache: dict = {}
@@ -40,18 +40,35 @@ def sha256_of(bpmn_xml: str, dmn_files: dict) -> str:
     return digest.hexdigest()
 
 
-def validate(bpmn_xml: str) -> tuple[validation.ParsedDiagram | None, dict, list]:
-    """Parse and check a diagram against the current DMN files; return (parsed, dmn used, errors)."""
+def validate(bpmn_xml: str) -> tuple[list[validation.ParsedDiagram] | None, dict, list]:
+    """Parse and check a diagram against the current DMN files; return (processes, dmn used, errors).
+
+    Every executable process of the file is checked (a collaboration deploys them all), call
+    activities resolve against deployed definitions, and a new version of a process the code relies
+    on must keep the element ids and forms its hooks declare.
+    """
     if not isinstance(bpmn_xml, str) or not bpmn_xml.strip():
         return None, {}, [validation.problem("", "请求体为空：需要 BPMN XML (empty body: send the BPMN XML)")]
     library = _decision_library()
-    parsed, errors = validation.parse(bpmn_xml, library)
+    parsed, errors = validation.parse(bpmn_xml, library, deployed=_deployed_spec)
     if errors:
         return None, {}, errors
-    called = validation.called_decisions(parsed)
+    called = set().union(*(validation.called_decisions(p) for p in parsed))
     # Spiff keeps the table id, not the decision id, on a rule task: match files by their tables.
     dmn_used = {name: xml for name, xml in library.items() if called & set(validation.table_ids(xml))}
-    return parsed, dmn_used, validation.check(parsed, users.role_keys(), dmn_used)
+    roles = users.role_keys()
+    for process in parsed:
+        errors.extend(validation.check(process, roles, {}))
+        errors.extend(validation.check_contract(process, hooks.required_elements(process.key)))
+    errors.extend(validation.check_dmn_files(dmn_used))
+    return parsed, dmn_used, list({(e["element_id"], e["message"]): e for e in errors}.values())
+
+
+def _deployed_spec(key: str):
+    """(spec, subprocess specs) of the latest deployed version of `key`, or None."""
+    with reading() as s:
+        row = s.execute(_STARTABLE, {"key": key}).first()
+    return spec_for(row.id) if row is not None else None
 
 
 def _decision_library() -> dict:
@@ -59,16 +76,25 @@ def _decision_library() -> dict:
         return {f.name: f.xml for f in s.scalars(select(DecisionFile))}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Deployed:
     key: str
     version: int
     sha256: str
     created: bool
+    others: tuple = ()  # the other processes of a collaboration, deployed with it
+
+    def summary(self) -> dict:
+        """What a deploy answers: this process, and every process the file held."""
+        return {"key": self.key, "version": self.version, "created": self.created,
+                "processes": [{"key": d.key, "version": d.version, "created": d.created} for d in (self, *self.others)]}
 
 
 def deploy(actor, bpmn_xml: str, starter_roles=None) -> Deployed:
-    """Deploy a diagram. An identical file is a no-op returning the existing version (created False)."""
+    """Deploy every process of a diagram; return the first (with the others in `others`).
+
+    An identical file is a no-op returning the existing version (created False).
+    """
     if actor is not None:
         users.require_admin(actor)
     parsed, dmn_used, errors = validate(bpmn_xml)
@@ -76,30 +102,34 @@ def deploy(actor, bpmn_xml: str, starter_roles=None) -> Deployed:
         raise Invalid("流程图校验未通过 (the diagram has errors)", details=errors)
     digest = sha256_of(bpmn_xml, dmn_used)
     with transaction() as s:
-        definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == parsed.key)
-                              .with_for_update())
-        if definition is None:
-            definition = ProcessDefinition(key=parsed.key, name=parsed.name, latest_version=0,
-                                           starter_roles=list(starter_roles or []))
-            s.add(definition)
-            s.flush()
-        existing = s.scalar(select(ProcessVersion).where(
-            ProcessVersion.definition_id == definition.id, ProcessVersion.sha256 == digest))
-        if existing is not None:
-            return Deployed(parsed.key, existing.version, digest, False)
-        definition.latest_version += 1
-        definition.name = parsed.name
-        if starter_roles is not None:
-            definition.starter_roles = list(starter_roles)
-        version = ProcessVersion(
-            definition_id=definition.id, version=definition.latest_version, bpmn_xml=bpmn_xml,
-            dmn_xml=dmn_used, sha256=digest, spec_json=json.dumps(_spec_dict(parsed)),
-            deployed_by=getattr(actor, "username", None) or "system",
-        )
-        s.add(version)
+        done = [_deploy_one(s, actor, process, bpmn_xml, dmn_used, digest, starter_roles) for process in parsed]
+    return dataclasses.replace(done[0], others=tuple(done[1:]))
+
+
+def _deploy_one(s, actor, parsed, bpmn_xml, dmn_used, digest, starter_roles) -> Deployed:
+    definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == parsed.key).with_for_update())
+    if definition is None:
+        definition = ProcessDefinition(key=parsed.key, name=parsed.name, latest_version=0,
+                                       starter_roles=list(starter_roles or []))
+        s.add(definition)
         s.flush()
-        audit.record(s, "deploy", actor=actor or "system", key=parsed.key, version=version.version)
-        return Deployed(parsed.key, version.version, digest, True)
+    existing = s.scalar(select(ProcessVersion).where(
+        ProcessVersion.definition_id == definition.id, ProcessVersion.sha256 == digest))
+    if existing is not None:
+        return Deployed(parsed.key, existing.version, digest, False)
+    definition.latest_version += 1
+    definition.name = parsed.name
+    if starter_roles is not None:
+        definition.starter_roles = list(starter_roles)
+    version = ProcessVersion(
+        definition_id=definition.id, version=definition.latest_version, bpmn_xml=bpmn_xml,
+        dmn_xml=dmn_used, sha256=digest, spec_json=json.dumps(_spec_dict(parsed)),
+        deployed_by=getattr(actor, "username", None) or "system",
+    )
+    s.add(version)
+    s.flush()
+    audit.record(s, "deploy", actor=actor or "system", key=parsed.key, version=version.version)
+    return Deployed(parsed.key, version.version, digest, True)
 
 
 def _spec_dict(parsed) -> dict:

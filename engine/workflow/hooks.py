@@ -21,6 +21,7 @@ def _ensure_loaded() -> None:
         _loaded["done"] = True
 
 _form_data: dict = {}
+_required: dict = {}  # process key -> {element id: form key or None}
 # Hooks of each kind, per process key, in registration order.
 _hooks: dict = {"before_complete": {}, "after_transition": {}, "after_cancel": {}}
 
@@ -47,6 +48,17 @@ def _run(kind: str, process_key: str, *args) -> None:
     _ensure_loaded()
     for fn in _hooks[kind].get(process_key, []):
         fn(*args)
+
+
+def requires(process_key: str, elements: dict) -> None:
+    """Declare the element ids the code of `process_key` relies on, each with the form key it
+    expects (or None); a new version of the process lacking one is refused at deploy."""
+    _required.setdefault(process_key, {}).update(elements)
+
+
+def required_elements(process_key: str) -> dict:
+    _ensure_loaded()
+    return dict(_required.get(process_key, {}))
 
 
 def before_complete(process_key: str):

@@ -1,19 +1,18 @@
-"""Start process instances and advance them; each transition is one database transaction.
+"""Start, show and cancel process instances; running them is `transition`'s job.
 
-A transition loads the workflow (row-locked), changes it, runs the engine to the next wait state,
-saves it with the optimistic lock, refreshes the projections and, only after commit, enqueues the
-service-task jobs and timer wake-ups it created.
+Starting inserts the instance row and hands the new workflow to `transition.begin`, which runs it
+to its first wait state under the transition budget in the caller's transaction.
 """
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from engine import access, audit, users
-from engine.db import after_commit, reading, transaction
+from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
 from engine.models.types import utcnow
-from engine.workflow import hooks, projection, state
+from engine.workflow import hooks, projection, state, transition
 from engine.workflow.definitions import startable_version
 
 ACTIVE = ("running", "waiting", "error")
@@ -47,7 +46,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     session.add(row)
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
-    advance(session, row, workflow, is_new=True)
+    transition.begin(session, row, workflow, is_new=True)
     return row
 
 
@@ -64,25 +63,6 @@ def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance
         return start(s, actor, key, data, version=version)
 
 
-def advance(session, row, workflow, is_new=False) -> None:
-    """Run the engine to its next wait state, save and project; enqueue jobs after commit.
-
-    `is_new` says the instance was inserted in this transaction, so it has no projected rows yet.
-    """
-    from engine import queue
-
-    run_engine(workflow)
-    hooks.run_after_transition(session, row, workflow)
-    new_outbox, due_times = projection.sync(session, row, workflow, is_new=is_new)
-    # An open incident always leaves the instance in "error" (service_tasks sets and clears it).
-    status = projection.status_of(workflow, has_incident=row.status == "error")
-    state.save(session, row, workflow, status)
-    for outbox_id in new_outbox:
-        after_commit(session, lambda oid=outbox_id: queue.enqueue_outbox(oid))
-    for due in due_times:
-        after_commit(session, lambda iid=row.id, when=due: queue.schedule_timer(iid, when))
-
-
 def cancel(actor, instance_id: int, reason: str) -> dict:
     """Stop an instance for good (admins, with a reason): its open tasks, pending service tasks,
     timers and incidents end with it, and its domain records are told (a document is withdrawn)."""
@@ -91,33 +71,24 @@ def cancel(actor, instance_id: int, reason: str) -> dict:
     if not reason:
         raise Invalid("请填写撤销原因 (give a reason)", fields={"reason": ["required"]})
     with transaction() as s:
-        row, workflow = state.load(s, instance_id)
-        if row.status in state.ENDED:
-            raise Conflict("流程已结束，不能撤销 (the process has already ended)")
-        workflow.cancel()
-        now = utcnow()
-        for table, open_status, values in (
-                (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
-                (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do
-                (Timer, "waiting", {"status": "done"})):
-            s.execute(update(table).where(table.instance_id == row.id, table.status == open_status).values(values))
-        s.execute(update(Incident).where(Incident.instance_id == row.id, Incident.resolved_at.is_(None))
-                  .values(resolved_at=now, resolved_by=actor.username))
-        hooks.run_after_cancel(s, row, reason)
-        state.save(s, row, workflow, "cancelled")
-        audit.record(s, "instance_cancelled", actor=actor, instance_id=row.id, document_id=row.document_id,
-                     request_id=row.request_id, reason=reason)
-        return {"id": row.id, "status": "cancelled"}
+        def change(row, workflow):
+            if row.status in state.ENDED:
+                raise Conflict("流程已结束，不能撤销 (the process has already ended)")
+            workflow.cancel()
+            now = utcnow()
+            for table, open_status, values in (
+                    (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
+                    (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do
+                    (Timer, "waiting", {"status": "done"})):
+                s.execute(update(table).where(table.instance_id == row.id, table.status == open_status).values(values))
+            s.execute(update(Incident).where(Incident.instance_id == row.id, Incident.resolved_at.is_(None))
+                      .values(resolved_at=now, resolved_by=actor.username))
+            hooks.run_after_cancel(s, row, reason)
+            audit.record(s, "instance_cancelled", actor=actor, instance_id=row.id, document_id=row.document_id,
+                         request_id=row.request_id, reason=reason)
 
-
-def run_engine(workflow) -> None:
-    """Run ready automatic tasks; a failing script becomes a clear error, not a stack trace."""
-    from SpiffWorkflow.exceptions import WorkflowException
-
-    try:
-        workflow.do_engine_steps()
-    except WorkflowException as exc:
-        raise Invalid(f"流程执行出错 (the process failed): {exc}") from exc
+        transition.end(s, instance_id, change, "cancelled")
+        return {"id": instance_id, "status": "cancelled"}
 
 
 def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
@@ -151,7 +122,7 @@ def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
         }
         if with_state:
             workflow = state.restore(row)
-            out.update(data=workflow.data | _last_data(workflow), completed_bpmn_ids=completed_bpmn_ids(workflow))
+            out.update(data=workflow.data | _last_data(workflow), completed_bpmn_ids=projection.completed_bpmn_ids(workflow))
         return out
 
 

@@ -14,7 +14,7 @@ from engine import audit, users
 from engine.db import transaction
 from engine.errors import Conflict, Invalid
 from engine.models import ProcessInstance
-from engine.workflow import instances, projection, state
+from engine.workflow import instances, projection, state, transition
 from engine.workflow.definitions import get_version, spec_for
 from engine.workflow.spiff import SERIALIZER
 
@@ -40,11 +40,16 @@ def migrate_instance(session, row, target) -> dict:
     if blockers:
         return {"id": row.id, "migrated": False,
                 "reason": f"已完成的步骤在新版本中被修改或删除 (completed steps change): {', '.join(sorted(set(blockers)))}"}
-    migrate_workflow(top_diff, workflow, spec)
-    workflow.subprocess_specs = subs
     old = row_locked.version.version
-    row_locked.version_id = target.id
-    instances.advance(session, row_locked, workflow)
+
+    def change(instance, wf):
+        migrate_workflow(top_diff, wf, spec)
+        wf.subprocess_specs = subs
+        instance.version_id = target.id
+
+    outcome = transition.begin(session, row_locked, workflow, change, on_error="incident")
+    if outcome.incident:
+        return {"id": row.id, "migrated": False, "reason": outcome.incident}
     projection.refresh_open_tasks(session, row_locked, workflow)
     audit.record(session, "migrate", actor=None, instance_id=row.id, document_id=row.document_id,
                  request_id=row.request_id, from_version=old, to_version=target.version)

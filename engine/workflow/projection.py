@@ -4,8 +4,10 @@ Called at the end of every transition, inside its transaction. The inbox reads `
 workers read `outbox` and the scheduler reads `timer`; none of them ever deserializes a workflow.
 """
 
+import json
 from datetime import date, datetime, time, timezone
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
@@ -14,6 +16,7 @@ from engine import users
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.models.types import utcnow
 from engine.workflow.spiff import AsyncServiceTask
+from engine.workflow.validation import form_key_of
 
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
@@ -22,18 +25,31 @@ def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime
     """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
     _sync_human_tasks(session, row, workflow, is_new)
     new_outbox = _sync_outbox(session, row, workflow)
-    due_times = _sync_timers(session, row, workflow) if _has_timers(workflow.spec) else []
+    due_times = _sync_timers(session, row, workflow) if _has_timers(workflow) else []
     return new_outbox, due_times
 
 
-def _has_timers(spec) -> bool:
-    # Most steps of most diagrams have no timer at all: skip the timer table for them.
+def _has_timers(workflow) -> bool:
+    # Most steps of most diagrams have no timer at all: skip the timer table for them. A timer may
+    # sit in any sub-process, behind an event-based gateway or inside a multiple event.
+    spec = workflow.spec
     cached = getattr(spec, "_gongkai_has_timers", None)
     if cached is None:
-        cached = any(isinstance(getattr(t, "event_definition", None), TimerEventDefinition)
-                     for t in spec.task_specs.values())
+        specs = [spec, *workflow.subprocess_specs.values()]
+        cached = any(_timer_definition(getattr(t, "event_definition", None)) is not None
+                     for s in specs for t in s.task_specs.values())
         spec._gongkai_has_timers = cached
     return cached
+
+
+def _timer_definition(definition):
+    """The timer of an event definition: itself, or the timer inside a multiple event."""
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    for inner in getattr(definition, "event_definitions", None) or []:
+        if isinstance(inner, TimerEventDefinition):
+            return inner
+    return None
 
 
 def status_of(workflow, has_incident=False) -> str:
@@ -74,7 +90,7 @@ def refresh_open_tasks(session, row, workflow) -> None:
         if task is not None:
             spec = task.task_spec
             task_row.name, task_row.role = spec.bpmn_name or spec.bpmn_id, spec.lane or ""
-            task_row.form_key = (spec.extensions or {}).get("properties", {}).get("formKey", task_row.form_key)
+            task_row.form_key = form_key_of(spec) or task_row.form_key
 
 
 def _human_task(session, row, task) -> dict:
@@ -85,7 +101,7 @@ def _human_task(session, row, task) -> dict:
         instance_id=row.id, task_guid=str(task.id), bpmn_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, process_key=row.definition_key, role=spec.lane or "",
         department_id=_department(session, engine, task, props.get("department")) or row.department_id,
-        form_key=props.get("formKey", ""),
+        form_key=form_key_of(spec),
         assignee_id=_assignee(session, engine, task, props.get("assignee")),
         title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
         document_id=row.document_id, request_id=row.request_id, status="open", created_at=utcnow(),
@@ -164,11 +180,11 @@ def _sync_outbox(session, row, workflow) -> list[int]:
 def _sync_timers(session, row, workflow) -> list[datetime]:
     waiting = {}
     for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            value = definition.details(task).value
+        timer = _timer_definition(task.task_spec.event_definition)
+        if timer is not None:
+            value = timer.details(task).value
             if value:
-                waiting[str(task.id)] = (task.task_spec.bpmn_id, _timer_due(value))
+                waiting[str(task.id)] = (_timer_element(task.task_spec, timer), _timer_due(value))
     rows = {t.task_guid: t for t in session.scalars(select(Timer).where(Timer.instance_id == row.id))}
     for guid, timer in rows.items():
         if guid not in waiting and timer.status == "waiting":
@@ -182,7 +198,39 @@ def _sync_timers(session, row, workflow) -> list[datetime]:
     return [due for _bpmn_id, due in waiting.values()]
 
 
+def _timer_element(spec, timer) -> str:
+    # Behind an event-based gateway the gateway waits; the timer is one of the events after it.
+    if spec.event_definition is timer:
+        return spec.bpmn_id
+    # Spiff moves the events' definitions into the gateway's, named after each event.
+    return next((out.bpmn_id for out in spec.outputs if getattr(out, "bpmn_id", None)
+                 and timer.name in (out.bpmn_id, getattr(out, "bpmn_name", None))), spec.bpmn_id)
+
+
 def _timer_due(value) -> datetime:
     if isinstance(value, dict):  # a cycle timer reports its next occurrence
         value = value.get("next")
     return parse_when(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
+
+
+def thrown_messages(workflow) -> list[tuple[str, dict, dict]]:
+    """Messages a send task or throw event sent that no task of this instance caught:
+    (name, correlation, payload) each, delivered to other instances by a job after commit."""
+    out = []
+    for event in workflow.get_events():
+        definition = event.event_definition
+        if isinstance(definition, MessageEventDefinition):
+            correlation = {k: v for values in (event.correlations or {}).values() for k, v in values.items()}
+            out.append((definition.name, correlation, _plain(event.payload)))
+    return out
+
+
+def _plain(payload) -> dict:
+    # Task data may hold dates and other values a JSON job argument cannot carry.
+    return json.loads(json.dumps(payload or {}, default=str))
+
+
+def completed_bpmn_ids(workflow) -> list[str]:
+    """Ids of the elements an instance has passed (for highlighting the diagram)."""
+    return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                   if getattr(t.task_spec, "bpmn_id", None)})

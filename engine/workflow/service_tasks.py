@@ -10,14 +10,14 @@ from datetime import timedelta
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import audit, config, queue, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, NotFound
-from engine.models import Incident, Outbox, ProcessInstance
+from engine.models import Incident, Outbox, ProcessInstance, Timer
 from engine.models.types import utcnow
-from engine.workflow import instances, operations, state
+from engine.workflow import operations, state, transition
 from engine.workflow.operations import OperationContext
 
 log = logging.getLogger(__name__)
@@ -65,13 +65,17 @@ def resume(outbox_id: int, result: dict) -> str:
         row.status, row.finished_at = "done", utcnow()
         if task is None or task.state != TaskState.STARTED:
             return "skipped"
-        task.data[task.task_spec.result_variable] = result
-        task.complete()
-        audit.record(s, "service_task_done", actor="worker", instance_id=instance.id,
-                     document_id=instance.document_id, request_id=instance.request_id,
-                     operation=row.operation, bpmn_id=row.bpmn_id)
-        instances.advance(s, instance, workflow)
-        return "done"
+
+        def change(_instance, _workflow):
+            task.data[task.task_spec.result_variable] = result
+            transition.step(task, task.complete)
+            audit.record(s, "service_task_done", actor="worker", instance_id=instance.id,
+                         document_id=instance.document_id, request_id=instance.request_id,
+                         operation=row.operation, bpmn_id=row.bpmn_id)
+
+        # A script failing after the task raises: the try counts as failed and is retried.
+        outcome = transition.begin(s, instance, workflow, change)
+        return "incident" if outcome.incident else "done"
 
 
 def record_failure(outbox_id: int, exc: Exception) -> bool:
@@ -122,6 +126,9 @@ def retry_incident(actor, incident_id: int) -> dict:
             instance.status = "running"
         audit.record(s, "retry", actor=actor, instance_id=instance.id, document_id=instance.document_id,
                      request_id=instance.request_id, incident=incident.id)
+        if outbox is None:  # a transition failed (a script, the budget): run the instance again
+            s.flush()
+            _rerun(s, instance)
         return {"id": incident.id, "instance_id": instance.id, "status": "retrying"}
 
 
@@ -179,3 +186,10 @@ def _remember_job(outbox_id, job_id):
         row = s.get(Outbox, outbox_id)
         if row is not None:
             row.job_id, row.enqueued_at = job_id, utcnow()
+
+
+def _rerun(session, instance) -> None:
+    # The failed timers are re-armed; if the same step fails again, a new incident says so.
+    session.execute(update(Timer).where(Timer.instance_id == instance.id, Timer.status == "failed")
+                    .values(status="waiting"))
+    transition.run(session, instance.id, lambda _row, wf: wf.refresh_timers(), on_error="incident")

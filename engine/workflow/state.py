@@ -78,9 +78,14 @@ def load(session, instance_id: int, lock: bool = True) -> tuple[ProcessInstance,
 
 def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> None:
     """Write the new state; raise Conflict when another transition saved first."""
+    save_json(session, row, dump(workflow), status)
+
+
+def save_json(session, row: ProcessInstance, state_json: str, status: str) -> None:
+    """Write an already serialized state (a failed transition keeps the last good one)."""
     now = utcnow()
     values = {
-        "state_json": dump(workflow), "serializer_version": SERIALIZER_VERSION,
+        "state_json": state_json, "serializer_version": SERIALIZER_VERSION,
         "lock_version": row.lock_version + 1, "status": status, "updated_at": now, "title": row.title,
         "completed_at": row.completed_at or (now if status in ENDED else None),
     }

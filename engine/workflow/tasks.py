@@ -16,7 +16,7 @@ from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
 from engine.models.types import utcnow
-from engine.workflow import hooks, instances, state
+from engine.workflow import hooks, projection, state, transition
 
 MAX_LIMIT = 200
 
@@ -132,7 +132,7 @@ def detail_for(actor, task_id: int) -> dict:
         row, workflow = state.load(s, task.instance_id, lock=False)
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
         data = dict(spiff_task.data) if spiff_task is not None else {}
-        out["completed_bpmn_ids"] = instances.completed_bpmn_ids(workflow)
+        out["completed_bpmn_ids"] = projection.completed_bpmn_ids(workflow)
     fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
     out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
     extra = hooks.extra_form_data(task)
@@ -157,7 +157,7 @@ _TASK_TABLE = HumanTask.__table__
 _LOCK_TASK = select(*_TASK_TABLE.columns).where(_TASK_TABLE.c.id == bindparam("task_id")).with_for_update()
 
 
-def _lock_task(session, task_id) -> SimpleNamespace:
+def lock_task(session, task_id) -> SimpleNamespace:
     row = session.connection().execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound("任务不存在 (no such task)")
@@ -207,7 +207,7 @@ def claim(actor, task_id: int) -> dict:
     with transaction() as s:
         row = s.connection().execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": utcnow()}).first()
         if row is None:  # missing, completed, claimed by another (or already by the actor)
-            task = _lock_task(s, task_id)
+            task = lock_task(s, task_id)
             _check_actionable(actor, task)
             return as_dict(task)
         task = SimpleNamespace(**row._mapping)
@@ -220,7 +220,7 @@ def claim(actor, task_id: int) -> dict:
 
 def release(actor, task_id: int) -> dict:
     with transaction() as s:
-        task = _lock_task(s, task_id)
+        task = lock_task(s, task_id)
         if task.status != "open":
             raise Conflict("任务已办结 (task already completed)")
         if task.claimed_by != actor.id and not actor.is_admin:
@@ -236,7 +236,7 @@ def delegate(actor, task_id: int, to_username: str, reason: str) -> dict:
     if not (reason or "").strip():
         raise Invalid("请填写转办原因 (give a reason)", fields={"reason": ["required"]})
     with transaction() as s:
-        task = _lock_task(s, task_id)
+        task = lock_task(s, task_id)
         _check_actionable(actor, task)
         other = s.scalar(select(User).where(User.username == (to_username or "")))
         if other is None or not other.active or other.id == actor.id:
@@ -256,30 +256,45 @@ def complete(actor, task_id: int, data: dict | None) -> dict:
     if data is not None and not isinstance(data, dict):
         raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
     with transaction() as s:
-        task = _lock_task(s, task_id)
+        task = lock_task(s, task_id)
         _check_actionable(actor, task)
-        clean, errors = forms.validate_data(task.form_key, data or {})
-        if errors:
-            raise Invalid("表单填写有误 (the form has errors)", fields=errors)
-        row, workflow = state.load(s, task.instance_id)
+        failed = complete_locked(s, actor, task, data or {})
+        result = as_dict(task)
+    if failed:  # committed: the instance is in an incident, the task stays open
+        raise Invalid(failed, details=[{"element_id": task.bpmn_id, "message": failed}])
+    return result
+
+
+def complete_locked(session, actor, task, data: dict) -> str | None:
+    """Complete the locked human task `task` inside the caller's transaction: the one completion
+    path (the inbox, the API, steps recorded for an applicant). `actor` may be None for the public.
+
+    Validates the form, runs the domain hooks, runs the step and advances the instance. Returns
+    None, or the message of the incident the instance failed into (the completion is then undone).
+    """
+    clean, errors = forms.validate_data(task.form_key, data)
+    if errors:
+        raise Invalid("表单填写有误 (the form has errors)", fields=errors)
+    name = getattr(actor, "username", None) or "申请人"
+
+    def change(row, workflow):
+        from SpiffWorkflow.util.task import TaskState
+
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
-        if spiff_task is None:
+        if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict("任务已不在等待处理 (task is no longer waiting)")
-        hooks.run_before_complete(hooks.Completion(s, actor, task, row, spiff_task, clean))
-        _finish(s, actor, task, row, workflow, spiff_task, clean)
-        return as_dict(task)
+        hooks.run_before_complete(hooks.Completion(session, actor, task, row, spiff_task, clean))
+        spiff_task.set_data(**clean, last_completed_by=name)
+        transition.step(spiff_task, spiff_task.run)
+        _change(session, task, status="completed", completed_at=utcnow(), completed_by=getattr(actor, "id", None),
+                claimed_by=task.claimed_by or getattr(actor, "id", None),
+                outcome=str(clean.get("decision") or "")[:50] or None)
+        audit.record(session, "complete", actor=actor or name, instance_id=row.id, task_id=task.id,
+                     document_id=task.document_id, request_id=task.request_id, task=task.name,
+                     outcome=task.outcome, opinion=clean.get("opinion"))
 
-
-def _finish(session, actor, task, row, workflow, spiff_task, clean) -> None:
-    from SpiffWorkflow.util.task import TaskState
-
-    if spiff_task.state != TaskState.READY:
-        raise Conflict("任务已不在等待处理 (task is no longer waiting)")
-    spiff_task.set_data(**clean, last_completed_by=actor.username)
-    spiff_task.run()
-    _change(session, task, status="completed", completed_at=utcnow(), completed_by=actor.id,
-            claimed_by=task.claimed_by or actor.id, outcome=str(clean.get("decision") or "")[:50] or None)
-    audit.record(session, "complete", actor=actor, instance_id=row.id, task_id=task.id,
-                 document_id=task.document_id, request_id=task.request_id, task=task.name,
-                 outcome=task.outcome, opinion=clean.get("opinion"))
-    instances.advance(session, row, workflow)
+    outcome = transition.run(session, task.instance_id, change)
+    if outcome.incident:
+        return (f"步骤「{task.name}」之后流程出错，已转为待处理事件 (the process failed after this step "
+                f"and became an incident): {outcome.incident}")
+    return None

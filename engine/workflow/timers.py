@@ -4,25 +4,35 @@ The `timer` table says which instances wait on what and when; a job per due time
 sweep both end here, so a timer that came due while no worker ran fires when one starts.
 """
 
-from sqlalchemy import select
+import logging
+
+from sqlalchemy import select, update
 
 from engine import audit
 from engine.db import reading, transaction
 from engine.errors import Conflict
 from engine.models import Timer
 from engine.models.types import utcnow
-from engine.workflow import instances, state
+from engine.workflow import state, transition
+
+log = logging.getLogger(__name__)
 
 
 def fire_instance(instance_id: int) -> bool:
-    """Fire whatever timers of one instance are due; return True when the state changed."""
+    """Fire whatever timers of one instance are due; return True when the state changed.
+
+    A step that fails after the timer (a script, the budget) fails the instance into an incident:
+    nobody waits for this answer, and the sweep must go on to other instances.
+    """
     with transaction() as s:
         row, workflow = state.load(s, instance_id)
         if row.status in state.ENDED:
             return False
         before = state.dump(workflow)
-        workflow.refresh_timers()
-        instances.advance(s, row, workflow)
+        outcome = transition.begin(s, row, workflow, lambda _row, wf: wf.refresh_timers(), on_error="incident")
+        if outcome.incident:
+            _stop_due_timers(s, row.id)
+            return True
         changed = state.dump(workflow) != before
         if changed:
             audit.record(s, "timer_fired", actor="scheduler", instance_id=row.id,
@@ -30,8 +40,17 @@ def fire_instance(instance_id: int) -> bool:
         return changed
 
 
+def _stop_due_timers(session, instance_id) -> None:
+    # The failed timers would fire (and fail) again on every sweep; retrying the incident re-arms them.
+    session.execute(update(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting",
+                                        Timer.due_at < utcnow()).values(status="failed"))
+
+
 def fire_due(limit: int = 500) -> int:
-    """Fire every instance with a timer that is due now; return how many instances changed."""
+    """Fire every instance with a timer that is due now; return how many instances changed.
+
+    One instance's failure never stops the sweep: it is logged and the next instance fires.
+    """
     with reading() as s:
         ids = list(dict.fromkeys(s.scalars(
             # Strictly past, as Spiff decides: a timer at exactly `now` has not fired yet.
@@ -43,4 +62,6 @@ def fire_due(limit: int = 500) -> int:
             fired += fire_instance(instance_id)
         except Conflict:
             continue  # another worker got there first; its transition already fired the timer
+        except Exception:  # noqa: BLE001  one broken instance must not starve the others
+            log.exception("firing the timers of instance %s failed", instance_id)
     return fired

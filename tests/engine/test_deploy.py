@@ -39,7 +39,7 @@ def test_a_file_that_does_not_parse_is_refused(backend, api_as):
     assert "XML" in _errors(deploy(admin, "this is not xml"))[""]
     assert _errors(deploy(admin, "<html><body>hello</body></html>"))
     not_executable = ONE_STEP.replace('isExecutable="true"', 'isExecutable="false"')
-    assert "isExecutable" in _errors(deploy(admin, not_executable))[""]
+    assert "isExecutable" in _errors(deploy(admin, not_executable))["one_step"]  # names the process
     dangling = ONE_STEP.replace('targetRef="end"', 'targetRef="nowhere"')
     assert _errors(deploy(admin, dangling))
     entity = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -130,16 +130,19 @@ def test_identical_file_is_a_no_op_and_a_changed_one_is_a_new_version(backend, a
     admin = api_as("admin")
     first = deploy(admin, ONE_STEP)
     assert first.status_code == 201
-    assert first.get_json() == {"key": "one_step", "version": 1, "created": True}
+    assert first.get_json() == {"key": "one_step", "version": 1, "created": True,
+        "processes": [{"key": "one_step", "version": 1, "created": True}]}
     again = deploy(admin, ONE_STEP)
     assert again.status_code == 200
-    assert again.get_json() == {"key": "one_step", "version": 1, "created": False}
+    assert again.get_json() == {"key": "one_step", "version": 1, "created": False,
+        "processes": [{"key": "one_step", "version": 1, "created": False}]}
 
     old = start(admin, "one_step")
     changed = diagram("one_step", [user_task("review"), user_task("second_look", lane="leader")])
     second = deploy(admin, changed)
     assert second.status_code == 201
-    assert second.get_json() == {"key": "one_step", "version": 2, "created": True}
+    assert second.get_json() == {"key": "one_step", "version": 2, "created": True,
+        "processes": [{"key": "one_step", "version": 2, "created": True}]}
     new = start(admin, "one_step")
 
     assert instance(admin, old)["version"] == 1
@@ -150,7 +153,8 @@ def test_identical_file_is_a_no_op_and_a_changed_one_is_a_new_version(backend, a
     assert admin.get("/api/process-definitions/one_step/versions/1/xml").get_data(as_text=True) == ONE_STEP
     assert admin.get("/api/process-definitions/one_step/versions/9/xml").status_code == 404
     # Redeploying the old file is not a no-op revert: it is already stored as version 1.
-    assert deploy(admin, ONE_STEP).get_json() == {"key": "one_step", "version": 1, "created": False}
+    assert deploy(admin, ONE_STEP).get_json() == {"key": "one_step", "version": 1, "created": False,
+        "processes": [{"key": "one_step", "version": 1, "created": False}]}
     assert instance(admin, start(admin, "one_step"))["version"] == 2
 
 

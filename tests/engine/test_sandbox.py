@@ -53,7 +53,6 @@ ESCAPES = [
     "while True:\n    pass",
     "with x:\n    pass",
     "raise SystemExit()",
-    "print('x')",
     "object()",
     "str.mro()",
 ]
@@ -128,6 +127,28 @@ def test_allowed_scripts_run_in_memory():
     assert data["name"] == "张三"
     assert data["deadline"].endswith("23:59:59+08:00")
     assert data["flag"] == "a"
+
+
+DATES = """
+print("computing the deadline", start)
+begin = datetime.fromisoformat(start)
+due = (begin + timedelta(days=15)).isoformat()
+gap = (datetime.fromisoformat(due) - begin).days
+span = timedelta(hours=36).total_seconds() / 3600
+on = date(2026, 3, 2).isoweekday()
+"""
+
+
+def test_date_arithmetic_and_print_run_and_imports_stay_refused(capsys):
+    workflow = _workflow(diagram("dates", [script_task("s", DATES), user_task("after")]))
+    workflow.get_tasks()[0].data.update(start="2026-03-02T09:00:00+08:00")
+    workflow.do_engine_steps()
+    data = workflow.get_tasks(state=TaskState.READY, manual=True)[0].data
+    assert data["due"] == "2026-03-17T09:00:00+08:00"
+    assert (data["gap"], data["span"], data["on"]) == (15, 36.0, 1)
+    assert capsys.readouterr().out == ""  # print is accepted and writes nowhere
+    for source in ("import datetime", "locals()", "vars()", "datetime.now.__self__", "timedelta.__class__"):
+        assert sandbox.problem_in(source, HELPER_NAMES) is not None, source
 
 
 def _errors(resp) -> list[dict]:

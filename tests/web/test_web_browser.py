@@ -123,3 +123,37 @@ def test_admin_pages_load_cleanly(page, live_server, review_task):
         if ready:
             page.wait_for_selector(ready)
         check_page(page)
+
+
+def test_admin_imports_a_bpmn_file_from_disk_and_is_told_when_it_cannot_be_drawn(page, live_server, settings,
+                                                                                  tmp_path):
+    start_review(xml=REVIEW_AND_NOTIFY)
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/processes/web_review/edit")
+    page.wait_for_selector("#editor[data-ready=true]")
+
+    # A file with only the process (no drawing): the server lays it out and bpmn-js draws it.
+    plain = tmp_path / "two_steps.bpmn"
+    plain.write_text(diagram("two_steps", [user_task("first_check"), user_task("second_check", lane="leader")]),
+                     encoding="utf-8")
+    page.set_input_files("#import-file", str(plain))
+    page.wait_for_selector("#editor-status:has-text('已导入 two_steps.bpmn')")
+    assert page.locator(".djs-element[data-element-id=second_check]").count() == 1
+
+    # A drawing that points at nothing in the file: bpmn-js draws an empty canvas, and it says so.
+    ghost = tmp_path / "ghost.bpmn"
+    ghost.write_text(diagram("ghost", [user_task("only_step")]).replace("</bpmn:definitions>", (
+        '<bpmndi:BPMNDiagram xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+        'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="dia"><bpmndi:BPMNPlane id="plane" '
+        'bpmnElement="elsewhere"><bpmndi:BPMNShape id="s" bpmnElement="missing"><dc:Bounds x="0" y="0" '
+        'width="100" height="80"/></bpmndi:BPMNShape></bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>')),
+        encoding="utf-8")
+    page.set_input_files("#import-file", str(ghost))
+    page.wait_for_selector("#editor-status:has-text('无法')")
+    assert "ghost.bpmn" in page.locator("#editor-status").inner_text()
+
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions", encoding="utf-8")
+    page.set_input_files("#import-file", str(broken))
+    page.wait_for_selector("#editor-status:has-text('无法导入 broken.bpmn')")
+    page.console_errors.clear()  # bpmn-js logs the unparsable file itself

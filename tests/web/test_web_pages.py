@@ -150,7 +150,8 @@ def test_admin_validates_drafts_deploys_and_diffs(login_as, review_task):
     two = diagram("web_review", [user_task("review", lane="dept_reviewer", form="review", name="初审"),
                                  user_task("sign", lane="leader", form="review", name="签发")], name="网页测试审核")
     deployed = admin.post("/admin/processes/web_review/deploy", json={"xml": two}, headers=headers)
-    assert deployed.get_json() == {"key": "web_review", "version": 2, "created": True}
+    assert deployed.get_json() == {"key": "web_review", "version": 2, "created": True,
+        "processes": [{"key": "web_review", "version": 2, "created": True}]}
     assert "有草稿" not in admin.get("/admin/processes").get_data(as_text=True)
     diff = admin.get("/admin/processes/web_review/diff?a=1&b=2").get_data(as_text=True)
     assert "sign" in diff and "签发" in diff

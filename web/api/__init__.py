@@ -23,6 +23,7 @@ def init_app(app) -> None:
         definitions,
         documents,
         instances,
+        messages,
         migrations,
         notifications,
         openapi,

@@ -38,7 +38,7 @@ def deploy():
         raise Invalid("Content-Type 必须是 application/xml (send the BPMN as application/xml)")
     xml = request.get_data(as_text=True)
     deployed = definitions.deploy(actor, xml)
-    return respond(DefinitionSchema, deployed, 201 if deployed.created else 200)
+    return respond(DefinitionSchema, deployed.summary(), 201 if deployed.created else 200)
 
 
 @bp.get("/process-definitions/<key>/versions/<int:version>/xml")

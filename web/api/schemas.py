@@ -316,7 +316,28 @@ class DefinitionListSchema(Schema):
     items = fields.List(fields.Nested(DefinitionSummarySchema), required=True)
 
 
+class DeployedProcessSchema(Schema):
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created = fields.Boolean(required=True)
+
+
 class DefinitionSchema(Schema):
     key = fields.String(required=True)
     version = fields.Integer(required=True)
     created = fields.Boolean(required=True)
+    processes = fields.List(fields.Nested(DeployedProcessSchema), metadata={
+        "description": "every process of the file (a collaboration deploys all its executable processes)"})
+
+
+class MessageSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    correlation = fields.Dict(load_default=dict, metadata={
+        "description": "keys the waiting step's data (or instance_id, document_id, request_id) must equal"})
+    data = fields.Dict(load_default=dict)
+
+
+class MessageDeliveredSchema(Schema):
+    name = fields.String()
+    delivered = fields.List(fields.Integer())
+    started = fields.List(fields.Integer())

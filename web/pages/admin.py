@@ -79,6 +79,13 @@ def validate_process(key):
     return jsonify(errors=admin.validate(current_user(), _xml()))
 
 
+@bp.post("/processes/<key>/layout")
+@admin_required
+def layout_process(key):
+    """Give a file imported in the editor a drawing when it has none (bpmn-js draws nothing then)."""
+    return jsonify(xml=ensure_layout(_xml()))
+
+
 @bp.post("/processes/<key>/draft")
 @admin_required
 def save_draft(key):

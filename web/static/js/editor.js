@@ -10,12 +10,48 @@
     var modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: spiff } });
     window.gkModeler = modeler;
     gk.PropertiesPanel(modeler, document.getElementById("properties"), gk.embedded("editor-options"));
-    return modeler.importXML(gk.embedded("diagram-xml")).then(function () {
-      modeler.get("canvas").zoom("fit-viewport", "auto");
+    return modeler.importXML(gk.embedded("diagram-xml")).then(function (result) {
+      drawn(modeler, result, "");
       root.dataset.ready = "true";
       wire(modeler);
+      wireImport(modeler);
     });
   }).catch(function (err) { gk.show(status, "流程图加载失败：" + err.message, true); });
+
+  // After an import: fit the view, and say so when bpmn-js drew nothing (a file without diagram
+  // information, BPMNDiagram/BPMNShape, imports without error onto a blank canvas).
+  function drawn(modeler, result, name) {
+    var shapes = modeler.get("elementRegistry").filter(function (e) { return e.type !== "label" && e.parent; });
+    if (!shapes.length) {
+      gk.show(status, (name ? name + "：" : "") + "bpmn-js 无法绘制此流程图（文件中没有图形信息 BPMNDiagram）。" +
+        "仍可校验和部署，但无法在此编辑。", true);
+      return;
+    }
+    modeler.get("canvas").zoom("fit-viewport", "auto");
+    var warnings = (result && result.warnings) || [];
+    if (name) {
+      gk.show(status, "已导入 " + name + (warnings.length ? "（" + warnings.length + " 处无法识别的内容已忽略）" : ""),
+        warnings.length > 0);
+    }
+  }
+
+  function wireImport(modeler) {
+    var input = document.getElementById("import-file");
+    input.addEventListener("change", function () {
+      var file = input.files[0];
+      if (!file) { return; }
+      // The server adds a drawing to a file that has none, as it does for the diagrams it serves.
+      file.text().then(function (text) {
+        return gk.postJSON(root.dataset.layoutUrl, { xml: text }).then(function (res) {
+          return res.ok ? res.body.xml : text;
+        });
+      }).then(function (xml) {
+        return modeler.importXML(xml).then(function (result) { drawn(modeler, result, file.name); });
+      }).catch(function (err) {
+        gk.show(status, "无法导入 " + file.name + "：" + err.message, true);
+      }).then(function () { input.value = ""; });
+    });
+  }
 
   function wire(modeler) {
     var canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");
