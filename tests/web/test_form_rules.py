@@ -9,6 +9,7 @@ domain hooks of engine/ behind `POST /api/tasks/<id>/complete`.
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,8 +18,10 @@ import forms
 from engine.calendar import SHANGHAI
 from engine.workflow import timers
 from tests.support.disclosure import run_worker
+from tests.support.flows import deploy_ok, start
 from tests.support.formwalk import branches, declared_valid, required_now
 from tests.support.web import start_review
+from tests.support.workplan import add_staff, create_plan
 from tests.support.ysq import APPLICANT, Staff, do, register
 
 # One database is enough: the rules compared live above it (the walk takes about a minute).
@@ -34,6 +37,7 @@ STATE_DEPENDENT = {
     ("request_handle", "fee_method", "per_request"): "an applicant's first ten requests of a month are free",
     ("reply_delivery", "delivery_method", "send_email"): "sending by e-mail needs the deployment's mail server",
     ("reply_draft", "outcome", "correction"): "a correction reply answers only an Art. 41 correction request",
+    ("workplan_review", "decision", "complete"): "the office signs off only a report that asked for completion",
 }
 
 # How to reach each shipped form: (process, steps before it as (bpmn id, data), its bpmn id).
@@ -72,7 +76,8 @@ def staff(settings, api_as):
 
 def test_every_shipped_form_is_walked():
     walked = set(REQUEST_PATHS) | set(DOCUMENT_PATHS) | {"review", "attribute_determination", "conversion_proposal",
-                                                         "re_review"}
+                                                         "re_review", "confirm_step", "workplan_report",
+                                                         "workplan_review"}
     assert walked == set(forms.form_keys())
 
 
@@ -120,6 +125,43 @@ def test_re_review_form_declares_what_the_server_checks(staff):
         return _open_task(staff, f"document_id={doc_id}", "re_review")
 
     _walk("re_review", reach)
+
+
+@SQLITE
+def test_confirmation_step_form_declares_what_the_server_checks(staff, api_as):
+    """The default form of a plain or manual task drawn in another modeler."""
+    admin = api_as("admin")
+    deploy_ok(admin, (Path(__file__).parents[1] / "engine" / "diagrams" / "manual_steps.bpmn").read_text("utf-8"))
+
+    def reach():
+        iid = start(admin, "manual_steps")
+        return _open_task(staff, f"instance_id={iid}", "confirm_step")
+
+    _walk("confirm_step", reach)
+
+
+@SQLITE
+def test_work_plan_forms_declare_what_the_server_checks(staff):
+    add_staff()
+    liaison, office = staff("liaison_cz"), staff("office1")
+
+    def newest(api, form_key):
+        items = [t for t in _tasks(api, "process_key=workplan_task") if t["form_key"] == form_key]
+        return api, max(t["id"] for t in items)
+
+    def report():
+        create_plan(office)
+        return newest(liaison, "workplan_report")
+
+    def review():
+        api, task = report()
+        api.post(f"/api/tasks/{task}/claim")
+        done = api.post(f"/api/tasks/{task}/complete", json={"data": {"text": "已公开2026年预算"}})
+        assert done.status_code == 200, done.get_json()
+        return newest(office, "workplan_review")
+
+    _walk("workplan_report", report)
+    _walk("workplan_review", review)
 
 
 def _walk(key, reach):
