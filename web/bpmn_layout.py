@@ -34,7 +34,9 @@ def _kind(tag: str) -> str:
 def ensure_layout(xml: str) -> str:
     """Return `xml` unchanged when it has shapes, else with a generated layout; unparsable input as is."""
     try:
-        root = etree.fromstring(xml.encode("utf-8"))
+        # An admin's upload: no entities, no network, no giant trees (XXE and entity bombs).
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        root = etree.fromstring(xml.encode("utf-8"), parser)
     except (etree.XMLSyntaxError, ValueError):
         return xml
     if root.find(f".//{{{DI}}}BPMNShape") is not None:

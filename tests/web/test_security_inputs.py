@@ -160,3 +160,15 @@ def test_deid_command_refuses_bombs_and_non_zip_files_in_one_line(tmp_path):
         result = CliRunner().invoke(deid_command, [str(path)])
         assert result.exit_code == 1 and words in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_laying_out_an_uploaded_diagram_reads_no_external_entity(tmp_path):
+    from web.bpmn_layout import ensure_layout
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top-secret-value")
+    xml = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'
+           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+           '<bpmn:process id="p" isExecutable="true"><bpmn:task id="t" name="&x;"/></bpmn:process>'
+           '</bpmn:definitions>')
+    assert "top-secret-value" not in ensure_layout(xml)
