@@ -1,7 +1,9 @@
-"""Deploy every .bpmn file of a folder (e.g. the BPMN MIWG reference files) into a scratch database.
+"""Deploy every .bpmn file of a folder (e.g. the BPMN MIWG reference files) into a scratch database,
+and draw each with the editor's bpmn-js in Chromium.
 
-Prints, per file, what was deployed or each refusal with its element id; ends with counts and how
-many refusals lack an element id. Usage: python bench/miwg.py FOLDER
+Prints, per file, what was deployed or each refusal with its element id, then how many elements
+bpmn-js drew and its import warnings; ends with counts and how many refusals lack an element id.
+Usage: python bench/miwg.py FOLDER
 """
 
 import sys
@@ -37,6 +39,42 @@ def main(folder: str) -> None:
         keys = ", ".join(d.key for d in (deployed, *deployed.others))
         print(f"{path.name}: deployed {keys} in {time.monotonic() - began:.2f}s")
     print(counts)
+    render_all(folder)
+
+
+VIEWER = Path(__file__).resolve().parents[1] / "web/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"
+DRAW = """async (xml) => {
+    document.body.innerHTML = '<div id="canvas" style="width:1200px;height:800px"></div>';
+    const viewer = new BpmnJS({container: '#canvas'});
+    try {
+        const {warnings} = await viewer.importXML(xml);
+        return {drawn: document.querySelectorAll('#canvas .djs-element').length, warnings: warnings.length};
+    } catch (err) {
+        return {drawn: 0, error: String(err.message || err)};
+    }
+}"""
+
+
+def render_all(folder: str) -> None:
+    """Draw each file with the same bpmn-js the editor uses; count what was drawn."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.chromium import find
+
+    drawn = failed = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(find()), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.set_content("<html><body></body></html>")
+        page.add_script_tag(path=str(VIEWER))
+        for path in sorted(Path(folder).glob("*.bpmn")):
+            result = page.evaluate(DRAW, path.read_text(encoding="utf-8", errors="replace"))
+            ok = result["drawn"] > 0 and "error" not in result
+            drawn, failed = drawn + ok, failed + (not ok)
+            print(f"{path.name}: drawn {result['drawn']} elements, {result.get('warnings', 0)} warnings"
+                  + (f", error: {result['error']}" if "error" in result else ""))
+        browser.close()
+    print({"rendered": drawn, "not_rendered": failed})
 
 
 if __name__ == "__main__":
