@@ -7,7 +7,7 @@ Regulations on Open Government Information (2019 revision) unless another instru
 
 from datetime import date
 
-from engine.requests import OUTCOME_NAMES, REASON_NAMES, fees
+from engine.requests import REASON_NAMES, fees
 
 REGS = "《中华人民共和国政府信息公开条例》"
 
@@ -120,7 +120,6 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
         "",
         f"{agency}",
         f"{on.year}年{on.month}月{on.day}日",
-        f"（答复类型：{OUTCOME_NAMES[outcome]}{'，' + REASON_NAMES[reason] if reason else ''}）",
     ])
 
 
