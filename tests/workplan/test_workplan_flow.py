@@ -2,8 +2,10 @@
 report, the reminder before the deadline, the missed deadline (clock moved) with the leader told
 and a 督办单 issued, the report cycle, and completion only with the office's sign-off."""
 
+import io
 from datetime import date
 
+import docx
 import time_machine
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from engine.db import reading
 from engine.models import Notification, User, WorkPlanNotice
 from engine.workflow import timers
 from tests.support.flows import run_worker
+from tests.support.web import login
 from tests.support.workplan import create_plan, published_document
 from tests.support.ysq import morning
 
@@ -31,7 +34,7 @@ def _sweep():
     run_worker()
 
 
-def test_a_task_is_reported_returned_supervised_and_signed_off(staff):
+def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
     with time_machine.travel(morning(date(2026, 11, 2)), tick=False) as clock:
         plan_id = create_plan(staff("office1"))
         task = _task(staff("office1"), plan_id, "财政局")
@@ -68,6 +71,14 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff):
         with reading() as s:
             notice = s.scalar(select(WorkPlanNotice))
         assert notice.number == "督办〔2026〕1号" and "财政局" in notice.text and "2026年11月20日" in notice.text
+        # The 督办单 is a letter to print, sign and seal: a Word file for the department and the office.
+        letter = staff("liaison_cz").get(f"/api/workplans/notices/{notice.id}.docx")
+        assert letter.status_code == 200 and letter.mimetype.endswith("wordprocessingml.document")
+        lines = [p.text for p in docx.Document(io.BytesIO(letter.data)).paragraphs]
+        assert lines[1:3] == ["政务公开工作督办单", "（督办〔2026〕1号）"] and "财政局：" in lines
+        assert staff("liaison_jy").get(f"/api/workplans/notices/{notice.id}.docx").status_code == 404  # as its task: no part in it
+        page = login(app.test_client(), "liaison_cz").get(f"/workplans/tasks/{task['id']}").get_data(as_text=True)
+        assert f"/api/workplans/notices/{notice.id}.docx" in page  # the task page offers the letter
         board = staff("office1").get(f"/api/workplans/{plan_id}/dashboard").get_json()
         cz = next(d for d in board["departments"] if d["department"] == "财政局")
         assert (cz["tasks"], cz["late"], cz["done"]) == (1, 1, 0)

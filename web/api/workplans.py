@@ -9,7 +9,7 @@ import io
 from flask import jsonify, request, send_file
 
 from engine.errors import Invalid
-from engine.workplan import evidence, plans, progress, steps
+from engine.workplan import evidence, operations, plans, progress, steps
 from engine.workplan.export import plan_xlsx
 from web.api import bp
 from web.api.requests import parse_json
@@ -170,6 +170,18 @@ def workplan_evidence_file(report_id, sha256):
     """An evidence file of a report (whoever may see the task)."""
     name, data = evidence.file_for(require_user(), report_id, sha256)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name)
+
+
+@bp.get("/workplans/notices/<int:notice_id>.docx")
+def workplan_notice_docx(notice_id):
+    """A 督办单 as a Word document (whoever may see its task).
+    ---
+    get:
+      responses: {200: {description: the .docx file}}
+    """
+    name, data = operations.notice_docx(require_user(), notice_id)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @bp.post("/workplans/tasks/<int:task_id>/review")
