@@ -6,7 +6,10 @@ Regulations on Open Government Information (2019 revision) unless another instru
 """
 
 from datetime import date
+from email.message import EmailMessage
+from urllib.parse import urlsplit
 
+from engine.config import current
 from engine.requests import REASON_NAMES, fees
 
 REGS = "《中华人民共和国政府信息公开条例》"
@@ -121,6 +124,19 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
         f"{agency}",
         f"{on.year}年{on.month}月{on.day}日",
     ])
+
+
+def as_email(subject: str, to: str, text: str, filename: str) -> EmailMessage:
+    """A letter as an e-mail: its text as the body and its Word file attached (From: the settings)."""
+    settings = current()
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.mail_from or f"noreply@{urlsplit(settings.public_base_url).hostname}"
+    message["To"] = to
+    message.set_content(text)
+    message.add_attachment(to_docx(text), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename=filename)
+    return message
 
 
 def to_docx(text: str) -> bytes:

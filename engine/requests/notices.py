@@ -8,8 +8,6 @@ recording its delivery fixes the payment deadline.
 """
 
 from datetime import date
-from email.message import EmailMessage
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -231,15 +229,8 @@ def email_message(notice_id: int):
         if notice is None or notice.delivered_on is not None:
             return None
         req = s.get(InformationRequest, notice.request_id)
-        message = EmailMessage()
-        message["Subject"] = f"{KINDS[notice.kind]}（{req.request_no}）"
-        message["From"] = current().mail_from or f"noreply@{urlsplit(current().public_base_url).hostname}"
-        message["To"] = notice.data["email_to"]
-        message.set_content(notice.text)
-        message.add_attachment(letters.to_docx(notice.text), maintype="application",
-                               subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                               filename=f"{req.request_no}-{KINDS[notice.kind]}.docx")
-        return message
+        return letters.as_email(f"{KINDS[notice.kind]}（{req.request_no}）", notice.data["email_to"], notice.text,
+                                f"{req.request_no}-{KINDS[notice.kind]}.docx")
 
 
 def mark_emailed(notice_id: int) -> None:

@@ -50,16 +50,7 @@ def email_reply(ctx) -> dict:
 
 
 def _reply_message(req, letter, to) -> EmailMessage:
-    settings = current()
-    message = EmailMessage()
-    message["Subject"] = f"政府信息公开申请答复书（{req.request_no}）"
-    message["From"] = settings.mail_from or f"noreply@{urlsplit(settings.public_base_url).hostname}"
-    message["To"] = to
-    message.set_content(letter.text)
-    message.add_attachment(letters.to_docx(letter.text), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           filename=f"{req.request_no}-答复书.docx")
-    return message
+    return letters.as_email(f"政府信息公开申请答复书（{req.request_no}）", to, letter.text, f"{req.request_no}-答复书.docx")
 
 
 def email_notice(notice_id: int) -> dict:
