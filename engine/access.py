@@ -1,4 +1,5 @@
-"""Who may see or act on a task, an instance, a document or a request: one function per question.
+"""Who may see or act on a task, an instance, a document, a request or a work-plan task: one
+function per question.
 
 Each rule is written twice, side by side so they change together: in Python for one row
 (`may_see_document(session, actor, doc)`) and as a SQL clause for lists (`document_clause(actor)`,
@@ -8,7 +9,7 @@ executed with `params(actor)`). Every lookup uses them — including ids that ar
 from sqlalchemy import bindparam, exists, false, or_, select, true
 
 from engine.errors import Invalid
-from engine.models import Document, HumanTask, InformationRequest
+from engine.models import Document, HumanTask, InformationRequest, WorkPlanUnit
 
 # Staff who read every document of their department; a drafter reads the ones they drafted.
 DOCUMENT_STAFF = {"dept_reviewer", "secrecy_reviewer", "leader", "publisher"}
@@ -152,3 +153,26 @@ def may_see_instance(session, actor, row) -> bool:
     if row.department_id is not None and row.department_id == actor.department_id:
         return True
     return sees_a_task(session, actor, instance_id=row.id)
+
+
+# The year's work plan: the 政务公开 office (and admins) see every task; a department sees the
+# tasks it leads or assists (one WorkPlanUnit row each).
+WORKPLAN_OFFICE_ROLE = "gongkai_office"
+
+
+def is_workplan_office(actor) -> bool:
+    return actor is not None and (actor.is_admin or actor.has_role(WORKPLAN_OFFICE_ROLE))
+
+
+def workplan_task_ids(actor):
+    """The work-plan task ids `actor` may see, as a select (None: every one, for the office)."""
+    if is_workplan_office(actor):
+        return None
+    return select(WorkPlanUnit.task_id).where(WorkPlanUnit.department_id == (actor.department_id or -1))
+
+
+def may_see_workplan_task(session, actor, task_id: int) -> bool:
+    ids = workplan_task_ids(actor)
+    return ids is None or session.scalar(
+        select(WorkPlanUnit.id).where(WorkPlanUnit.task_id == task_id, WorkPlanUnit.task_id.in_(ids)).limit(1)
+    ) is not None

@@ -1,28 +1,21 @@
-"""Who sees which part of a work plan: the office (admins, 政务公开办) sees everything; a department
-sees the tasks it leads or assists, and nothing else. Every lookup in `workplan` goes through here.
+"""Work-plan lookups for a caller: plans, tasks and lead units, by the rule in `engine.access`
+(the office sees everything; a department the tasks it leads or assists). Every lookup in
+`workplan` goes through here.
 """
 
 from sqlalchemy import select
 
+from engine import access
 from engine.errors import Forbidden, NotFound
 from engine.models import WorkPlan, WorkPlanTask, WorkPlanUnit
-from engine.workplan import OFFICE_ROLE
 
-
-def is_office(actor) -> bool:
-    return actor is not None and (actor.is_admin or actor.has_role(OFFICE_ROLE))
+is_office = access.is_workplan_office
+visible_task_ids = access.workplan_task_ids
 
 
 def require_office(actor) -> None:
     if not is_office(actor):
         raise Forbidden("仅政务公开办可以进行此操作 (the 政务公开 office only)")
-
-
-def visible_task_ids(actor):
-    """A select of the task ids the actor's department leads or assists (None: all, for the office)."""
-    if is_office(actor):
-        return None
-    return select(WorkPlanUnit.task_id).where(WorkPlanUnit.department_id == (actor.department_id or -1))
 
 
 def plan_for(session, actor, plan_id: int) -> WorkPlan:
@@ -37,11 +30,8 @@ def plan_for(session, actor, plan_id: int) -> WorkPlan:
 
 
 def task_for(session, actor, task_id: int) -> WorkPlanTask:
-    task = session.get(WorkPlanTask, task_id)
-    ids = visible_task_ids(actor)
-    if task is None or (ids is not None and session.scalar(
-            select(WorkPlanUnit.id).where(WorkPlanUnit.task_id == task_id,
-                                          WorkPlanUnit.department_id == (actor.department_id or -1))) is None):
+    task = session.get(WorkPlanTask, access.as_id(task_id))
+    if task is None or not access.may_see_workplan_task(session, actor, task.id):
         raise NotFound("没有该任务 (no such task)")
     return task
 
