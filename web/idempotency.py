@@ -13,6 +13,7 @@ from functools import wraps
 from flask import current_app, request
 
 from engine import idempotency
+from web import ratelimit
 from web.auth import current_user
 
 HEADER = "Idempotency-Key"
@@ -51,7 +52,7 @@ def _scope() -> str:
     # A key is the caller's own: a logged-in user's, or for the public an address's, so that a
     # guessed key with a guessed body cannot fetch someone else's answer (it holds an access code).
     user = current_user()
-    return f"user:{user.id}" if user is not None else f"public:{request.remote_addr}"[:100]
+    return f"user:{user.id}" if user is not None else f"public:{ratelimit.client_ip()}"[:100]
 
 
 def _key() -> str | None:
