@@ -87,9 +87,8 @@ def assign(session, document_id: int) -> Document:
     agency = agencies.identity(session, doc.department_id)
     now = utcnow()
     doc.published_at = doc.published_at or now
-    doc.published_on = calendar.as_date(doc.published_at)
     doc.publisher = agency["name"]
-    year = (doc.formed_on or doc.published_on).year
+    year = (doc.formed_on or calendar.as_date(doc.published_at)).year
     doc.index_no = _unused_number(session, settings.load(session)["index_pattern"], agency["code"], year)
     if doc.changes_document_id:
         _apply_change(session, doc)
@@ -128,7 +127,7 @@ def _apply_change(session, doc: Document) -> None:
     if doc.change_kind != "amend":  # an amended document stays in force, as amended
         target.validity = CHANGE_KINDS[doc.change_kind]
         # The change takes effect on the decision's date (its 成文日期), else on its publication.
-        target.validity_on = doc.formed_on or doc.published_on
+        target.validity_on = doc.formed_on or calendar.as_date(doc.published_at)
     target.updated_at = utcnow()
     audit.record(session, "validity_changed", actor="worker", document_id=target.id, by_document_id=doc.id,
                  change=doc.change_kind)
@@ -147,8 +146,9 @@ def _iso(value) -> str | None:
 
 def fields(doc: Document) -> dict:
     """The catalogue fields as the public sees them (page, API, exports, feed)."""
+    published_on = calendar.as_date(doc.published_at) if doc.published_at else None  # Beijing date
     return {"index_no": doc.index_no, "publisher": doc.publisher, "formed_on": _iso(doc.formed_on),
-            "published_on": _iso(doc.published_on), "topic": doc.topic, "area": doc.area,
+            "published_on": _iso(published_on), "topic": doc.topic, "area": doc.area,
             "validity": {"code": doc.validity or "valid", "name": VALIDITY_NAMES[doc.validity or "valid"],
                          "since": _iso(doc.validity_on)}}
 

@@ -58,7 +58,6 @@ class Document(Base):
     # The catalogue's fields (主动公开目录): fixed at publication, except validity.
     index_no: Mapped[str | None] = mapped_column(String(80), unique=True)
     publisher: Mapped[str | None] = mapped_column(String(100))
-    published_on: Mapped[date | None] = mapped_column(Date)
     topic: Mapped[str | None] = mapped_column(String(40))
     area: Mapped[str | None] = mapped_column(String(40))
     validity: Mapped[str] = mapped_column(String(10), default="valid")

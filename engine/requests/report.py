@@ -130,7 +130,7 @@ def normative_counts(session, year: int) -> dict:
     year_end = date(year, 12, 31)
     issued = repealed = in_force = 0
     for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status == "published")):
-        formed = doc.formed_on or doc.published_on or calendar.as_date(doc.published_at)
+        formed = doc.formed_on or calendar.as_date(doc.published_at)
         issued += formed.year == year
         repealed += doc.validity != "valid" and doc.validity_on is not None and doc.validity_on.year == year
         in_force += formed <= year_end and catalogue.validity_on(doc, year_end) == "valid"

@@ -66,7 +66,6 @@ def upgrade() -> None:
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.add_column(sa.Column('index_no', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('publisher', sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column('published_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('topic', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('area', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('validity', sa.String(length=10), nullable=False, server_default='valid'))
@@ -105,7 +104,6 @@ def downgrade() -> None:
         batch_op.drop_column('validity')
         batch_op.drop_column('area')
         batch_op.drop_column('topic')
-        batch_op.drop_column('published_on')
         batch_op.drop_column('publisher')
         batch_op.drop_column('index_no')
 
