@@ -1,6 +1,8 @@
 """The OpenAPI document tells the truth (issue 13, item 13): answers are serialized through the
 schemas it declares, and the error answers each operation can give are documented."""
 
+import re
+
 from tests.support.web import start_review
 
 
@@ -35,3 +37,33 @@ def test_error_answers_are_documented(client):
                 assert "404" in codes, (method, path)
             if method in ("post", "put"):
                 assert {"404", "409", "422"} <= codes, (method, path)
+
+
+def _honouring_idempotency(app) -> set:
+    """(method, path) of every API operation whose view honours Idempotency-Key."""
+    out = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and getattr(app.view_functions[rule.endpoint], "idempotent", False):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            out |= {(method.lower(), path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return out
+
+
+def test_idempotency_key_is_declared_where_it_is_honoured(app, client, api_as):
+    spec = client.get("/api/openapi.json").get_json()
+    parameter = spec["components"]["parameters"]["IdempotencyKey"]
+    assert (parameter["in"], parameter["name"], parameter["required"]) == ("header", "Idempotency-Key", False)
+    declared = {(method, path) for path, operations in spec["paths"].items() for method, operation in operations.items()
+                if {"$ref": "#/components/parameters/IdempotencyKey"} in operation.get("parameters", [])}
+    assert declared == _honouring_idempotency(app)
+    assert {("post", "/api/documents"), ("post", "/api/public/requests"), ("post", "/api/requests"),
+            ("post", "/api/process-instances"), ("post", "/api/documents/import")} <= declared
+    submit = spec["paths"]["/api/documents"]["post"]["responses"]
+    assert "Idempotency-Key" in submit["422"]["description"]
+    assert "Idempotent-Replayed" in submit["201"]["headers"]
+    # What the document promises is what the API does: the same key with another body is that 422.
+    drafter = api_as("drafter1")
+    body = {"title": "键", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02", "body": "。"}
+    assert drafter.post("/api/documents", json=body, headers={parameter["name"]: "once"}).status_code == 201
+    reused = drafter.post("/api/documents", json={**body, "title": "另一个"}, headers={parameter["name"]: "once"})
+    assert reused.status_code == 422 and parameter["name"] in reused.get_json()["error"]["fields"]
