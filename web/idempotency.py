@@ -45,6 +45,7 @@ def idempotent(view):
                 response.get_data(as_text=True)))
         return response
 
+    wrapped.idempotent = True  # the OpenAPI document declares the header for it
     return wrapped
 
 

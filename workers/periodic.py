@@ -8,7 +8,7 @@ or an enqueued outbox row is simply skipped by the others).
 import logging
 import threading
 
-from engine import config, idempotency
+from engine import config, idempotency, sessions
 from engine.workflow import service_tasks, timers
 from engine.workplan import plans
 
@@ -22,6 +22,7 @@ def periodic() -> tuple:
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
         ("start_workplan_tasks", 60, plans.start_pending),
         ("purge_idempotency_keys", 3600, idempotency.purge),
+        ("purge_sessions", 3600, sessions.purge),
     )
 
 

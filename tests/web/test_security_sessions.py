@@ -6,9 +6,13 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import time_machine
+from sqlalchemy import func, select
 
-from engine import users
+from engine import sessions, users
+from engine.db import reading
+from engine.models import UserSession
 from tests.support.web import csrf_from, login
+from workers import periodic
 
 META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -133,3 +137,51 @@ def test_admin_pages_reset_and_disable(app):
     assert admin.post(f"/admin/users/{uid}/password", data={"csrf_token": token, "password": "梧桐-秋月-99"}
                       ).status_code == 302
     assert login(app.test_client(), "reviewer1", "梧桐-秋月-99").get("/documents").status_code == 200
+
+
+def _session_rows() -> int:
+    with reading() as s:
+        return s.scalar(select(func.count()).select_from(UserSession))
+
+
+def _periodic(name):
+    return next(fn for entry, _every, fn in periodic.periodic() if entry == name)
+
+
+def test_the_periodic_sweep_deletes_ended_and_expired_sessions_and_keeps_live_ones(app):
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start, tick=False) as clock:
+        _, idle = _saved_cookie(app, "drafter1")
+        web, _ = _saved_cookie(app, "reviewer1")
+        web.post("/logout", data={"csrf_token": _meta_token(web)})
+        _, busy = _saved_cookie(app, "secrecy1")
+        clock.move_to(start + timedelta(hours=1, minutes=30))
+        assert _with_cookie(app, busy).get("/api/documents").status_code == 200
+        _, fresh = _saved_cookie(app, "leader1")
+        clock.move_to(start + timedelta(hours=2, minutes=1))
+        _periodic("purge_sessions")()
+        assert _session_rows() == 2  # the idle and the logged-out session went
+        for live in (busy, fresh):
+            assert _with_cookie(app, live).get("/api/documents").status_code == 200
+        assert _with_cookie(app, idle).get("/api/documents").status_code == 401
+        for hour in range(3, 12):  # both used every hour: never idle
+            clock.move_to(start + timedelta(hours=hour, minutes=1))
+            for live in (busy, fresh):
+                assert _with_cookie(app, live).get("/api/documents").status_code == 200
+        clock.move_to(start + timedelta(hours=12, minutes=1))
+        _periodic("purge_sessions")()
+        assert _session_rows() == 1  # the session opened 12 hours ago went, the younger one stays
+        assert _with_cookie(app, fresh).get("/api/documents").status_code == 200
+        assert _with_cookie(app, busy).get("/api/documents").status_code == 401
+
+
+def test_a_purge_deletes_in_bounded_batches(app):
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(5):
+            sessions.start(users.by_username("drafter1").id)
+        clock.move_to(start + timedelta(hours=3))
+        assert sessions.purge(batch=2, rounds=2) == 4  # two rounds of two rows
+        assert _session_rows() == 1
+        assert sessions.purge(batch=2, rounds=2) == 1
+        assert _session_rows() == 0

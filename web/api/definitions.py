@@ -43,6 +43,11 @@ def deploy():
 
 @bp.get("/process-definitions/<key>/versions/<int:version>/xml")
 def version_xml(key, version):
+    """The BPMN XML of one deployed version.
+    ---
+    get:
+      responses: {200: {content: {application/xml: {schema: {type: string}}}}}
+    """
     require_user()
     row = definitions.get_version(key, version)
     return row.bpmn_xml, 200, {"Content-Type": "application/xml; charset=utf-8"}

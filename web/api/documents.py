@@ -17,7 +17,7 @@ def submit_document():
     post:
       summary: Submit a document with its disclosure attribute; JSON, or multipart with a .docx file
       responses:
-        201: {description: "{id, status, instance_id}"}
+        201: {description: "{id, status, instance_id}", content: {application/json: {schema: DocumentSubmittedSchema}}}
         403: {description: not a drafter}
         422: {description: invalid fields}
     """
@@ -38,14 +38,22 @@ def submit_document():
 
 @bp.get("/documents")
 def list_documents():
-    """Documents the caller may see."""
+    """Documents the caller may see.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: DocumentListSchema}}}}
+    """
     actor = require_user()
     return jsonify(documents.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id):
-    """A document with its deadline, returns, reviews, publications, current tasks and history."""
+    """A document with its deadline, returns, reviews, publications, current tasks and history.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: DocumentDetailSchema}}}}
+    """
     return jsonify(documents.detail_for(require_user(), document_id))
 
 
@@ -56,7 +64,7 @@ def update_redaction(document_id):
     put:
       summary: "{field: title|doc_number|body|interpretation (default body), findings: [...]}"
       responses:
-        200: {description: "{field, redacted_text, findings}"}
+        200: {description: "{field, redacted_text, findings}", content: {application/json: {schema: RedactionSchema}}}
         409: {description: not waiting for the redaction to be confirmed}
         422: {description: invalid field or findings}
     """
@@ -66,13 +74,21 @@ def update_redaction(document_id):
 
 @bp.get("/documents/<int:document_id>/reviews/verify")
 def verify_reviews(document_id):
-    """Check the hash chain of the document's review records."""
+    """Check the hash chain of the document's review records.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: ReviewChainSchema}}}}
+    """
     return jsonify(documents.verify_reviews(require_user(), document_id))
 
 
 @bp.get("/reports/returns")
 def returns_report():
-    """Returns (退文) per department."""
+    """Returns (退文) per department.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: ReturnsReportSchema}}}}
+    """
     return jsonify(items=documents.returns_by_department(require_user()))
 
 
@@ -84,7 +100,7 @@ def import_historical():
     post:
       summary: One attribute-determination task per imported document, for the department
       responses:
-        201: {description: "{imported, document_ids}"}
+        201: {description: "{imported, document_ids}", content: {application/json: {schema: ImportedSchema}}}
         422: {description: rows with errors; nothing imported}
     """
     from engine.disclosure import historical

@@ -54,7 +54,7 @@ def cancel_instance(instance_id):
       summary: Stop an instance for good, with a reason; its open tasks, jobs and timers end with it
       requestBody: {content: {application/json: {schema: CancelSchema}}}
       responses:
-        200: {description: cancelled}
+        200: {description: cancelled, content: {application/json: {schema: InstanceStartedSchema}}}
         403: {description: admins only}
         409: {description: the instance has already ended}
     """
@@ -78,6 +78,6 @@ def retry_incident(incident_id):
     ---
     post:
       summary: Resolve the incident and run its service task again
-      responses: {200: {description: retrying}}
+      responses: {200: {description: retrying, content: {application/json: {schema: RetryingSchema}}}}
     """
     return jsonify(service_tasks.retry_incident(require_user(), incident_id))

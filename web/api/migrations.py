@@ -15,7 +15,7 @@ def migrate_version(key):
     post:
       summary: "Body {from_version, to_version?}; each instance reports migrated or why not"
       requestBody: {content: {application/json: {schema: MigrateSchema}}}
-      responses: {200: {description: per-instance results}, 403: {description: admin only}}
+      responses: {200: {description: per-instance results, content: {application/json: {schema: MigrationSchema}}}, 403: {description: admin only}}
     """
     actor = require_user()
     body = parse(MigrateSchema, request.get_json(silent=True) or {})
@@ -28,7 +28,7 @@ def migrate_instance(instance_id):
     ---
     post:
       requestBody: {content: {application/json: {schema: MigrateOneSchema}}}
-      responses: {200: {description: migrated}, 409: {description: completed work would change}}
+      responses: {200: {description: migrated, content: {application/json: {schema: InstanceMigratedSchema}}}, 409: {description: completed work would change}}
     """
     actor = require_user()
     body = parse(MigrateOneSchema, request.get_json(silent=True) or {})

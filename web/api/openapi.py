@@ -8,7 +8,8 @@ from apispec.yaml_utils import load_operations_from_docstring
 from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
 
-from web.api import bp, schemas
+from web import idempotency
+from web.api import answers, bp, report_answers, schemas  # noqa: F401 (docstrings name their schemas)
 
 PUBLIC = {"/api/login", "/api/openapi.json"}
 RESPONSE_KEYS = {"description", "headers", "content", "links"}
@@ -18,6 +19,7 @@ def build_spec() -> dict:
     spec = APISpec(title="gongkai API", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY)
     for name in ("ErrorResponseSchema", "LoginSchema", "TokenSchema", "StartInstanceSchema", "InstanceSchema", "TaskSchema",
                  "TaskListSchema", "TaskQuerySchema", "CompleteSchema", "CancelSchema", "DefinitionSchema"):
         spec.components.schema(name, schema=getattr(schemas, name))
@@ -41,6 +43,26 @@ ERRORS = {400: "malformed request", 401: "not logged in, or the token expired or
           403: "not allowed for this user", 404: "no such resource", 409: "conflicts with the current state",
           413: "body too large", 422: "invalid input; error.fields names each field and what to fix",
           429: "too many requests; try again later"}
+
+
+IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER, "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "Any string of 1-200 characters, new for each thing to create. The same key with the same "
+                   "body within 24 hours answers with the first response (header Idempotent-Replayed: true) "
+                   "and creates nothing; the same key with another body is a 422."}
+REPLAYED = {"description": "true when this is the stored answer to an earlier request with the same key",
+            "schema": {"type": "string", "enum": ["true"]}}
+REUSED_KEY = "or the Idempotency-Key was already used with another body (error.fields names it)"
+
+
+def _idempotent(op: dict) -> None:
+    """Declare the Idempotency-Key header, its replay header and its 422 on an operation honouring it."""
+    op.setdefault("parameters", []).append("IdempotencyKey")  # apispec makes it a $ref
+    for status, response in op["responses"].items():
+        if str(status).startswith("2"):
+            response.setdefault("headers", {})["Idempotent-Replayed"] = REPLAYED
+    invalid = op["responses"][422]
+    invalid["description"] = f"{invalid['description']}; {REUSED_KEY}"
 
 
 def _errors_for(op: dict, rule, method: str, view) -> list[int]:
@@ -76,10 +98,17 @@ def _complete(op: dict, rule, method: str = "get", view=None) -> None:
         kind = "integer" if isinstance(rule._converters.get(name), IntegerConverter) else "string"
         op.setdefault("parameters", []).append(
             {"in": "path", "name": name, "required": True, "schema": {"type": kind}})
+    if getattr(view, "idempotent", False):
+        _idempotent(op)
     if rule.rule not in PUBLIC and not rule.rule.startswith("/api/public/"):
         op.setdefault("security", [{"bearer": []}])
 
 
 @bp.get("/openapi.json")
 def openapi():
+    """This document.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: {type: object}}}}}
+    """
     return jsonify(build_spec())

@@ -35,7 +35,7 @@ def file_public_request():
     post:
       summary: "File a request: {applicant: {name, type, subtype, id_number, contact}, description, form, delivery}"
       responses:
-        201: {description: "{request_no, access_code, received_on, due_on}"}
+        201: {description: "{request_no, access_code, received_on, due_on}", content: {application/json: {schema: PublicRequestFiledSchema}}}
         422: {description: invalid fields}
     """
     result = intake.file_public(parse_json())
@@ -46,14 +46,22 @@ def file_public_request():
 @bp.get("/public/requests/<request_no>")
 @limited("public_lookup")
 def public_request_status(request_no):
-    """Status and dates of a request, with its access code (?code=...)."""
+    """Status and dates of a request, with its access code (?code=...).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: PublicRequestStatusSchema}}}}
+    """
     return jsonify(intake.public_status(request_no, request.args.get("code", "")))
 
 
 @bp.post("/public/requests/<request_no>/correction")
 @limited("public_lookup")
 def public_request_correction(request_no):
-    """The applicant's correction: {code, description}; the reply period restarts today."""
+    """The applicant's correction: {code, description}; the reply period restarts today.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: PublicRequestStatusSchema}}}}
+    """
     body = parse_json()
     return jsonify(steps.public_correction(request_no, str(body.get("code") or ""), body.get("description")))
 
@@ -66,7 +74,7 @@ def register_request():
     post:
       summary: "The public fields plus channel (in_person|letter|registered_post|fax|online), received_on, confirmed_on"
       responses:
-        201: {description: "{id, request_no, due_on, access_code}"}
+        201: {description: "{id, request_no, due_on, access_code}", content: {application/json: {schema: RequestRegisteredSchema}}}
         403: {description: not a publisher}
         422: {description: invalid fields}
     """
@@ -75,82 +83,134 @@ def register_request():
 
 @bp.get("/requests")
 def list_requests():
-    """Requests the caller may see, newest first."""
+    """Requests the caller may see, newest first.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: RequestListSchema}}}}
+    """
     actor = require_user()
     return jsonify(intake.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/requests/<int:request_id>")
 def get_request(request_id):
-    """A request: status, outcome, dates, pauses, reply letter, open tasks and history."""
+    """A request: status, outcome, dates, pauses, reply letter, open tasks and history.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: RequestDetailSchema}}}}
+    """
     return jsonify(intake.detail_for(require_user(), request_id))
 
 
 @bp.get("/requests/<int:request_id>/reply-letter.docx")
 def reply_letter_docx(request_id):
-    """The latest reply letter as a Word document (to print, sign and seal, or to attach)."""
+    """The latest reply letter as a Word document (to print, sign and seal, or to attach).
+    ---
+    get:
+      responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}}
+    """
     name, data = records.letter_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
 @bp.get("/requests/<int:request_id>/notices")
 def list_notices(request_id):
-    """The notices of a request (补正, 延期, 收费, 第三方征求意见): kind, created_at, delivered_on, docx_url."""
+    """The notices of a request (补正, 延期, 收费, 第三方征求意见): kind, created_at, delivered_on, docx_url.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: NoticeListSchema}}}}
+    """
     return jsonify(items=notices.list_for(require_user(), request_id))
 
 
 @bp.get("/requests/<int:request_id>/notices/<int:notice_id>.docx")
 def notice_docx(request_id, notice_id):
-    """A notice as a Word document (to print, sign and seal, or to attach)."""
+    """A notice as a Word document (to print, sign and seal, or to attach).
+    ---
+    get:
+      responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}}
+    """
     name, data = notices.docx(require_user(), request_id, notice_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/delivery")
 def notice_delivery(request_id, notice_id):
-    """Record a notice's delivery: {delivery_method, delivered_on} (publisher)."""
+    """Record a notice's delivery: {delivery_method, delivered_on} (publisher).
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
+    """
     return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse_json()))
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/email")
 def notice_email(request_id, notice_id):
-    """E-mail a notice with its Word file: {email_to} (publisher); a worker sends it and records the day."""
+    """E-mail a notice with its Word file: {email_to} (publisher); a worker sends it and records the day.
+    ---
+    post:
+      responses: {202: {content: {application/json: {schema: NoticeSchema}}}}
+    """
     return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse_json())), 202
 
 
 @bp.post("/requests/<int:request_id>/reasons")
 def ask_reasons(request_id):
-    """Art. 35: ask the applicant for reasons within {period_days} working days (a notice)."""
+    """Art. 35: ask the applicant for reasons within {period_days} working days (a notice).
+    ---
+    post:
+      responses: {201: {content: {application/json: {schema: NoticeSchema}}}}
+    """
     return jsonify(notices.ask_reasons(require_user(), request_id, parse_json())), 201
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/answer")
 def reasons_answer(request_id, notice_id):
-    """Record the applicant's reasons: {answered_on, reasons, reasonable}."""
+    """Record the applicant's reasons: {answered_on, reasons, reasonable}.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
+    """
     return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse_json()))
 
 
 @bp.post("/requests/<int:request_id>/correction")
 def register_correction(request_id):
-    """Register the applicant's correction received by staff: {received_on, description}."""
+    """Register the applicant's correction received by staff: {received_on, description}.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: CorrectionSchema}}}}
+    """
     body = parse_json()
     return jsonify(steps.record_correction(require_user(), request_id, body.get("received_on"), body.get("description")))
 
 
 @bp.get("/requests/register")
 def search_register():
-    """Search the register of on-request and withheld documents (?q=)."""
+    """Search the register of on-request and withheld documents (?q=).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: RegisterSchema}}}}
+    """
     return jsonify(intake.search_register(require_user(), request.args.get("q")))
 
 
 @bp.get("/requests/settings")
 def get_request_settings():
-    """The agency's request settings (remedy bodies, correction period, conversion threshold)."""
+    """The agency's request settings (remedy bodies, correction period, conversion threshold).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
+    """
     require_user()
     return jsonify(settings.load())
 
 
 @bp.put("/requests/settings")
 def put_request_settings():
-    """Change request settings (admin)."""
+    """Change request settings (admin).
+    ---
+    put:
+      responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
+    """
     return jsonify(settings.update(require_user(), parse_json()))

@@ -25,7 +25,11 @@ def list_tasks():
 
 @bp.get("/tasks/<int:task_id>")
 def get_task(task_id):
-    """Read a task with its form-js schema and data."""
+    """Read a task with its form-js schema and data.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: TaskDetailSchema}}}}
+    """
     return jsonify(tasks.detail_for(require_user(), task_id))
 
 
@@ -34,20 +38,28 @@ def claim(task_id):
     """Claim a task.
     ---
     post:
-      responses: {200: {description: claimed}, 403: {description: not yours}, 409: {description: taken}}
+      responses: {200: {description: claimed, content: {application/json: {schema: TaskSchema}}}, 403: {description: not yours}, 409: {description: taken}}
     """
     return jsonify(tasks.claim(require_user(), task_id))
 
 
 @bp.post("/tasks/<int:task_id>/release")
 def release(task_id):
-    """Release a claimed task."""
+    """Release a claimed task.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: TaskSchema}}}}
+    """
     return jsonify(tasks.release(require_user(), task_id))
 
 
 @bp.post("/tasks/<int:task_id>/delegate")
 def delegate(task_id):
-    """Hand a task to a colleague with the same role, with a reason."""
+    """Hand a task to a colleague with the same role, with a reason.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: TaskSchema}}}}
+    """
     actor = require_user()  # before parsing: a caller without a token gets 401, not 422
     body = parse(DelegateSchema)
     return jsonify(tasks.delegate(actor, task_id, body["to"], body["reason"]))
@@ -60,7 +72,7 @@ def complete(task_id):
     post:
       requestBody: {content: {application/json: {schema: CompleteSchema}}}
       responses:
-        200: {description: completed}
+        200: {description: completed, content: {application/json: {schema: TaskSchema}}}
         403: {description: not yours}
         409: {description: claimed by someone else or already completed}
         422: {description: "invalid form data, with field errors"}

