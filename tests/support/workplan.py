@@ -43,10 +43,12 @@ def published_document(title="2026年县级财政预算公开", department="财�
         return doc.id
 
 
-def create_plan(office, text=PLAN_TEXT, year=2026) -> int:
-    preview = office.post("/api/workplans/import", json={"text": text})
+def create_plan(office, text=PLAN_TEXT, year=2026, overdue="escalate") -> int:
+    """Create the plan as previewed; rows whose deadline has passed get the office's `overdue` choice."""
+    preview = office.post("/api/workplans/import", json={"text": text, "year": year})
     assert preview.status_code == 200, preview.get_json()
-    body = {"year": year, "title": f"{year}年示例县政务公开工作要点", "rows": preview.get_json()["rows"]}
+    rows = [{**r, "overdue_choice": overdue} if r["deadline_passed"] else r for r in preview.get_json()["rows"]]
+    body = {"year": year, "title": f"{year}年示例县政务公开工作要点", "rows": rows}
     resp = office.post("/api/workplans", json=body)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["id"]
