@@ -76,7 +76,7 @@ def record_delivery(actor, notice_id: int, body: dict) -> dict:
         notice.delivery_method, notice.delivered_on, notice.delivered_by = method, on, actor.username
         audit.record(s, "workplan_notice_delivered", actor=actor, notice_id=notice.id, unit_id=unit.id,
                      task_id=unit.task_id, method=method, delivered_on=on.isoformat())
-        return notice_dict(notice)
+        return {**notice_dict(notice), "task_id": unit.task_id}
 
 
 def notice_dict(notice, department=None) -> dict:

@@ -3,9 +3,13 @@ catalogue item to cite, and staff API clients whose tokens follow the travelled 
 
 from datetime import datetime, timezone
 
+from sqlalchemy import select
+
 from engine import bootstrap, users
-from engine.db import transaction
-from engine.models import Document
+from engine.db import reading, transaction
+from engine.models import Document, Notification, User
+from engine.workflow import timers
+from tests.support.flows import run_worker
 
 # username, display name, roles, department
 STAFF = (
@@ -52,3 +56,16 @@ def create_plan(office, text=PLAN_TEXT, year=2026, overdue="escalate") -> int:
     resp = office.post("/api/workplans", json=body)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["id"]
+
+
+def notes_of(username) -> list[str]:
+    """The notifications a user has received (reminders, escalations)."""
+    with reading() as s:
+        user_id = s.scalar(select(User.id).where(User.username == username))
+        return [n.message for n in s.scalars(select(Notification).where(Notification.user_id == user_id))]
+
+
+def sweep():
+    """What the scheduler and a worker do on the travelled clock: fire due timers, run the jobs."""
+    timers.fire_due()
+    run_worker()
