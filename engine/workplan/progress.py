@@ -157,7 +157,8 @@ def _history(plan, task) -> list[dict]:
         if n["delivered_on"]:
             events.append({"at": n["delivered_on"], "event": "notice_delivered", "department": n["department"],
                            "text": f"督办单{n['number']}已送达（{n['delivery_method_name']}，{n['delivered_on']}）"})
-    return sorted(events, key=lambda e: e["at"])
+    # A delivery has a day and no time: it sorts after everything else of that day.
+    return sorted(events, key=lambda e: e["at"] if "T" in e["at"] else e["at"] + "T~")
 
 
 REVIEW_NAMES = {"pending": "待审核", "accepted": "认可本期进展", "returned": "退回补充", "completed": "确认完成"}
