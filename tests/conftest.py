@@ -208,6 +208,9 @@ class Api:
     def post(self, url, **kw):
         return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
+    def patch(self, url, **kw):
+        return self.client.patch(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
 
 @pytest.fixture
 def api_as(client):

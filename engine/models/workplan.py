@@ -20,6 +20,8 @@ class WorkPlan(Base):
     # The 政务公开办's department: its review tasks are offered there.
     office_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     report_cycle: Mapped[str] = mapped_column(String(10), default="P1M")
+    # The day this year's people's congress session ended: deadlines counted from it (DMN rules).
+    congress_ends_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -45,6 +47,9 @@ class WorkPlanTask(Base):
     deadline_text: Mapped[str] = mapped_column(String(100), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     ongoing: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期坚持: no fixed day
+    # A row of `workplan_deadlines.dmn` the deadline is computed from (e.g. poverty_fund_plan).
+    rule: Mapped[str | None] = mapped_column(String(40))
+    completion_note: Mapped[str] = mapped_column(Text, default="")  # done before the plan was imported
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     completed_on: Mapped[date | None] = mapped_column(Date)
@@ -94,6 +99,9 @@ class WorkPlanNotice(Base):
     text: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivery_method: Mapped[str | None] = mapped_column(String(20))
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivered_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class WorkPlanLink(Base):

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, queue
+from engine import audit, delivery, queue
 from engine.config import current
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -23,7 +23,6 @@ KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", 
 ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公开", "object_unreasonable": "不同意公开但理由不成立",
                 "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
-METHODS = ("post", "email", "in_person", "fax")
 
 
 def issue(session, req, kind: str, text: str, *, recipient: str, by, data: dict | None = None) -> RequestNotice:
@@ -75,9 +74,7 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
         if not (actor.has_role("publisher") or actor.is_admin):
             raise Forbidden("只有公开专员可以登记送达 (only publishers record deliveries)")
         notice = _get(s, req, notice_id)
-        method, on = body.get("delivery_method"), check_delivery_date(req, body.get("delivered_on"))
-        if method not in METHODS:
-            raise Invalid("请选择送达方式", fields={"delivery_method": [f"one of: {', '.join(METHODS)}"]})
+        method, on = delivery.check_method(body.get("delivery_method")), check_delivery_date(req, body.get("delivered_on"))
         notice.delivery_method, notice.delivered_by = method, actor.username
         _delivered(req, notice, on)
         audit.record(s, "notice_delivered", actor=actor, request_id=req.id, instance_id=req.instance_id,
@@ -95,15 +92,7 @@ def _delivered(req, notice, on: date) -> None:
 
 def check_delivery_date(req, value, field="delivered_on") -> date:
     """A delivery day is a real date, not before the request was received and not in the future."""
-    try:
-        on = date.fromisoformat(str(value)[:10])
-    except (TypeError, ValueError):
-        raise Invalid("日期有误", fields={field: ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
-    if on > records.today():
-        raise Invalid("日期有误", fields={field: ["不能晚于今天 (not in the future)"]})
-    if on < req.receipt_on:
-        raise Invalid("日期有误", fields={field: ["不能早于收到申请之日 (not before the request was received)"]})
-    return on
+    return delivery.check_date(value, req.receipt_on, "不能早于收到申请之日 (not before the request was received)", field)
 
 
 def ask_reasons(actor, request_id: int, body: dict) -> dict:

@@ -9,7 +9,6 @@ the handling department and any pause whose step is over are brought in line wit
 
 from datetime import date
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
@@ -30,7 +29,7 @@ from engine.requests import (
     records,
     settings,
 )
-from engine.workflow import hooks
+from engine.workflow import hooks, timers
 from engine.workflow.projection import parse_when
 
 STATUS_BY_STEP = (  # first match wins: what the request is waiting for
@@ -367,14 +366,7 @@ def _finish(session, req, ended):
 
 def _push_due(session, row, workflow, due_iso):
     """Give waiting tasks and timers the current deadline (it moves with pauses and extensions)."""
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-        if task.data.get("due_on") == due_iso:
-            continue
-        task.data["due_on"] = due_iso
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition) and "due_on" in definition.expression and due_iso:
-            task.internal_data.pop("event_value", None)
-            definition.has_fired(task)  # re-evaluates the timer's time from the new deadline
+    timers.set_waiting_data(workflow, "due_on", due_iso)
     if due_iso:
         due_at = parse_when(due_iso)
         for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",

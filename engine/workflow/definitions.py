@@ -176,6 +176,7 @@ def save_decision_file(actor, name: str, xml: str) -> DecisionFile:
             row.xml, row.decision_ids, row.sha256 = xml, ids, digest
             row.updated_by = getattr(actor, "username", None) or "system"
             audit.record(s, "dmn_saved", actor=actor or "system", name=name)
+            hooks.run_after_decision_saved(s, name, actor)
         return row
 
 

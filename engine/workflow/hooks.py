@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # Modules that register hooks when imported; loaded on first use so every process has them.
 DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.requests.procedure",
-                  "engine.requests.conversion", "engine.workplan.procedure")
+                  "engine.requests.conversion", "engine.workplan.procedure", "engine.workplan.deadlines")
 _loaded = {"done": False}
 
 
@@ -23,7 +23,7 @@ def _ensure_loaded() -> None:
 _form_data: dict = {}
 _required: dict = {}  # process key -> {element id: form key or None}
 # Hooks of each kind, per process key, in registration order.
-_hooks: dict = {"before_complete": {}, "after_transition": {}, "after_cancel": {}}
+_hooks: dict = {"before_complete": {}, "after_transition": {}, "after_cancel": {}, "after_decision_saved": {}}
 
 
 @dataclass
@@ -76,6 +76,12 @@ def after_cancel(process_key: str):
     return _registrar("after_cancel", process_key)
 
 
+def after_decision_saved(file_name: str):
+    """Register `fn(session, actor)` to run, in the saving transaction, when the DMN file
+    `file_name` changes: a domain whose stored values were computed from its rows recomputes them."""
+    return _registrar("after_decision_saved", file_name)
+
+
 def run_before_complete(completion: Completion) -> None:
     _run("before_complete", completion.instance.definition_key, completion)
 
@@ -86,6 +92,10 @@ def run_after_transition(session, row, workflow) -> None:
 
 def run_after_cancel(session, row, reason: str) -> None:
     _run("after_cancel", row.definition_key, session, row, reason)
+
+
+def run_after_decision_saved(session, file_name: str, actor) -> None:
+    _run("after_decision_saved", file_name, session, actor)
 
 
 def reached_end(workflow, end_ids):

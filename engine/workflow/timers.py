@@ -6,6 +6,8 @@ sweep both end here, so a timer that came due while no worker ran fires when one
 
 import logging
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
 from engine import audit
@@ -38,6 +40,25 @@ def fire_instance(instance_id: int) -> bool:
             audit.record(s, "timer_fired", actor="scheduler", instance_id=row.id,
                          document_id=row.document_id, request_id=row.request_id)
         return changed
+
+
+def set_waiting_data(workflow, name: str, value) -> bool:
+    """Give the waiting tasks a new value of `name` (a deadline that moved) and re-evaluate the
+    timers whose expression reads it; return whether anything changed.
+
+    Called inside a transition (a hook, or the `change` of `transition.run`): the projection then
+    moves the timer rows and schedules their jobs, as for any other step.
+    """
+    changed = False
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.data.get(name) == value:
+            continue
+        task.data[name], changed = value, True
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and name in definition.expression and value:
+            task.internal_data.pop("event_value", None)
+            definition.has_fired(task)  # re-evaluates the timer's time from the new value
+    return changed
 
 
 def _stop_due_timers(session, instance_id) -> None:

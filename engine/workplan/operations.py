@@ -1,8 +1,10 @@
-"""The `workplan_supervision_notice` service operation: the 督办单 sent after a missed deadline."""
+"""The `workplan_supervision_notice` service operation: the 督办单 sent after a missed deadline,
+its Word file, and its delivery as the office records it (method and day, as for a request's notices)."""
 
 from sqlalchemy import func, select
 
-from engine.calendar import today_in_china
+from engine import audit, delivery
+from engine.calendar import SHANGHAI, today_in_china
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import NotFound
@@ -44,12 +46,43 @@ def letter(number, department, plan, task, today, agency) -> str:
         "", f"{agency}（政务公开办）", today.strftime("%Y年%m月%d日")])
 
 
+def _notice_for(session, actor, notice_id) -> tuple[WorkPlanNotice, WorkPlanUnit]:
+    """The 督办单 and its lead unit, for whoever may see its task (else: no such notice)."""
+    notice = session.get(WorkPlanNotice, notice_id)
+    unit = session.get(WorkPlanUnit, notice.unit_id) if notice is not None else None
+    if unit is None:
+        raise NotFound("没有该督办单 (no such supervision notice)")
+    access.task_for(session, actor, unit.task_id)
+    return notice, unit
+
+
 def notice_docx(actor, notice_id: int) -> tuple[str, bytes]:
     """The 督办单 as a Word document to print, sign and seal, for whoever may see its task."""
     with reading() as s:
-        notice = s.get(WorkPlanNotice, notice_id)
-        unit = s.get(WorkPlanUnit, notice.unit_id) if notice is not None else None
-        if unit is None:
-            raise NotFound("没有该督办单 (no such supervision notice)")
-        access.task_for(s, actor, unit.task_id)
+        notice, _unit = _notice_for(s, actor, notice_id)
         return f"{notice.number}.docx", letters.to_docx(notice.text)
+
+
+def record_delivery(actor, notice_id: int, body: dict) -> dict:
+    """The office records how and when the 督办单 reached the department: not before it was
+    issued, not in the future. The department sees it on its task; it records nothing itself."""
+    with transaction() as s:
+        notice, unit = _notice_for(s, actor, notice_id)
+        access.require_office(actor)
+        body = body if isinstance(body, dict) else {}
+        method = delivery.check_method(body.get("delivery_method"))
+        on = delivery.check_date(body.get("delivered_on"), notice.issued_at.astimezone(SHANGHAI).date(),
+                                 "不能早于督办单发出之日 (not before the notice was issued)")
+        notice.delivery_method, notice.delivered_on, notice.delivered_by = method, on, actor.username
+        audit.record(s, "workplan_notice_delivered", actor=actor, notice_id=notice.id, unit_id=unit.id,
+                     task_id=unit.task_id, method=method, delivered_on=on.isoformat())
+        return {**notice_dict(notice), "task_id": unit.task_id}
+
+
+def notice_dict(notice, department=None) -> dict:
+    return {"id": notice.id, "number": notice.number, "text": notice.text, "department": department,
+            "issued_at": notice.issued_at.isoformat(), "docx_url": f"/api/workplans/notices/{notice.id}.docx",
+            "delivery_method": notice.delivery_method,
+            "delivery_method_name": delivery.METHOD_NAMES.get(notice.delivery_method),
+            "delivered_on": notice.delivered_on.isoformat() if notice.delivered_on else None,
+            "delivered_by": notice.delivered_by}

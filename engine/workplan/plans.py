@@ -5,6 +5,7 @@ and starts one `workplan_task` instance per lead department, all in one transact
 """
 
 import logging
+import re
 from datetime import date, datetime, time
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from engine.db import after_commit, reading, transaction
 from engine.errors import Invalid
 from engine.models import Department, User, WorkPlan, WorkPlanSection, WorkPlanTask, WorkPlanUnit
 from engine.workflow import instances
-from engine.workplan import CYCLES, PROCESS_KEY, access, parse, progress, units
+from engine.workplan import CYCLES, PROCESS_KEY, access, deadlines, parse, progress, units
 
 MAX_ROWS = 1000
 INLINE_STARTS = 20  # lead units started within the creating request; the rest in a worker
@@ -27,20 +28,62 @@ def directory(session) -> units.Directory:
     return units.Directory(session.scalars(select(Department.name).order_by(Department.id)))
 
 
-def preview(actor, *, text=None, filename=None, data=None) -> dict:
-    """Parse an uploaded plan or pasted text into rows for the office to correct; nothing is saved."""
+def preview(actor, *, text=None, filename=None, data=None, rows=None, year=None, congress_ends_on=None) -> dict:
+    """Parse an uploaded plan or pasted text into rows for the office to correct; nothing is saved.
+
+    Each row carries its deadline as it would be created (`due_on`, the rule it follows) and whether
+    that day has passed, so the office decides about those rows before anything escalates. Given
+    `rows` (the preview as corrected), only the deadlines are worked out again.
+    """
     access.require_office(actor)
+    congress = deadlines.check_day(congress_ends_on, "congress_ends_on")
+    if rows is not None:
+        year = _preview_year(year, "")
+        with reading() as s:
+            return {"rows": [_with_deadline(s, _checked_preview_row(i, r), year, congress) for i, r in enumerate(rows)],
+                    "year": year}
     if data is not None:
-        rows = parse.read_file(filename, data)
+        parsed = parse.read_file(filename, data)
     elif isinstance(text, str) and text.strip():
-        rows = parse.from_text(text)
+        parsed = parse.from_text(text)
     else:
         raise Invalid("请上传文件或粘贴工作要点全文 (upload a file or paste the text)",
                       fields={"text": ["required"]})
-    if not rows:
+    if not parsed:
         raise Invalid("没有识别出任务，请检查内容 (no tasks found)", fields={"text": ["no tasks found"]})
+    year = _preview_year(year, text or filename or "")
     with reading() as s:
-        return parse.preview(rows, directory(s))
+        out = parse.preview(parsed, directory(s))
+        for row in out["rows"]:
+            row["rule"] = deadlines.recognise(row["task"])
+            _with_deadline(s, row, year, congress)
+        return {**out, "year": year}
+
+
+def _preview_year(value, source) -> int:
+    if value not in (None, ""):
+        if isinstance(value, bool) or not str(value).isdigit() or not 2000 <= int(value) <= 2100:
+            raise Invalid("年度应为2000至2100之间的整数", fields={"year": ["a year between 2000 and 2100"]})
+        return int(value)
+    found = re.search(r"(20\d\d)年", source)
+    return int(found.group(1)) if found else today_in_china().year
+
+
+def _checked_preview_row(index, row) -> dict:
+    if not isinstance(row, dict) or not isinstance(row.get("task", ""), str):
+        raise Invalid("每行应为对象 (each row must be an object)", fields={f"rows[{index}]": ["not an object"]})
+    deadlines.check_rule(row.get("rule"), f"rows[{index}].rule")
+    return row
+
+
+def _with_deadline(session, row, year, congress) -> dict:
+    """Add the deadline the row would get: its day, its rule in words, whether it has passed."""
+    due, _ongoing = deadlines.due_on(row.get("rule"), congress, str(row.get("deadline") or ""), year, session)
+    row["due_on"] = due.isoformat() if due else None
+    row["rule_text"] = deadlines.describe(row.get("rule"), session)
+    row["deadline_passed"] = deadlines.effective(due, year) < today_in_china()
+    row.setdefault("overdue_choice", None)
+    return row
 
 
 def create(actor, body: dict) -> dict:
@@ -50,12 +93,16 @@ def create(actor, body: dict) -> dict:
     if actor.department_id is None:  # the office's reviews are offered in its own department
         raise Invalid("您的账号未设置所属部门，无法作为政务公开办下达任务 (your account has no department)")
     year, title, rows, cycle = _plan_fields(body)
+    congress = deadlines.check_day(body.get("congress_ends_on"), "congress_ends_on")
     with transaction() as s:
         _add_units(s, actor, body.get("new_units"))
         known = directory(s)
-        checked = [_row(known, i, row, year) for i, row in enumerate(rows)]
+        checked = [_row(s, known, i, row, year, congress) for i, row in enumerate(rows)]
+        for index, (row, out) in enumerate(zip(rows, checked, strict=True)):  # units first, then deadlines
+            if deadlines.effective(out["due_on"], year) < today_in_china():
+                _past_deadline(out, row, index, year)
         plan = WorkPlan(year=year, title=title, report_cycle=cycle, created_by=actor.id,
-                        office_department_id=actor.department_id)
+                        office_department_id=actor.department_id, congress_ends_on=congress)
         s.add(plan)
         s.flush()
         sections = {}
@@ -83,8 +130,9 @@ def start_pending(batch: int = INLINE_STARTS) -> int:
         started += count
 
 
+# A lead unit marked done at import (completed before the plan came in) has no instance to start.
 _PENDING = (select(WorkPlanUnit).join(WorkPlanTask, WorkPlanTask.id == WorkPlanUnit.task_id)
-            .where(WorkPlanUnit.kind == "lead", WorkPlanUnit.instance_id.is_(None)))
+            .where(WorkPlanUnit.kind == "lead", WorkPlanUnit.instance_id.is_(None), WorkPlanUnit.status != "done"))
 
 
 def _start_pending(session, plan, limit) -> tuple[int, bool]:
@@ -138,7 +186,7 @@ def _plan_fields(body) -> tuple:
     return year, title.strip(), rows, cycle
 
 
-def _row(known, index, row, year) -> dict:
+def _row(session, known, index, row, year, congress) -> dict:
     where = f"rows[{index}]"
     if not isinstance(row, dict):
         raise Invalid("每行应为对象 (each row must be an object)", fields={where: ["not an object"]})
@@ -154,10 +202,45 @@ def _row(known, index, row, year) -> dict:
         raise Invalid(f"第{index + 1}行没有牵头单位 (row {index + 1} has no lead unit)",
                       fields={f"{where}.lead_units": ["required"]})
     deadline = str(row.get("deadline") or "").strip()[:100]
-    due_on, ongoing = units.due_on(deadline, year)
-    return {"task": task.strip(), "lead": lead, "assist": [a for a in assist if a not in lead],
-            "deadline": deadline, "due_on": due_on, "ongoing": ongoing, "note": str(row.get("note") or "")[:2000],
-            "section": [p.strip() for p in str(row.get("section") or "").split("/") if p.strip()]}
+    rule = deadlines.check_rule(row.get("rule"), f"{where}.rule")
+    due_on, ongoing = deadlines.due_on(rule, congress, deadline, year, session)
+    out = {"task": task.strip(), "lead": lead, "assist": [a for a in assist if a not in lead],
+           "deadline": deadline, "due_on": due_on, "ongoing": ongoing, "rule": rule,
+           "note": str(row.get("note") or "")[:2000], "done_on": None, "completion_note": "",
+           "section": [p.strip() for p in str(row.get("section") or "").split("/") if p.strip()]}
+    return out
+
+
+OVERDUE_CHOICES = {"escalate": "仍按原时限督办", "reschedule": "调整完成时限", "completed": "已完成"}
+
+
+def _past_deadline(out, row, index, year) -> None:
+    """A row whose deadline has passed is created only as the office chose in the preview:
+    escalated at once, given a new deadline, or recorded as done before the plan came in."""
+    where, today = f"rows[{index}]", today_in_china()
+    choice = row.get("overdue_choice")
+    if choice not in OVERDUE_CHOICES:
+        due = out["due_on"] or f"{year}年底"
+        raise Invalid(f"第{index + 1}行完成时限（{due}）已过，请选择：仍按原时限督办、调整完成时限或标记为已完成",
+                      fields={f"{where}.overdue_choice": [f"完成时限已过；one of: {', '.join(OVERDUE_CHOICES)}"]})
+    if choice == "reschedule":
+        new = deadlines.check_day(row.get("new_due_on"), f"{where}.new_due_on")
+        if new is None or new < today:
+            raise Invalid(f"第{index + 1}行请填写今天或以后的新完成时限",
+                          fields={f"{where}.new_due_on": ["今天或以后的日期 (today or later)"]})
+        original = out["deadline"] or "长期坚持"
+        out.update(due_on=new, ongoing=False, rule=None, deadline=f"{new.year}年{new.month}月{new.day}日前",
+                   note="；".join(x for x in (out["note"], f"原完成时限：{original}") if x)[:2000])
+    elif choice == "completed":
+        note = str(row.get("completion_note") or "").strip()
+        if not note:
+            raise Invalid(f"第{index + 1}行标记为已完成时请说明完成情况",
+                          fields={f"{where}.completion_note": ["required"]})
+        done_on = deadlines.check_day(row.get("completed_on"), f"{where}.completed_on")
+        if done_on is not None and done_on > today:
+            raise Invalid("完成日期不能晚于今天", fields={f"{where}.completed_on": ["not in the future"]})
+        # Done before the plan was imported: on the day given, else by its deadline as the office says.
+        out.update(done_on=done_on or deadlines.effective(out["due_on"], year), completion_note=note[:2000])
 
 
 def _names(value, field) -> list[str]:
@@ -184,19 +267,24 @@ def _section(session, plan, cache, path) -> int | None:
 
 
 def _add_task(session, plan, section_id, position, row) -> None:
+    done = row["done_on"] is not None
     task = WorkPlanTask(plan_id=plan.id, section_id=section_id, position=position, text=row["task"],
-                        deadline_text=row["deadline"], due_on=row["due_on"], ongoing=row["ongoing"], note=row["note"])
+                        deadline_text=row["deadline"], due_on=row["due_on"], ongoing=row["ongoing"], note=row["note"],
+                        rule=row["rule"], status="done" if done else "in_progress", completed_on=row["done_on"],
+                        completion_note=row["completion_note"])
     session.add(task)
     session.flush()
     for kind, names in (("lead", row["lead"]), ("assist", row["assist"])):
         for name in names:
-            session.add(WorkPlanUnit(task_id=task.id, department_id=users.department_id_for(session, name), kind=kind))
+            unit = WorkPlanUnit(task_id=task.id, department_id=users.department_id_for(session, name), kind=kind)
+            if done and kind == "lead":
+                unit.status, unit.completed_on = "done", row["done_on"]
+            session.add(unit)
     session.flush()
 
 
 def _start(session, actor, plan, task, unit, department):
-    # 长期坚持 has no day of its own: the year's end is when the office takes stock of it.
-    due = task.due_on or date(plan.year, 12, 31)
+    due = deadlines.effective(task.due_on, plan.year)
     office = session.get(Department, plan.office_department_id) if plan.office_department_id else None
     data = {"plan_id": plan.id, "task_id": task.id, "unit_id": unit.id, "department": department,
             "office_department": office.name if office else None, "due_on": due.isoformat(),
@@ -233,5 +321,6 @@ def get_for(actor, plan_id: int) -> dict:
         sections = s.scalars(select(WorkPlanSection).where(WorkPlanSection.plan_id == plan.id)
                              .order_by(WorkPlanSection.position)).all()
         return {"id": plan.id, "year": plan.year, "title": plan.title, "report_cycle": plan.report_cycle,
+                "congress_ends_on": plan.congress_ends_on.isoformat() if plan.congress_ends_on else None,
                 "sections": [{"id": x.id, "parent_id": x.parent_id, "title": x.title} for x in sections],
                 "tasks": progress.task_dicts(s, plan, progress.tasks_of(s, actor, plan))}

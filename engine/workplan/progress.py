@@ -20,7 +20,7 @@ from engine.models import (
     WorkPlanTask,
     WorkPlanUnit,
 )
-from engine.workplan import STATUS_NAMES, access, evidence
+from engine.workplan import STATUS_NAMES, access, deadlines, evidence, operations
 
 AT_RISK_DAYS = 15  # a deadline this close with the task still open is flagged
 FLAGS = ("done", "on_time", "late", "at_risk", "no_report")
@@ -39,19 +39,27 @@ def _names(session) -> dict[int, str]:
     return dict(session.execute(select(Department.id, Department.name)).all())
 
 
-def unit_flags(unit, task, last_report_on, period, today) -> set[str]:
-    """The dashboard's flags for one lead unit."""
-    due = task.due_on
+def unit_flags(unit, due, last_report_on, period, today, issued_on) -> set[str]:
+    """The dashboard's flags for one lead unit whose deadline is `due` (the day its timers use:
+    a 长期坚持 task is taken stock of at the year's end, as its escalation is).
+
+    A report is owed for a period only if the task was issued before it began: the first report
+    falls due at the start of the next period (`plans.first_report_at`).
+    """
     if unit.status == "done":
-        return {"done", "on_time"} if due is None or unit.completed_on <= due else {"done", "late"}
+        return {"done", "on_time"} if unit.completed_on is None or unit.completed_on <= due else {"done", "late"}
     flags = set()
-    if due is not None and due < today:
+    if due < today:
         flags.add("late")
-    elif due is not None and due <= today + timedelta(days=AT_RISK_DAYS):
+    elif due <= today + timedelta(days=AT_RISK_DAYS):
         flags.add("at_risk")
-    if last_report_on is None or last_report_on < period:
+    if issued_on < period and (last_report_on is None or last_report_on < period):
         flags.add("no_report")
     return flags
+
+
+def _issued_on(plan) -> date:
+    return plan.created_at.astimezone(SHANGHAI).date()
 
 
 def _last_reports(session, unit_ids) -> dict:
@@ -76,24 +84,28 @@ def task_dicts(session, plan, tasks) -> list[dict]:
     for unit in session.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id.in_(ids)).order_by(WorkPlanUnit.id)):
         units[unit.task_id].append(unit)
     last = _last_reports(session, [u.id for group in units.values() for u in group])
-    context = (_names(session), last, period_start(plan.report_cycle), today_in_china())
-    return [_task_dict(task, units[task.id], *context) for task in tasks]
+    context = (_names(session), last, period_start(plan.report_cycle), today_in_china(), plan)
+    rule_texts = {rule: deadlines.describe(rule) for rule in {t.rule for t in tasks} if rule}
+    return [{**_task_dict(task, units[task.id], *context), "rule_text": rule_texts.get(task.rule)} for task in tasks]
 
 
 def task_dict(session, task) -> dict:
     return task_dicts(session, session.get(WorkPlan, task.plan_id), [task])[0]
 
 
-def _task_dict(task, units, names, last, period, today) -> dict:
+def _task_dict(task, units, names, last, period, today, plan) -> dict:
+    due, issued = deadlines.effective(task.due_on, plan.year), _issued_on(plan)
     leads = [{"unit_id": u.id, "department_id": u.department_id, "department": names.get(u.department_id),
               "status": u.status, "status_name": STATUS_NAMES.get(u.status, u.status),
               "completed_on": _iso(u.completed_on), "supervised_on": _iso(u.supervised_on),
-              "instance_id": u.instance_id, "flags": sorted(unit_flags(u, task, last.get(u.id), period, today))}
+              "instance_id": u.instance_id,
+              "flags": sorted(unit_flags(u, due, last.get(u.id), period, today, issued))}
              for u in units if u.kind == "lead"]
     return {"id": task.id, "plan_id": task.plan_id, "section_id": task.section_id, "task": task.text,
             "lead_units": [x["department"] for x in leads],
             "assist_units": [names.get(u.department_id) for u in units if u.kind == "assist"],
             "deadline": task.deadline_text, "due_on": _iso(task.due_on), "ongoing": task.ongoing, "note": task.note,
+            "rule": task.rule, "completion_note": task.completion_note,
             "status": task.status, "status_name": STATUS_NAMES.get(task.status, task.status),
             "completed_on": _iso(task.completed_on), "leads": leads}
 
@@ -117,13 +129,39 @@ def task_detail(actor, task_id: int) -> dict:
                            "reviewed_by_name": people.get(r.reviewed_by, r.reviewed_by)} for r in reports]
         notices = s.scalars(select(WorkPlanNotice).where(WorkPlanNotice.unit_id.in_(unit_ids))
                             .order_by(WorkPlanNotice.id)).all()
-        out["notices"] = [{"id": n.id, "number": n.number, "text": n.text, "department": names.get(n.unit_id),
-                           "issued_at": n.issued_at.isoformat()} for n in notices]
+        out["notices"] = [operations.notice_dict(n, names.get(n.unit_id)) for n in notices]
+        out["history"] = _history(s.get(WorkPlan, task.plan_id), out)
         out["documents"] = evidence.linked_documents(s, task.id)
         out["open_steps"] = _open_steps(s, out["leads"])
         out["may_report"] = any(x["department"] == _dept_name(s, actor) for x in out["leads"])
         out["may_review"] = access.is_office(actor)
         return out
+
+
+def _history(plan, task) -> list[dict]:
+    """The task's events in order: issued (or recorded done at import), each report and its
+    review, each 督办单 issued and delivered. Days and times as ISO strings."""
+    events = [{"at": plan.created_at.isoformat(), "event": "issued", "text": "任务下达"}]
+    if task["completion_note"]:
+        events.append({"at": plan.created_at.isoformat(), "event": "done_at_import",
+                       "text": f"导入时已完成（{task['completed_on']}）：{task['completion_note']}"})
+    for r in task["reports"]:
+        events.append({"at": r["submitted_at"], "event": "report", "department": r["department"],
+                       "text": f"{r['department']}报送工作进展" + ("并申请销号" if r["request_completion"] else "")})
+        if r["reviewed_at"]:
+            events.append({"at": r["reviewed_at"], "event": "review", "department": r["department"],
+                           "text": f"政务公开办审核：{REVIEW_NAMES[r['decision']]}" + (f"（{r['opinion']}）" if r["opinion"] else "")})
+    for n in task["notices"]:
+        events.append({"at": n["issued_at"], "event": "notice", "department": n["department"],
+                       "text": f"向{n['department']}发出督办单{n['number']}"})
+        if n["delivered_on"]:
+            events.append({"at": n["delivered_on"], "event": "notice_delivered", "department": n["department"],
+                           "text": f"督办单{n['number']}已送达（{n['delivery_method_name']}，{n['delivered_on']}）"})
+    # A delivery has a day and no time: it sorts after everything else of that day.
+    return sorted(events, key=lambda e: e["at"] if "T" in e["at"] else e["at"] + "T~")
+
+
+REVIEW_NAMES = {"pending": "待审核", "accepted": "认可本期进展", "returned": "退回补充", "completed": "确认完成"}
 
 
 def _dept_name(session, actor):
@@ -146,7 +184,7 @@ def report_dict(report, names) -> dict:
     return {"id": report.id, "department": names.get(report.unit_id), "text": report.text, "evidence": report.evidence,
             "request_completion": report.request_completion, "submitted_by": report.submitted_by,
             "submitted_at": report.submitted_at.isoformat(), "decision": report.decision, "opinion": report.opinion,
-            "reviewed_by": report.reviewed_by}
+            "reviewed_by": report.reviewed_by, "reviewed_at": report.reviewed_at.isoformat() if report.reviewed_at else None}
 
 
 def dashboard(actor, plan_id: int) -> dict:
@@ -160,20 +198,33 @@ def dashboard(actor, plan_id: int) -> dict:
             units = [u for u in units if u.department_id == actor.department_id] or units
         last, roots = _last_reports(s, [u.id for u in units]), _roots(s, plan.id)
         by_dept, by_section = defaultdict(_counter), defaultdict(_counter)
+        undelivered = _undelivered(s, units)
         for unit in units:
             task = tasks[unit.task_id]
-            flags = unit_flags(unit, task, last.get(unit.id), period, today)
+            flags = unit_flags(unit, deadlines.effective(task.due_on, plan.year), last.get(unit.id), period, today,
+                               _issued_on(plan))
+            by_dept[names.get(unit.department_id)]["undelivered_notices"] += undelivered.get(unit.id, 0)
             for bucket in (by_dept[names.get(unit.department_id)], by_section[roots.get(task.section_id, "")]):
                 bucket["tasks"] += 1
                 for flag in flags:
                     bucket[flag] += 1
         return {"plan_id": plan.id, "year": plan.year, "title": plan.title, "period_start": period.isoformat(),
+                "congress_ends_on": _iso(plan.congress_ends_on), "undelivered_notices": sum(undelivered.values()),
                 "departments": [{"department": k, **v} for k, v in sorted(by_dept.items(), key=lambda kv: str(kv[0]))],
                 "sections": [{"section": k, **v} for k, v in by_section.items()]}
 
 
 def _counter():
-    return dict.fromkeys(("tasks", *FLAGS), 0)
+    return dict.fromkeys(("tasks", *FLAGS, "undelivered_notices"), 0)
+
+
+def _undelivered(session, units) -> dict[int, int]:
+    """Per lead unit: its 督办单 whose delivery is not recorded yet."""
+    if not units:
+        return {}
+    return dict(session.execute(select(WorkPlanNotice.unit_id, func.count()).where(
+        WorkPlanNotice.unit_id.in_([u.id for u in units]), WorkPlanNotice.delivered_on.is_(None))
+        .group_by(WorkPlanNotice.unit_id)).all())
 
 
 def _roots(session, plan_id) -> dict:

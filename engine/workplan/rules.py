@@ -20,15 +20,19 @@ FILE = "workplan_deadlines.dmn"
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 
 
-def _table_xml() -> str:
-    with reading() as s:
-        xml = s.scalar(select(DecisionFile.xml).where(DecisionFile.name == FILE))
+def _table_xml(session=None) -> str:
+    query = select(DecisionFile.xml).where(DecisionFile.name == FILE)
+    if session is not None:  # inside the transaction saving a new version of the table
+        xml = session.scalar(query)
+    else:
+        with reading() as s:
+            xml = s.scalar(query)
     return xml or (SHIPPED / FILE).read_text(encoding="utf-8")
 
 
-def lookup(kind: str) -> dict:
+def lookup(kind: str, session=None) -> dict:
     """The first row matching `kind` (an empty input entry matches anything): days, unit, rule."""
-    root = ElementTree.fromstring(_table_xml())
+    root = ElementTree.fromstring(_table_xml(session))
     table = root.find(".//dmn:decisionTable", NS)
     names = [o.get("name") for o in table.findall("dmn:output", NS)]
     for rule in table.findall("dmn:rule", NS):
@@ -61,6 +65,12 @@ def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> N
                       f"{may_end.isoformat()})", fields={"withdraw_on": [f"最早 {may_end.isoformat()}"]})
 
 
-def poverty_fund_plan_due(congress_ends_on: date) -> date:
+def poverty_fund_plan_due(congress_ends_on: date, session=None) -> date:
     """The last day to publish 财政专项扶贫资金分配使用方案 after the people's congress session."""
-    return _add(congress_ends_on, lookup("poverty_fund_plan"))
+    return due_after("poverty_fund_plan", congress_ends_on, session)
+
+
+def due_after(kind: str, start: date, session=None) -> date:
+    """The last day of a `within` rule counted from `start` (working days where the row says so)."""
+    return _add(start, lookup(kind, session))
+

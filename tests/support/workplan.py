@@ -3,9 +3,13 @@ catalogue item to cite, and staff API clients whose tokens follow the travelled 
 
 from datetime import datetime, timezone
 
+from sqlalchemy import select
+
 from engine import bootstrap, users
-from engine.db import transaction
-from engine.models import Document
+from engine.db import reading, transaction
+from engine.models import Document, Notification, User
+from engine.workflow import timers
+from tests.support.flows import run_worker
 
 # username, display name, roles, department
 STAFF = (
@@ -43,10 +47,25 @@ def published_document(title="2026年县级财政预算公开", department="财�
         return doc.id
 
 
-def create_plan(office, text=PLAN_TEXT, year=2026) -> int:
-    preview = office.post("/api/workplans/import", json={"text": text})
+def create_plan(office, text=PLAN_TEXT, year=2026, overdue="escalate") -> int:
+    """Create the plan as previewed; rows whose deadline has passed get the office's `overdue` choice."""
+    preview = office.post("/api/workplans/import", json={"text": text, "year": year})
     assert preview.status_code == 200, preview.get_json()
-    body = {"year": year, "title": f"{year}年示例县政务公开工作要点", "rows": preview.get_json()["rows"]}
+    rows = [{**r, "overdue_choice": overdue} if r["deadline_passed"] else r for r in preview.get_json()["rows"]]
+    body = {"year": year, "title": f"{year}年示例县政务公开工作要点", "rows": rows}
     resp = office.post("/api/workplans", json=body)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["id"]
+
+
+def notes_of(username) -> list[str]:
+    """The notifications a user has received (reminders, escalations)."""
+    with reading() as s:
+        user_id = s.scalar(select(User.id).where(User.username == username))
+        return [n.message for n in s.scalars(select(Notification).where(Notification.user_id == user_id))]
+
+
+def sweep():
+    """What the scheduler and a worker do on the travelled clock: fire due timers, run the jobs."""
+    timers.fire_due()
+    run_worker()

@@ -30,16 +30,27 @@ def test_the_office_corrects_the_preview_and_creates_the_plan(page, live_server,
     assert page.locator("#preview-rows tr").count() == 3
     assert page.locator("#unknown-list select").count() == 2
     page.select_option("select[data-unit='县统计局']", "民政局")  # map: 统计 sits in 民政局 here
-    # 县大数据局 keeps the default: created with the plan. Correct the first row's deadline by hand.
-    page.locator("#preview-rows tr").nth(0).locator(".deadline").fill("2026年12月底前")
+    # 县大数据局 keeps the default: created with the plan. Correct the second row's deadline by hand.
+    page.locator("#preview-rows tr").nth(1).locator(".deadline").fill("2026年11月底前")
     page.fill("#plan-title", "2026年示例县政务公开工作要点")
+    # The first row's deadline (20 November) has passed: nothing is created until the office chooses.
+    first = page.locator("#preview-rows tr").nth(0)
+    assert first.locator(".tag.passed").inner_text() == "完成时限已过"
+    assert first.locator(".due-on").inner_text() == "2026-11-20"
+    page.click("#create-button")
+    page.wait_for_selector("#create-message:has-text('完成时限')")
+    assert len(page.console_errors) == 1 and "422" in page.console_errors[0]  # that refusal, and nothing else
+    page.console_errors.clear()
+    first.locator("select.overdue").select_option("reschedule")
+    first.locator(".new-due").fill("2026-12-31")
     page.click("#create-button")
     page.wait_for_url(re.compile(r"/workplans/\d+$"))
 
     plan_id = int(page.url.rsplit("/", 1)[1])
     tasks = staff("office1").get(f"/api/workplans/{plan_id}").get_json()["tasks"]
     assert [t["lead_units"] for t in tasks] == [["财政局"], ["民政局"], ["县大数据局"]]
-    assert tasks[0]["due_on"] == "2026-12-31"
+    assert (tasks[0]["due_on"], tasks[0]["deadline"]) == ("2026-12-31", "2026年12月31日前")
+    assert tasks[1]["due_on"] == "2026-11-30"
     assert page.locator("#by-department tbody tr").count() == 3
     from tests.support.browser import assert_clean_page
 
@@ -99,7 +110,8 @@ def test_the_office_dashboard_counts_per_department_and_section(page, live_serve
     assert set(rows) == {"财政局", "民政局", "教育局"}
     assert rows["教育局"].locator("[data-flag=done]").inner_text() == "1"
     assert rows["财政局"].locator("[data-flag=done]").inner_text() == "0"
-    assert rows["财政局"].locator("[data-flag=no_report]").inner_text() == "1"
+    # Issued this month: its first report is owed next period, so none is missing yet.
+    assert rows["财政局"].locator("[data-flag=no_report]").inner_text() == "0"
     sections = {r.locator("td").first.inner_text(): r.locator("[data-flag=done]").inner_text()
                 for r in page.locator("#by-section tbody tr").all()}
     assert sections == {"加强重点领域信息公开": "0", "加强政策解读": "1"}

@@ -10,28 +10,16 @@ import time_machine
 from sqlalchemy import select
 
 from engine.db import reading
-from engine.models import Notification, User, WorkPlanNotice
-from engine.workflow import timers
+from engine.models import WorkPlanNotice
 from tests.support.flows import run_worker
 from tests.support.web import login
-from tests.support.workplan import create_plan, published_document
+from tests.support.workplan import create_plan, notes_of, published_document, sweep
 from tests.support.ysq import morning
-
-
-def _notes(username) -> list[str]:
-    with reading() as s:
-        user_id = s.scalar(select(User.id).where(User.username == username))
-        return [n.message for n in s.scalars(select(Notification).where(Notification.user_id == user_id))]
 
 
 def _task(api, plan_id, lead) -> dict:
     tasks = api.get(f"/api/workplans/{plan_id}").get_json()["tasks"]
     return next(t for t in tasks if t["lead_units"] == [lead])
-
-
-def _sweep():
-    timers.fire_due()
-    run_worker()
 
 
 def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
@@ -61,13 +49,13 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
         assert detail["open_steps"] == {"财政局": ["report"]}
 
         clock.move_to(morning(date(2026, 11, 16)))  # five working days before the deadline
-        _sweep()
-        assert any("仅剩5个工作日" in m for m in _notes("liaison_cz"))
-        assert _notes("leader_cz") == []
+        sweep()
+        assert any("仅剩5个工作日" in m for m in notes_of("liaison_cz"))
+        assert notes_of("leader_cz") == []
 
         clock.move_to(morning(date(2026, 11, 23)))  # the deadline (20 Nov) has passed
-        _sweep()
-        assert any("超过完成时限" in m for m in _notes("leader_cz"))
+        sweep()
+        assert any("超过完成时限" in m for m in notes_of("leader_cz"))
         with reading() as s:
             notice = s.scalar(select(WorkPlanNotice))
         assert notice.number == "督办〔2026〕1号" and "财政局" in notice.text and "2026年11月20日" in notice.text
@@ -96,9 +84,9 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
 
         # The report cycle: on the first of the month every open task's liaison is asked for a report.
         clock.move_to(morning(date(2026, 12, 1), hour=10))
-        _sweep()
-        assert any("工作进展报告" in m for m in _notes("liaison_mz"))
-        assert not any("工作进展报告" in m for m in _notes("liaison_cz"))  # its task is done
+        sweep()
+        assert any("工作进展报告" in m for m in notes_of("liaison_mz"))
+        assert not any("工作进展报告" in m for m in notes_of("liaison_cz"))  # its task is done
 
 
 def test_the_state_round_trips_between_steps(staff):
@@ -119,7 +107,7 @@ def test_the_state_round_trips_between_steps(staff):
         staff("liaison_cz").post(f"/api/workplans/tasks/{task['id']}/reports", json={"text": "进展"})
         round_trip(instance_id)
         clock.move_to(morning(date(2026, 12, 1), hour=10))  # past the deadline and the first report cycle
-        _sweep()
+        sweep()
         round_trip(instance_id)
         staff("office1").post(f"/api/workplans/tasks/{task['id']}/review", json={"decision": "accept"})
         round_trip(instance_id)

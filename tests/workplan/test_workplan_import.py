@@ -60,12 +60,25 @@ def test_the_jilin_plan_reads_sections_units_and_deadlines_and_maps_an_abbreviat
     body = {"year": 2018, "title": "2018年吉林高新区政务公开工作重点任务分工方案", "rows": rows}
     refused = office.post("/api/workplans", json=body)
     assert refused.status_code == 422 and "经发局" in refused.get_json()["error"]["message"]
-    plan_id = office.post("/api/workplans", json={**body, "rows": mapped}).get_json()["id"]
+    # A 2018 plan imported now: every deadline has passed, and nothing is created until the office
+    # says, row by row, what it expects (escalate at once, a new deadline, or done already).
+    assert all(r["deadline_passed"] for r in rows)
+    late = office.post("/api/workplans", json={**body, "rows": mapped})
+    assert late.status_code == 422 and "rows[0].overdue_choice" in late.get_json()["error"]["fields"]
+    chosen = [{**r, "overdue_choice": "escalate"} for r in mapped]
+    chosen[0] = {**chosen[0], "overdue_choice": "completed", "completion_note": "清单目录已于2018年7月上线"}
+    chosen[1] = {**chosen[1], "overdue_choice": "reschedule", "new_due_on": "2099-06-30"}
+    plan_id = office.post("/api/workplans", json={**body, "rows": chosen}).get_json()["id"]
     run_worker()  # more lead units than one request starts: a worker starts the rest
     plan = office.get(f"/api/workplans/{plan_id}").get_json()
     assert len(plan["tasks"]) == 15 and [s["title"] for s in plan["sections"] if s["parent_id"] is None] == [
         "深入开展公开解读回应工作", "努力提升政务服务工作实效", "认真做好政务公开各项基础保障工作"]
-    assert all(lead["instance_id"] for t in plan["tasks"] for lead in t["leads"])
+    done, moved = plan["tasks"][0], plan["tasks"][1]
+    assert (done["status"], done["completion_note"]) == ("done", "清单目录已于2018年7月上线")
+    # Recorded done: its lead units are done too and start no instance, so nothing escalates.
+    assert {(lead["status"], lead["instance_id"]) for lead in done["leads"]} == {("done", None)}
+    assert (moved["due_on"], moved["deadline"]) == ("2099-06-30", "2099年6月30日前")
+    assert all(lead["instance_id"] for t in plan["tasks"][1:] for lead in t["leads"])
 
 
 def test_the_yishui_and_taishan_plans_recognise_their_lead_units(staff):

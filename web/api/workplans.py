@@ -9,7 +9,7 @@ import io
 from flask import jsonify, request, send_file
 
 from engine.errors import Invalid
-from engine.workplan import evidence, operations, plans, progress, steps
+from engine.workplan import deadlines, evidence, operations, plans, progress, steps
 from engine.workplan.export import plan_xlsx
 from web.api import bp
 from web.api.requests import parse_json
@@ -24,16 +24,32 @@ def import_workplan():
     """Parse a plan into rows to correct; nothing is created (the 政务公开 office).
     ---
     post:
-      summary: "Preview a plan: multipart field `file` (.docx table, .xlsx, .txt) or JSON {text}"
+      summary: "Preview a plan: multipart field `file` (.docx table, .xlsx, .txt) or JSON {text}; with `rows`
+        (the corrected preview) only the deadlines are worked out again"
+      description: "Optional `year` (else read from the text) and `congress_ends_on` (the day the year's 人代会
+        ended, for tasks following a deadline rule). Each row says its computed `due_on`, the `rule` it follows
+        and `rule_text`, and `deadline_passed`: such a row is created only with an `overdue_choice`."
       requestBody:
         content:
           multipart/form-data:
-            schema: {type: object, properties: {file: {type: string, format: binary}}}
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+                year: {type: integer}
+                congress_ends_on: {type: string, format: date}
           application/json:
-            schema: {type: object, properties: {text: {type: string}}}
+            schema:
+              type: object
+              properties:
+                text: {type: string}
+                rows: {type: array, items: {type: object}}
+                year: {type: integer}
+                congress_ends_on: {type: string, format: date, nullable: true}
       responses:
         200:
-          description: "{rows: [{section, task, lead_units, assist_units, deadline, note, problems}], unknown_units}"
+          description: "{rows: [{section, task, lead_units, assist_units, deadline, note, problems, rule, rule_text,
+            due_on, deadline_passed, overdue_choice}], unknown_units, year}"
           content:
             application/json:
               schema:
@@ -51,9 +67,15 @@ def import_workplan():
                         deadline: {type: string}
                         note: {type: string}
                         problems: {type: array, items: {type: string}}
+                        rule: {type: string, nullable: true, enum: [poverty_fund_plan, null]}
+                        rule_text: {type: string, nullable: true}
+                        due_on: {type: string, format: date, nullable: true}
+                        deadline_passed: {type: boolean}
+                        overdue_choice: {type: string, nullable: true}
                   unknown_units: {type: array, items: {type: string}}
+                  year: {type: integer}
         403: {description: not the office}
-        422: {description: "no file or text, unreadable file, no tasks found"}
+        422: {description: "no file or text, unreadable file, no tasks found, bad year or date"}
     """
     actor = require_user()
     upload = request.files.get("file")
@@ -61,9 +83,15 @@ def import_workplan():
         data = upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             raise Invalid("文件不能超过10MB (at most 10 MB)", fields={"file": ["too large"]})
-        return jsonify(plans.preview(actor, filename=upload.filename, data=data))
+        return jsonify(plans.preview(actor, filename=upload.filename, data=data, year=request.form.get("year"),
+                                     congress_ends_on=request.form.get("congress_ends_on")))
     body = request.get_json(silent=True)
-    return jsonify(plans.preview(actor, text=body.get("text") if isinstance(body, dict) else None))
+    body = body if isinstance(body, dict) else {}
+    rows = body.get("rows")
+    if rows is not None and not isinstance(rows, list):
+        raise Invalid("rows 应为列表 (rows: a list)", fields={"rows": ["a list"]})
+    return jsonify(plans.preview(actor, text=body.get("text"), rows=rows, year=body.get("year"),
+                                 congress_ends_on=body.get("congress_ends_on")))
 
 
 @bp.post("/workplans")
@@ -71,7 +99,10 @@ def create_workplan():
     """Create a plan from corrected rows and start each lead department's task (the office).
     ---
     post:
-      summary: "Create a plan: {year, title, rows, report_cycle (P1M|P3M), new_units}"
+      summary: "Create a plan: {year, title, rows, report_cycle (P1M|P3M), new_units, congress_ends_on}"
+      description: "A row may follow a deadline `rule` (poverty_fund_plan: counted from `congress_ends_on`). A row
+        whose deadline has passed needs `overdue_choice`: escalate (督办 at once), reschedule (with `new_due_on`)
+        or completed (with `completion_note`, optional `completed_on`); without one it is refused."
       requestBody:
         content:
           application/json:
@@ -83,7 +114,17 @@ def create_workplan():
                 title: {type: string}
                 report_cycle: {type: string, enum: [P1M, P3M]}
                 new_units: {type: array, items: {type: string}, description: "units to add as departments"}
-                rows: {type: array, items: {type: object}}
+                congress_ends_on: {type: string, format: date, nullable: true}
+                rows:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      rule: {type: string, nullable: true}
+                      overdue_choice: {type: string, enum: [escalate, reschedule, completed]}
+                      new_due_on: {type: string, format: date}
+                      completion_note: {type: string}
+                      completed_on: {type: string, format: date}
       responses:
         201:
           description: "{id}"
@@ -91,7 +132,7 @@ def create_workplan():
             application/json:
               schema: {type: object, properties: {id: {type: integer}}}
         403: {description: not the office}
-        422: {description: "invalid year, title or rows; unknown units (name the row)"}
+        422: {description: "invalid year, title or rows; unknown units; a passed deadline without a choice (name the row)"}
     """
     return jsonify(plans.create(require_user(), parse_json())), 201
 
@@ -119,6 +160,70 @@ def get_workplan(plan_id):
         404: {description: no such plan, or none of its tasks is the caller's department's}
     """
     return jsonify(plans.get_for(require_user(), plan_id))
+
+
+@bp.patch("/workplans/<int:plan_id>")
+def update_workplan(plan_id):
+    """Record the day this year's 人代会 ended (the office); rule tasks' deadlines and timers follow.
+    ---
+    patch:
+      summary: "{congress_ends_on: YYYY-MM-DD or null}"
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                congress_ends_on: {type: string, format: date, nullable: true}
+      responses:
+        200:
+          description: "{id, congress_ends_on, moved: how many open tasks' deadlines moved}"
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: integer}
+                  congress_ends_on: {type: string, format: date, nullable: true}
+                  moved: {type: integer}
+        403: {description: not the office}
+        404: {description: no such plan}
+        422: {description: not a date}
+    """
+    return jsonify(deadlines.set_congress_date(require_user(), plan_id, parse_json().get("congress_ends_on")))
+
+
+@bp.post("/workplans/tasks/<int:task_id>/rule")
+def set_workplan_task_rule(task_id):
+    """Mark a task as following a deadline rule, or unmark it (the office).
+    ---
+    post:
+      summary: "{rule: poverty_fund_plan | null}: the deadline is computed from the DMN row and the congress date"
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                rule: {type: string, nullable: true, enum: [poverty_fund_plan, null]}
+      responses:
+        200:
+          description: "{id, rule, rule_text, due_on, moved}"
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: integer}
+                  rule: {type: string, nullable: true}
+                  rule_text: {type: string, nullable: true}
+                  due_on: {type: string, format: date, nullable: true}
+                  moved: {type: integer}
+        403: {description: not the office}
+        404: {description: no such task}
+        422: {description: unknown rule, or the task is done}
+    """
+    return jsonify(deadlines.set_task_rule(require_user(), task_id, parse_json().get("rule")))
 
 
 @bp.get("/workplans/<int:plan_id>/dashboard")
@@ -207,6 +312,41 @@ def workplan_notice_docx(notice_id):
     name, data = operations.notice_docx(require_user(), notice_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@bp.post("/workplans/notices/<int:notice_id>/delivery")
+def deliver_workplan_notice(notice_id):
+    """Record how and when a 督办单 reached the department (the office).
+    ---
+    post:
+      summary: "{delivery_method: post|email|in_person|fax, delivered_on: YYYY-MM-DD}"
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [delivery_method, delivered_on]
+              properties:
+                delivery_method: {type: string, enum: [post, email, in_person, fax]}
+                delivered_on: {type: string, format: date}
+      responses:
+        200:
+          description: "the notice: {id, number, delivery_method, delivered_on, delivered_by, ...}"
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: integer}
+                  number: {type: string}
+                  delivery_method: {type: string}
+                  delivered_on: {type: string, format: date}
+                  delivered_by: {type: string}
+        403: {description: not the office}
+        404: {description: no such notice, or its task is not the caller's department's}
+        422: {description: "no method, a day in the future or before the notice was issued"}
+    """
+    return jsonify(operations.record_delivery(require_user(), notice_id, parse_json()))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/review")

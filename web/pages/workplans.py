@@ -4,9 +4,9 @@ and the year-end draft the annual report links to. Each handler calls one engine
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import users
+from engine import delivery, users
 from engine.errors import DomainError, NotFound
-from engine.workplan import CYCLES, access, plans, progress, steps
+from engine.workplan import CYCLES, access, deadlines, operations, plans, progress, steps
 from web.api.workplans import uploads
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
@@ -43,7 +43,31 @@ def plan_page(plan_id):
 @login_required
 def task_page(task_id):
     return render_template("workplans/task.html", task=progress.task_detail(current_user(), task_id),
-                           flag_names=progress.FLAG_NAMES)
+                           flag_names=progress.FLAG_NAMES, delivery_methods=delivery.METHOD_NAMES)
+
+
+@bp.post("/workplans/<int:plan_id>/congress")
+@login_required
+def set_congress(plan_id):
+    moved = deadlines.set_congress_date(current_user(), plan_id, request.form.get("congress_ends_on"))["moved"]
+    flash(_("已保存人代会结束日期，%(n)s 项任务的完成时限已重新计算", n=moved))
+    return redirect(url_for("workplans.plan_page", plan_id=plan_id))
+
+
+@bp.post("/workplans/tasks/<int:task_id>/rule")
+@login_required
+def set_rule(task_id):
+    deadlines.set_task_rule(current_user(), task_id, request.form.get("rule"))
+    flash(_("时限规则已保存"))
+    return redirect(url_for("workplans.task_page", task_id=task_id))
+
+
+@bp.post("/workplans/notices/<int:notice_id>/delivery")
+@login_required
+def deliver_notice(notice_id):
+    notice = operations.record_delivery(current_user(), notice_id, _form(("delivery_method", "delivered_on"), ()))
+    flash(_("督办单送达情况已登记"))
+    return redirect(url_for("workplans.task_page", task_id=notice["task_id"]))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/report")

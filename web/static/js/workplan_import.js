@@ -1,5 +1,7 @@
 // The import preview: send the file or text to /api/workplans/import, show the rows for correction,
-// map or create the units the department list does not know, then create the plan.
+// map or create the units the department list does not know, then create the plan. Each row shows
+// the deadline the server computes (from the plan's words, or a rule and the congress date); a row
+// whose deadline has passed asks the office what to do with it before anything is created.
 (function () {
   var labels = gk.embedded("labels"), departments = gk.embedded("departments");
   var rows = [], unknown = [];
@@ -33,7 +35,10 @@
       tr.appendChild(task);
       tr.appendChild(cell("input", row.lead_units.join("、"), "lead"));
       tr.appendChild(cell("input", row.assist_units.join("、"), "assist"));
-      tr.appendChild(cell("input", row.deadline, "deadline"));
+      var deadline = cell("input", row.deadline, "deadline");
+      deadline.firstChild.addEventListener("change", recheck);
+      tr.appendChild(deadline);
+      tr.appendChild(dueCell(row));
       tr.appendChild(cell("input", row.note, "note"));
       var td = document.createElement("td"), remove = document.createElement("button");
       remove.type = "button"; remove.textContent = labels.remove; remove.className = "remove-row";
@@ -42,6 +47,48 @@
       body.appendChild(tr);
     });
     $("row-count").textContent = labels.rows.replace("{n}", rows.length).replace("{m}", flagged);
+  }
+
+  // The computed deadline, the rule checkbox and, for a passed deadline, the office's choice.
+  function dueCell(row) {
+    var td = document.createElement("td");
+    var due = document.createElement("span");
+    due.className = "due-on";
+    due.textContent = row.due_on || (row.rule ? labels.waiting_congress : labels.year_end);
+    td.appendChild(due);
+    var label = document.createElement("label"), box = document.createElement("input");
+    label.className = "inline";
+    box.type = "checkbox"; box.className = "rule"; box.checked = Boolean(row.rule);
+    box.addEventListener("change", recheck);
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + labels.rule));
+    td.appendChild(label);
+    if (row.rule_text) {
+      var rule = document.createElement("span");
+      rule.className = "hint rule-text"; rule.textContent = row.rule_text;
+      td.appendChild(rule);
+    }
+    if (row.deadline_passed) {
+      var tag = document.createElement("span");
+      tag.className = "tag passed"; tag.textContent = labels.passed;
+      td.appendChild(tag);
+      var select = document.createElement("select");
+      select.className = "overdue"; select.setAttribute("aria-label", labels.passed);
+      [["", labels.choose], ["escalate", labels.escalate], ["reschedule", labels.reschedule],
+       ["completed", labels.completed]].forEach(function (o) { select.appendChild(new Option(o[1], o[0])); });
+      select.value = row.overdue_choice || "";
+      var newDue = document.createElement("input");
+      newDue.type = "date"; newDue.className = "new-due"; newDue.value = row.new_due_on || "";
+      newDue.setAttribute("aria-label", labels.reschedule);
+      var note = document.createElement("input");
+      note.className = "completion-note"; note.placeholder = labels.completion_note; note.value = row.completion_note || "";
+      note.setAttribute("aria-label", labels.completion_note);
+      var sync = function () { newDue.hidden = select.value !== "reschedule"; note.hidden = select.value !== "completed"; };
+      select.addEventListener("change", sync);
+      sync();
+      td.appendChild(select); td.appendChild(newDue); td.appendChild(note);
+    }
+    return td;
   }
 
   function renderUnknown() {
@@ -76,6 +123,24 @@
       row.assist_units = split(tr.querySelector(".assist").value);
       row.deadline = tr.querySelector(".deadline").value;
       row.note = tr.querySelector(".note").value;
+      row.rule = tr.querySelector(".rule").checked ? "poverty_fund_plan" : null;
+      var choice = tr.querySelector(".overdue");
+      row.overdue_choice = choice ? choice.value || null : null;
+      row.new_due_on = choice ? tr.querySelector(".new-due").value || null : null;
+      row.completion_note = choice ? tr.querySelector(".completion-note").value : "";
+    });
+  }
+
+  // Ask the server for the rows' deadlines again (year, congress date, rule or wording changed).
+  function recheck() {
+    readRows();
+    var body = { rows: rows, year: Number($("plan-year").value), congress_ends_on: $("plan-congress").value || null };
+    gk.postJSON("/api/workplans/import", body).then(function (result) {
+      if (!result.ok) { gk.show($("preview-message"), labels.failed + (result.body.error || {}).message, true); return; }
+      result.body.rows.forEach(function (fresh, i) {
+        ["due_on", "rule", "rule_text", "deadline_passed"].forEach(function (k) { rows[i][k] = fresh[k]; });
+      });
+      renderRows();
     });
   }
 
@@ -105,7 +170,7 @@
       gk.show($("preview-message"), "");
       rows = result.body.rows;
       unknown = result.body.unknown_units;
-      $("plan-year").value = guessYear(text || (file && file.name));
+      $("plan-year").value = result.body.year || guessYear(text || (file && file.name));
       $("plan-title").value = $("plan-title").value || (file ? file.name.replace(/\.\w+$/, "") : text.split("\n")[0].trim());
       $("preview").hidden = false;
       renderUnknown();
@@ -123,10 +188,11 @@
     var mapUnits = function (names) { return names.map(function (n) { return mapping[n] || n; }); };
     var body = {
       year: Number($("plan-year").value), title: $("plan-title").value, report_cycle: $("plan-cycle").value,
-      new_units: created,
+      new_units: created, congress_ends_on: $("plan-congress").value || null,
       rows: rows.map(function (r) {
         return { section: r.section, task: r.task, lead_units: mapUnits(r.lead_units),
-                 assist_units: mapUnits(r.assist_units), deadline: r.deadline, note: r.note };
+                 assist_units: mapUnits(r.assist_units), deadline: r.deadline, note: r.note, rule: r.rule,
+                 overdue_choice: r.overdue_choice, new_due_on: r.new_due_on, completion_note: r.completion_note };
       })
     };
     gk.postJSON("/api/workplans", body).then(function (result) {
@@ -140,5 +206,8 @@
   }
 
   $("preview-button").addEventListener("click", preview);
+  $("recheck-button").addEventListener("click", recheck);
+  $("plan-year").addEventListener("change", recheck);
+  $("plan-congress").addEventListener("change", recheck);
   $("create-button").addEventListener("click", create);
 })();
