@@ -1,5 +1,5 @@
-"""Who may see or act on a task, an instance, a document, a request or a work-plan task: one
-function per question.
+"""Who may see or act on a task, an instance, a document, a request, a work-plan task or an
+agency's annual report: one function per question.
 
 Each rule is written twice, side by side so they change together: in Python for one row
 (`may_see_document(session, actor, doc)`) and as a SQL clause for lists (`document_clause(actor)`,
@@ -8,6 +8,7 @@ executed with `params(actor)`). Every lookup uses them — including ids that ar
 
 from sqlalchemy import bindparam, exists, false, or_, select, true
 
+from engine import agencies
 from engine.errors import Invalid
 from engine.models import Document, HumanTask, InformationRequest, WorkPlanUnit
 
@@ -176,3 +177,26 @@ def may_see_workplan_task(session, actor, task_id: int) -> bool:
     return ids is None or session.scalar(
         select(WorkPlanUnit.id).where(WorkPlanUnit.task_id == task_id, WorkPlanUnit.task_id.in_(ids)).limit(1)
     ) is not None
+
+
+# The annual report: each agency's own staff read it (publishers, leaders) and write it (publishers);
+# admins read and write every agency's. An agency is named by its department id, None for the installation.
+REPORT_READERS = {"publisher", "leader"}
+REPORT_WRITERS = {"publisher"}
+
+
+def own_agency(session, actor) -> int | None:
+    """The agency `actor` speaks as: their department's (see `agencies.identity`)."""
+    return agencies.identity(session, actor.department_id)["department_id"]
+
+
+def may_read_report(session, actor, agency_id: int | None) -> bool:
+    if actor is None:
+        return False
+    return actor.is_admin or bool(actor.role_keys & REPORT_READERS) and own_agency(session, actor) == agency_id
+
+
+def may_write_report(session, actor, agency_id: int | None) -> bool:
+    if actor is None:
+        return False
+    return actor.is_admin or bool(actor.role_keys & REPORT_WRITERS) and own_agency(session, actor) == agency_id

@@ -39,6 +39,27 @@ def root(session) -> dict:
             "department_id": None}
 
 
+def speakers(session, agency_id: int | None) -> list[int]:
+    """The departments that speak as an agency (its department id, None for the installation): the
+    agency itself and the internal offices under it, not the sub-departments with their own name."""
+    rows = {d.id: d for d in session.scalars(select(Department))}
+
+    def speaks_as(dept):
+        for _ in range(MAX_DEPTH):
+            if dept.agency_name or dept.parent_id not in rows:
+                return dept.id if dept.agency_name else None
+            dept = rows[dept.parent_id]
+        return None
+
+    return sorted(d.id for d in rows.values() if speaks_as(d) == agency_id)
+
+
+def all_agencies(session) -> list[dict]:
+    """The installation's agency first, then every department that is its own agency, by name."""
+    own = session.scalars(select(Department).where(Department.agency_name.is_not(None)).order_by(Department.name))
+    return [root(session), *(identity(session, d.id) for d in own)]
+
+
 def _root_code(session) -> str:
     return root(session)["code"]
 

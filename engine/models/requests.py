@@ -132,6 +132,7 @@ class LegalProceeding(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
+    agency_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # see AnnualReportText
     kind: Mapped[str] = mapped_column(String(30))      # reconsideration | litigation_direct | litigation_after
     result: Mapped[str] = mapped_column(String(20))    # upheld | corrected | other | pending
     request_id: Mapped[int | None] = mapped_column(ForeignKey("information_request.id"))
@@ -145,9 +146,12 @@ class AnnualReportText(Base):
     """What staff write for a year's report: sections 1, 5, 6 and figures the system does not hold."""
 
     __tablename__ = "annual_report_text"
-    __table_args__ = (UniqueConstraint("year"),)
+    __table_args__ = (UniqueConstraint("agency_id", "year", name="uq_annual_report_text_agency_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Whose report: the department id of an agency (a department with its own agency name), 0 for the
+    # installation's own. Not a foreign key: 0 must be a value a unique constraint can compare.
+    agency_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     year: Mapped[int] = mapped_column(Integer)
     overview: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")
@@ -161,9 +165,10 @@ class AnnualReportSnapshot(Base):
     """A published annual report, frozen: later changes to its year need a new version."""
 
     __tablename__ = "annual_report_snapshot"
-    __table_args__ = (UniqueConstraint("year", "version"),)
+    __table_args__ = (UniqueConstraint("agency_id", "year", "version", name="uq_annual_report_snapshot_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # see AnnualReportText
     year: Mapped[int] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[dict] = mapped_column(JSONType, default=dict)

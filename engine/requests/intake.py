@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, audit, storage
+from engine import access, agencies, audit, storage
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
@@ -144,9 +144,9 @@ def register(actor, data: dict) -> dict:
 
 def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
-    # The year's report is frozen: a request backdated into it would silently falsify it.
-    report_publication.reopen(s, receipt.year, actor, backdate_reason)
-    intake = records.intake_department(s) or getattr(actor, "department_id", None)
+    intake = records.intake_for(s, actor)
+    # The agency's report of that year is frozen: a request backdated into it would silently falsify it.
+    report_publication.reopen(s, receipt.year, actor, backdate_reason, agencies.identity(s, intake)["department_id"])
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
                              intake_department_id=intake, registered_by=getattr(actor, "id", None))
     s.add(req)

@@ -40,6 +40,17 @@ def intake_department(session) -> int | None:
     return session.scalar(select(Department.id).where(Department.name == name))
 
 
+def intake_for(session, actor) -> int | None:
+    """The department that receives a request: the configured 政府信息公开工作机构, except that staff of
+    another agency (a department that is its own 行政机关) register their agency's requests in their
+    own department, so that each agency answers, and reports, its own."""
+    configured, own = intake_department(session), getattr(actor, "department_id", None)
+    if configured is None or own is None:
+        return configured or own
+    same = agencies.identity(session, own)["department_id"] == agencies.identity(session, configured)["department_id"]
+    return configured if same else own
+
+
 def pauses(session, req) -> list[RequestPause]:
     return list(session.scalars(select(RequestPause).where(RequestPause.request_id == req.id)
                                 .order_by(RequestPause.id)))
@@ -118,9 +129,13 @@ def write_letter(session, req, outcome, reason, by, location=None, explanation=N
     return letter
 
 
+def agency(session, req) -> dict:
+    """The 行政机关 in whose name the request is answered (and counted): the receiving department's agency."""
+    return agencies.identity(session, req.intake_department_id or req.department_id)
+
+
 def agency_name(session, req) -> str:
-    """The 行政机关 in whose name the request is answered: the receiving department's agency."""
-    return agencies.identity(session, req.intake_department_id or req.department_id)["name"]
+    return agency(session, req)["name"]
 
 
 def department_name(session, department_id) -> str | None:

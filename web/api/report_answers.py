@@ -91,10 +91,18 @@ class FeesSchema(Schema):
 class PublishedVersionSchema(Schema):
     year = fields.Integer(required=True)
     version = fields.Integer(required=True)
+    agency = fields.String(allow_none=True, required=True)
+    agency_id = fields.Integer(allow_none=True, required=True, metadata={"description": "null: the installation's report"})
     published_at = fields.String(required=True)
     late = fields.Boolean(required=True)
     reopened_reason = fields.String(allow_none=True, required=True)
     reopened_at = fields.String(allow_none=True, required=True)
+    deidentified = fields.Dict(keys=fields.String(), metadata={
+        "description": "on publishing: what de-identification removed from each free-text field (kind and replacement)"})
+
+
+class PublishedReportListSchema(Schema):
+    items = fields.List(fields.Nested(PublishedVersionSchema), required=True)
 
 
 class VersionListedSchema(Schema):
@@ -108,6 +116,8 @@ class AnnualReportSchema(Schema):
 
     year = fields.Integer(required=True)
     agency = fields.String(required=True)
+    agency_id = fields.Integer(allow_none=True, metadata={"description": "null: the installation's report"})
+    agency_kind = fields.String()
     format = fields.String(required=True)
     publish_by = fields.String(required=True)
     overview = fields.String(required=True)

@@ -1,4 +1,8 @@
-"""The annual report (Art. 49, format 国办公开办函〔2021〕30号): data, downloads and staff entries."""
+"""The annual report (Art. 49, format 国办公开办函〔2021〕30号): data, downloads and staff entries.
+
+Each agency has its own report: `?agency=root` (the installation) or the id of a department with its
+own agency name; without it, the caller's own agency (the public pages: the installation's).
+"""
 
 from flask import Response, jsonify, request
 
@@ -11,12 +15,19 @@ DOWNLOADS = {"docx": (DOCX, report_export.to_docx),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_export.to_xlsx)}
 
 
+def _agency():
+    return request.args.get("agency")
+
+
 @bp.get("/reports/annual/<int:year>")
 def annual_report(year):
     """The annual report for a year; ?format=docx or xlsx downloads it.
     ---
     get:
       summary: Sections 2–4 computed from the system, 1, 5 and 6 as entered; the requests identity checked
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
+        - {in: query, name: format, schema: {type: string, enum: [docx, xlsx]}}
       responses:
         200:
           description: the report, or the file ?format= asks for
@@ -24,9 +35,10 @@ def annual_report(year):
             application/json: {schema: AnnualReportSchema}
             application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}
             application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
-        403: {description: not publisher, leader or admin}
+        403: {description: not a publisher, leader of that agency or an admin}
+        404: {description: no such agency or year}
     """
-    return _render(report.annual(require_user(), year), year)
+    return _render(report.annual(require_user(), year, _agency()), year)
 
 
 def _render(data, year, formats=DOWNLOADS):
@@ -34,28 +46,33 @@ def _render(data, year, formats=DOWNLOADS):
     if fmt not in formats:
         return jsonify(data)
     mimetype, render = DOWNLOADS[fmt]
+    suffix = f"-{data['agency_id']}" if data.get("agency_id") else ""
     return Response(render(data), mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=annual-report-{year}.{fmt}"})
+        "Content-Disposition": f"attachment; filename=annual-report-{year}{suffix}.{fmt}"})
 
 
 @bp.put("/reports/annual/<int:year>/text")
 def annual_report_text(year):
-    """Save sections 1, 5, 6 and the figures the system does not hold (publisher, admin).
+    """Save sections 1, 5, 6 and the figures the system does not hold (the agency's publisher, admin); ?agency= as for GET.
     ---
     put:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {200: {content: {application/json: {schema: ReportTextSavedSchema}}}}
     """
-    return jsonify(report.save_text(require_user(), year, parse_json()))
+    return jsonify(report.save_text(require_user(), year, parse_json(), _agency()))
 
 
 @bp.post("/reports/annual/<int:year>/proceedings")
 def annual_report_proceeding(year):
-    """Enter a reconsideration or lawsuit for section 4: {kind, result, case_no, request_id, note}.
+    """Enter a reconsideration or lawsuit for section 4: {kind, result, case_no, request_id, note}; ?agency= as for GET.
     ---
     post:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {201: {content: {application/json: {schema: ProceedingSchema}}}}
     """
-    return jsonify(report.add_proceeding(require_user(), year, parse_json())), 201
+    return jsonify(report.add_proceeding(require_user(), year, parse_json(), _agency())), 201
 
 
 @bp.patch("/reports/annual/proceedings/<int:proceeding_id>")
@@ -70,24 +87,42 @@ def annual_report_proceeding_update(proceeding_id):
 
 @bp.post("/reports/annual/<int:year>/publish")
 def annual_report_publish(year):
-    """Publish the year's report: a frozen snapshot, the next version (publisher, admin).
+    """Publish the agency's report of the year: a frozen snapshot, the next version (its publisher, admin); ?agency= as for GET.
     ---
     post:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {201: {content: {application/json: {schema: PublishedVersionSchema}}}}
     """
-    return jsonify(report_publication.publish(require_user(), year)), 201
+    return jsonify(report_publication.publish(require_user(), year, _agency())), 201
+
+
+@bp.get("/public/reports")
+def public_annual_reports():
+    """The published reports of a year, one per agency (latest version), no login.
+    ---
+    get:
+      parameters:
+        - {in: query, name: year, required: true, schema: {type: integer, minimum: 2008, maximum: 2100}}
+      responses: {200: {content: {application/json: {schema: PublishedReportListSchema}}}}
+    """
+    return jsonify(items=report_publication.published_of_year(report.year_arg(request.args.get("year"))))
 
 
 @bp.get("/public/reports/<int:year>")
 def public_annual_report(year):
-    """The published (frozen) report of a year, no login; ?format=docx downloads it.
+    """The published (frozen) report of a year, no login; ?agency= (default: the installation's); ?format=docx downloads it.
     ---
     get:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root (default), or the department id of an agency"}
+        - {in: query, name: format, schema: {type: string, enum: [docx]}}
       responses:
         200:
           description: the published report, or with ?format=docx the file
           content:
             application/json: {schema: AnnualReportSchema}
             application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}
+        404: {description: not published, or no such agency}
     """
-    return _render(report_publication.published(year), year, formats=("docx",))
+    return _render(report_publication.published(year, _agency()), year, formats=("docx",))

@@ -40,7 +40,14 @@ def reports():
 
 @bp.get("/public/reports/<int:year>")
 def report_page(year):
-    data = report_publication.published(year)
+    """The year's published reports, one per agency, each opening on its own page."""
+    return render_template("public/reports_of_year.html", year=year,
+                           reports=report_publication.published_of_year(year))
+
+
+@bp.get("/public/reports/<int:year>/<agency>")
+def agency_report_page(year, agency):
+    data = report_publication.published(year, agency)
     grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
              for name, grid in (("section3", report_export.section3_grid(data)),
                                 ("section4", report_export.section4_grid(data)))}

@@ -1,4 +1,7 @@
-"""The annual report page (admin, publishers, leaders): the national tables, a chart, downloads, entries."""
+"""The annual report page (admin, publishers, leaders): the national tables, a chart, downloads, entries.
+
+One agency's report at a time: `?agency=` as in the API (root or a department id; default: the caller's own).
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,23 +23,32 @@ GROUPS = (("予以公开", "#2e7d32"), ("部分公开", "#7cb342"), ("不予公�
 @login_required
 def annual(year=None):
     year = year or today_in_china().year - 1
-    data = report.annual(current_user(), year)
+    data = report.annual(current_user(), year, request.args.get("agency"))
     grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
              for name, grid in (("section3", report_export.section3_grid(data)),
                                 ("section4", report_export.section4_grid(data)))}
     return render_template("reports/annual.html", r=data, chart=chart(data["by_month"]), groups=GROUPS, grids=grids,
-                           kinds=report.PROCEEDING_KINDS, results=report.PROCEEDING_RESULTS)
+                           kinds=report.PROCEEDING_KINDS, results=report.PROCEEDING_RESULTS,
+                           agency=_key(data["agency_id"]), agencies=report.readable_agencies(current_user()))
+
+
+def _key(agency_id) -> str:
+    return str(agency_id) if agency_id else report.ROOT
+
+
+def _back(year, agency_id):
+    return redirect(url_for("reports.annual", year=year, agency=_key(agency_id)))
 
 
 @bp.post("/reports/annual/<int:year>/text")
 @login_required
 def save_text(year):
     figures = {k: _number(k, request.form[k]) for k in report.ENTERED_FIGURES if request.form.get(k, "").strip()}
-    report.save_text(current_user(), year, {**{k: request.form.get(k, "") for k in ("overview", "problems",
-                                                                                    "other_matters")},
-                                            "figures": figures})
+    saved = report.save_text(current_user(), year, {**{k: request.form.get(k, "") for k in ("overview", "problems",
+                                                                                            "other_matters")},
+                                                    "figures": figures}, request.args.get("agency"))
     flash(_("年度报告内容已保存"))
-    return redirect(url_for("reports.annual", year=year))
+    return _back(year, saved["agency_id"])
 
 
 def _number(field: str, raw: str) -> float:
@@ -49,17 +61,20 @@ def _number(field: str, raw: str) -> float:
 @bp.post("/reports/annual/<int:year>/proceedings")
 @login_required
 def add_proceeding(year):
-    report.add_proceeding(current_user(), year, request.form.to_dict())
+    row = report.add_proceeding(current_user(), year, request.form.to_dict(), request.args.get("agency"))
     flash(_("已登记复议诉讼情况"))
-    return redirect(url_for("reports.annual", year=year))
+    return _back(year, row["agency_id"])
 
 
 @bp.post("/reports/annual/<int:year>/publish")
 @login_required
 def publish(year):
-    published = report_publication.publish(current_user(), year)
+    published = report_publication.publish(current_user(), year, request.args.get("agency"))
     flash(_("已发布第%(v)s版年度报告", v=published["version"]))
-    return redirect(url_for("reports.annual", year=year))
+    redacted = sum(len(found) for found in published["deidentified"].values())
+    if redacted:
+        flash(_("文字部分中的%(n)s处个人信息已去标识化后发布", n=redacted))
+    return _back(year, published["agency_id"])
 
 
 @bp.post("/reports/annual/proceedings/<int:proceeding_id>")
@@ -67,7 +82,7 @@ def publish(year):
 def update_proceeding(proceeding_id):
     row = report.update_proceeding(current_user(), proceeding_id, {"result": request.form.get("result")})
     flash(_("已更新复议诉讼结果"))
-    return redirect(url_for("reports.annual", year=row["year"]))
+    return _back(row["year"], row["agency_id"])
 
 
 def chart(months, width=720, height=220, pad=30):
