@@ -159,13 +159,14 @@ def _charge(c, req, today):
     """国办函〔2020〕109号: compute the fee, notify, and stop the clock until payment."""
     fee = fees.compute(c.data.get("fee_method"), nth_in_month=_nth_in_month(c.session, req),
                        pages=int(c.data.get("pages") or 0))
-    due = deadlines.add(today, fees.PAYMENT_DAYS)
-    req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "paid_on": None}
+    due = fees.provisional_pay_by(today)  # until the notice's delivery is recorded (notices._delivered)
+    req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "pay_by_provisional": True,
+               "paid_on": None}
     records.open_pause(c.session, req, "fee", today, note=fee["basis"])
     c.data["fee_due_on"] = due.isoformat()
     text = letters.fee_notice(req, fee, records.agency_name(c.session, req),
                               settings.load(c.session)["fee_payment"], today)
-    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data={**fee, "pay_by": due.isoformat()})
+    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data=fee)
 
 
 def _nth_in_month(session, req) -> int:
@@ -350,7 +351,10 @@ def mirror(session, row, workflow) -> None:
     row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
         else req.intake_department_id
     clock = records.refresh_clock(session, req)
-    _push_due(session, row, workflow, clock.due_on.isoformat() if clock.due_on else None)
+    moved = {"due_on": clock.due_on.isoformat() if clock.due_on else None}
+    if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
+        moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
+    _push_due(session, row, workflow, moved)
 
 
 def _finish(session, req, ended):
@@ -365,16 +369,21 @@ def _finish(session, req, ended):
     req.updated_at = utcnow()
 
 
-def _push_due(session, row, workflow, due_iso):
-    """Give waiting tasks and timers the current deadline (it moves with pauses and extensions)."""
+def _push_due(session, row, workflow, moved: dict):
+    """Give waiting tasks and timers the current deadlines: `due_on` (it moves with pauses, the
+    extension and an Art. 35 delay) and, while a fee is awaited, `fee_due_on` (it moves with the
+    notice's delivery). A timer whose expression reads a moved value is evaluated again."""
     for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-        if task.data.get("due_on") == due_iso:
+        changed = {key: value for key, value in moved.items() if task.data.get(key) != value}
+        if not changed:
             continue
-        task.data["due_on"] = due_iso
+        task.data.update(changed)
         definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition) and "due_on" in definition.expression and due_iso:
+        if isinstance(definition, TimerEventDefinition) and \
+                any(value and key in definition.expression for key, value in changed.items()):
             task.internal_data.pop("event_value", None)
             definition.has_fired(task)  # re-evaluates the timer's time from the new deadline
+    due_iso = moved["due_on"]
     if due_iso:
         due_at = parse_when(due_iso)
         for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",

@@ -220,7 +220,9 @@ def test_fee_stops_the_clock_until_paid(staff):
         do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 20}, status=422)
         do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 150})
         d = detail(staff("publisher1"), rid)
-        assert d["status"] == "fee_pending" and d["fee"]["amount"] == 1700 and d["fee"]["pay_by"] == "2026-11-30"
+        assert d["status"] == "fee_pending" and d["fee"]["amount"] == 1700
+        # Provisional until the notice's delivery is recorded: 5 working days to reach the applicant, then 20.
+        assert (d["fee"]["pay_by"], d["fee"]["pay_by_provisional"]) == ("2026-12-07", True)
         clock.move_to(morning(D(2026, 11, 6)))
         do(staff("publisher1"), rid, "fee_pending", {"decision": "paid", "paid_on": "2026-11-06"})
         d = detail(staff("publisher1"), rid)

@@ -58,3 +58,12 @@ def notice_delivery(request_id, notice_id):
         "delivery_method": request.form.get("delivery_method"), "delivered_on": request.form.get("delivered_on")})
     flash(_("已登记告知书送达"))
     return redirect(url_for("requests.request_page", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/delay")
+@login_required
+def delay_reply(request_id):
+    """Art. 35: set the delayed reply date and issue the 延迟答复告知书 (publisher)."""
+    notices.delay_reply(current_user(), request_id, {"reply_by": request.form.get("reply_by")})
+    flash(_("已确定延迟答复期限并出具延迟答复告知书"))
+    return redirect(url_for("requests.request_page", request_id=request_id))
