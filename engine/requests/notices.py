@@ -29,6 +29,7 @@ ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公�
                 "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
 METHODS = ("post", "email", "in_person", "fax")
+ENDED = ("replied", "closed", "withdrawn")  # a request in these states takes no more notices
 
 
 def issue(session, req, kind: str, text: str, *, recipient: str, by, data: dict | None = None) -> RequestNotice:
@@ -121,7 +122,8 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
         raise Invalid("请给出说明理由的期限", fields={"period_days": [f"{REASONS_DAYS[0]}–{REASONS_DAYS[1]} 个工作日"]})
     with transaction() as s:
         req = records.get_for(s, actor, request_id)
-        if req.status in ("replied", "closed", "withdrawn"):
+        _require_publisher(actor, "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
+        if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         today = records.today()
         due = deadlines.add(today, days)
@@ -134,13 +136,20 @@ def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """The applicant's reasons arrived: note the day, the reasons and whether they are reasonable."""
     with transaction() as s:
         req = records.get_for(s, actor, request_id)
+        _require_publisher(actor, "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
+        if req.status in ENDED:
+            raise Invalid("该申请已办结 (the request is closed)")
         notice = _get(s, req, notice_id)
         if notice.kind != "reasons":
             raise Invalid("只有说明理由通知书可以登记答复 (only a request for reasons is answered)")
         on = check_delivery_date(req, body.get("answered_on"), field="answered_on")
-        if not isinstance(body.get("reasonable"), bool) or not str(body.get("reasons") or "").strip():
-            raise Invalid("请填写申请人说明的理由并判断是否合理",
-                          fields={"reasons": ["required"], "reasonable": ["true or false"]})
+        fields = {}
+        if not str(body.get("reasons") or "").strip():
+            fields["reasons"] = ["请填写申请人说明的理由 (required)"]
+        if not isinstance(body.get("reasonable"), bool):
+            fields["reasonable"] = ["请判断理由是否合理 (true or false)"]
+        if fields:
+            raise Invalid("请填写申请人说明的理由并判断是否合理", fields=fields)
         notice.data = {**notice.data, "answered_on": on.isoformat(), "reasons": str(body["reasons"]).strip()[:4000],
                        "reasonable": body["reasonable"]}
         audit.record(s, "reasons_answered", actor=actor, request_id=req.id, instance_id=req.instance_id,
@@ -160,9 +169,8 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
         raise Invalid("请填写延迟答复的日期", fields={"reply_by": ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
     with transaction() as s:
         req = records.get_for(s, actor, request_id, lock=True)
-        if not (actor.has_role("publisher") or actor.is_admin):
-            raise Forbidden("只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
-        if req.status in ("replied", "closed", "withdrawn"):
+        _require_publisher(actor, "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
+        if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         asked = _latest_reasons(s, req)
         if asked is None or asked.data.get("reasonable") is not True:
@@ -183,10 +191,35 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
         return _view(notice)
 
 
-def delay_options(session, req, due_on) -> dict | None:
-    """For the request page: whether a 延迟答复 may be set now, and the latest day it may name."""
+def _require_publisher(actor, message: str) -> None:
+    if not (actor.has_role("publisher") or actor.is_admin):
+        raise Forbidden(message)
+
+
+def _may_act(actor, req) -> bool:
+    return (actor.has_role("publisher") or actor.is_admin) and req.status not in ENDED
+
+
+def reasons_options(session, actor, req) -> dict | None:
+    """For the request page: whether `actor` may ask for reasons now (`ask`, with the allowed period
+    in working days) and which request for reasons still awaits the applicant's answer (`open`)."""
+    if not _may_act(actor, req):
+        return None
     asked = _latest_reasons(session, req)
-    if req.delay_days or due_on is None or req.status in ("replied", "closed", "withdrawn") \
+    waiting = asked is not None and "answered_on" not in asked.data
+    today = records.today()
+    return {"ask": not waiting, "min_days": REASONS_DAYS[0], "max_days": REASONS_DAYS[1],
+            "open": {"id": asked.id, "due_on": asked.data.get("due_on"), "earliest": req.receipt_on.isoformat(),
+                     "latest": today.isoformat(), "lapsed": asked.data.get("due_on", "") < today.isoformat()}
+            if waiting else None,
+            "answered": {"on": asked.data["answered_on"], "reasonable": asked.data.get("reasonable")}
+            if asked is not None and not waiting else None}
+
+
+def delay_options(session, actor, req, due_on) -> dict | None:
+    """For the request page: whether `actor` may set a 延迟答复 now, and the latest day it may name."""
+    asked = _latest_reasons(session, req)
+    if not _may_act(actor, req) or req.delay_days or due_on is None \
             or asked is None or asked.data.get("reasonable") is not True:
         return None
     latest = deadlines.add(due_on, settings.load(session)["delayed_reply_max_days"])

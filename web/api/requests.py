@@ -119,6 +119,7 @@ def notice_email(request_id, notice_id):
 
 
 @bp.post("/requests/<int:request_id>/reasons")
+@idempotent
 def ask_reasons(request_id):
     """Art. 35: ask the applicant for reasons within {period_days} working days (a notice)."""
     return jsonify(notices.ask_reasons(require_user(), request_id, parse_json())), 201
