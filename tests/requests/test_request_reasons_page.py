@@ -92,9 +92,10 @@ def test_unreasonable_reasons_lead_to_not_processing_and_a_closed_request_takes_
         page = client.get(url).get_data(as_text=True)
         client.post(f"{url}/reasons", data={"csrf_token": csrf_from(page), "idempotency_key": _key(page, "reasons-form"),
                                             "period_days": "3"})
-        clock.move_to(morning(D(2026, 11, 4)))
+        clock.move_to(morning(D(2026, 11, 6)))  # the 3 working days ran out on 5 November
         client = login(app.test_client(), "publisher1")
         page = client.get(url).get_data(as_text=True)
+        assert "期限至 2026-11-05（已届满" in page  # a late answer may still be recorded
         notice_id = detail(staff("publisher1"), rid)["notices"][0]["id"]
         resp = client.post(f"{url}/notices/{notice_id}/answer",
                            data={"csrf_token": csrf_from(page), "answered_on": "2026-11-04", "reasons": "就是想要",
@@ -104,7 +105,7 @@ def test_unreasonable_reasons_lead_to_not_processing_and_a_closed_request_takes_
         assert 'data-reasonable="no"' in page and "不予处理" in page and 'id="delay-form"' not in page
         do(staff("publisher1"), rid, "review_request", {"decision": "not_request", "not_processed_reason": "excessive"})
         assert "您所说明的理由不合理" in detail(staff("publisher1"), rid)["reply_letter"]["text"]
-        sign_and_deliver(staff, rid, D(2026, 11, 4))
+        sign_and_deliver(staff, rid, D(2026, 11, 6))
         page = client.get(url).get_data(as_text=True)
         assert detail(staff("publisher1"), rid)["status"] == "replied"
         assert 'id="reasons-form"' not in page and 'id="reasons-answer-form"' not in page
