@@ -18,6 +18,8 @@ ACTIONS = {
     "annual_report_edited": "编辑年度报告", "proceeding_entered": "录入复议诉讼",
     "request_settings_changed": "修改依申请设置", "instance_cancelled": "撤销流程",
     "worker_lost": "处理进程中断，重新执行",
+    "reply_delayed": "确定延迟答复期限", "reasons_answered": "登记申请人说明的理由", "notice_delivered": "登记告知书送达",
+    "notice_emailed": "邮件送达告知书",
 }
 STAGES = {
     "dept_review": "初审", "secrecy_review": "复审（保密审查）", "leader_signoff": "领导签批",

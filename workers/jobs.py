@@ -4,7 +4,6 @@ import logging
 
 from rq import get_current_job
 
-from engine.requests import operations
 from engine.workflow import messages, service_tasks, timers
 from engine.workplan import plans
 
@@ -35,13 +34,6 @@ def start_workplan(plan_id: int) -> int:
     started = plans.start_pending()
     log.info("job %s: plan %s, %s work-plan instances started", _job_id(), plan_id, started)
     return started
-
-
-def email_notice(notice_id: int) -> dict:
-    """E-mail one request notice and record its delivery."""
-    result = operations.email_notice(notice_id)
-    log.info("job %s: notice %s %s", _job_id(), notice_id, result)
-    return result
 
 
 def deliver_message(name: str, correlation: dict, payload: dict) -> dict:

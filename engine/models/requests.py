@@ -42,6 +42,8 @@ class InformationRequest(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(default=False)
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Art. 35: working days added to the period when reasonable reasons came with a 延迟答复 period.
+    delay_days: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(30), default="reviewing")
     outcome: Mapped[str | None] = mapped_column(String(30))
     outcome_reason: Mapped[str | None] = mapped_column(String(30))

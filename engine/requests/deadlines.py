@@ -4,6 +4,9 @@
 - Art. 30: corrections are asked for within 7 working days of receipt, all at once; the reply
   period starts again from the day the corrected request arrives.
 - Art. 33: reply within 20 working days of receipt; one extension of at most 20 working days.
+- Art. 35: reasonable reasons for an apparently excessive request, but no reply possible in time:
+  the agency sets a 延迟答复 period once (`check_delay`), kept as working days added to the period
+  so that later pauses move it like the rest of the period.
 - Art. 32 and 国办函〔2020〕109号: time spent consulting a third party, and between a fee notice
   and its payment, is not counted.
 
@@ -51,6 +54,7 @@ class Clock:
     paused_days: int
     extension_days: int
     provisional: bool
+    delay_days: int = 0
 
 
 def receipt_date(channel: str, received_on: date, confirmed_on: date | None = None) -> date:
@@ -86,6 +90,32 @@ def check_extension(days: int, already_extended: int) -> None:
                       fields={"extension_days": ["1–20"]})
 
 
+def check_delay(due_on: date | None, reply_by: date, max_days: int, already_delayed: int, calendar=None) -> int:
+    """Art. 35's 延迟答复: a working day after the current deadline, at most `max_days` working days
+    after it, set once. Returns the working days it adds to the period."""
+    calendar = calendar or cal.default_calendar
+    field = "reply_by"
+    if already_delayed:
+        raise Invalid("延迟答复的期限已经确定，不能再次延迟 (the delayed reply period is set once)",
+                      fields={field: ["already delayed"]})
+    if due_on is None:
+        raise Invalid("申请正在等待补正，尚无答复期限 (no reply period while awaiting a correction)",
+                      fields={field: ["no current deadline"]})
+    if reply_by <= due_on:
+        raise Invalid(f"延迟答复的日期应晚于当前答复期限{due_on.isoformat()} (after the current deadline)",
+                      fields={field: [f"after {due_on.isoformat()}"]})
+    if not calendar.is_working_day(reply_by):
+        raise Invalid(f"{reply_by.isoformat()}不是工作日，请选择工作日 (choose a working day)",
+                      fields={field: ["not a working day"]})
+    days = calendar.working_days_between(due_on, reply_by)
+    if days > max_days:
+        latest = calendar.add_working_days(due_on, max_days)
+        raise Invalid(f"延迟答复最长为当前答复期限后{max_days}个工作日，即不晚于{latest.isoformat()} "
+                      f"(at most {max_days} working days after the current deadline)",
+                      fields={field: [f"not after {latest.isoformat()}"]})
+    return days
+
+
 def _merged(intervals):
     out = []
     for start, end in sorted(intervals):
@@ -106,8 +136,8 @@ def paused_working_days(pauses, as_of: date, since: date | None = None, calendar
 
 
 def clock(receipt: date, pauses=(), extension_days: int = 0, as_of: date | None = None,
-          calendar=None) -> Clock:
-    """Compute the reply deadline from the receipt, the pauses and the extension."""
+          calendar=None, delay_days: int = 0) -> Clock:
+    """Compute the reply deadline from the receipt, the pauses, the extension and an Art. 35 delay."""
     calendar = calendar or cal.default_calendar
     as_of = as_of or cal.today_in_china()
     start, waiting = receipt, False
@@ -117,10 +147,11 @@ def clock(receipt: date, pauses=(), extension_days: int = 0, as_of: date | None 
         else:
             start = max(start, p.end)  # Art. 30: the period restarts on the day the correction arrives
     paused = paused_working_days([p for p in pauses if p.end is None or p.end > start], as_of, start, calendar)
+    extension_days, delay_days = int(extension_days or 0), int(delay_days or 0)
     if waiting:
-        return Clock(start, None, paused, extension_days, False)
-    deadline = calendar.deadline(start, REPLY_DAYS + paused + int(extension_days or 0))
-    return Clock(start, deadline.due_on, paused, int(extension_days or 0), deadline.provisional)
+        return Clock(start, None, paused, extension_days, False, delay_days)
+    deadline = calendar.deadline(start, REPLY_DAYS + paused + extension_days + delay_days)
+    return Clock(start, deadline.due_on, paused, extension_days, deadline.provisional, delay_days)
 
 
 def add(start: date, n: int, calendar=None) -> date:

@@ -6,14 +6,33 @@ agency charge, choosing one method per request — never both:
   the 11th–30th cost 100 yuan each, from the 31st on the price rises by 100 yuan per band of 10;
 - per page (按量): for one request, pages 1–30 are free, 31–100 cost 10 yuan a page, 101–200
   20 yuan, 201 and beyond 40 yuan.
-The applicant pays within 20 working days of the notice or the request lapses; the time between
-the notice and the payment is not counted in the reply period.
+The applicant pays within 20 working days counted from the day after receiving the notice, or the
+request lapses; the time between the notice and the payment is not counted in the reply period.
 """
 
+from datetime import date
+
 from engine.errors import Invalid
+from engine.requests import deadlines
 
 METHODS = ("per_request", "per_page")
 PAYMENT_DAYS = 20
+# Until the notice's delivery is recorded, nobody knows the day its 20 working days start. The
+# provisional deadline assumes it reaches the applicant this many working days after it is written
+# (a letter by post; handed over or e-mailed by the system, its delivery is recorded that day):
+# lapsing a request before the applicant's real deadline would end it unlawfully, lapsing a few
+# days late only leaves the applicant more time. The recorded delivery replaces it either way.
+PROVISIONAL_TRANSIT_DAYS = 5
+
+
+def pay_by(received_on: date) -> date:
+    """The last day to pay for a notice the applicant received on `received_on`."""
+    return deadlines.add(received_on, PAYMENT_DAYS)
+
+
+def provisional_pay_by(issued_on: date) -> date:
+    """The payment deadline of a notice written on `issued_on` whose delivery is not yet recorded."""
+    return pay_by(deadlines.add(issued_on, PROVISIONAL_TRANSIT_DAYS))
 PAGE_TIERS = ((30, 0), (100, 10), (200, 20), (None, 40))  # (last page of the tier, yuan per page)
 
 

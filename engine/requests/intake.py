@@ -225,6 +225,8 @@ def detail_for(actor, request_id: int) -> dict:
         return {**summary(req, records.department_name(s, req.department_id)),
                 "due_on": _iso(clock.due_on), "clock_start": clock.clock_start.isoformat(),
                 "paused_days": clock.paused_days, "extension_days": req.extension_days or 0,
+                "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, clock.due_on),
+                "reasons": notices.reasons_options(s, actor, req),
                 "pauses": [{"reason": p.reason, "started_on": p.started_on.isoformat(), "ended_on": _iso(p.ended_on),
                             "note": p.note} for p in records.pauses(s, req)],
                 "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),

@@ -239,6 +239,16 @@ def reasons_notice(req, agency: str, due: date, on: date) -> str:
         f"根据{REGS}第三十五条的规定，特此通知。"], on)
 
 
+def delayed_reply_notice(req, answered_on: date, reply_by: date, agency: str, on: date) -> str:
+    """延迟答复告知书 (Art. 35): the reasons are reasonable, the reply cannot come in the statutory
+    period, so the agency names the day by which it will reply."""
+    return _notice(agency, "政府信息公开申请延迟答复告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。",
+        f"您于{_cn(answered_on)}说明了申请理由，本机关认为理由合理。因您申请公开政府信息的数量、频次明显超过合理范围，"
+        f"本机关无法在法定期限内答复，确定延迟答复的合理期限，将于{_cn(reply_by)}前作出答复。",
+        f"根据{REGS}第三十五条的规定，特此告知。"], on)
+
+
 def disclosure_decision_notice(req, party: str, agency: str, reason: str, on: date) -> str:
     """决定公开告知书 (Art. 32): disclosed over the third party's objection, with the public interest."""
     return _notice(agency, "政府信息公开决定告知书", req, party, [

@@ -1,28 +1,34 @@
-"""Notices during a request (补正, 延期答复, 收费, 第三方征求意见): letters like the reply, each stored,
-downloadable as .docx, e-mailed by a worker where staff choose, and with its delivery recorded.
+"""Notices during a request (补正, 延期答复, 收费, 第三方征求意见, 说明理由, 延迟答复): letters like the
+reply, each stored, downloadable as .docx, e-mailed by a worker where staff choose, and with its
+delivery recorded.
 
 A notice is written in the same transaction as the step that decides it, in the agency's name
 (`records.agency_name`); its delivery date can be neither before the request was received nor in
 the future. A fee notice's 20 working days run from the day after the applicant receives it, so
-recording its delivery fixes the payment deadline.
+recording its delivery fixes the payment deadline, and the waiting process's timer with it.
+An e-mail goes through the outbox like a service task: retried, and after the last try an incident
+on the request's instance that an admin retries; the notice stays undelivered until it is sent.
 """
 
 from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, delivery, queue
+from engine import audit, delivery
 from engine.config import current
-from engine.db import after_commit, reading, transaction
+from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.models import InformationRequest, RequestNotice
-from engine.requests import deadlines, fees, letters, records
+from engine.models import InformationRequest, Outbox, RequestNotice
+from engine.requests import deadlines, fees, letters, records, settings
+from engine.workflow import service_tasks
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
-         "third_party": "第三方征求意见书", "reasons": "说明理由通知书", "disclosure_decision": "决定公开告知书"}
+         "third_party": "第三方征求意见书", "reasons": "说明理由通知书", "disclosure_decision": "决定公开告知书",
+         "delayed_reply": "延迟答复告知书"}
 ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公开", "object_unreasonable": "不同意公开但理由不成立",
                 "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
+ENDED = ("replied", "closed", "withdrawn")  # a request in these states takes no more notices
 
 
 def issue(session, req, kind: str, text: str, *, recipient: str, by, data: dict | None = None) -> RequestNotice:
@@ -76,18 +82,21 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
         notice = _get(s, req, notice_id)
         method, on = delivery.check_method(body.get("delivery_method")), check_delivery_date(req, body.get("delivered_on"))
         notice.delivery_method, notice.delivered_by = method, actor.username
-        _delivered(req, notice, on)
+        _delivered(s, req, notice, on)
         audit.record(s, "notice_delivered", actor=actor, request_id=req.id, instance_id=req.instance_id,
                      notice_id=notice.id, delivered_on=on.isoformat(), method=method)
         return _view(notice)
 
 
-def _delivered(req, notice, on: date) -> None:
+def _delivered(session, req, notice, on: date) -> None:
     notice.delivered_on = on
     if notice.kind == "fee":
-        # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it.
-        req.fee = {**(req.fee or {}), "pay_by": deadlines.add(on, fees.PAYMENT_DAYS).isoformat(),
+        # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it;
+        # the provisional deadline set with the notice gives way, and the process's timer follows.
+        req.fee = {**(req.fee or {}), "pay_by": fees.pay_by(on).isoformat(), "pay_by_provisional": False,
                    "notice_received_on": on.isoformat()}
+        if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
+            records.follow_process(session, req)
 
 
 def check_delivery_date(req, value, field="delivered_on") -> date:
@@ -102,7 +111,8 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
         raise Invalid("请给出说明理由的期限", fields={"period_days": [f"{REASONS_DAYS[0]}–{REASONS_DAYS[1]} 个工作日"]})
     with transaction() as s:
         req = records.get_for(s, actor, request_id)
-        if req.status in ("replied", "closed", "withdrawn"):
+        _require_publisher(actor, "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
+        if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         today = records.today()
         due = deadlines.add(today, days)
@@ -115,13 +125,20 @@ def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """The applicant's reasons arrived: note the day, the reasons and whether they are reasonable."""
     with transaction() as s:
         req = records.get_for(s, actor, request_id)
+        _require_publisher(actor, "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
+        if req.status in ENDED:
+            raise Invalid("该申请已办结 (the request is closed)")
         notice = _get(s, req, notice_id)
         if notice.kind != "reasons":
             raise Invalid("只有说明理由通知书可以登记答复 (only a request for reasons is answered)")
         on = check_delivery_date(req, body.get("answered_on"), field="answered_on")
-        if not isinstance(body.get("reasonable"), bool) or not str(body.get("reasons") or "").strip():
-            raise Invalid("请填写申请人说明的理由并判断是否合理",
-                          fields={"reasons": ["required"], "reasonable": ["true or false"]})
+        fields = {}
+        if not str(body.get("reasons") or "").strip():
+            fields["reasons"] = ["请填写申请人说明的理由 (required)"]
+        if not isinstance(body.get("reasonable"), bool):
+            fields["reasonable"] = ["请判断理由是否合理 (true or false)"]
+        if fields:
+            raise Invalid("请填写申请人说明的理由并判断是否合理", fields=fields)
         notice.data = {**notice.data, "answered_on": on.isoformat(), "reasons": str(body["reasons"]).strip()[:4000],
                        "reasonable": body["reasonable"]}
         audit.record(s, "reasons_answered", actor=actor, request_id=req.id, instance_id=req.instance_id,
@@ -129,11 +146,84 @@ def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
         return _view(notice)
 
 
+def delay_reply(actor, request_id: int, body: dict) -> dict:
+    """Art. 35: the applicant's reasons are reasonable but the reply cannot come in time — set the
+    day the agency will reply by (`reply_by`) and tell the applicant (延迟答复告知书). Once, after
+    reasons answered as reasonable, to a working day after the current deadline and within the
+    agency's bound (`delayed_reply_max_days`). The deadline, the step due dates and the reminder
+    and escalation timers move the way an extension moves them (`records.follow_process`)."""
+    try:
+        reply_by = date.fromisoformat(str(body.get("reply_by"))[:10])
+    except (TypeError, ValueError):
+        raise Invalid("请填写延迟答复的日期", fields={"reply_by": ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
+    with transaction() as s:
+        req = records.get_for(s, actor, request_id, lock=True)
+        _require_publisher(actor, "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
+        if req.status in ENDED:
+            raise Invalid("该申请已办结 (the request is closed)")
+        asked = _latest_reasons(s, req)
+        if asked is None or asked.data.get("reasonable") is not True:
+            raise Invalid("须先要求申请人说明理由，且理由经认定合理，才能确定延迟答复期限（第三十五条）",
+                          fields={"reply_by": ["reasons not answered as reasonable"]})
+        due_on = records.clock_of(s, req).due_on
+        req.delay_days = deadlines.check_delay(due_on, reply_by, settings.load(s)["delayed_reply_max_days"],
+                                               req.delay_days or 0)
+        today = records.today()
+        text = letters.delayed_reply_notice(req, date.fromisoformat(asked.data["answered_on"]), reply_by,
+                                            records.agency_name(s, req), today)
+        notice = issue(s, req, "delayed_reply", text, recipient=req.applicant_name, by=actor,
+                       data={"reply_by": reply_by.isoformat(), "days": req.delay_days, "previous_due_on": due_on.isoformat(),
+                             "reasons_notice_id": asked.id})
+        audit.record(s, "reply_delayed", actor=actor, request_id=req.id, instance_id=req.instance_id,
+                     notice_id=notice.id, reply_by=reply_by.isoformat(), previous_due_on=due_on.isoformat())
+        records.follow_process(s, req)
+        return _view(notice)
+
+
+def _require_publisher(actor, message: str) -> None:
+    if not (actor.has_role("publisher") or actor.is_admin):
+        raise Forbidden(message)
+
+
+def _may_act(actor, req) -> bool:
+    return (actor.has_role("publisher") or actor.is_admin) and req.status not in ENDED
+
+
+def reasons_options(session, actor, req) -> dict | None:
+    """For the request page: whether `actor` may ask for reasons now (`ask`, with the allowed period
+    in working days) and which request for reasons still awaits the applicant's answer (`open`)."""
+    if not _may_act(actor, req):
+        return None
+    asked = _latest_reasons(session, req)
+    waiting = asked is not None and "answered_on" not in asked.data
+    today = records.today()
+    return {"ask": not waiting, "min_days": REASONS_DAYS[0], "max_days": REASONS_DAYS[1],
+            "open": {"id": asked.id, "due_on": asked.data.get("due_on"), "earliest": req.receipt_on.isoformat(),
+                     "latest": today.isoformat(), "lapsed": asked.data.get("due_on", "") < today.isoformat()}
+            if waiting else None,
+            "answered": {"on": asked.data["answered_on"], "reasonable": asked.data.get("reasonable")}
+            if asked is not None and not waiting else None}
+
+
+def delay_options(session, actor, req, due_on) -> dict | None:
+    """For the request page: whether `actor` may set a 延迟答复 now, and the latest day it may name."""
+    asked = _latest_reasons(session, req)
+    if not _may_act(actor, req) or req.delay_days or due_on is None \
+            or asked is None or asked.data.get("reasonable") is not True:
+        return None
+    latest = deadlines.add(due_on, settings.load(session)["delayed_reply_max_days"])
+    return {"after": due_on.isoformat(), "earliest": deadlines.add(due_on, 1).isoformat(), "latest": latest.isoformat()}
+
+
+def _latest_reasons(session, req) -> RequestNotice | None:
+    return session.scalar(select(RequestNotice).where(RequestNotice.request_id == req.id, RequestNotice.kind == "reasons")
+                          .order_by(RequestNotice.id.desc()).limit(1))
+
+
 def reasons_result(session, req) -> str:
     """How the Art. 35 request for reasons ended, for a 不予处理 reply; refused if it has not ended
     that way (never asked, still waiting, or the reasons were reasonable)."""
-    asked = session.scalar(select(RequestNotice).where(RequestNotice.request_id == req.id, RequestNotice.kind == "reasons")
-                           .order_by(RequestNotice.id.desc()).limit(1))
+    asked = _latest_reasons(session, req)
     field = {"not_processed_reason": ["第三十五条：须先要求申请人说明理由 (ask for reasons first)"]}
     if asked is None:
         raise Invalid("以数量、频次明显超过合理范围不予处理前，须先要求申请人说明理由（第三十五条）", fields=field)
@@ -187,7 +277,7 @@ def check_disclosure_over_objection(session, req, outcome: str, reason_text, by)
     issue(session, req, "disclosure_decision", text, recipient=notice.recipient, by=by, data={"reason": reason})
 
 
-EMAIL_JOB = "workers.jobs.email_notice"
+EMAIL_OPERATION = "email_notice"
 
 
 def send_by_email(actor, request_id: int, notice_id: int, body: dict) -> dict:
@@ -205,17 +295,24 @@ def send_by_email(actor, request_id: int, notice_id: int, body: dict) -> dict:
         notice = _get(s, req, notice_id)
         if notice.delivered_on is not None:
             raise Conflict("该告知书已送达 (already delivered)")
+        key = f"notice-email-{notice.id}"
+        if s.scalar(select(Outbox.id).where(Outbox.instance_id == req.instance_id,
+                                            Outbox.task_guid == service_tasks.JOB_PREFIX + key)):
+            raise Conflict("该告知书已交由系统发送；发送失败的，由管理员在事件中重试 (already being e-mailed)")
         notice.delivery_method, notice.delivered_by = "email", actor.username
         notice.data = {**notice.data, "email_to": to}
-        after_commit(s, lambda: queue.queue().enqueue(EMAIL_JOB, notice_id, job_id=f"notice-email-{notice_id}"))
+        service_tasks.add_job(s, req.instance_id, EMAIL_OPERATION, {"notice_id": notice.id, "email_to": to,
+                                                                    "notice_name": KINDS[notice.kind]}, key)
         return _view(notice)
 
 
-def email_message(notice_id: int):
+def email_message(request_id: int, notice_id: int):
     """The notice as an e-mail with its Word file, for the worker; None when it was delivered meanwhile."""
     with reading() as s:
         notice = s.get(RequestNotice, notice_id)
-        if notice is None or notice.delivered_on is not None:
+        if notice is None or notice.request_id != request_id:
+            raise NotFound("告知书不存在 (no such notice)")
+        if notice.delivered_on is not None:
             return None
         req = s.get(InformationRequest, notice.request_id)
         return letters.as_email(f"{KINDS[notice.kind]}（{req.request_no}）", notice.data["email_to"], notice.text,
@@ -226,6 +323,6 @@ def mark_emailed(notice_id: int) -> None:
     with transaction() as s:
         notice = s.get(RequestNotice, notice_id)
         if notice.delivered_on is None:
-            _delivered(s.get(InformationRequest, notice.request_id), notice, records.today())
+            _delivered(s, s.get(InformationRequest, notice.request_id), notice, records.today())
         audit.record(s, "notice_emailed", actor="worker", request_id=notice.request_id, notice_id=notice.id,
                      to=notice.data.get("email_to"))

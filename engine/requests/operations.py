@@ -1,5 +1,7 @@
 """Service-task operations of the request procedure (`deidentify_request`, `email_reply`) and the
-e-mailing of a notice (`email_notice`, run by its own job)."""
+e-mailing of a notice (`email_notice`, an outbox job of the request's instance that no task waits
+for). A mail server that refuses or is down fails the try; after the last one the incident names
+the letter and its recipient, and an admin's retry sends it again."""
 
 import smtplib
 from email.message import EmailMessage
@@ -26,7 +28,16 @@ def deidentify_request(ctx) -> dict:
     return {"findings": len(result.findings)}
 
 
-@operation("email_reply")
+def _reply_failure(params) -> str:
+    return f"答复书电子邮件发送失败（收件人：{params.get('email_to') or '未填写'}），答复书尚未送达"
+
+
+def _notice_failure(params) -> str:
+    return (f"{params.get('notice_name') or '告知书'}电子邮件发送失败（收件人：{params.get('email_to') or '未填写'}），"
+            "该告知书尚未送达")
+
+
+@operation("email_reply", describe=_reply_failure)
 def email_reply(ctx) -> dict:
     """E-mail the signed reply letter (.docx attached) to the applicant and record the delivery.
 
@@ -53,9 +64,12 @@ def _reply_message(req, letter, to) -> EmailMessage:
     return letters.as_email(f"政府信息公开申请答复书（{req.request_no}）", to, letter.text, f"{req.request_no}-答复书.docx")
 
 
-def email_notice(notice_id: int) -> dict:
-    """Send one notice the publisher chose to e-mail, then record it delivered today (idempotent)."""
-    message = notices.email_message(notice_id)
+@operation("email_notice", describe=_notice_failure)
+def email_notice(ctx) -> dict:
+    """Send one notice the publisher chose to e-mail, then record it delivered today (idempotent:
+    a notice delivered meanwhile is not sent again). Only a notice of the instance's own request."""
+    notice_id = int(ctx.params.get("notice_id") or 0)
+    message = notices.email_message(ctx.request_id, notice_id)
     if message is None:
         return {"sent": False}
     _send(message)

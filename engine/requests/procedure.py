@@ -158,13 +158,14 @@ def _charge(c, req, today):
     """国办函〔2020〕109号: compute the fee, notify, and stop the clock until payment."""
     fee = fees.compute(c.data.get("fee_method"), nth_in_month=_nth_in_month(c.session, req),
                        pages=int(c.data.get("pages") or 0))
-    due = deadlines.add(today, fees.PAYMENT_DAYS)
-    req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "paid_on": None}
+    due = fees.provisional_pay_by(today)  # until the notice's delivery is recorded (notices._delivered)
+    req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "pay_by_provisional": True,
+               "paid_on": None}
     records.open_pause(c.session, req, "fee", today, note=fee["basis"])
     c.data["fee_due_on"] = due.isoformat()
     text = letters.fee_notice(req, fee, records.agency_name(c.session, req),
                               settings.load(c.session)["fee_payment"], today)
-    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data={**fee, "pay_by": due.isoformat()})
+    notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data=fee)
 
 
 def _nth_in_month(session, req) -> int:
@@ -349,7 +350,10 @@ def mirror(session, row, workflow) -> None:
     row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
         else req.intake_department_id
     clock = records.refresh_clock(session, req)
-    _push_due(session, row, workflow, clock.due_on.isoformat() if clock.due_on else None)
+    moved = {"due_on": clock.due_on.isoformat() if clock.due_on else None}
+    if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
+        moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
+    _push_due(session, row, workflow, moved)
 
 
 def _finish(session, req, ended):
@@ -364,9 +368,13 @@ def _finish(session, req, ended):
     req.updated_at = utcnow()
 
 
-def _push_due(session, row, workflow, due_iso):
-    """Give waiting tasks and timers the current deadline (it moves with pauses and extensions)."""
-    timers.set_waiting_data(workflow, "due_on", due_iso)
+def _push_due(session, row, workflow, moved: dict):
+    """Give waiting tasks and timers the current deadlines: `due_on` (it moves with pauses, the
+    extension and an Art. 35 delay) and, while a fee is awaited, `fee_due_on` (it moves with the
+    notice's delivery)."""
+    for name, value in moved.items():
+        timers.set_waiting_data(workflow, name, value)
+    due_iso = moved["due_on"]
     if due_iso:
         due_at = parse_when(due_iso)
         for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",

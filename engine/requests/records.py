@@ -11,9 +11,10 @@ from sqlalchemy import select
 from engine import access, agencies, audit, calendar
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
-from engine.models import Department, InformationRequest, ReplyLetter, RequestPause
+from engine.models import Department, InformationRequest, ProcessInstance, ReplyLetter, RequestPause
 from engine.models.types import utcnow
 from engine.requests import deadlines, letters, settings
+from engine.workflow import state, transition
 
 # An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
 EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
@@ -74,7 +75,8 @@ def close_pause(session, req, reason: str, on: date) -> RequestPause | None:
 
 def clock_of(session, req, as_of: date | None = None) -> deadlines.Clock:
     spans = [deadlines.Pause(p.reason, p.started_on, p.ended_on) for p in pauses(session, req)]
-    return deadlines.clock(req.receipt_on, spans, req.extension_days or 0, as_of or today())
+    return deadlines.clock(req.receipt_on, spans, req.extension_days or 0, as_of or today(),
+                           delay_days=req.delay_days or 0)
 
 
 def refresh_clock(session, req) -> deadlines.Clock:
@@ -83,6 +85,16 @@ def refresh_clock(session, req) -> deadlines.Clock:
     clock = clock_of(session, req)
     req.due_on, req.due_provisional, req.updated_at = clock.due_on, clock.provisional, utcnow()
     return clock
+
+
+def follow_process(session, req) -> None:
+    """Let the request's waiting process follow a deadline moved outside any of its steps (an Art. 35
+    delay, a fee notice's recorded delivery): one transition with no step of its own, whose hook
+    (`procedure.mirror`) recomputes the clock and pushes it into the task data, step due dates and
+    timers, which are then rescheduled — the same path an approved extension takes."""
+    row = session.get(ProcessInstance, req.instance_id) if req.instance_id else None
+    if row is not None and row.status not in state.ENDED:
+        transition.run(session, row.id, None)
 
 
 def latest_letter(session, req) -> ReplyLetter | None:

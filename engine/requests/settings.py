@@ -19,6 +19,9 @@ from engine.models.types import utcnow
 DEFAULTS = {
     # Art. 30 leaves the correction period to the agency's notice; 15 working days is common practice.
     "correction_period_days": 15,
+    # Art. 35 sets no bound on a 延迟答复 period; by default it is measured like Art. 33's one
+    # extension (at most 20 working days after the current deadline). Local practice may differ.
+    "delayed_reply_max_days": 20,
     "conversion_threshold": 3,          # distinct applicants asking for the same information
     "conversion_window_months": 6,
     "similarity_threshold": 0.5,        # bigram Jaccard at or above which two descriptions match
@@ -35,7 +38,8 @@ DEFAULTS = {
 }
 AGENCY_KINDS = {"department": "政府部门", "government": "人民政府"}
 AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
-_INTS = {"correction_period_days": (1, 60), "conversion_threshold": (2, 100), "conversion_window_months": (1, 36)}
+_INTS = {"correction_period_days": (1, 60), "delayed_reply_max_days": (1, 60), "conversion_threshold": (2, 100),
+         "conversion_window_months": (1, 36)}
 
 
 def load(session=None) -> dict:

@@ -17,6 +17,7 @@ OPERATION_MODULES = (
 )
 
 _registry: dict = {}
+_describers: dict = {}
 _loaded = {"done": False}
 
 
@@ -34,14 +35,27 @@ class OperationContext:
     request_id: int | None = None
 
 
-def operation(name: str):
-    """Register the decorated function as the operation `name`."""
+def operation(name: str, describe=None):
+    """Register the decorated function as the operation `name`; `describe(params)`, if given, says in
+    Chinese what failed (for the incident staff read), e.g. which letter to whom."""
 
     def register(fn):
         _registry[name] = fn
+        if describe is not None:
+            _describers[name] = describe
         return fn
 
     return register
+
+
+def describe_failure(name: str, params: dict) -> str:
+    """What a failed `name` was doing, in the words its module gave; the operation name otherwise."""
+    _load()
+    describe = _describers.get(name)
+    try:
+        return describe(params or {}) if describe else name
+    except Exception:  # noqa: BLE001  a broken description must not hide the incident itself
+        return name
 
 
 def _load():

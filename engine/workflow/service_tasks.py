@@ -3,6 +3,8 @@
 A job calls `run_outbox(id)`: it runs the operation outside any transaction, then resumes the
 instance in one. Jobs are idempotent: a row that is no longer pending, or a task no longer
 STARTED, is skipped. After the last failed try the instance shows an incident an admin can retry.
+An instance's job that belongs to no task (a notice e-mailed at staff's request: `add_job`) takes
+the same road — outbox row, retries, sweeper, incident, retry — and simply resumes nothing.
 """
 
 import logging
@@ -21,6 +23,24 @@ from engine.workflow import operations, state, transition
 from engine.workflow.operations import OperationContext
 
 log = logging.getLogger(__name__)
+
+
+JOB_PREFIX = "job:"  # the task_guid of an outbox row that belongs to no task
+
+
+def add_job(session, instance_id: int, operation: str, params: dict, key: str, bpmn_id: str = "") -> int:
+    """Hand an instance's job that no task waits for to the outbox; enqueued after commit. `key`
+    names it uniquely within the instance (a second row with the same key is refused)."""
+    row = Outbox(instance_id=instance_id, task_guid=f"{JOB_PREFIX}{key}"[:36], bpmn_id=bpmn_id[:100] or operation,
+                 operation=operation, params=params, max_attempts=max(int(config.current().job_retries), 1))
+    session.add(row)
+    session.flush()
+    after_commit(session, lambda oid=row.id: queue.enqueue_outbox(oid))
+    return row.id
+
+
+def _detached(row) -> bool:
+    return row.task_guid.startswith(JOB_PREFIX)
 
 
 def run_outbox(outbox_id: int) -> str:
@@ -44,13 +64,15 @@ def _context(outbox_id):
         if row is None or row.status != "pending":
             return None
         instance = s.get(ProcessInstance, row.instance_id)
-        workflow = state.restore(instance)
-        task = workflow.get_task_from_id(UUID(row.task_guid))
-        if task is None or task.state != TaskState.STARTED:
-            return None
+        data = {}
+        if not _detached(row):
+            task = state.restore(instance).get_task_from_id(UUID(row.task_guid))
+            if task is None or task.state != TaskState.STARTED:
+                return None
+            data = dict(task.data)
         return row.operation, OperationContext(
             instance_id=row.instance_id, outbox_id=row.id, bpmn_id=row.bpmn_id, params=dict(row.params or {}),
-            data=dict(task.data), department_id=instance.department_id, document_id=instance.document_id,
+            data=data, department_id=instance.department_id, document_id=instance.document_id,
             request_id=instance.request_id)
 
 
@@ -60,6 +82,9 @@ def resume(outbox_id: int, result: dict) -> str:
         row = s.scalar(select(Outbox).where(Outbox.id == outbox_id).with_for_update())
         if row is None or row.status != "pending":
             return "skipped"
+        if _detached(row):  # nothing waits for it: the operation has recorded its own effect
+            row.status, row.finished_at = "done", utcnow()
+            return "done"
         instance, workflow = state.load(s, row.instance_id)
         task = workflow.get_task_from_id(UUID(row.task_guid))
         row.status, row.finished_at = "done", utcnow()
@@ -94,8 +119,9 @@ def record_failure(outbox_id: int, exc: Exception) -> bool:
         if row.attempts < row.max_attempts:
             return False
         row.status = "failed"
+        what = operations.describe_failure(row.operation, row.params)
         s.add(Incident(instance_id=row.instance_id, outbox_id=row.id, bpmn_id=row.bpmn_id,
-                       message=f"{row.operation} 失败 {row.attempts} 次: {row.last_error}"))
+                       message=f"{what}：已尝试 {row.attempts} 次仍失败 ({row.operation}): {row.last_error}"))
         instance = s.get(ProcessInstance, row.instance_id)
         instance.status = "error"
         audit.record(s, "incident", actor="worker", instance_id=row.instance_id,

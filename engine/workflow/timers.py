@@ -1,12 +1,16 @@
 """Fire timer events whose due time has passed: boundary reminders, escalations, re-reviews.
 
 The `timer` table says which instances wait on what and when; a job per due time and a periodic
-sweep both end here, so a timer that came due while no worker ran fires when one starts.
+sweep both end here, so a timer that came due while no worker ran fires when one starts. Every
+timer due by then fires in that one transition — after an outage a task's 5- and 2-day reminders
+and its escalation all fire, each with its own notify job — and the history names each of them.
 """
 
 import logging
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
@@ -31,14 +35,16 @@ def fire_instance(instance_id: int) -> bool:
         if row.status in state.ENDED:
             return False
         before = state.dump(workflow)
+        due = _due_timers(s, row.id, workflow)
         outcome = transition.begin(s, row, workflow, lambda _row, wf: wf.refresh_timers(), on_error="incident")
         if outcome.incident:
             _stop_due_timers(s, row.id)
             return True
         changed = state.dump(workflow) != before
         if changed:
-            audit.record(s, "timer_fired", actor="scheduler", instance_id=row.id,
-                         document_id=row.document_id, request_id=row.request_id)
+            audit.record(s, "timer_fired", actor="scheduler", instance_id=row.id, document_id=row.document_id,
+                         request_id=row.request_id, timers=[bpmn_id for bpmn_id, _ in due],
+                         task="、".join(name for _, name in due))
         return changed
 
 
@@ -59,6 +65,18 @@ def set_waiting_data(workflow, name: str, value) -> bool:
             task.internal_data.pop("event_value", None)
             definition.has_fired(task)  # re-evaluates the timer's time from the new value
     return changed
+def _due_timers(session, instance_id, workflow) -> list[tuple[str, str]]:
+    """(element id, name) of the timers due now, in due order: what this firing is about to fire."""
+    rows = session.execute(select(Timer.task_guid, Timer.bpmn_id).where(
+        Timer.instance_id == instance_id, Timer.status == "waiting", Timer.due_at < utcnow()).order_by(Timer.due_at))
+    out = []
+    for guid, bpmn_id in rows:
+        try:
+            name = getattr(workflow.get_task_from_id(UUID(guid)).task_spec, "bpmn_name", None)
+        except TaskNotFoundException:  # a stale row: the projection will mark it done
+            name = None
+        out.append((bpmn_id, name or bpmn_id))
+    return out
 
 
 def _stop_due_timers(session, instance_id) -> None:
@@ -68,7 +86,8 @@ def _stop_due_timers(session, instance_id) -> None:
 
 
 def fire_due(limit: int = 500) -> int:
-    """Fire every instance with a timer that is due now; return how many instances changed.
+    """Fire every instance with a timer that is due now; return how many instances changed (not
+    timers: an instance's several due timers fire together, each counted in its history entry).
 
     One instance's failure never stops the sweep: it is logged and the next instance fires.
     """

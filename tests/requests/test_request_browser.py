@@ -1,5 +1,6 @@
-"""In Chromium: a member of the public files a request, staff handle it to a reply (the review in
-the task page's form, the rest through the API), and the public status page shows it replied."""
+"""In Chromium: a member of the public files a request, staff handle it to a reply (Art. 35 reasons
+on the request page, the review in the task page's form, the rest through the API), and the public
+status page shows it replied."""
 
 import re
 
@@ -34,6 +35,18 @@ def test_public_files_staff_reply_public_sees_replied(page, live_server, staff):
     page.fill("input[name=password]", "gongkai-demo")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/inbox"))
+    # Art. 35 on the request page: ask for reasons, record them as reasonable, the delayed reply is offered.
+    page.goto(f"{live_server}/requests/{rid}")
+    page.fill("#reasons-form input[name=period_days]", "5")
+    page.click("#reasons-form button[type=submit]")
+    page.wait_for_selector("#reasons-answer-form")
+    assert page.locator('tr[data-notice="reasons"]').count() == 1
+    page.fill("#reasons-answer-form input[name=answered_on]", today_in_china().isoformat())
+    page.fill("#reasons-answer-form textarea[name=reasons]", "用于课题研究")
+    page.get_by_label("合理", exact=True).check()
+    page.click("#reasons-answer-form button[type=submit]")
+    page.wait_for_selector("#delay-form")
+    assert page.locator("#reasons-answered").get_attribute("data-reasonable") == "yes"
     page.goto(f"{live_server}/tasks/{task_id}")
     page.click("#claim")
     page.wait_for_selector("#form[data-ready=true]")

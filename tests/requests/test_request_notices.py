@@ -8,6 +8,7 @@ import docx
 import time_machine
 
 from engine import calendar
+from engine.workflow import timers
 from tests.support.flows import run_worker
 from tests.support.web import csrf_from, login
 from tests.support.ysq import detail, do, morning, register
@@ -151,3 +152,50 @@ def test_a_fee_notice_e_mailed_by_the_worker_is_delivered_that_day(staff, mail_s
     assert notices(publisher, rid)[0]["delivered_on"] == today.isoformat()
     assert detail(publisher, rid)["fee"]["pay_by"] == calendar.add_working_days(today, 20).isoformat()
     assert publisher.post(url, json={"email_to": "zhangsan@example.com"}).status_code == 409
+
+
+def test_the_fee_timer_follows_the_recorded_delivery_of_the_notice(staff, mail_server):
+    """国办函〔2020〕109号: 20 working days from the day after the applicant receives the notice —
+    recorded by hand (received 6 Nov) or by the worker that e-mails it (sent 5 Nov)."""
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        publisher = staff("publisher1")
+        by_hand, by_mail = register(publisher)["id"], register(publisher, description="申请公开2026年公园建设预算")["id"]
+        for rid in (by_hand, by_mail):
+            do(publisher, rid, "review_request", {"decision": "accept"})
+            do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 150})
+        # Notice day + 20 working days would be 30 Nov; not delivered yet, the deadline is provisional.
+        assert detail(publisher, by_hand)["fee"]["pay_by"] == "2026-12-07"
+
+        clock.move_to(morning(D(2026, 11, 5)))
+        publisher = staff("publisher1")
+        [mailed] = notices(publisher, by_mail)
+        assert publisher.post(f"/api/requests/{by_mail}/notices/{mailed['id']}/email",
+                              json={"email_to": "zhangsan@example.com"}).status_code == 202
+        run_worker()  # sends it and records the delivery on 5 Nov
+        assert notices(publisher, by_mail)[0]["delivered_on"] == "2026-11-05" and len(mail_server.messages) == 1
+
+        clock.move_to(morning(D(2026, 11, 9)))
+        publisher = staff("publisher1")
+        [handed] = notices(publisher, by_hand)
+        assert publisher.post(f"/api/requests/{by_hand}/notices/{handed['id']}/delivery",
+                              json={"delivery_method": "post", "delivered_on": "2026-11-06"}).status_code == 200
+        assert detail(publisher, by_mail)["fee"]["pay_by"] == "2026-12-03"
+        assert detail(publisher, by_hand)["fee"]["pay_by"] == "2026-12-04"
+
+        def statuses():
+            timers.fire_due()
+            run_worker()
+            return detail(staff("publisher1"), by_hand)["status"], detail(staff("publisher1"), by_mail)["status"]
+
+        clock.move_to(morning(D(2026, 12, 1)))  # past notice day + 20 working days: neither lapses
+        assert statuses() == ("fee_pending", "fee_pending")
+        clock.move_to(morning(D(2026, 12, 3), 23))
+        assert statuses() == ("fee_pending", "fee_pending")
+        clock.move_to(morning(D(2026, 12, 4)))  # 3 Dec has ended: the e-mailed one lapses
+        assert statuses() == ("fee_pending", "closed")
+        clock.move_to(morning(D(2026, 12, 5)))
+        assert statuses() == ("closed", "closed")
+        for rid, closed_on in ((by_hand, "2026-12-05"), (by_mail, "2026-12-04")):
+            d = detail(staff("publisher1"), rid)
+            assert (d["outcome"], d["outcome_reason"], d["closed_on"]) == ("other", "fee_unpaid", closed_on)
+            assert "未在收费通知规定的期限内缴纳信息处理费" in d["reply_letter"]["text"]

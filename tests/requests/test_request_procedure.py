@@ -3,11 +3,14 @@ intake, review, handling in the department holding the information, reply, sign-
 
 from datetime import date as D
 
+import pytest
 import time_machine
 
+from engine import queue
 from engine.models import Notification
 from engine.workflow import timers
 from tests.support.flows import rows, run_worker
+from tests.support.web import login
 from tests.support.ysq import (
     APPLICANT,
     detail,
@@ -220,7 +223,9 @@ def test_fee_stops_the_clock_until_paid(staff):
         do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 20}, status=422)
         do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 150})
         d = detail(staff("publisher1"), rid)
-        assert d["status"] == "fee_pending" and d["fee"]["amount"] == 1700 and d["fee"]["pay_by"] == "2026-11-30"
+        assert d["status"] == "fee_pending" and d["fee"]["amount"] == 1700
+        # Provisional until the notice's delivery is recorded: 5 working days to reach the applicant, then 20.
+        assert (d["fee"]["pay_by"], d["fee"]["pay_by_provisional"]) == ("2026-12-07", True)
         clock.move_to(morning(D(2026, 11, 6)))
         do(staff("publisher1"), rid, "fee_pending", {"decision": "paid", "paid_on": "2026-11-06"})
         d = detail(staff("publisher1"), rid)
@@ -246,6 +251,40 @@ def test_reminders_at_five_and_two_days_left_and_escalation(staff):
         messages = [m for m, _ in notes]
         assert any("5个工作日" in m for m in messages) and any("2个工作日" in m for m in messages)
         assert any("超过法定期限" in m for m in messages)
+
+
+@pytest.mark.parametrize("path", ["scheduler", "sweep"])
+def test_after_an_outage_every_due_reminder_and_the_escalation_arrive_once(staff, app, path):
+    """The worker was down past both reminders and the deadline. Its scheduler (the timer jobs kept
+    in Redis) or, if Redis lost them, the periodic sweep fires all three boundary timers in one
+    transition: each is its own notify job, so each arrives, once, however many paths run."""
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        rid = register(staff("publisher1"))["id"]
+        do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
+        if path == "sweep":
+            queue.redis().delete(queue.queue().scheduled_job_registry.key)  # Redis lost the timer jobs
+        clock.move_to(morning(D(2026, 12, 8)))  # 5 and 2 working days before 30 Nov, and the deadline: all past
+        if path == "scheduler":
+            run_worker(with_scheduler=True)
+        assert timers.fire_due() == (1 if path == "sweep" else 0)  # one instance changed, three timers fired
+        run_worker(with_scheduler=True)
+        assert timers.fire_due() == 0
+        run_worker(with_scheduler=True)
+
+        def received(username):
+            return sorted((n["kind"], n["message"]) for n in staff(username).get("/api/notifications").get_json()["items"])
+
+        assert received("drafter1") == [("remind2", "距答复期限仅剩2个工作日，请立即办理"),
+                                        ("remind5", "距答复期限仅剩5个工作日，请尽快办理")]
+        assert received("leader1") == [("escalate", "依申请公开答复已超过法定期限，请督办")]
+        assert received("publisher1") == []
+        page = login(app.test_client(), "leader1").get("/notifications").get_data(as_text=True)
+        assert "督办" in page and "依申请公开答复已超过法定期限，请督办" in page
+        d = detail(staff("publisher1"), rid)
+        assert d["status"] == "handling"  # non-interrupting: the task stays
+        (fired,) = [h["detail"] for h in d["history"] if h["action"] == "timer_fired"]
+        assert fired["timers"] == ["remind5_handle", "remind2_handle", "escalate_handle"]
+        assert fired["task"] == "期限提醒、期限提醒、逾期督办"
 
 
 def test_each_outcome_gets_its_letter(staff):

@@ -4,7 +4,7 @@ from datetime import date as D
 
 import time_machine
 
-from tests.support.ysq import detail, do, morning, register
+from tests.support.ysq import detail, do, morning, register, task_for
 
 
 def to_draft(staff, rid):
@@ -109,3 +109,104 @@ def test_a_silent_co_producer_agrees_a_silent_third_party_leaves_it_to_the_agenc
         co, third = detail(staff("publisher1"), rid)["consultations"]
         assert (co["party"], co["answer"], co["effective"]) == ("co_producer", "silent", "agree")
         assert (third["party"], third["answer"], third["effective"]) == ("third_party", "silent", None)
+
+
+def test_reasonable_reasons_without_time_to_reply_get_a_delayed_reply_period(staff, app):
+    from engine.models import Notification
+    from engine.workflow import timers
+    from tests.support.flows import rows, run_worker
+    from tests.support.web import login
+
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        publisher = staff("publisher1")
+        rid = register(publisher)["id"]
+        url = f"/api/requests/{rid}/delay"
+        before = publisher.post(url, json={"reply_by": "2026-12-14"})  # no reasons asked yet
+        assert before.status_code == 422 and "reply_by" in before.get_json()["error"]["fields"]
+        notice = publisher.post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).get_json()
+        clock.move_to(morning(D(2026, 11, 4)))
+        publisher = staff("publisher1")
+        # Neither Art. 35 nor DOMAIN.md stops the clock while reasons are asked for: still 20 working days.
+        assert detail(publisher, rid)["due_on"] == "2026-11-30"
+        answer = f"/api/requests/{rid}/notices/{notice['id']}/answer"
+        publisher.post(answer, json={"answered_on": "2026-11-04", "reasons": "就是想要", "reasonable": False})
+        assert publisher.post(url, json={"reply_by": "2026-12-14"}).status_code == 422  # unreasonable reasons
+        publisher.post(answer, json={"answered_on": "2026-11-04", "reasons": "用于课题研究，需逐年比对", "reasonable": True})
+        do(publisher, rid, "review_request", {"decision": "accept"})
+        page = login(app.test_client(), "publisher1").get(f"/requests/{rid}").get_data(as_text=True)
+        assert 'id="delay-form"' in page and 'max="2026-12-28"' in page
+        for day, why in (("2026-11-30", "not after the deadline"), ("2026-12-12", "a Saturday"),
+                         ("2026-12-29", "over 20 working days after it"), ("12/14", "format")):
+            resp = publisher.post(url, json={"reply_by": day})
+            assert resp.status_code == 422 and "reply_by" in resp.get_json()["error"]["fields"], why
+        assert staff("drafter1").post(url, json={"reply_by": "2026-12-14"}).status_code == 403
+
+        made = publisher.post(url, json={"reply_by": "2026-12-14"})
+        assert made.status_code == 201, made.get_json()
+        letter = made.get_json()
+        assert letter["kind"] == "delayed_reply" and letter["kind_name"] == "延迟答复告知书"
+        for words in ("政府信息公开申请延迟答复告知书", "第三十五条", "理由合理", "2026年12月14日前作出答复"):
+            assert words in letter["text"], words
+        listed = publisher.get(f"/api/requests/{rid}/notices").get_json()["items"]
+        assert [n["kind"] for n in listed] == ["reasons", "delayed_reply"]
+        assert publisher.get(letter["docx_url"]).status_code == 200
+        delivered = publisher.post(f"/api/requests/{rid}/notices/{letter['id']}/delivery",
+                                   json={"delivery_method": "post", "delivered_on": "2026-11-04"})
+        assert delivered.status_code == 200 and delivered.get_json()["delivered_on"] == "2026-11-04"
+        d = detail(publisher, rid)
+        assert (d["due_on"], d["delay_days"]) == ("2026-12-14", 10)
+        assert "reply_delayed" in [h["action"] for h in d["history"]]
+        handle = task_for(staff("drafter1"), rid, "handle")
+        assert handle["due_at"].startswith("2026-12-14T15:59:59")  # 23:59:59 in Beijing
+        assert publisher.post(url, json={"reply_by": "2026-12-15"}).status_code == 422  # set once
+        page = login(app.test_client(), "publisher1").get(f"/requests/{rid}").get_data(as_text=True)
+        assert 'id="delay-form"' not in page and 'id="delayed-reply"' in page
+
+        # The reminders and the escalation follow the new date: nothing is overdue on 1 December.
+        instance_id = d["instance_id"]
+        clock.move_to(morning(D(2026, 12, 1)))
+        timers.fire_due()
+        run_worker()
+        notes = [n.message for n in rows(Notification, Notification.instance_id == instance_id)]
+        assert not any("超过法定期限" in m for m in notes)
+        assert not any("个工作日" in m for m in notes)
+        clock.move_to(morning(D(2026, 12, 7), 10))  # 5 working days left to 14 Dec
+        timers.fire_due()
+        run_worker()
+        clock.move_to(morning(D(2026, 12, 10), 10))  # 2 working days left to 14 Dec
+        timers.fire_due()
+        run_worker()
+        notes = [n.message for n in rows(Notification, Notification.instance_id == instance_id)]
+        assert any("5个工作日" in m for m in notes) and any("2个工作日" in m for m in notes)
+        assert not any("超过法定期限" in m for m in notes)
+        clock.move_to(morning(D(2026, 12, 15)))
+        timers.fire_due()
+        run_worker()
+        notes = [n.message for n in rows(Notification, Notification.instance_id == instance_id)]
+        assert any("超过法定期限" in m for m in notes)
+
+        # The reply itself says nothing of reasons: none were found unreasonable.
+        drafter = staff("drafter1")
+        do(drafter, rid, "handle", {"decision": "reply"})
+        do(drafter, rid, "draft_reply", {"outcome": "already_public", "location": "本机关门户网站政府信息公开专栏"})
+        assert "理由不合理" not in detail(staff("publisher1"), rid)["reply_letter"]["text"]
+
+
+def test_the_request_page_sets_the_delayed_reply(staff, app):
+    from tests.support.web import csrf_from, login
+
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False):
+        publisher = staff("publisher1")
+        rid = register(publisher)["id"]
+        notice = publisher.post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).get_json()
+        publisher.post(f"/api/requests/{rid}/notices/{notice['id']}/answer",
+                       json={"answered_on": "2026-11-02", "reasons": "课题研究", "reasonable": True})
+        client = login(app.test_client(), "publisher1")
+        page = client.get(f"/requests/{rid}").get_data(as_text=True)
+        bad = client.post(f"/requests/{rid}/delay", data={"csrf_token": csrf_from(page), "reply_by": "2026-11-27"})
+        assert bad.status_code == 422
+        ok = client.post(f"/requests/{rid}/delay", data={"csrf_token": csrf_from(page), "reply_by": "2026-12-07"})
+        assert ok.status_code == 302
+        page = client.get(f"/requests/{rid}").get_data(as_text=True)
+        assert 'data-notice="delayed_reply"' in page and "延迟答复告知书" in page
+        assert detail(publisher, rid)["due_on"] == "2026-12-07"

@@ -315,11 +315,45 @@ class ReplyLetterSchema(Schema):
     delivered_on = _text()
 
 
+class ReasonsOpenSchema(Schema):
+    id = fields.Integer(required=True)
+    due_on = _text()
+    earliest = fields.String(required=True)
+    latest = fields.String(required=True)
+    lapsed = fields.Boolean(required=True)
+
+
+class ReasonsAnsweredSchema(Schema):
+    on = fields.String(required=True)
+    reasonable = fields.Boolean(allow_none=True)
+
+
+class ReasonsOptionsSchema(Schema):
+    """Art. 35 for the staff page: may reasons be asked now, which request awaits an answer."""
+
+    ask = fields.Boolean(required=True)
+    min_days = fields.Integer(required=True)
+    max_days = fields.Integer(required=True)
+    open = fields.Nested(ReasonsOpenSchema, allow_none=True, required=True)
+    answered = fields.Nested(ReasonsAnsweredSchema, allow_none=True, required=True)
+
+
+class DelayOptionsSchema(Schema):
+    """Art. 35 延迟答复 for the staff page: the days a delayed reply may name."""
+
+    after = fields.String(required=True)
+    earliest = fields.String(required=True)
+    latest = fields.String(required=True)
+
+
 class RequestDetailSchema(RequestSchema):
     clock_start = _text()
     correction_due_on = _text()
     correction_items = fields.List(fields.String(), required=True)
     extension_days = fields.Integer(required=True)
+    delay_days = fields.Integer(required=True, metadata={"description": "working days added by an Art. 35 延迟答复"})
+    delay = fields.Nested(DelayOptionsSchema, allow_none=True, required=True)
+    reasons = fields.Nested(ReasonsOptionsSchema, allow_none=True, required=True)
     paused_days = fields.Integer(required=True)
     pauses = fields.List(fields.Nested(PauseSchema), required=True)
     fee = fields.Dict(required=True)
@@ -382,6 +416,7 @@ class RequestSettingsSchema(Schema):
     reconsideration_body = fields.Nested(BodyAddressSchema, required=True)
     litigation_court = fields.Nested(BodyAddressSchema, required=True)
     correction_period_days = fields.Integer(required=True)
+    delayed_reply_max_days = fields.Integer(required=True, metadata={"description": "Art. 35: the latest 延迟答复, in working days after the deadline"})
     conversion_threshold = fields.Integer(required=True)
     conversion_window_months = fields.Integer(required=True)
     similarity_threshold = fields.Float(required=True)

@@ -155,6 +155,7 @@ def notice_email(request_id, notice_id):
 
 
 @bp.post("/requests/<int:request_id>/reasons")
+@idempotent
 def ask_reasons(request_id):
     """Art. 35: ask the applicant for reasons within {period_days} working days (a notice).
     ---
@@ -172,6 +173,21 @@ def reasons_answer(request_id, notice_id):
       responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
     """
     return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse_json()))
+
+
+@bp.post("/requests/<int:request_id>/delay")
+@idempotent
+def delay_reply(request_id):
+    """Art. 35: reasonable reasons, no reply possible in time: set the day to reply by (publisher).
+    ---
+    post:
+      summary: "{reply_by}: a working day after the current deadline, within the agency's bound; once"
+      responses:
+        201: {description: "the 延迟答复告知书 (a notice of kind delayed_reply)", content: {application/json: {schema: NoticeSchema}}}
+        403: {description: not a publisher, or not a request the caller may see}
+        422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
+    """
+    return jsonify(notices.delay_reply(require_user(), request_id, parse_json())), 201
 
 
 @bp.post("/requests/<int:request_id>/correction")

@@ -1,7 +1,7 @@
 """agency reports: the annual report, its proceedings and snapshots belong to one agency
 
 Revision ID: 0013_agency_reports
-Revises: 0011_workplan
+Revises: 0012_request_delays
 Create Date: 2026-11-30 08:30:00
 
 `agency_id` is the department id of an agency (a department with its own agency name), 0 for the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_agency_reports"
-down_revision = "0011_workplan"
+down_revision = "0012_request_delays"
 branch_labels = None
 depends_on = None
 
