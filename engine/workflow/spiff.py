@@ -91,9 +91,20 @@ def script_helpers() -> dict:
         start = calendar.working_day_before(calendar.as_date(deadline), int(n))
         return _dt.datetime.combine(start, _dt.time(9), calendar.SHANGHAI).isoformat()
 
-    def reminder_text(deadline, n):
-        unit = "小时" if calendar.has_time(deadline) else "个工作日"
-        return f"距公开期限仅剩{int(n)}{unit}，请尽快办理"
+    def reminder_text(deadline, n, what="公开期限"):
+        # Counted when the reminder fires, not taken from `n`: a timer that fires late (the workers
+        # were down over the reminder day) must not promise days that are gone.
+        if calendar.has_time(deadline):
+            seconds = (calendar.as_moment(deadline) - _dt.datetime.now(_dt.timezone.utc)).total_seconds()
+            left, unit, past = min(int(n), -(-int(seconds) // 3600)), "小时", seconds <= 0
+        else:
+            day, today = calendar.as_date(deadline), calendar.today_in_china()
+            left, unit, past = min(int(n), calendar.working_days_between(today, day)), "个工作日", today > day
+        if past:
+            return f"已超过{what}，请立即办理"
+        if left <= 0:
+            return f"今日即到{what}，请立即办理"
+        return f"距{what}仅剩{left}{unit}，请{'立即' if left <= 2 else '尽快'}办理"
 
     return {"working_days": working_days, "today": today, "days": days, "hours": hours,
             "days_from_now": days_from_now, "hours_after": hours_after, "deadline_end": deadline_end,

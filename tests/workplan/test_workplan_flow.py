@@ -48,9 +48,9 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
         assert [d["id"] for d in detail["documents"]] == [doc_id]  # the catalogue item now fulfils the task
         assert detail["open_steps"] == {"财政局": ["report"]}
 
-        clock.move_to(morning(date(2026, 11, 16)))  # five working days before the deadline
+        clock.move_to(morning(date(2026, 11, 13), 10))  # five working days before the deadline (20 Nov)
         sweep()
-        assert any("仅剩5个工作日" in m for m in notes_of("liaison_cz"))
+        assert any("仅剩5个工作日" in m for m in notes_of("liaison_cz")), notes_of("liaison_cz")
         assert notes_of("leader_cz") == []
 
         clock.move_to(morning(date(2026, 11, 23)))  # the deadline (20 Nov) has passed

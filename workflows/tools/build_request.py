@@ -88,11 +88,12 @@ REQUEST_TIMEOUTS = {
                              "mark_consult_silence"),
     "fee_timeout": ("fee_pending", "deadline_end(fee_due_on)", "缴费期限届满", "mark_fee_unpaid"),
 }
-# Reminders at 5 and 2 working days left and an escalation once overdue (non-interrupting).
+# Reminders at 5 and 2 working days left and an escalation once overdue (non-interrupting); the
+# message is an expression, so a reminder that fires late says how many days are really left.
 REMINDED = {"handle": "drafter", "draft_reply": "drafter", "deliver_reply": "publisher"}
-REMINDERS = (("remind5", "reminder_at(due_on, 5)", None, "距答复期限仅剩5个工作日，请尽快办理"),
-             ("remind2", "reminder_at(due_on, 2)", None, "距答复期限仅剩2个工作日，请立即办理"),
-             ("escalate", "deadline_end(due_on)", "leader", "依申请公开答复已超过法定期限，请督办"))
+REMINDERS = (("remind5", "reminder_at(due_on, 5)", None, "reminder_text(due_on, 5, '答复期限')"),
+             ("remind2", "reminder_at(due_on, 2)", None, "reminder_text(due_on, 2, '答复期限')"),
+             ("escalate", "deadline_end(due_on)", "leader", "'依申请公开答复已超过法定期限，请督办'"))
 
 CONVERSION_LANES = ["publisher"]
 CONVERSION_NODES = {
@@ -156,7 +157,7 @@ class Diagram:
                 bid, nid, eid = f"{kind}_{host}", f"{kind}_{host}_notify", f"{kind}_{host}_end"
                 label = "逾期督办" if kind == "escalate" else "期限提醒"
                 parts.append(timer_xml(bid, label, host, expr, False))
-                params = {"role": repr(who or role), "message": repr(message), "kind": repr(kind)}
+                params = {"role": repr(who or role), "message": message, "kind": repr(kind)}
                 parts.append(f'<bpmn:serviceTask id="{nid}" name={quoteattr("通知领导" if who else "发送提醒")}>'
                              f"{operator('notify', params, nid)}</bpmn:serviceTask>")
                 parts.append(f'<bpmn:endEvent id="{eid}" />')

@@ -52,7 +52,8 @@ def timer(bid, name, lane, expression, kind="timeDate"):
 
 
 def notify(nid, name, lane, role, message, kind):
-    return service(nid, name, lane, "notify", {"role": repr(role), "message": repr(message), "kind": repr(kind)})
+    """A notification; `message` is an expression (a quoted text, or reminder_text(...) counted when it fires)."""
+    return service(nid, name, lane, "notify", {"role": repr(role), "message": message, "kind": repr(kind)})
 
 
 INNER = [
@@ -71,13 +72,13 @@ OUTER = [
     f'<bpmn:subProcess id="carry_out" name="推进落实">{"".join(INNER)}</bpmn:subProcess>',
     event("endEvent", "end_done", "gongkai_office", "已办结"),
     timer("report_cycle", "按期报送", "gongkai_office", '"R/" + report_from + "/" + report_cycle', "timeCycle"),
-    notify("notify_period", "提醒报送进展", "leader", "liaison", "本期工作进展报告请按时报送", "report_due"),
+    notify("notify_period", "提醒报送进展", "leader", "liaison", "'本期工作进展报告请按时报送'", "report_due"),
     event("endEvent", "period_end", "leader"),
     timer("remind_deadline", "完成时限提醒", "gongkai_office", "reminder_at(due_on, 5)"),
-    notify("notify_remind", "时限提醒", "leader", "liaison", "工作要点任务距完成时限仅剩5个工作日，请抓紧落实", "reminder"),
+    notify("notify_remind", "时限提醒", "leader", "liaison", "reminder_text(due_on, 5, '工作要点任务完成时限')", "reminder"),
     event("endEvent", "remind_end", "leader"),
     timer("escalate", "逾期督办", "gongkai_office", "deadline_end(due_on)"),
-    notify("notify_leader", "告知分管领导", "leader", "leader", "本单位牵头的政务公开工作要点任务已超过完成时限，请督促落实",
+    notify("notify_leader", "告知分管领导", "leader", "leader", "'本单位牵头的政务公开工作要点任务已超过完成时限，请督促落实'",
            "escalation"),
     service("supervision_notice", "发出督办单", "leader", "workplan_supervision_notice", {"unit_id": "unit_id"}),
     event("endEvent", "escalate_end", "leader"),
