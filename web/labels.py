@@ -17,7 +17,7 @@ ACTIONS = {
     "department_added": "添加部门", "out_of_office": "外出设置", "login": "登录", "login_failed": "登录失败",
     "annual_report_edited": "编辑年度报告", "proceeding_entered": "录入复议诉讼",
     "request_settings_changed": "修改依申请设置", "instance_cancelled": "撤销流程",
-    "worker_lost": "处理进程中断，重新执行",
+    "worker_lost": "处理进程中断，重新执行", "taken_down": "撤下发布", "take_down_notified": "推送撤下通知",
 }
 STAGES = {
     "dept_review": "初审", "secrecy_review": "复审（保密审查）", "leader_signoff": "领导签批",

@@ -13,7 +13,7 @@ from sqlalchemy import extract, func, select
 
 from engine import agencies, audit, calendar
 from engine.db import reading, transaction
-from engine.disclosure import catalogue
+from engine.disclosure import EVER_PUBLISHED, catalogue
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import (
     AnnualReportSnapshot,
@@ -112,7 +112,7 @@ def proactive_section(session, year: int, figures: dict) -> dict:
     """Section two: documents published in `year` by category, plus the figures entered by staff."""
     def published(category):
         query = select(func.count()).select_from(Document).where(
-            Document.category == category, Document.status == "published", Document.published_at.is_not(None))
+            Document.category == category, Document.status.in_(EVER_PUBLISHED), Document.published_at.is_not(None))
         return int(session.scalar(query.where(extract("year", Document.published_at) == year)) or 0)
 
     return {"regulations": [
@@ -122,14 +122,14 @@ def proactive_section(session, year: int, figures: dict) -> dict:
         "licensing": published("licensing"), "penalty": published("penalty"),
         "coercion": int(figures.get("coercion") or 0), "fees_amount": float(figures.get("fees_amount") or 0),
         "proactive_published": int(session.scalar(select(func.count()).select_from(Document).where(
-            Document.status == "published", extract("year", Document.published_at) == year)) or 0)}
+            Document.status.in_(EVER_PUBLISHED), extract("year", Document.published_at) == year)) or 0)}
 
 
 def normative_counts(session, year: int) -> dict:
     """规范性文件: issued (成文) in the year, repealed or expired in it, and in force on 31 December."""
     year_end = date(year, 12, 31)
     issued = repealed = in_force = 0
-    for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status == "published")):
+    for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status.in_(EVER_PUBLISHED))):
         formed = doc.formed_on or calendar.as_date(doc.published_at)
         issued += formed.year == year
         repealed += doc.validity != "valid" and doc.validity_on is not None and doc.validity_on.year == year

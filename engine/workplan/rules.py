@@ -6,6 +6,7 @@ after the people's congress session ends. The office changes the numbers in the 
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from sqlalchemy import select
@@ -28,17 +29,25 @@ def _table_xml() -> str:
 
 def lookup(kind: str) -> dict:
     """The first row matching `kind` (an empty input entry matches anything): days, unit, rule."""
-    root = ElementTree.fromstring(_table_xml())
-    table = root.find(".//dmn:decisionTable", NS)
+    for entry, out in _rows(_table_xml()):
+        if entry in ("", "-") or entry.strip('"') == kind:
+            return dict(out)
+    raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
+
+
+@lru_cache(maxsize=8)
+def _rows(xml: str) -> tuple:
+    # Parsed once per version of the table: the catalogue asks for every 公示 it lists.
+    table = ElementTree.fromstring(xml).find(".//dmn:decisionTable", NS)
     names = [o.get("name") for o in table.findall("dmn:output", NS)]
+    rows = []
     for rule in table.findall("dmn:rule", NS):
         entry = (rule.find("dmn:inputEntry/dmn:text", NS).text or "").strip()
-        if entry in ("", "-") or entry.strip('"') == kind:
-            values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
-            out = dict(zip(names, values, strict=False))
-            out["days"] = int(out["days"])
-            return out
-    raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
+        values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
+        out = dict(zip(names, values, strict=False))
+        out["days"] = int(out["days"])
+        rows.append((entry, out))
+    return tuple(rows)
 
 
 def _add(start: date, rule: dict) -> date:
