@@ -184,7 +184,7 @@ class ValiditySchema(Schema):
 
 class PublicityPeriodSchema(Schema):
     """公示期 of a 公示: from its publication day to its last day (null: until taken down)."""
-    from_ = fields.String(allow_none=True, data_key="from", metadata={"description": "公示期起 (publication day)"})
+    from_ = fields.String(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
     to = fields.String(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
     min_days = fields.Integer(required=True, metadata={"description": "minimum period (DMN workplan_deadlines, row publicity)"})
     unit = fields.String(required=True, metadata={"description": "calendar / working days"})
