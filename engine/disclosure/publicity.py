@@ -6,10 +6,14 @@ a 公示 (a 社会救助公示 always is one) and may plan its last day (公示�
 itself after that day (`takedown.sweep_ended`), never before the minimum period is over.
 """
 
+import logging
 from datetime import date, timedelta
 
 from engine import calendar
+from engine.errors import Invalid
 from engine.workplan import rules
+
+log = logging.getLogger(__name__)
 
 KIND = "publicity"  # the DMN row the period is read from
 ALWAYS = {"social_assistance"}  # categories that are a 公示 by their nature
@@ -67,7 +71,12 @@ def period(doc) -> dict | None:
     (never shorter than the minimum), the minimum in days and the first day it may come down."""
     if not doc.publicity:
         return None
-    rule = rules.lookup(KIND)
+    try:
+        rule = rules.lookup(KIND)
+    except Invalid:  # the office deleted the row: the catalogue still shows, taking down says what to fix
+        log.warning("workplan_deadlines.dmn has no row %r: 公示 shown without a minimum period", KIND)
+        return {"from": _iso(calendar.as_date(doc.published_at)) if doc.published_at else None,
+                "to": _iso(doc.publicity_until), "min_days": 0, "unit": "calendar", "may_end_on": None}
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None
     until = doc.publicity_until
     if published_on is None:
