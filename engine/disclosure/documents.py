@@ -196,7 +196,7 @@ def progress_for(actor, document_id: int) -> dict:
                 **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
-def summary(doc: Document) -> dict:
+def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "category": doc.category,
@@ -208,7 +208,7 @@ def summary(doc: Document) -> dict:
             "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
             "taken_down": {"at": doc.taken_down_at.isoformat(), "by": doc.taken_down_by, "reason": doc.taken_down_reason}
             if doc.taken_down_at else None,
-            **catalogue.fields(doc)}
+            **catalogue.fields(doc, publicity_rule)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:
@@ -218,8 +218,9 @@ def list_for(actor, status=None, limit=50, offset=0) -> dict:
         if status:
             query = query.where(Document.status == status)
         query = query.order_by(Document.id.desc()).limit(min(int(limit), 200)).offset(int(offset))
-        rows = s.scalars(query, access.params(actor))
-        return {"items": [summary(d) for d in rows]}
+        rows = list(s.scalars(query, access.params(actor)))
+        rule = publicity.rule_for(rows)
+        return {"items": [summary(d, rule) for d in rows]}
 
 
 def verify_reviews(actor, document_id: int) -> dict:

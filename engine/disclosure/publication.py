@@ -17,7 +17,7 @@ from sqlalchemy import extract, or_, select
 from engine import audit, calendar
 from engine.config import current
 from engine.db import reading, transaction
-from engine.disclosure import CATEGORY_NAMES, catalogue, redaction
+from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
 from engine.errors import Gone, NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
@@ -128,16 +128,18 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
             query = query.where(Document.category == category)
         if year:
             query = query.where(extract("year", Document.published_at) == int(year))
-        rows = s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100)).offset(int(offset)))
-        return {"items": [_public_summary(d) for d in rows]}
+        rows = list(s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100))
+                              .offset(int(offset))))
+        rule = publicity.rule_for(rows)
+        return {"items": [_public_summary(d, rule) for d in rows]}
 
 
-def _public_summary(doc) -> dict:
+def _public_summary(doc, publicity_rule=None) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
-            **catalogue.fields(doc)}
+            **catalogue.fields(doc, publicity_rule)}
 
 
 def public_document(document_id: int) -> dict:

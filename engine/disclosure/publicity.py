@@ -66,24 +66,35 @@ def last_day(published_on: date) -> date:
     return may_end_on(published_on) - timedelta(days=1)
 
 
-def period(doc) -> dict | None:
+def rule() -> dict | None:
+    """The DMN row of the 公示 period; None when the office deleted it (the catalogue still shows,
+    taking down then says what to fix)."""
+    try:
+        return rules.lookup(KIND)
+    except Invalid:
+        log.warning("workplan_deadlines.dmn has no row %r: 公示 shown without a minimum period", KIND)
+        return None
+
+
+def rule_for(docs) -> dict | None:
+    """The row once for a list: read only when one of `docs` is a 公示 (a list reads it once, not per item)."""
+    return rule() if any(d.publicity for d in docs) else None
+
+
+def period(doc, row: dict | None = None) -> dict | None:
     """The 公示期 as the public and staff see it: from the publication day to the planned last day
     (never shorter than the minimum), the minimum in days and the first day it may come down."""
     if not doc.publicity:
         return None
-    try:
-        rule = rules.lookup(KIND)
-    except Invalid:  # the office deleted the row: the catalogue still shows, taking down says what to fix
-        log.warning("workplan_deadlines.dmn has no row %r: 公示 shown without a minimum period", KIND)
-        return {"from": _iso(calendar.as_date(doc.published_at)) if doc.published_at else None,
-                "to": _iso(doc.publicity_until), "min_days": 0, "unit": "calendar", "may_end_on": None}
+    row = row or rule() or {"days": 0, "unit": "calendar", "missing": True}
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None
     until = doc.publicity_until
-    if published_on is None:
-        return {"from": None, "to": _iso(until), "min_days": rule["days"], "unit": rule["unit"], "may_end_on": None}
-    ends = may_end_on(published_on)
+    if published_on is None or row.get("missing"):
+        return {"from": _iso(published_on), "to": _iso(until), "min_days": row["days"], "unit": row["unit"],
+                "may_end_on": None}
+    ends = rules.add_period(published_on, row)
     to = max(until, ends - timedelta(days=1)) if until else None
-    return {"from": published_on.isoformat(), "to": _iso(to), "min_days": rule["days"], "unit": rule["unit"],
+    return {"from": published_on.isoformat(), "to": _iso(to), "min_days": row["days"], "unit": row["unit"],
             "may_end_on": ends.isoformat()}
 
 

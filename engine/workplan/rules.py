@@ -50,7 +50,8 @@ def _rows(xml: str) -> tuple:
     return tuple(rows)
 
 
-def _add(start: date, rule: dict) -> date:
+def add_period(start: date, rule: dict) -> date:
+    """`start` plus the row's days, calendar or working as the row says."""
     if rule.get("unit") == "working":
         return calendar.add_working_days(start, rule["days"])
     return start + timedelta(days=rule["days"])
@@ -58,7 +59,7 @@ def _add(start: date, rule: dict) -> date:
 
 def publicity_may_end_on(published_on: date, kind: str = "publicity") -> date:
     """The first day a 公示 published on `published_on` may be taken down."""
-    return _add(published_on, lookup(kind))
+    return add_period(published_on, lookup(kind))
 
 
 def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> None:
@@ -72,4 +73,4 @@ def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> N
 
 def poverty_fund_plan_due(congress_ends_on: date) -> date:
     """The last day to publish 财政专项扶贫资金分配使用方案 after the people's congress session."""
-    return _add(congress_ends_on, lookup("poverty_fund_plan"))
+    return add_period(congress_ends_on, lookup("poverty_fund_plan"))
