@@ -102,6 +102,13 @@ def may_see_document(session, actor, doc: Document) -> bool:
     return sees_a_task(session, actor, document_id=doc.id)
 
 
+def may_take_down(actor, doc: Document) -> bool:
+    """Taking a published document down (撤下) is for its department's publisher (公开专员) and admins:
+    whoever confirmed its publication, not its drafter or reviewers."""
+    return actor is not None and (actor.is_admin or (actor.has_role("publisher")
+                                                     and doc.department_id == actor.department_id))
+
+
 def document_clause(actor):
     """`may_see_document` as SQL (run with `params(actor)`)."""
     if actor.is_admin:

@@ -33,6 +33,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    """The thing existed and was deliberately removed (a document taken down from the catalogue)."""
+
+    code = "gone"
+
+
 class Invalid(DomainError):
     """Input that breaks a rule; `fields` maps field names to messages, `details` may list errors."""
 

@@ -165,11 +165,17 @@ def schedule_timer(instance_id: int, due_at: datetime) -> None:
 
 def enqueue_message(name: str, correlation: dict, payload: dict) -> None:
     """Deliver a message thrown by a send task or end event in a job, like `POST /api/messages`."""
+    enqueue_retried(MESSAGE_JOB, name, correlation, payload)
+
+
+def enqueue_retried(job: str, *args, job_id: str | None = None) -> None:
+    """Enqueue `job` (a dotted name) retried with the configured backoff; a failure to enqueue is
+    logged (the caller's sweep, if any, catches up)."""
     settings = _state["settings"]
     retries = max(settings.job_retries - 1, 0)
     try:
-        queue().enqueue(MESSAGE_JOB, name, correlation, payload,
+        queue().enqueue(job, *args, job_id=job_id,
                         retry=Retry(max=retries, interval=list(settings.retry_backoff)) if retries else None,
                         failure_ttl=7 * 24 * 3600)
     except Exception:
-        log.exception("could not enqueue message %s", name)
+        log.exception("could not enqueue %s %s", job, args[:1])

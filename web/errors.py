@@ -3,9 +3,9 @@
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from engine.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound, Unauthorized
 
-STATUS = {NotFound: 404, Forbidden: 403, Unauthorized: 401, Conflict: 409, Invalid: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Unauthorized: 401, Conflict: 409, Gone: 410, Invalid: 422}
 
 
 def wants_json() -> bool:

@@ -20,6 +20,7 @@ ACTIONS = {
     "worker_lost": "处理进程中断，重新执行",
     "reply_delayed": "确定延迟答复期限", "reasons_answered": "登记申请人说明的理由", "notice_delivered": "登记告知书送达",
     "notice_emailed": "邮件送达告知书",
+    "taken_down": "撤下发布", "take_down_notified": "推送撤下通知",
 }
 STAGES = {
     "dept_review": "初审", "secrecy_review": "复审（保密审查）", "leader_signoff": "领导签批",

@@ -9,6 +9,7 @@ import logging
 import threading
 
 from engine import config, idempotency, sessions
+from engine.disclosure import takedown
 from engine.workflow import service_tasks, timers
 from engine.workplan import plans
 
@@ -21,6 +22,8 @@ def periodic() -> tuple:
         ("fire_due_timers", 5, timers.fire_due),
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
         ("start_workplan_tasks", 60, plans.start_pending),
+        ("take_down_ended_publicity", 60, takedown.sweep_ended),
+        ("resend_take_down_notices", 3600, takedown.resend_pending),
         ("purge_idempotency_keys", 3600, idempotency.purge),
         ("purge_sessions", 3600, sessions.purge),
     )

@@ -2,7 +2,8 @@
 
 `documents` submits and reads documents (authorization in every lookup), `procedure` hooks the
 BPMN process `disclosure_review` (status, review records), `operations` are its service tasks,
-`publication` holds the channels and the public catalogue.
+`publication` holds the channels and the public catalogue, `publicity` the 公示 period and
+`takedown` taking a published document down.
 """
 
 PROCESS_KEY = "disclosure_review"
@@ -14,3 +15,5 @@ ATTRIBUTES = ("proactive", "on_request", "withheld")
 GROUNDS = ("state_secret", "prohibited_by_law", "security_stability", "third_party_rights",
            "internal_affairs", "process_information", "enforcement_files")
 CHANNELS = ("catalogue", "static_export", "webhook")
+# Counted as published in the year's figures: a document taken down later was still published.
+EVER_PUBLISHED = ("published", "taken_down")

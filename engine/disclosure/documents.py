@@ -18,6 +18,7 @@ from engine.disclosure import (
     GROUNDS,
     PROCESS_KEY,
     catalogue,
+    publicity,
     redaction,
     reviews,
 )
@@ -52,6 +53,7 @@ def clean_submission(data: dict, partial=False) -> dict:
     out["body"] = str(data.get("body") or "")
     out["interpretation"] = str(data.get("interpretation") or "")
     out.update(catalogue.clean(data, out["category"], errors))
+    out.update(publicity.clean(data, out["category"], errors))
     if errors:
         raise Invalid("提交内容有误 (the submission has errors)", fields=errors)
     return out
@@ -129,6 +131,8 @@ def apply_fields(doc: Document, clean: dict) -> None:
                 "topic", "area"):
         setattr(doc, key, clean[key])
     doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
+    doc.publicity = clean["publicity"]
+    doc.publicity_until = date.fromisoformat(clean["publicity_until"]) if clean["publicity_until"] else None
     doc.original_sha256 = storage.put_text(clean["body"]) if clean["body"] else None
     doc.interpretation_sha256 = storage.put_text(clean["interpretation"]) if clean["interpretation"] else None
 
@@ -140,6 +144,7 @@ def task_data(doc: Document, clean: dict) -> dict:
             "attribute_reason": doc.attribute_reason, "formed_on": clean["formed_on"],
             "formed_at": clean.get("formed_at"),
             "channels": doc.channels, "topic": doc.topic, "area": doc.area, "has_body": bool(clean["body"]),
+            "publicity": doc.publicity, "publicity_until": clean["publicity_until"],
             "has_interpretation": bool(clean["interpretation"]), "returns": doc.returns or 0,
             "return_reason": None, "deadline_start": clean.get("deadline_start")}
 
@@ -170,11 +175,13 @@ def detail_for(actor, document_id: int) -> dict:
             "redactions": redaction.for_confirmation(doc), "redaction_confirmed_by": doc.redaction_confirmed_by,
             "publish_by_provisional": bool(doc.publish_by and is_provisional(doc.publish_by)),
             "reviews": reviews.for_document(s, doc.id),
-            "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat()}
+            "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat(),
+                              "status": p.status}
                              for p in pubs],
             "current_tasks": [{"id": t.id, "name": t.name, "role": t.role, "claimed_by": t.claimed_by,
                                "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
             "history": audit.history(s, instance_id=doc.instance_id, document_id=doc.id),
+            "may_take_down": doc.status == "published" and access.may_take_down(actor, doc),
             "progress": progress.for_instance(s, doc.instance_id, technical=actor.is_admin),
         }
 
@@ -189,7 +196,7 @@ def progress_for(actor, document_id: int) -> dict:
                 **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
-def summary(doc: Document) -> dict:
+def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "category": doc.category,
@@ -199,7 +206,9 @@ def summary(doc: Document) -> dict:
             "instance_id": doc.instance_id, "department_id": doc.department_id,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
             "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
-            **catalogue.fields(doc)}
+            "taken_down": {"at": doc.taken_down_at.isoformat(), "by": doc.taken_down_by, "reason": doc.taken_down_reason}
+            if doc.taken_down_at else None,
+            **catalogue.fields(doc, publicity_rule)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:
@@ -209,8 +218,9 @@ def list_for(actor, status=None, limit=50, offset=0) -> dict:
         if status:
             query = query.where(Document.status == status)
         query = query.order_by(Document.id.desc()).limit(min(int(limit), 200)).offset(int(offset))
-        rows = s.scalars(query, access.params(actor))
-        return {"items": [summary(d) for d in rows]}
+        rows = list(s.scalars(query, access.params(actor)))
+        rule = publicity.rule_for(rows)
+        return {"items": [summary(d, rule) for d in rows]}
 
 
 def verify_reviews(actor, document_id: int) -> dict:

@@ -2,7 +2,8 @@
 
 Publishing is idempotent per (document, channel): a retried job finds the channel done and skips
 it. The public side reads only published documents and only their confirmed redacted fields (title,
-number, text, interpretation) — never the originals, the review records or the findings.
+number, text, interpretation) — never the originals, the review records or the findings. A document
+taken down (`takedown`) answers 410 Gone with its 索引号, never its content.
 """
 
 import hashlib
@@ -13,11 +14,11 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import audit
+from engine import audit, calendar
 from engine.config import current
 from engine.db import reading, transaction
-from engine.disclosure import CATEGORY_NAMES, catalogue, redaction
-from engine.errors import NotFound
+from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
+from engine.errors import Gone, NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
 
@@ -41,12 +42,15 @@ def publish(document_id: int) -> dict:
 
 def public_payload(doc, fields: dict) -> dict:
     """What every channel sends: the confirmed redacted fields and metadata that is not personal."""
-    base = current().public_base_url.rstrip("/")
     return {"id": doc.id, "title": fields["title"], "doc_number": fields["doc_number"] or None,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": fields["body"],
-            "interpretation": fields["interpretation"] or None, "url": f"{base}/public/documents/{doc.id}",
+            "interpretation": fields["interpretation"] or None, "url": public_url(doc.id),
             **catalogue.fields(doc)}
+
+
+def public_url(document_id: int) -> str:
+    return f"{current().public_base_url.rstrip('/')}/public/documents/{document_id}"
 
 
 def _record(document_id, channel, url, detail):
@@ -85,16 +89,28 @@ def _interpretation_html(payload) -> str:
 
 
 def _webhook(payload):
-    """POST the payload signed with HMAC-SHA256; raising lets the queue retry with backoff."""
+    """Announce the publication to the webhook; raising lets the queue retry with backoff."""
+    return post_signed({"event": "published", **payload})
+
+
+def post_signed(body: dict):
+    """POST `body` as JSON signed with HMAC-SHA256 (X-Gongkai-Signature) to the configured webhook."""
     url, secret = current().webhook_url, current().webhook_secret
     if not url:
         raise RuntimeError("未配置推送地址 GONGKAI_WEBHOOK_URL (no webhook URL configured)")
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(url, data=body, method="POST", headers={
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    signature = hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(url, data=data, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "X-Gongkai-Signature": f"sha256={signature}"})
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (admin-configured URL)
         return url, {"status": response.status}
+
+
+def remove_static_export(document_id: int) -> None:
+    """Delete the document's files from the static export folder (the portal's crawler loses them)."""
+    folder = current().data_dir / "export"
+    for suffix in ("json", "html"):
+        (folder / f"{int(document_id)}.{suffix}").unlink(missing_ok=True)
 
 
 CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}
@@ -112,21 +128,27 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
             query = query.where(Document.category == category)
         if year:
             query = query.where(extract("year", Document.published_at) == int(year))
-        rows = s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100)).offset(int(offset)))
-        return {"items": [_public_summary(d) for d in rows]}
+        rows = list(s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100))
+                              .offset(int(offset))))
+        rule = publicity.rule_for(rows)
+        return {"items": [_public_summary(d, rule) for d in rows]}
 
 
-def _public_summary(doc) -> dict:
+def _public_summary(doc, publicity_rule=None) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
-            **catalogue.fields(doc)}
+            **catalogue.fields(doc, publicity_rule)}
 
 
 def public_document(document_id: int) -> dict:
     with reading() as s:
         doc = s.get(Document, document_id)
+        if doc is not None and doc.status == "taken_down":
+            day = calendar.as_date(doc.taken_down_at).isoformat()
+            raise Gone(f"该信息已于{day}撤下（索引号 {doc.index_no or '—'}） (taken down on {day})",
+                       details=[{"index_no": doc.index_no, "taken_down_on": day}])
         if doc is None or doc.status != "published" or doc.published_text is None:
             raise NotFound("未找到已公开的文件 (no such published document)")
         return {**_public_summary(doc), "text": doc.published_text, "interpretation": doc.published_interpretation,

@@ -65,6 +65,14 @@ class Document(Base):
     # A repeal/amendment/expiry decision is itself a document; publishing it changes its target.
     changes_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     change_kind: Mapped[str | None] = mapped_column(String(10))
+    # A 公示 stays public at least its minimum period (workplan_deadlines.dmn, kind "publicity");
+    # with a planned last day (公示期至) it comes down by itself after that day.
+    publicity: Mapped[bool] = mapped_column(default=False)
+    publicity_until: Mapped[date | None] = mapped_column(Date)
+    # Taken down (撤下): gone from every public channel, its 索引号 kept and never given again.
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_down_by: Mapped[str | None] = mapped_column(String(80))
+    taken_down_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -16,7 +16,7 @@ from sqlalchemy import extract, func, or_, select
 
 from engine import access, agencies, audit, calendar
 from engine.db import reading, transaction
-from engine.disclosure import catalogue
+from engine.disclosure import EVER_PUBLISHED, catalogue
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import (
     AnnualReportSnapshot,
@@ -170,7 +170,7 @@ def proactive_section(session, year: int, figures: dict, agency: dict) -> dict:
     """Section two: documents published in `year` by category, plus the figures entered by staff."""
     def published(*where):
         query = select(func.count()).select_from(Document).where(
-            _documents_of(agency), Document.status == "published", Document.published_at.is_not(None), *where)
+            _documents_of(agency), Document.status.in_(EVER_PUBLISHED), Document.published_at.is_not(None), *where)
         return int(session.scalar(query.where(extract("year", Document.published_at) == year)) or 0)
 
     return {"regulations": [
@@ -186,7 +186,7 @@ def normative_counts(session, year: int, agency: dict) -> dict:
     """规范性文件: issued (成文) in the year, repealed or expired in it, and in force on 31 December."""
     year_end = date(year, 12, 31)
     issued = repealed = in_force = 0
-    for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status == "published",
+    for doc in session.scalars(select(Document).where(Document.category == "normative", Document.status.in_(EVER_PUBLISHED),
                                                       _documents_of(agency))):
         formed = doc.formed_on or calendar.as_date(doc.published_at)
         issued += formed.year == year

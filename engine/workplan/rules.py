@@ -6,6 +6,7 @@ after the people's congress session ends. The office changes the numbers in the 
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from sqlalchemy import select
@@ -32,20 +33,29 @@ def _table_xml(session=None) -> str:
 
 def lookup(kind: str, session=None) -> dict:
     """The first row matching `kind` (an empty input entry matches anything): days, unit, rule."""
-    root = ElementTree.fromstring(_table_xml(session))
-    table = root.find(".//dmn:decisionTable", NS)
-    names = [o.get("name") for o in table.findall("dmn:output", NS)]
-    for rule in table.findall("dmn:rule", NS):
-        entry = (rule.find("dmn:inputEntry/dmn:text", NS).text or "").strip()
+    for entry, out in _rows(_table_xml(session)):
         if entry in ("", "-") or entry.strip('"') == kind:
-            values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
-            out = dict(zip(names, values, strict=False))
-            out["days"] = int(out["days"])
-            return out
+            return dict(out)
     raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
 
 
-def _add(start: date, rule: dict) -> date:
+@lru_cache(maxsize=8)
+def _rows(xml: str) -> tuple:
+    # Parsed once per version of the table: the catalogue asks for every 公示 it lists.
+    table = ElementTree.fromstring(xml).find(".//dmn:decisionTable", NS)
+    names = [o.get("name") for o in table.findall("dmn:output", NS)]
+    rows = []
+    for rule in table.findall("dmn:rule", NS):
+        entry = (rule.find("dmn:inputEntry/dmn:text", NS).text or "").strip()
+        values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
+        out = dict(zip(names, values, strict=False))
+        out["days"] = int(out["days"])
+        rows.append((entry, out))
+    return tuple(rows)
+
+
+def add_period(start: date, rule: dict) -> date:
+    """`start` plus the row's days, calendar or working as the row says."""
     if rule.get("unit") == "working":
         return calendar.add_working_days(start, rule["days"])
     return start + timedelta(days=rule["days"])
@@ -53,7 +63,7 @@ def _add(start: date, rule: dict) -> date:
 
 def publicity_may_end_on(published_on: date, kind: str = "publicity") -> date:
     """The first day a 公示 published on `published_on` may be taken down."""
-    return _add(published_on, lookup(kind))
+    return add_period(published_on, lookup(kind))
 
 
 def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> None:
@@ -61,8 +71,8 @@ def check_withdrawal(published_on: date, on: date, kind: str = "publicity") -> N
     may_end = publicity_may_end_on(published_on, kind)
     if on < may_end:
         days = lookup(kind)["days"]
-        raise Invalid(f"公示期不得少于{days}天，{may_end.isoformat()}起方可撤下 (publicity must stay up until "
-                      f"{may_end.isoformat()})", fields={"withdraw_on": [f"最早 {may_end.isoformat()}"]})
+        raise Invalid(f"公示期不得少于{days}天，{may_end.isoformat()}起方可撤下 (it may be taken down from "
+                      f"{may_end.isoformat()} on)", fields={"withdraw_on": [f"最早 {may_end.isoformat()}"]})
 
 
 def poverty_fund_plan_due(congress_ends_on: date, session=None) -> date:
@@ -72,5 +82,4 @@ def poverty_fund_plan_due(congress_ends_on: date, session=None) -> date:
 
 def due_after(kind: str, start: date, session=None) -> date:
     """The last day of a `within` rule counted from `start` (working days where the row says so)."""
-    return _add(start, lookup(kind, session))
-
+    return add_period(start, lookup(kind, session))

@@ -9,7 +9,7 @@ audit entry's details) are plain objects.
 
 from marshmallow import Schema, fields
 
-from web.api.schemas import HistoryEventSchema, TaskSchema, ValiditySchema
+from web.api.schemas import HistoryEventSchema, PublicityPeriodSchema, TaskSchema, ValiditySchema
 
 
 def _text(**kwargs):
@@ -53,6 +53,12 @@ class GuideSchema(Schema):
 
 # Documents ----------------------------------------------------------------------------------------
 
+class TakenDownSchema(Schema):
+    at = fields.String(required=True)
+    by = _text()
+    reason = _text()
+
+
 class DocumentSchema(Schema):
     """A document as the staff list shows it."""
 
@@ -80,6 +86,8 @@ class DocumentSchema(Schema):
     changes_document_id = _id()
     return_reason = _text()
     returns = fields.Integer(required=True)
+    publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
+    taken_down = fields.Nested(TakenDownSchema, allow_none=True, metadata={"description": "撤下: null while it is up"})
 
 
 class DocumentListSchema(Schema):
@@ -162,6 +170,7 @@ class DocumentDetailSchema(DocumentSchema):
     current_tasks = fields.List(fields.Nested(CurrentTaskSchema), required=True)
     progress = fields.Nested(ProgressSchema, required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    may_take_down = fields.Boolean(required=True, metadata={"description": "the caller may take it down (撤下) now"})
 
 
 class DocumentSubmittedSchema(Schema):

@@ -2,9 +2,9 @@
 
 from flask import jsonify, request
 
-from engine.disclosure import documents, redaction
+from engine.disclosure import documents, redaction, takedown
 from web.api import bp
-from web.api.schemas import ListQuerySchema, db_int, parse
+from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
 
@@ -70,6 +70,25 @@ def update_redaction(document_id):
     """
     body = request.get_json(silent=True) or {}
     return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings"), body.get("field")))
+
+
+@bp.post("/documents/<int:document_id>/take-down")
+def take_down(document_id):
+    """Take a published document down (撤下): the department's publisher or an admin.
+    ---
+    post:
+      summary: "Remove a published document from the catalogue, API, feed, search and export, tell the webhook;
+        its 索引号 stays and its public address answers 410. A 公示 only after its minimum period."
+      requestBody: {content: {application/json: {schema: TakeDownSchema}}}
+      responses:
+        200: {description: "the document, status taken_down, with taken_down {at, by, reason}",
+              content: {application/json: {schema: DocumentSchema}}}
+        403: {description: not the document's department publisher nor an admin}
+        409: {description: not published, or already taken down}
+        422: {description: "no reason, or a 公示 before its minimum period: the message names the day it may end"}
+    """
+    body = parse(TakeDownSchema)
+    return jsonify(takedown.take_down(require_user(), document_id, body["reason"]))
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")

@@ -29,9 +29,13 @@ def public_documents():
 @bp.get("/public/documents/<int:document_id>")
 def public_document(document_id):
     """One published document: its confirmed redacted text and catalogue fields (index_no, publisher,
-    formed_on, published_on, topic, area, validity) and the documents that changed it.
+    formed_on, published_on, topic, area, validity, 公示期) and the documents that changed it.
     ---
     get:
-      responses: {200: {content: {application/json: {schema: PublishedDocumentSchema}}}}
+      responses:
+        200: {content: {application/json: {schema: PublishedDocumentSchema}}}
+        410:
+          description: "taken down (已撤下): errors[0] gives its index_no and taken_down_on"
+          content: {application/json: {schema: ErrorResponseSchema}}
     """
     return respond(PublishedDocumentSchema, publication.public_document(document_id))

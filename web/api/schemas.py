@@ -182,6 +182,15 @@ class ValiditySchema(Schema):
     since = fields.String(allow_none=True)
 
 
+class PublicityPeriodSchema(Schema):
+    """公示期 of a 公示: from its publication day to its last day (null: until taken down)."""
+    from_ = fields.String(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
+    to = fields.String(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
+    min_days = fields.Integer(required=True, metadata={"description": "minimum period (DMN workplan_deadlines, row publicity)"})
+    unit = fields.String(required=True, metadata={"description": "calendar / working days"})
+    may_end_on = fields.String(allow_none=True, metadata={"description": "first day it may be taken down"})
+
+
 class PublicDocumentSchema(Schema):
     """A published document as the catalogue lists it, with the catalogue fields (DOMAIN §7)."""
     id = fields.Integer(required=True)
@@ -197,6 +206,7 @@ class PublicDocumentSchema(Schema):
     topic = fields.String(allow_none=True, metadata={"description": "主题分类"})
     area = fields.String(allow_none=True, metadata={"description": "基层政务公开标准目录 area"})
     validity = fields.Nested(ValiditySchema)
+    publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
 
 
 class PublicDocumentListSchema(Schema):
@@ -284,6 +294,11 @@ class TaskQuerySchema(Schema):
 
 class CompleteSchema(Schema):
     data = fields.Dict(load_default=dict)
+
+
+class TakeDownSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "撤下理由, recorded in the audit and the document's timeline"})
 
 
 class CancelSchema(Schema):

@@ -3,8 +3,18 @@ publisher's redaction editor (in-page JSON with the CSRF header)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from engine.disclosure import ATTRIBUTES, CATEGORIES, CATEGORY_NAMES, CHANNELS, GROUNDS, documents, redaction
-from engine.errors import DomainError
+from engine.disclosure import (
+    ATTRIBUTES,
+    CATEGORIES,
+    CATEGORY_NAMES,
+    CHANNELS,
+    GROUNDS,
+    documents,
+    publicity,
+    redaction,
+    takedown,
+)
+from engine.errors import Conflict, DomainError, Invalid
 from web.auth import current_user, login_required
 from web.idempotency import idempotent
 from web.pages.common import json_body, page_or_json_error
@@ -23,7 +33,8 @@ LABELS = {
     "status": {"withdrawn": "已撤回", "submitted": "已提交", "awaiting_attribute": "待认定公开属性", "returned": "已退文", "dept_review": "初审中", "secrecy_review": "保密审查中",
                "awaiting_signoff": "待领导签批", "withheld": "不予公开", "re_review": "定期评审中",
                "on_request": "依申请公开", "deidentifying": "去标识化处理中", "confirming_redaction": "待确认去标识化",
-               "publishing": "发布中", "published": "已公开"},
+               "publishing": "发布中", "published": "已公开", "taken_down": "已撤下"},
+    "publication": {"published": "已发布", "taken_down": "已撤下", "taking_down": "撤下通知待推送"},
 }
 
 
@@ -67,13 +78,28 @@ def new_document():
         else:
             return redirect(url_for("documents.document_page", document_id=created["id"]))
     return render_template("documents/new.html", errors=errors, values=values, categories=CATEGORIES,
-                           attributes=ATTRIBUTES, grounds=GROUNDS, channels=CHANNELS), 422 if errors else 200
+                           attributes=ATTRIBUTES, grounds=GROUNDS, channels=CHANNELS,
+                           publicity_days=publicity.minimum_days()), 422 if errors else 200
 
 
 @bp.get("/documents/<int:document_id>")
 @login_required
 def document_page(document_id):
     return render_template("documents/detail.html", doc=documents.detail_for(current_user(), document_id))
+
+
+@bp.post("/documents/<int:document_id>/take-down")
+@login_required
+def take_down(document_id):
+    """The publisher's 撤下发布 button: refused with the reason shown on the document page."""
+    reason = request.form.get("reason", "")
+    try:
+        takedown.take_down(current_user(), document_id, reason)
+    except (Invalid, Conflict) as exc:
+        doc = documents.detail_for(current_user(), document_id)
+        return render_template("documents/detail.html", doc=doc, take_down_error=exc.message, reason=reason), \
+            422 if isinstance(exc, Invalid) else 409
+    return redirect(url_for("documents.document_page", document_id=document_id))
 
 
 @bp.get("/documents/<int:document_id>/progress")

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.config import current
 from engine.disclosure import CATEGORIES, guide, publication
+from engine.errors import Gone
 from engine.requests import report_export, report_publication
 from web import feed as feed_xml
 
@@ -25,7 +26,11 @@ def catalogue():
 
 @bp.get("/public/documents/<int:document_id>")
 def public_document(document_id):
-    return render_template("public/document.html", doc=publication.public_document(document_id))
+    try:
+        doc = publication.public_document(document_id)
+    except Gone as exc:  # taken down: 410 with its 索引号, so a saved link says what happened
+        return render_template("public/taken_down.html", gone=exc.details[0]), 410
+    return render_template("public/document.html", doc=doc)
 
 
 @bp.get("/public/guide")

@@ -1,14 +1,14 @@
 """workplan: the congress date and deadline rules, tasks done before import, 督办单 delivery
 
 Revision ID: 0015_workplan_delivery
-Revises: 0013_agency_reports
+Revises: 0014_publicity
 Create Date: 2026-11-30 08:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_workplan_delivery"
-down_revision = "0013_agency_reports"
+down_revision = "0014_publicity"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,9 @@
   var category = document.getElementById("category");
   var ground = document.getElementById("ground-fields");
   var interpretation = document.getElementById("interpretation-field");
+  var publicity = document.getElementById("publicity");
   function sync() {
+    if (category.value === "social_assistance") publicity.checked = true;  // always a 公示
     ground.hidden = !(attribute.value === "withheld" || attribute.value === "on_request");
     interpretation.hidden = category.value !== "policy" && category.value !== "normative";
   }

@@ -3,7 +3,7 @@
 (function () {
   var box = document.getElementById("progress");
   if (!box) return;
-  var PROCESSING = ["deidentifying", "publishing"], FINAL = ["published", "withheld", "on_request", "withdrawn"];
+  var PROCESSING = ["deidentifying", "publishing"], FINAL = ["published", "taken_down", "withheld", "on_request", "withdrawn"];
   var working = box.querySelector(".working"), incident = box.querySelector(".incident");
   var elapsed = box.querySelector(".elapsed"), since = null, timer = null;
 

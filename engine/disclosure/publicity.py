@@ -1,0 +1,109 @@
+"""公示 (publicity notices): which documents are one, and their period.
+
+A 公示 stays public at least its minimum period, the row "publicity" of the editable DMN table
+`workplan_deadlines.dmn` (the seed: 公告公示时间原则上不得少于10天). The drafter marks a document as
+a 公示 (a 社会救助公示 always is one) and may plan its last day (公示期至): it then comes down by
+itself after that day (`takedown.sweep_ended`), never before the minimum period is over.
+"""
+
+import logging
+from datetime import date, timedelta
+
+from engine import calendar
+from engine.errors import Invalid
+from engine.workplan import rules
+
+log = logging.getLogger(__name__)
+
+KIND = "publicity"  # the DMN row the period is read from
+ALWAYS = {"social_assistance"}  # categories that are a 公示 by their nature
+TRUE, FALSE = {"1", "true", "on", "yes", "是"}, {"", "0", "false", "off", "no", "否"}
+
+
+def clean(data: dict, category: str, errors: dict) -> dict:
+    """Read the 公示 flag and planned last day of a submission (a planned day makes it a 公示)."""
+    flag = _flag(data.get("publicity"), errors)
+    until = _day(data.get("publicity_until"), errors)
+    if until is not None:
+        earliest = last_day(calendar.today_in_china())  # published today at the earliest
+        if until < earliest:
+            errors["publicity_until"] = [f"公示期不得少于{minimum_days()}天，公示期至最早为"
+                                         f"{earliest.isoformat()} (the period ends on {earliest.isoformat()} at the earliest)"]
+    return {"publicity": bool(flag or until or category in ALWAYS),
+            "publicity_until": until.isoformat() if until else None}
+
+
+def _flag(value, errors) -> bool:
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    text = str(value).strip().lower()
+    if text not in TRUE | FALSE:
+        errors["publicity"] = ["应为是或否 (true or false)"]
+    return text in TRUE
+
+
+def _day(value, errors) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        errors["publicity_until"] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
+        return None
+
+
+def minimum_days() -> int:
+    return rules.lookup(KIND)["days"]
+
+
+def may_end_on(published_on: date) -> date:
+    """The first day a 公示 published on `published_on` may come down (the DMN table's period)."""
+    return rules.publicity_may_end_on(published_on, KIND)
+
+
+def last_day(published_on: date) -> date:
+    """The last day of the minimum period: the 公示 is up through this day."""
+    return may_end_on(published_on) - timedelta(days=1)
+
+
+def rule() -> dict | None:
+    """The DMN row of the 公示 period; None when the office deleted it (the catalogue still shows,
+    taking down then says what to fix)."""
+    try:
+        return rules.lookup(KIND)
+    except Invalid:
+        log.warning("workplan_deadlines.dmn has no row %r: 公示 shown without a minimum period", KIND)
+        return None
+
+
+def rule_for(docs) -> dict | None:
+    """The row once for a list: read only when one of `docs` is a 公示 (a list reads it once, not per item)."""
+    return rule() if any(d.publicity for d in docs) else None
+
+
+def period(doc, row: dict | None = None) -> dict | None:
+    """The 公示期 as the public and staff see it: from the publication day to the planned last day
+    (never shorter than the minimum), the minimum in days and the first day it may come down."""
+    if not doc.publicity:
+        return None
+    row = row or rule() or {"days": 0, "unit": "calendar", "missing": True}
+    published_on = calendar.as_date(doc.published_at) if doc.published_at else None
+    until = doc.publicity_until
+    if published_on is None or row.get("missing"):
+        return {"from": _iso(published_on), "to": _iso(until), "min_days": row["days"], "unit": row["unit"],
+                "may_end_on": None}
+    ends = rules.add_period(published_on, row)
+    to = max(until, ends - timedelta(days=1)) if until else None
+    return {"from": published_on.isoformat(), "to": _iso(to), "min_days": row["days"], "unit": row["unit"],
+            "may_end_on": ends.isoformat()}
+
+
+def comes_down_on(doc) -> date | None:
+    """The day a 公示 with a planned last day comes down by itself (None: it stays until taken down)."""
+    if not doc.publicity or doc.publicity_until is None or doc.published_at is None:
+        return None
+    return max(doc.publicity_until + timedelta(days=1), may_end_on(calendar.as_date(doc.published_at)))
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None

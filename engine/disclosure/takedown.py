@@ -1,0 +1,111 @@
+"""Taking a published document down (撤下): out of the catalogue, API, feed, search and the static
+export folder, the webhook told, who/when/why recorded; a 公示 not before its minimum period.
+
+Taking down is not repeal: 有效性 (有效/失效/废止) says whether a document is still in force and a
+repealed one stays in the catalogue marked 废止; a document taken down is no longer public at all,
+keeps its validity, its 索引号 (never given again) and its record, and its old address answers 410.
+"""
+
+import logging
+
+from sqlalchemy import select
+
+from engine import access, audit, calendar, queue
+from engine.db import after_commit, reading, transaction
+from engine.disclosure import documents, publication, publicity
+from engine.errors import Conflict, Forbidden, Invalid
+from engine.models import Document, Publication
+from engine.models.types import utcnow
+from engine.workplan import rules
+
+log = logging.getLogger(__name__)
+NOTICE_JOB = "workers.jobs.notify_taken_down"
+PENDING = "taking_down"  # a webhook publication whose channel has not yet been told
+
+
+def take_down(actor, document_id, reason) -> dict:
+    """Take a published document down for `reason` (its department's publisher, or an admin)."""
+    reason = str(reason or "").strip()[:2000]
+    with transaction() as s:
+        doc = documents.get_for(s, actor, document_id)
+        if not access.may_take_down(actor, doc):
+            raise Forbidden("只有本部门的公开专员或管理员可以撤下已公开的文件 (only the department's publisher takes it down)")
+        s.refresh(doc, with_for_update=True)  # one of two take-downs (or the sweep) wins
+        if doc.status == "taken_down":
+            raise Conflict("该文件已撤下 (already taken down)")
+        if doc.status != "published":
+            raise Conflict("只能撤下已公开的文件 (only a published document can be taken down)")
+        if doc.publicity:
+            rules.check_withdrawal(calendar.as_date(doc.published_at), calendar.today_in_china(), publicity.KIND)
+        if not reason:
+            raise Invalid("请填写撤下理由 (give the reason)", fields={"reason": ["请填写撤下理由 (required)"]})
+        _take_down(s, doc, actor, reason)
+        return documents.summary(doc)
+
+
+def _take_down(session, doc: Document, actor, reason: str) -> None:
+    doc.status, doc.taken_down_at, doc.updated_at = "taken_down", utcnow(), utcnow()
+    doc.taken_down_by, doc.taken_down_reason = getattr(actor, "username", None) or str(actor), reason
+    notify = False
+    for pub in session.scalars(select(Publication).where(Publication.document_id == doc.id)):
+        notify |= pub.channel == "webhook"
+        pub.status = PENDING if pub.channel == "webhook" else "taken_down"
+    audit.record(session, "taken_down", actor=actor, document_id=doc.id, instance_id=doc.instance_id,
+                 index_no=doc.index_no, reason=reason)
+    after_commit(session, lambda: publication.remove_static_export(doc.id))
+    if notify:
+        after_commit(session, lambda: queue.enqueue_retried(NOTICE_JOB, doc.id, job_id=_job_id(doc.id)))
+
+
+def _job_id(document_id: int) -> str:
+    return f"take-down-{document_id}"
+
+
+def notify_channel(document_id: int) -> dict:
+    """Tell the webhook the document was taken down (the job; idempotent, raising lets rq retry)."""
+    with reading() as s:
+        doc = s.get(Document, document_id)
+        pending = s.scalar(select(Publication.id).where(Publication.document_id == document_id,
+                                                        Publication.channel == "webhook", Publication.status == PENDING))
+        if doc is None or pending is None:
+            return {"sent": False}
+        # What the channel needs to remove its copy; the reason stays internal (it may name what leaked).
+        body = {"event": "taken_down", "id": doc.id, "index_no": doc.index_no, "title": doc.published_title,
+                "url": publication.public_url(doc.id), "taken_down_at": doc.taken_down_at.isoformat()}
+    url, detail = publication.post_signed(body)
+    with transaction() as s:
+        pub = s.get(Publication, pending, with_for_update=True)
+        if pub.status == PENDING:
+            pub.status, pub.detail = "taken_down", {**(pub.detail or {}), "taken_down": detail}
+            audit.record(s, "take_down_notified", actor="worker", document_id=document_id, channel="webhook", url=url)
+    return {"sent": True}
+
+
+def sweep_ended() -> int:
+    """Take down every 公示 whose planned last day (公示期至) is over (the periodic list runs this)."""
+    today = calendar.today_in_china()
+    with reading() as s:
+        ids = list(s.scalars(select(Document.id).where(Document.status == "published", Document.publicity.is_(True),
+                                                       Document.publicity_until < today)))
+    done = 0
+    for doc_id in ids:
+        with transaction() as s:
+            doc = s.get(Document, doc_id, with_for_update=True)
+            ends = publicity.comes_down_on(doc) if doc.status == "published" else None
+            if ends is None or ends > today:  # taken down meanwhile, or published late: the minimum first
+                continue
+            period = publicity.period(doc)
+            _take_down(s, doc, "system", f"公示期满（{period['from']}至{period['to']}） (the publicity period ended)")
+            done += 1
+    return done
+
+
+def resend_pending() -> int:
+    """Enqueue again the webhook notices whose job was lost or gave up (the periodic list, hourly)."""
+    with reading() as s:
+        ids = list(s.scalars(select(Publication.document_id).where(Publication.channel == "webhook",
+                                                                   Publication.status == PENDING)))
+    for doc_id in ids:
+        if not queue.job_exists(_job_id(doc_id)):
+            queue.enqueue_retried(NOTICE_JOB, doc_id, job_id=_job_id(doc_id))
+    return len(ids)
