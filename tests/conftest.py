@@ -5,9 +5,11 @@ the seed rows copied back, so the suite stays fast; each run uses its own Postgr
 on one machine do not see each other.
 """
 
+import fcntl
 import os
 import random
 import shutil
+import tempfile
 import uuid
 
 import psycopg
@@ -23,7 +25,26 @@ pytest_plugins = ["tests.support.browser"]
 
 PG_DSN = os.environ.get("GONGKAI_TEST_PG", "postgresql://127.0.0.1:5432/test")
 RUN_ID = uuid.uuid4().hex[:8]
-REDIS_DB = int(os.environ.get("GONGKAI_TEST_REDIS_DB", random.randint(1, 15)))
+
+
+def _claim_redis_db() -> int:
+    """A Redis database no other test run on this machine holds: each run keeps an exclusive lock
+    on its number for its lifetime (a random pick let two parallel runs share one and steal each
+    other's jobs). Falls back to a random one when all 15 are taken."""
+    for db in random.sample(range(1, 16), 15):
+        handle = open(os.path.join(tempfile.gettempdir(), f"gongkai-test-redis-{db}.lock"), "w")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        _LOCKS.append(handle)  # held until the process exits
+        return db
+    return random.randint(1, 15)
+
+
+_LOCKS: list = []
+REDIS_DB = int(os.environ.get("GONGKAI_TEST_REDIS_DB") or _claim_redis_db())
 
 
 def _pg_available() -> bool:
