@@ -13,11 +13,11 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import audit
+from engine import agencies, audit
 from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, redaction
-from engine.errors import NotFound
+from engine.errors import Invalid, NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
 
@@ -100,10 +100,16 @@ def _webhook(payload):
 CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}
 
 
-def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
-    """The public catalogue: published documents only, newest first."""
+AGENCY_ERROR = "没有这个发布机构：应为 root 或有独立机关名称的部门编号 (root, or the id of an agency)"
+
+
+def search(q=None, category=None, year=None, agency=None, limit=20, offset=0) -> dict:
+    """The public catalogue: published documents only, newest first; `agency` ("root" or a department
+    agency's id) keeps those its 发布机构 is."""
     with reading() as s:
         query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
+        if agency not in (None, ""):
+            query = query.where(_published_by(s, agency))
         if q:
             pattern = f"%{q.strip()[:100]}%"
             query = query.where(or_(Document.published_title.ilike(pattern),
@@ -114,6 +120,17 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
             query = query.where(extract("year", Document.published_at) == int(year))
         rows = s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100)).offset(int(offset)))
         return {"items": [_public_summary(d) for d in rows]}
+
+
+def _published_by(session, value):
+    """SQL: documents whose 发布机构 is the agency `value` names. The name was fixed when the document
+    was published (`catalogue.assign`); one published before that has none, and goes by its department."""
+    agency = agencies.named(session, value)
+    if agency is None:
+        raise Invalid("发布机构有误 (no such publisher agency)", fields={"agency": [AGENCY_ERROR]})
+    speakers = Document.department_id.in_(agencies.speakers(session, agency["department_id"]))
+    by_department = or_(speakers, Document.department_id.is_(None)) if agency["department_id"] is None else speakers
+    return or_(Document.publisher == agency["name"], Document.publisher.is_(None) & by_department)
 
 
 def _public_summary(doc) -> dict:
