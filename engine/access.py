@@ -1,5 +1,5 @@
-"""Who may see or act on a task, an instance, a document, a request, a work-plan task or an
-agency's annual report: one function per question.
+"""Who may see or act on a task, an instance, a document, a request, a work-plan task, or in an
+agency's name (its annual report, its requests, its guide): one function per question.
 
 Each rule is written twice, side by side so they change together: in Python for one row
 (`may_see_document(session, actor, doc)`) and as a SQL clause for lists (`document_clause(actor)`,
@@ -207,3 +207,14 @@ def may_write_report(session, actor, agency_id: int | None) -> bool:
     if actor is None:
         return False
     return actor.is_admin or bool(actor.role_keys & REPORT_WRITERS) and own_agency(session, actor) == agency_id
+
+
+# Acting in an agency's name beyond its report: registering a request addressed to it and editing its
+# 政府信息公开指南 (Art. 12). Its publishers do; admins do for every agency.
+AGENCY_OFFICERS = {"publisher"}
+
+
+def may_act_for_agency(session, actor, agency_id: int | None) -> bool:
+    if actor is None:
+        return False
+    return actor.is_admin or bool(actor.role_keys & AGENCY_OFFICERS) and own_agency(session, actor) == agency_id

@@ -17,6 +17,7 @@ from engine.requests.settings import AGENCY_CODE as CODE
 from engine.requests.settings import AGENCY_KINDS as KINDS
 
 MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
+ROOT = "root"  # how a URL or a form names the installation's own agency (a department's is its id)
 
 
 def identity(session, department_id: int | None) -> dict:
@@ -58,6 +59,29 @@ def all_agencies(session) -> list[dict]:
     """The installation's agency first, then every department that is its own agency, by name."""
     own = session.scalars(select(Department).where(Department.agency_name.is_not(None)).order_by(Department.name))
     return [root(session), *(identity(session, d.id) for d in own)]
+
+
+def named(session, value) -> dict | None:
+    """The agency `value` names: "root" the installation's, a department id one with its own agency
+    name; None for anything else (an internal office is not an agency one can address)."""
+    text = str(value).strip()
+    if text == ROOT:
+        return root(session)
+    dept = session.get(Department, int(text)) if text.isdigit() and 0 < int(text) < 2**63 else None
+    return identity(session, dept.id) if dept is not None and dept.agency_name else None
+
+
+def key_of(agency: dict) -> str:
+    """How a URL or form names `agency` (see `named`)."""
+    return str(agency["department_id"] or ROOT)
+
+
+def public_list() -> list[dict]:
+    """The agencies the public may address (a request, a guide, a catalogue filter): `key` is what a
+    URL or form passes ("root" or the department id), the installation's first."""
+    with reading() as s:
+        return [{"key": key_of(a), "id": a["department_id"], "name": a["name"],
+                 "kind": a["kind"]} for a in all_agencies(s)]
 
 
 def _root_code(session) -> str:

@@ -1,19 +1,19 @@
-"""The 政府信息公开指南 (Art. 12): the public guide to this agency's information, kept by the admin.
+"""The 政府信息公开指南 (Art. 12): each 行政机关 publishes its own guide, kept by the admin or that
+agency's publisher (`access.may_act_for_agency`).
 
-Stored as one agency setting; every section Art. 12 names is required before saving. Until the
-admin saves one, the guide shows what the product itself knows (its categories, how the catalogue is
+Stored as one agency setting per agency; every section Art. 12 names is required before saving. Until
+one is saved, a guide shows what the product itself knows (its categories, how the catalogue is
 ordered, where to search and file requests) and leaves the office's contacts marked as missing.
 """
 
-from engine import audit, users
-from engine.config import current
+from engine import access, agencies, audit
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES
-from engine.errors import Invalid
+from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import AgencySetting
 from engine.models.types import utcnow
 
-KEY = "disclosure_guide"
+KEY = "disclosure_guide"  # the installation's; a department agency's is KEY:<its department id>
 SECTIONS = (("classification", "分类"), ("arrangement", "编排体系"), ("obtaining", "获取方式"),
             ("office_address", "办公地址"), ("office_hours", "办公时间"), ("phone", "联系电话"),
             ("fax", "传真号码"), ("internet", "互联网联系方式"))
@@ -30,18 +30,47 @@ def _defaults() -> dict:
     }
 
 
-def load(session=None) -> dict:
-    """The guide: its sections in Art. 12's order, who last saved it and whether it is complete."""
+def agency_of(session, value=None) -> dict:
+    """The agency whose guide `value` names ("root", a department agency's id; empty: the installation's)."""
+    agency = agencies.root(session) if value in (None, "") else agencies.named(session, value)
+    if agency is None:
+        raise NotFound("没有这个机关：agency 应为 root 或有独立机关名称的部门编号 "
+                       "(no such agency: root, or the id of a department with its own agency name)")
+    return agency
+
+
+def _key(agency: dict) -> str:
+    return f"{KEY}:{agency['department_id']}" if agency["department_id"] else KEY
+
+
+def load(agency=None, session=None) -> dict:
+    """An agency's guide: its sections in Art. 12's order, who last saved it and whether it is complete."""
     if session is None:
         with reading() as s:
-            return load(s)
-    row = session.get(AgencySetting, KEY)
+            return load(agency, s)
+    owner = agency_of(session, agency)
+    row = session.get(AgencySetting, _key(owner))
     saved = (row.value or {}).get("value") or {} if row else {}
     texts = {**_defaults(), **saved}
     sections = [{"key": key, "title": title, "text": texts.get(key) or ""} for key, title in SECTIONS]
-    return {"agency": current().agency_name, "sections": sections,
+    return {"agency": owner["name"], "agency_id": owner["department_id"], "agency_key": agencies.key_of(owner),
+            "sections": sections,
             "complete": all(s["text"] for s in sections),
             "updated_at": row.updated_at.isoformat() if row else None, "updated_by": row.updated_by if row else None}
+
+
+def for_editor(actor, agency=None) -> dict:
+    """The guide `actor` edits: the named agency's, by default their own agency's (refused unless they
+    may edit it)."""
+    with reading() as s:
+        owner = agency_of(s, agency) if agency not in (None, "") else agencies.identity(s, actor.department_id)
+        _require_editor(s, actor, owner)
+        return load(agencies.key_of(owner), s)
+
+
+def _require_editor(session, actor, owner: dict) -> None:
+    if not access.may_act_for_agency(session, actor, owner["department_id"]):
+        raise Forbidden(f"只有管理员和本机关的公开专员可以编辑{owner['name']}的公开指南 (the admin or the agency's publisher)")
 
 
 def check(data) -> dict:
@@ -64,13 +93,15 @@ def check(data) -> dict:
     return out
 
 
-def save(actor, data) -> dict:
-    """Replace the guide (admin only)."""
-    users.require_admin(actor)
-    clean = check(data)
+def save(actor, data, agency=None) -> dict:
+    """Replace an agency's guide (the admin, or that agency's publisher)."""
     with transaction() as s:
-        row = s.get(AgencySetting, KEY) or AgencySetting(key=KEY)
+        owner = agency_of(s, agency)
+        _require_editor(s, actor, owner)
+        clean = check(data)
+        row = s.get(AgencySetting, _key(owner)) or AgencySetting(key=_key(owner))
         row.value, row.updated_by, row.updated_at = {"value": clean}, actor.username, utcnow()
         s.add(row)
-        audit.record(s, "guide_saved", actor=actor)
-    return load()
+        audit.record(s, "guide_saved", actor=actor, agency=owner["name"])
+        s.flush()
+        return load(agency, s)

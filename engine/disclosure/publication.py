@@ -14,11 +14,11 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import audit, calendar
+from engine import agencies, audit, calendar
 from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
-from engine.errors import Gone, NotFound
+from engine.errors import Gone, Invalid, NotFound
 from engine.models import Document, Publication
 from engine.models.types import utcnow
 
@@ -116,10 +116,16 @@ def remove_static_export(document_id: int) -> None:
 CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}
 
 
-def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
-    """The public catalogue: published documents only, newest first."""
+AGENCY_ERROR = "没有这个发布机构：应为 root 或有独立机关名称的部门编号 (root, or the id of an agency)"
+
+
+def search(q=None, category=None, year=None, agency=None, limit=20, offset=0) -> dict:
+    """The public catalogue: published documents only, newest first; `agency` ("root" or a department
+    agency's id) keeps those its 发布机构 is."""
     with reading() as s:
         query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
+        if agency not in (None, ""):
+            query = query.where(_published_by(s, agency))
         if q:
             pattern = f"%{q.strip()[:100]}%"
             query = query.where(or_(Document.published_title.ilike(pattern),
@@ -132,6 +138,17 @@ def search(q=None, category=None, year=None, limit=20, offset=0) -> dict:
                               .offset(int(offset))))
         rule = publicity.rule_for(rows)
         return {"items": [_public_summary(d, rule) for d in rows]}
+
+
+def _published_by(session, value):
+    """SQL: documents whose 发布机构 is the agency `value` names. The name was fixed when the document
+    was published (`catalogue.assign`); one published before that has none, and goes by its department."""
+    agency = agencies.named(session, value)
+    if agency is None:
+        raise Invalid("发布机构有误 (no such publisher agency)", fields={"agency": [AGENCY_ERROR]})
+    speakers = Document.department_id.in_(agencies.speakers(session, agency["department_id"]))
+    by_department = or_(speakers, Document.department_id.is_(None)) if agency["department_id"] is None else speakers
+    return or_(Document.publisher == agency["name"], Document.publisher.is_(None) & by_department)
 
 
 def _public_summary(doc, publicity_rule=None) -> dict:

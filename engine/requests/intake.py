@@ -37,7 +37,7 @@ from engine.requests import (
 from engine.workflow import instances
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out and typed
-PUBLIC_FIELDS = ("request_no", "status", "status_name", "received_on", "due_on", "correction_due_on", "replied_on")
+PUBLIC_FIELDS = ("request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on", "replied_on")
 
 
 def _text(data, key, errors, limit, required=True):
@@ -89,8 +89,22 @@ def _applicant_details(applicant, kind, errors) -> dict:
             "applicant_contact_person": _text(applicant, "contact_person", errors, 100, required=organisation) or None}
 
 
-def clean_request(data: dict, staff: bool) -> dict:
-    """Check an applicant's request (Art. 29); staff registrations also give channel and dates."""
+AGENCY_ERROR = "没有这个行政机关：应为 root 或独立行政机关的部门编号，内设机构不单独受理 (root, or the id of an agency)"
+
+
+def _addressee(session, value, errors) -> dict | None:
+    """The 行政机关 a request is addressed to (Art. 27): none given, the installation's."""
+    if value in (None, ""):
+        return None
+    agency = agencies.named(session, value)
+    if agency is None:
+        errors["agency"] = [AGENCY_ERROR]
+    return agency
+
+
+def clean_request(data: dict, staff: bool, session=None) -> dict:
+    """Check an applicant's request (Art. 29); staff registrations also give channel and dates. With a
+    session, `agency` (the addressee) is checked too and returned under that key."""
     if not isinstance(data, dict):
         raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
     errors = {}
@@ -112,39 +126,44 @@ def clean_request(data: dict, staff: bool) -> dict:
         for key in ("received_on", "confirmed_on"):
             if out[key] and out[key] > records.today():
                 errors[key] = ["日期不能晚于今天 (date in the future)"]
+    if session is not None:
+        out["agency"] = _addressee(session, data.get("agency"), errors)
     if errors:
         raise Invalid("申请内容有误 (the request has errors)", fields=errors)
     return out
 
 
 def file_public(data: dict) -> dict:
-    """File a request through the portal; returns the number, the access code (shown once) and dates."""
-    clean = clean_request(data, staff=False)
-    # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
-    # spot by issuing the request number, so that day is the day of receipt.
-    clean.update(channel="online", received_on=records.today(), confirmed_on=records.today())
+    """File a request through the portal, addressed to `agency` (default: the installation's); returns
+    the number, the access code (shown once), the dates and the agency that received it."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     with transaction() as s:
-        req = _create(s, None, clean, code)
-        return {"id": req.id, "request_no": req.request_no, "access_code": code,
-                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
+        clean = clean_request(data, staff=False, session=s)
+        # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
+        # spot by issuing the request number, so that day is the day of receipt.
+        clean.update(channel="online", received_on=records.today(), confirmed_on=records.today())
+        return _filed(s, _create(s, None, clean, code), code)
 
 
 def register(actor, data: dict) -> dict:
-    """Register a request received in person, by post, fax or online (publisher)."""
+    """Register a request received in person, by post, fax or online (publisher: for their own agency;
+    admin: for any, `agency` naming it)."""
     if not (actor.has_role("publisher") or actor.is_admin):
         raise Forbidden("只有公开专员可以登记申请 (only publishers register requests)")
-    clean = clean_request(data, staff=True)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     with transaction() as s:
-        req = _create(s, actor, clean, code, backdate_reason=data.get("backdate_reason"))
-        return {"id": req.id, "request_no": req.request_no, "access_code": code,
-                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
+        clean = clean_request(data, staff=True, session=s)
+        return _filed(s, _create(s, actor, clean, code, backdate_reason=data.get("backdate_reason")), code)
+
+
+def _filed(session, req, code) -> dict:
+    return {"id": req.id, "request_no": req.request_no, "access_code": code, "agency": records.agency_name(session, req),
+            "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
 
 
 def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
-    intake = records.intake_for(s, actor)
+    intake = records.intake_for(s, actor, clean.pop("agency", None))
     # The agency's report of that year is frozen: a request backdated into it would silently falsify it.
     report_publication.reopen(s, receipt.year, actor, backdate_reason, agencies.identity(s, intake)["department_id"])
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
@@ -193,7 +212,7 @@ def public_status(request_no: str, code: str) -> dict:
     with reading() as s:
         req = public_lookup(s, request_no, code)
         return {"request_no": req.request_no, "status": req.status, "status_name": STATUS_NAMES.get(req.status, req.status),
-                "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on),
+                "agency": records.agency_name(s, req), "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on),
                 "correction_due_on": _iso(req.correction_due_on) if req.status == "awaiting_correction" else None,
                 "replied_on": _iso(req.closed_on)}
 

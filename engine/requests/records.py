@@ -41,10 +41,17 @@ def intake_department(session) -> int | None:
     return session.scalar(select(Department.id).where(Department.name == name))
 
 
-def intake_for(session, actor) -> int | None:
-    """The department that receives a request: the configured 政府信息公开工作机构, except that staff of
-    another agency (a department that is its own 行政机关) register their agency's requests in their
-    own department, so that each agency answers, and reports, its own."""
+def intake_for(session, actor, agency: dict | None = None) -> int | None:
+    """The department that receives a request. Addressed to an agency (`agencies.named`): a department
+    agency receives its own, the installation's go to the configured 政府信息公开工作机构; only an
+    admin registers for any agency, a publisher for their own (`access.may_act_for_agency`).
+    Without one, the configured office receives it, except that staff of another agency (a department
+    that is its own 行政机关) register their agency's requests in their own department, so that each
+    agency answers, and reports, its own."""
+    if agency is not None and actor is not None and not access.may_act_for_agency(session, actor, agency["department_id"]):
+        raise Forbidden(f"只能登记本机关收到的申请，不能登记{agency['name']}的 (only requests to your own agency)")
+    if agency is not None and (actor is None or actor.is_admin):
+        return agency["department_id"] or intake_department(session)
     configured, own = intake_department(session), getattr(actor, "department_id", None)
     if configured is None or own is None:
         return configured or own

@@ -21,7 +21,6 @@ from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import (
     AnnualReportSnapshot,
     AnnualReportText,
-    Department,
     Document,
     InformationRequest,
     LegalProceeding,
@@ -60,7 +59,7 @@ MAX_FIGURE = 10**12
 ENTERED_FIGURES = ("rules_issued", "rules_repealed", "rules_in_force", "coercion", "fees_amount")
 # Art. 49–50: a department publishes its report by 31 January, a government its own by 31 March.
 PUBLISH_BY = {"department": (1, 31), "government": (3, 31)}
-ROOT = "root"  # how a URL names the installation's own agency (a department's is its id)
+ROOT = agencies.ROOT
 
 
 def row_key(outcome: str, reason: str | None) -> str:
@@ -90,13 +89,11 @@ def agency_for(session, actor, value=None, write=False) -> dict:
 
 def named(session, value) -> dict:
     """The agency a URL names: "root" for the installation, else a department with its own agency name."""
-    if str(value).strip() == ROOT:
-        return {**agencies.root(session), "key": 0}
-    dept = session.get(Department, access.as_id(value)) if access.as_id(value) else None
-    if dept is None or not dept.agency_name:
+    agency = agencies.named(session, value)
+    if agency is None:
         raise NotFound("没有这个机关：agency 应为 root 或有独立机关名称的部门编号 "
                        "(no such agency: root, or the id of a department with its own agency name)")
-    return {**agencies.identity(session, dept.id), "key": dept.id}
+    return {**agency, "key": agency["department_id"] or 0}
 
 
 def readable_agencies(actor) -> list[dict]:

@@ -23,7 +23,8 @@ from tests.support.ysq import (
     task_for,
 )
 
-PUBLIC_KEYS = {"request_no", "status", "status_name", "received_on", "due_on", "correction_due_on", "replied_on"}
+PUBLIC_KEYS = {"request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on",
+               "replied_on"}
 MATERIAL = "2026年城区道路改造工程预算表\n联系人李四，身份证号110101199003074573，电话13912341234。\n合计：1200万元。"
 
 
@@ -32,7 +33,7 @@ def test_public_request_is_handled_by_the_holding_department_and_replied(staff, 
         filed = client.post("/api/public/requests", json=payload())
         assert filed.status_code == 201, filed.get_json()
         filed = filed.get_json()
-        assert set(filed) == {"request_no", "access_code", "received_on", "due_on"}
+        assert set(filed) == {"request_no", "access_code", "agency", "received_on", "due_on"}
         assert (filed["received_on"], filed["due_on"]) == ("2026-11-02", "2026-11-30")
         no, code = filed["request_no"], filed["access_code"]
         publisher = staff("publisher1")

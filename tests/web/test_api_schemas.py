@@ -119,6 +119,7 @@ def test_answers_built_as_dicts_have_the_declared_fields(backend, client, api_as
     _conforms(spec, "get", "/api/requests/register", publisher.get("/api/requests/register"))
     _conforms(spec, "get", "/api/departments", admin.get("/api/departments"))
     _conforms(spec, "get", "/api/public/guide", client.get("/api/public/guide"))
+    _conforms(spec, "get", "/api/public/agencies", client.get("/api/public/agencies"))
     _conforms(spec, "get", "/api/reports/returns", admin.get("/api/reports/returns"))
     _conforms(spec, "get", "/api/reports/annual/{year}", admin.get("/api/reports/annual/2026"))
     _conforms(spec, "get", "/api/workplans", admin.get("/api/workplans"))

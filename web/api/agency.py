@@ -1,6 +1,7 @@
-"""The agency's identity and its public guide: department settings and the 政府信息公开指南."""
+"""Agency identities and their public guides: department settings, the agencies the public may
+address, and each agency's 政府信息公开指南."""
 
-from flask import jsonify
+from flask import jsonify, request
 
 from engine import agencies
 from engine.disclosure import guide
@@ -9,24 +10,43 @@ from web.api.requests import parse_json
 from web.auth import require_user
 
 
-@bp.get("/public/guide")
-def public_guide():
-    """The 政府信息公开指南 (Art. 12), no login.
+@bp.get("/public/agencies")
+def public_agencies():
+    """The agencies (行政机关) of this installation, its own first, no login.
     ---
     get:
-      responses: {200: {content: {application/json: {schema: GuideSchema}}}}
+      summary: What a request's agency, the guide's and the catalogue's ?agency= take (key)
+      responses: {200: {content: {application/json: {schema: AgencyListSchema}}}}
     """
-    return jsonify(guide.load())
+    return jsonify(items=agencies.public_list())
+
+
+@bp.get("/public/guide")
+def public_guide():
+    """An agency's 政府信息公开指南 (Art. 12), no login.
+    ---
+    get:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
+      responses:
+        200: {content: {application/json: {schema: GuideSchema}}}
+        404: {description: no such agency}
+    """
+    return jsonify(guide.load(request.args.get("agency")))
 
 
 @bp.put("/guide")
 def put_guide():
-    """Replace the guide (admin): every section Art. 12 names is required.
+    """Replace an agency's guide (the admin, or that agency's publisher): every section Art. 12 names is required.
     ---
     put:
-      responses: {200: {content: {application/json: {schema: GuideSchema}}}}
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
+      responses:
+        200: {content: {application/json: {schema: GuideSchema}}}
+        403: {description: not the admin or the agency's publisher}
     """
-    return jsonify(guide.save(require_user(), parse_json()))
+    return jsonify(guide.save(require_user(), parse_json(), request.args.get("agency")))
 
 
 @bp.get("/departments")

@@ -43,8 +43,23 @@ class GuideSectionSchema(Schema):
     text = fields.String(required=True)
 
 
+class AgencySchema(Schema):
+    """An agency the public may address (a request, a guide, the catalogue's 发布机构 filter)."""
+
+    key = fields.String(required=True, metadata={"description": "what ?agency= or a request's agency takes"})
+    id = _id()
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class AgencyListSchema(Schema):
+    items = fields.List(fields.Nested(AgencySchema), required=True)
+
+
 class GuideSchema(Schema):
     agency = fields.String(required=True)
+    agency_id = _id()
+    agency_key = fields.String(required=True, metadata={"description": "root, or the agency's department id"})
     complete = fields.Boolean(required=True)
     sections = fields.List(fields.Nested(GuideSectionSchema), required=True)
     updated_at = _text()
@@ -377,6 +392,7 @@ class RequestDetailSchema(RequestSchema):
 
 class PublicRequestFiledSchema(Schema):
     request_no = fields.String(required=True)
+    agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     access_code = fields.String(required=True, metadata={"description": "needed to look the request up"})
     received_on = _text()
     due_on = _text()
@@ -389,6 +405,7 @@ class RequestRegisteredSchema(PublicRequestFiledSchema):
 class PublicRequestStatusSchema(Schema):
     request_no = fields.String(required=True)
     status = fields.String(required=True)
+    agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     status_name = _text()
     received_on = _text()
     due_on = _text()

@@ -18,7 +18,7 @@ def public_documents():
     """Search the catalogue.
     ---
     get:
-      summary: Published documents, by text, category and year
+      summary: Published documents, by text, category, year and 发布机构 (agency)
       parameters:
         - {in: query, schema: PublicQuerySchema}
       responses: {200: {content: {application/json: {schema: PublicDocumentListSchema}}}}

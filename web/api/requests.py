@@ -33,10 +33,11 @@ def file_public_request():
     """File an information request (no login).
     ---
     post:
-      summary: "File a request: {applicant: {name, type, subtype, id_number, contact}, description, form, delivery}"
+      summary: "File a request: {applicant: {name, type, subtype, id_number, contact}, description, form, delivery, agency}"
+      description: "agency: the 行政机关 it is addressed to (Art. 27), a key of GET /api/public/agencies; default: root"
       responses:
-        201: {description: "{request_no, access_code, received_on, due_on}", content: {application/json: {schema: PublicRequestFiledSchema}}}
-        422: {description: invalid fields}
+        201: {description: "{request_no, access_code, agency, received_on, due_on}", content: {application/json: {schema: PublicRequestFiledSchema}}}
+        422: {description: "invalid fields, an agency that is not one among them"}
     """
     result = intake.file_public(parse_json())
     result.pop("id", None)
@@ -69,13 +70,14 @@ def public_request_correction(request_no):
 @bp.post("/requests")
 @idempotent
 def register_request():
-    """Register a request received in person, by post, fax or online (publisher).
+    """Register a request received in person, by post, fax or online (a publisher for their own agency, an admin for any).
     ---
     post:
       summary: "The public fields plus channel (in_person|letter|registered_post|fax|online), received_on, confirmed_on"
+      description: "agency: the 行政机关 it is addressed to (a key of GET /api/public/agencies); default: the registrar's own"
       responses:
-        201: {description: "{id, request_no, due_on, access_code}", content: {application/json: {schema: RequestRegisteredSchema}}}
-        403: {description: not a publisher}
+        201: {description: "{id, request_no, agency, due_on, access_code}", content: {application/json: {schema: RequestRegisteredSchema}}}
+        403: {description: "not a publisher, or a publisher registering for another agency"}
         422: {description: invalid fields}
     """
     return jsonify(intake.register(require_user(), parse_json())), 201

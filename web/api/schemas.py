@@ -260,11 +260,13 @@ class ListQuerySchema(Schema):
 
 
 class PublicQuerySchema(Schema):
-    """?q=&category=&year=&limit=&offset= of the public catalogue."""
+    """?q=&category=&year=&agency=&limit=&offset= of the public catalogue."""
 
     q = fields.String(validate=validate.Length(max=200))
     category = fields.String(validate=validate.Length(max=50))
     year = fields.Integer(validate=validate.Range(min=1900, max=2200))
+    agency = fields.String(validate=validate.Length(max=20), metadata={
+        "description": "发布机构: root (the installation) or the department id of an agency (GET /api/public/agencies)"})
     limit = _limit(20, 100)
     offset = _offset()
 

@@ -94,9 +94,11 @@ def delete_calendar(year):
 @bp.get("/agency")
 @admin_required
 def agency_page():
-    """Each department's agency identity and the 政府信息公开指南."""
-    return render_template("admin/agency.html", departments=agencies.list_all(current_user()), guide=guide.load(),
-                           kinds=agencies.KINDS)
+    """Each department's agency identity and the 政府信息公开指南 of one agency (?agency=, default root)."""
+    actor = current_user()
+    return render_template("admin/agency.html", departments=agencies.list_all(actor), kinds=agencies.KINDS,
+                           guide=guide.for_editor(actor, request.args.get("agency") or agencies.ROOT),
+                           agencies=agencies.public_list())
 
 
 @bp.post("/departments/<int:department_id>/identity")
@@ -113,6 +115,7 @@ def set_identity(department_id):
 @bp.post("/guide")
 @admin_required
 def save_guide():
-    guide.save(current_user(), {key: request.form.get(key, "") for key, _title in guide.SECTIONS})
+    saved = guide.save(current_user(), {key: request.form.get(key, "") for key, _title in guide.SECTIONS},
+                       request.args.get("agency"))
     flash("已保存政府信息公开指南")
-    return redirect(url_for("admin_people.agency_page"))
+    return redirect(url_for("admin_people.agency_page", agency=saved["agency_key"]))

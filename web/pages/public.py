@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from engine import agencies
 from engine.config import current
 from engine.disclosure import CATEGORIES, guide, publication
 from engine.errors import Gone
@@ -18,10 +19,15 @@ def catalogue():
     q, category = request.args.get("q", "").strip(), request.args.get("category") or None
     year = request.args.get("year", type=int)
     year = year if year and 1900 <= year <= 2200 else None  # the page ignores a year it cannot show
-    result = publication.search(q=q or None, category=category if category in CATEGORIES else None, year=year)
+    publishers = agencies.public_list()
+    agency = request.args.get("agency") or ""
+    agency = agency if agency in {a["key"] for a in publishers} else ""  # and an agency it does not list
+    result = publication.search(q=q or None, category=category if category in CATEGORIES else None, year=year,
+                                agency=agency or None)
     this_year = datetime.now(timezone.utc).year
     return render_template("public/catalogue.html", result=result, q=q, category=category or "", year=year,
-                           categories=CATEGORIES, years=range(this_year, this_year - 6, -1))
+                           categories=CATEGORIES, years=range(this_year, this_year - 6, -1),
+                           agencies=publishers, agency=agency)
 
 
 @bp.get("/public/documents/<int:document_id>")
@@ -34,8 +40,12 @@ def public_document(document_id):
 
 
 @bp.get("/public/guide")
-def guide_page():
-    return render_template("public/guide.html", guide=guide.load())
+@bp.get("/public/guide/<agency>")
+def guide_page(agency=None):
+    """An agency's guide: the installation's here, a department agency's at /public/guide/<its id>
+    (or ?agency=<its id>)."""
+    return render_template("public/guide.html", guide=guide.load(agency or request.args.get("agency")),
+                           agencies=agencies.public_list())
 
 
 @bp.get("/public/reports")

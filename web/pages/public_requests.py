@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_babel import gettext, lazy_gettext
 
+from engine import agencies
 from engine.errors import Invalid, NotFound
 from engine.requests import APPLICANT_TYPES, ID_TYPE_NAMES, ID_TYPES, LEGAL_PERSON_SUBTYPES, intake, steps
 from web.idempotency import idempotent
@@ -34,18 +35,21 @@ def engine_text(text: str) -> str:
 @limited("public_filing", when=lambda r: r.method == "POST")
 @idempotent
 def new_request():
+    # The 申请表 is addressed to a 行政机关 (Art. 27): a choice only where there is more than one.
+    addressees = agencies.public_list()
     if request.method == "GET":
-        return render_template("public/request_new.html", form={}, errors={}, **CHOICES)
+        return render_template("public/request_new.html", form={}, errors={}, agencies=addressees, **CHOICES)
     form = request.form
     data = {"applicant": {k: form.get(f"applicant_{k}", "") for k in APPLICANT_FIELDS},
             "description": form.get("description", ""), "form": form.get("form"), "delivery": form.get("delivery"),
-            "kind": form.get("kind") or "disclosure"}
+            "kind": form.get("kind") or "disclosure", "agency": form.get("agency") or None}
     try:
         filed = intake.file_public(data)
     except Invalid as exc:
         errors = {key: [engine_text(m) for m in messages] for key, messages in (exc.fields or {}).items()}
-        return render_template("public/request_new.html", form=form, errors=errors, **CHOICES), 422
-    return render_template("public/request_filed.html", filed=filed), 201
+        return render_template("public/request_new.html", form=form, errors=errors, agencies=addressees,
+                               **CHOICES), 422
+    return render_template("public/request_filed.html", filed=filed, agencies=addressees), 201
 
 
 @bp.route("/public/requests/status", methods=["GET", "POST"])
@@ -63,4 +67,5 @@ def request_status():
         error = engine_text(exc.message)
     if status:
         status = {**status, "status_name": engine_text(status["status_name"])}
-    return render_template("public/request_status.html", no=no, code=code, status=status, error=error)
+    return render_template("public/request_status.html", no=no, code=code, status=status, error=error,
+                           agencies=agencies.public_list() if status else [])
