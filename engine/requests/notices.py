@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, delivery
+from engine import audit, calendar, delivery
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -114,6 +114,10 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
         _require_publisher(actor, "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
+        waiting = _latest_reasons(s, req)
+        if waiting is not None and "answered_on" not in waiting.data:
+            raise Conflict(f"已要求申请人说明理由（期限至{waiting.data.get('due_on')}），请先登记其答复 "
+                           "(reasons were asked for and are awaited)")
         today = records.today()
         due = deadlines.add(today, days)
         text = letters.reasons_notice(req, records.agency_name(s, req), due, today)
@@ -131,7 +135,11 @@ def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
         notice = _get(s, req, notice_id)
         if notice.kind != "reasons":
             raise Invalid("只有说明理由通知书可以登记答复 (only a request for reasons is answered)")
+        if req.delay_days:  # the delayed reply stands on the answer as recorded
+            raise Conflict("已据此确定延迟答复期限，不能再更改答复 (a delayed reply was set on this answer)")
         on = check_delivery_date(req, body.get("answered_on"), field="answered_on")
+        if on < calendar.as_date(notice.created_at):
+            raise Invalid("日期有误", fields={"answered_on": ["不能早于发出说明理由通知书之日 (not before the notice was issued)"]})
         fields = {}
         if not str(body.get("reasons") or "").strip():
             fields["reasons"] = ["请填写申请人说明的理由 (required)"]

@@ -57,6 +57,11 @@ def set_waiting_data(workflow, name: str, value) -> bool:
     """
     changed = False
     for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.parent is not None and task.parent.data.get(name) != value:
+            # A waiting task takes its parent's data again each time Spiff updates it (a boundary
+            # timer from its split), so the parent must hold the new value too, or what runs after
+            # the timer (a reminder's text) would see the old deadline.
+            task.parent.data[name] = value
         if task.data.get(name) == value:
             continue
         task.data[name], changed = value, True
@@ -65,6 +70,8 @@ def set_waiting_data(workflow, name: str, value) -> bool:
             task.internal_data.pop("event_value", None)
             definition.has_fired(task)  # re-evaluates the timer's time from the new value
     return changed
+
+
 def _due_timers(session, instance_id, workflow) -> list[tuple[str, str]]:
     """(element id, name) of the timers due now, in due order: what this firing is about to fire."""
     rows = session.execute(select(Timer.task_guid, Timer.bpmn_id).where(

@@ -56,11 +56,26 @@ def test_an_excessive_request_is_first_asked_for_reasons(staff):
         assert "您未在规定期限内说明理由" in text and "理由不合理" not in text
 
 
+def test_reasons_are_answered_after_they_were_asked_for(staff):
+    with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
+        rid = register(staff("publisher1"))["id"]
+        clock.move_to(morning(D(2026, 11, 4)))
+        publisher = staff("publisher1")
+        notice = publisher.post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).get_json()
+        url = f"/api/requests/{rid}/notices/{notice['id']}/answer"
+        early = publisher.post(url, json={"answered_on": "2026-11-03", "reasons": "用于研究", "reasonable": True})
+        assert early.status_code == 422
+        assert "不能早于发出说明理由通知书之日" in early.get_json()["error"]["fields"]["answered_on"][0]
+        assert publisher.post(url, json={"answered_on": "2026-11-04", "reasons": "用于研究", "reasonable": True}).status_code == 200
+
+
 def test_reasonable_reasons_rule_out_not_processing(staff):
     with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
         publisher = staff("publisher1")
         rid = register(publisher)["id"]
         notice = publisher.post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).get_json()
+        again = publisher.post(f"/api/requests/{rid}/reasons", json={"period_days": 5})
+        assert again.status_code == 409 and "2026-11-09" in again.get_json()["error"]["message"]
         clock.move_to(morning(D(2026, 11, 4)))
         publisher = staff("publisher1")
         url = f"/api/requests/{rid}/notices/{notice['id']}/answer"
@@ -177,7 +192,7 @@ def test_reasonable_reasons_without_time_to_reply_get_a_delayed_reply_period(sta
         timers.fire_due()
         run_worker()
         notes = [n.message for n in rows(Notification, Notification.instance_id == instance_id)]
-        assert any("5个工作日" in m for m in notes) and any("2个工作日" in m for m in notes)
+        assert any("5个工作日" in m for m in notes) and any("2个工作日" in m for m in notes), notes
         assert not any("超过法定期限" in m for m in notes)
         clock.move_to(morning(D(2026, 12, 15)))
         timers.fire_due()
