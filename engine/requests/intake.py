@@ -241,7 +241,7 @@ def detail_for(actor, request_id: int) -> dict:
         clock = records.clock_of(s, req)
         letter = records.latest_letter(s, req)
         tasks = s.scalars(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.status == "open"))
-        return {**summary(req, records.department_name(s, req.department_id)),
+        return {**summary(req, records.department_name(s, req.department_id)), "agency": records.agency_name(s, req),
                 "due_on": _iso(clock.due_on), "clock_start": clock.clock_start.isoformat(),
                 "paused_days": clock.paused_days, "extension_days": req.extension_days or 0,
                 "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, clock.due_on),

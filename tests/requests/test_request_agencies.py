@@ -65,8 +65,10 @@ def test_a_request_filed_to_a_department_agency_is_its_own_from_inbox_to_report(
         do(staff("leader_cz"), rid, "leader_signoff", {"decision": "approve", "opinion": "同意"})
         do(finance, rid, "deliver_reply", {"delivery_method": "email", "delivered_on": "2025-03-03",
                                            "delivery_note": "已发送至申请人邮箱"})
-        letter = detail(finance, rid)["reply_letter"]["text"].splitlines()
+        answer = detail(finance, rid)
+        letter = answer["reply_letter"]["text"].splitlines()
         assert letter[0] == "示例县财政局" and "示例县人民政府办公室" not in letter[:3]
+        assert answer["agency"] == "示例县财政局"  # the staff page names the 受理机关 too
         status = client.get(f"/api/public/requests/{no}?code={code}").get_json()
         assert (status["status"], status["agency"], status["replied_on"]) == ("replied", "示例县财政局", "2025-03-03")
 

@@ -371,6 +371,7 @@ class DelayOptionsSchema(Schema):
 
 
 class RequestDetailSchema(RequestSchema):
+    agency = _text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
     clock_start = _text()
     correction_due_on = _text()
     correction_items = fields.List(fields.String(), required=True)
