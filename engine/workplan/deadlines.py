@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from engine import audit
+from engine import audit, calendar
 from engine.db import transaction
 from engine.errors import Invalid
 from engine.models import HumanTask, ProcessInstance, WorkPlan, WorkPlanTask, WorkPlanUnit
@@ -78,7 +78,18 @@ def set_congress_date(actor, plan_id: int, value) -> dict:
         moved = recompute(s, plan)
         audit.record(s, "workplan_congress_date", actor=actor, plan_id=plan.id,
                      congress_ends_on=day.isoformat() if day else None, moved=moved)
-        return {"id": plan.id, "congress_ends_on": day.isoformat() if day else None, "moved": moved}
+        return {"id": plan.id, "congress_ends_on": day.isoformat() if day else None, "moved": moved,
+                "overdue": overdue_rule_tasks(s, plan)}
+
+
+def overdue_rule_tasks(session, plan) -> list[dict]:
+    """Open rule tasks whose computed deadline has already passed: their escalation (督办) goes out
+    at once, so the office is told which ones when it records the date."""
+    today = calendar.today_in_china()
+    rows = session.scalars(select(WorkPlanTask).where(
+        WorkPlanTask.plan_id == plan.id, WorkPlanTask.rule.is_not(None), WorkPlanTask.status != "done",
+        WorkPlanTask.due_on < today).order_by(WorkPlanTask.id))
+    return [{"id": t.id, "task": t.text[:80], "due_on": t.due_on.isoformat()} for t in rows]
 
 
 def set_task_rule(actor, task_id: int, value) -> dict:

@@ -61,7 +61,7 @@ def test_the_congress_date_and_the_dmn_row_move_the_deadline_and_its_timers(app,
         bad = office.patch(f"/api/workplans/{plan_id}", json={"congress_ends_on": "1月16日"})
         assert bad.status_code == 422 and "congress_ends_on" in bad.get_json()["error"]["fields"]
         done = office.patch(f"/api/workplans/{plan_id}", json={"congress_ends_on": "2026-01-16"})
-        assert done.get_json() == {"id": plan_id, "congress_ends_on": "2026-01-16", "moved": 1}
+        assert done.get_json() == {"id": plan_id, "congress_ends_on": "2026-01-16", "moved": 1, "overdue": []}
         fund = _tasks(office, plan_id)[0]
         assert (fund["due_on"], fund["rule_text"]) == ("2026-04-17", RULE_TEXT)
         page = login(app.test_client(), "liaison_cz").get(f"/workplans/tasks/{fund['id']}").get_data(as_text=True)
@@ -107,3 +107,13 @@ def test_the_office_marks_and_unmarks_a_task_with_the_rule(staff):
         assert (unmarked["due_on"], unmarked["rule"], unmarked["moved"]) == ("2026-06-30", None, 1)
         assert staff("liaison_mz").get(f"/api/workplans/tasks/{relief['id']}").get_json()["due_on"] == "2026-06-30"
         assert office.post("/api/workplans/tasks/999999/rule", json={"rule": None}).status_code == 404
+
+
+def test_a_congress_date_that_leaves_the_deadline_behind_names_the_overdue_task(staff):
+    with time_machine.travel(morning(date(2026, 1, 5)), tick=False) as clock:
+        plan_id = create_plan(staff("office1"), PLAN)
+        clock.move_to(morning(date(2026, 5, 4)))  # the date is recorded late: 60 working days have run out
+        office = staff("office1")
+        late = office.patch(f"/api/workplans/{plan_id}", json={"congress_ends_on": "2026-01-16"}).get_json()
+        fund = _tasks(office, plan_id)[0]
+        assert late["overdue"] == [{"id": fund["id"], "task": fund["task"][:80], "due_on": "2026-04-17"}]

@@ -177,7 +177,8 @@ def update_workplan(plan_id):
                 congress_ends_on: {type: string, format: date, nullable: true}
       responses:
         200:
-          description: "{id, congress_ends_on, moved: how many open tasks' deadlines moved}"
+          description: "{id, congress_ends_on, moved: how many open tasks' deadlines moved, overdue: the open
+            rule tasks whose new deadline has already passed (their 督办 goes out at once)}"
           content:
             application/json:
               schema:
@@ -186,6 +187,11 @@ def update_workplan(plan_id):
                   id: {type: integer}
                   congress_ends_on: {type: string, format: date, nullable: true}
                   moved: {type: integer}
+                  overdue:
+                    type: array
+                    items:
+                      type: object
+                      properties: {id: {type: integer}, task: {type: string}, due_on: {type: string, format: date}}
         403: {description: not the office}
         404: {description: no such plan}
         422: {description: not a date}

@@ -49,8 +49,10 @@ def task_page(task_id):
 @bp.post("/workplans/<int:plan_id>/congress")
 @login_required
 def set_congress(plan_id):
-    moved = deadlines.set_congress_date(current_user(), plan_id, request.form.get("congress_ends_on"))["moved"]
-    flash(_("已保存人代会结束日期，%(n)s 项任务的完成时限已重新计算", n=moved))
+    result = deadlines.set_congress_date(current_user(), plan_id, request.form.get("congress_ends_on"))
+    flash(_("已保存人代会结束日期，%(n)s 项任务的完成时限已重新计算", n=result["moved"]))
+    for task in result["overdue"]:
+        flash(_("“%(task)s”的完成时限 %(day)s 已过，将立即督办", task=task["task"], day=task["due_on"]))
     return redirect(url_for("workplans.plan_page", plan_id=plan_id))
 
 
