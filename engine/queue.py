@@ -83,10 +83,6 @@ def enqueue_outbox(outbox_id: int, attempt: int = 0) -> str | None:
     return job_id
 
 
-def job_exists(job_id: str) -> bool:
-    return job_state(job_id) != "absent"
-
-
 def job_state(job_id: str) -> str:
     """"absent" (no job, or it ended), "orphaned" (its worker stopped beating), "stalled" (a retry
     left waiting long past its time), or "alive"."""
@@ -168,13 +164,13 @@ def enqueue_message(name: str, correlation: dict, payload: dict) -> None:
     enqueue_retried(MESSAGE_JOB, name, correlation, payload)
 
 
-def enqueue_retried(job: str, *args, job_id: str | None = None) -> None:
+def enqueue_retried(job: str, *args) -> None:
     """Enqueue `job` (a dotted name) retried with the configured backoff; a failure to enqueue is
     logged (the caller's sweep, if any, catches up)."""
     settings = _state["settings"]
     retries = max(settings.job_retries - 1, 0)
     try:
-        queue().enqueue(job, *args, job_id=job_id,
+        queue().enqueue(job, *args,
                         retry=Retry(max=retries, interval=list(settings.retry_backoff)) if retries else None,
                         failure_ttl=7 * 24 * 3600)
     except Exception:

@@ -4,7 +4,6 @@ import logging
 
 from rq import get_current_job
 
-from engine.disclosure import takedown
 from engine.workflow import messages, service_tasks, timers
 from engine.workplan import plans
 
@@ -44,9 +43,3 @@ def deliver_message(name: str, correlation: dict, payload: dict) -> dict:
              outcome["started"])
     return outcome
 
-
-def notify_taken_down(document_id: int) -> dict:
-    """Tell the webhook channel a document was taken down; raising lets rq retry."""
-    outcome = takedown.notify_channel(document_id)
-    log.info("job %s: document %s take-down notice %s", _job_id(), document_id, outcome)
-    return outcome

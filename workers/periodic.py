@@ -23,7 +23,6 @@ def periodic() -> tuple:
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
         ("start_workplan_tasks", 60, plans.start_pending),
         ("take_down_ended_publicity", 60, takedown.sweep_ended),
-        ("resend_take_down_notices", 3600, takedown.resend_pending),
         ("purge_idempotency_keys", 3600, idempotency.purge),
         ("purge_sessions", 3600, sessions.purge),
     )

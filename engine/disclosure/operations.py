@@ -1,7 +1,10 @@
-"""Service-task operations of the disclosure procedure: `deidentify` and `publish`."""
+"""Service-task operations of the disclosure procedure (`deidentify`, `publish`) and the take-down
+notice to the webhook channel (`notify_taken_down`, an outbox job of the document's instance that
+no task waits for): a receiver that keeps failing ends in an incident naming the document."""
 
 from engine import access
-from engine.disclosure import publication, redaction
+from engine.config import current
+from engine.disclosure import publication, redaction, takedown
 from engine.workflow.operations import operation
 
 
@@ -16,3 +19,14 @@ def deidentify(ctx) -> dict:
 def publish(ctx) -> dict:
     """Publish the confirmed redacted version to the document's channels."""
     return publication.publish(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))
+
+
+def _take_down_failure(params) -> str:
+    return (f"撤下通知推送失败：文件《{params.get('title') or ''}》（索引号 {params.get('index_no') or '未编号'}）"
+            f"已撤下，网站推送渠道（{current().webhook_url or '未配置推送地址'}）尚未收到撤下通知")
+
+
+@operation(takedown.NOTICE_OPERATION, describe=_take_down_failure)
+def notify_taken_down(ctx) -> dict:
+    """Tell the webhook channel the document was taken down; a failure raises (a failed try)."""
+    return takedown.notify_channel(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))

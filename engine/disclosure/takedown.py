@@ -10,16 +10,17 @@ import logging
 
 from sqlalchemy import select
 
-from engine import access, audit, calendar, queue
+from engine import access, audit, calendar
 from engine.db import after_commit, reading, transaction
 from engine.disclosure import documents, publication, publicity
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, Publication
 from engine.models.types import utcnow
+from engine.workflow import service_tasks
 from engine.workplan import rules
 
 log = logging.getLogger(__name__)
-NOTICE_JOB = "workers.jobs.notify_taken_down"
+NOTICE_OPERATION = "notify_taken_down"  # engine/disclosure/operations.py
 PENDING = "taking_down"  # a webhook publication whose channel has not yet been told
 
 
@@ -54,15 +55,17 @@ def _take_down(session, doc: Document, actor, reason: str) -> None:
                  index_no=doc.index_no, reason=reason)
     after_commit(session, lambda: publication.remove_static_export(doc.id))
     if notify:
-        after_commit(session, lambda: queue.enqueue_retried(NOTICE_JOB, doc.id, job_id=_job_id(doc.id)))
-
-
-def _job_id(document_id: int) -> str:
-    return f"take-down-{document_id}"
+        # An outbox job of the document's (ended) instance: retries, the incident after the last
+        # try, the admin's retry and the sweeper's recovery of a lost job, like a notice e-mail.
+        # Every published document has an instance (created, converted or imported alike).
+        service_tasks.add_job(session, doc.instance_id, NOTICE_OPERATION,
+                              {"document_id": doc.id, "index_no": doc.index_no, "title": doc.published_title or doc.title},
+                              f"take-down-{doc.id}")
 
 
 def notify_channel(document_id: int) -> dict:
-    """Tell the webhook the document was taken down (the job; idempotent, raising lets rq retry)."""
+    """Tell the webhook the document was taken down (idempotent: a channel already told is not told
+    again; raising counts a failed try)."""
     with reading() as s:
         doc = s.get(Document, document_id)
         pending = s.scalar(select(Publication.id).where(Publication.document_id == document_id,
@@ -99,13 +102,3 @@ def sweep_ended() -> int:
             done += 1
     return done
 
-
-def resend_pending() -> int:
-    """Enqueue again the webhook notices whose job was lost or gave up (the periodic list, hourly)."""
-    with reading() as s:
-        ids = list(s.scalars(select(Publication.document_id).where(Publication.channel == "webhook",
-                                                                   Publication.status == PENDING)))
-    for doc_id in ids:
-        if not queue.job_exists(_job_id(doc_id)):
-            queue.enqueue_retried(NOTICE_JOB, doc_id, job_id=_job_id(doc_id))
-    return len(ids)

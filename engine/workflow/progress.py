@@ -9,7 +9,8 @@ from engine.models.types import utcnow
 
 # Steps a person waits for, in words; reminders (`notify`) run beside the work and are not shown.
 WORK_NAMES = {"deidentify": "去标识化处理", "publish": "发布", "email_reply": "发送答复邮件",
-              "deidentify_reply": "答复材料去标识化处理"}
+              "deidentify_reply": "答复材料去标识化处理",
+              "notify_taken_down": "通知推送渠道撤下"}
 QUIET = ("notify",)
 
 

@@ -123,7 +123,10 @@ def record_failure(outbox_id: int, exc: Exception) -> bool:
         s.add(Incident(instance_id=row.instance_id, outbox_id=row.id, bpmn_id=row.bpmn_id,
                        message=f"{what}：已尝试 {row.attempts} 次仍失败 ({row.operation}): {row.last_error}"))
         instance = s.get(ProcessInstance, row.instance_id)
-        instance.status = "error"
+        if instance.status not in state.ENDED:
+            # An ended instance's job (a take-down notice) fails on its own: the incident is listed
+            # and retried, but a completed procedure does not become active again.
+            instance.status = "error"
         audit.record(s, "incident", actor="worker", instance_id=row.instance_id,
                      document_id=instance.document_id, request_id=instance.request_id,
                      operation=row.operation, error=row.last_error)

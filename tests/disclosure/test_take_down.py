@@ -10,6 +10,7 @@ from datetime import date
 import time_machine
 
 from engine import bootstrap, users
+from engine.config import current
 from engine.db import transaction
 from engine.disclosure import takedown
 from tests.support.disclosure import publish, run_worker
@@ -83,6 +84,55 @@ def test_a_publicity_notice_comes_down_only_after_its_minimum_period(api_as, set
         assert "reason" not in event and json.loads(receiver.received[0][1])["event"] == "published"
         staff = api_as("publisher1").get(f"/api/documents/{doc_id}").get_json()
         assert {p["status"] for p in staff["publications"]} == {"taken_down"}
+
+
+def open_incidents(api_as) -> list[dict]:
+    resp = api_as("admin").get("/api/incidents")
+    assert resp.status_code == 200
+    return resp.get_json()["items"]
+
+
+def test_a_webhook_that_keeps_failing_opens_an_incident_and_the_admins_retry_tells_it(api_as, app, receiver,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(current(), "job_retries", 3)
+    title = "关于暂停办理不动产登记业务的通知"
+    doc_id, publisher = publish(api_as, title=title, body="因系统升级暂停办理。", channels=["catalogue", "webhook"])
+    index_no = publisher.get(f"/api/documents/{doc_id}").get_json()["index_no"]
+    instance_id = publisher.get(f"/api/documents/{doc_id}").get_json()["instance_id"]
+    receiver.fail_first = 1000  # the receiver answers 503 to every try
+    assert take_down(publisher, doc_id, "系统升级已取消").status_code == 200
+    run_worker()
+
+    assert 1000 - receiver.fail_first == 3 and [json.loads(b)["event"] for _, b in receiver.received] == ["published"]
+    (incident,) = open_incidents(api_as)
+    assert incident["instance_id"] == instance_id
+    for words in ("撤下通知推送失败", title, index_no, current().webhook_url, "已尝试 3 次"):
+        assert words in incident["message"], (words, incident["message"])
+    page = login(app.test_client(), "admin").get("/admin/processes").get_data(as_text=True)
+    assert "撤下通知推送失败" in page and index_no in page
+    staff = publisher.get(f"/api/documents/{doc_id}").get_json()
+    assert staff["status"] == "taken_down" and staff["progress"]["incident"] is not None
+    assert {p["channel"]: p["status"] for p in staff["publications"]} == {"catalogue": "taken_down",
+                                                                        "webhook": "taking_down"}
+    # The procedure ended at publication: the failed notice does not make it active again.
+    assert api_as("admin").get(f"/api/process-instances/{instance_id}").get_json()["status"] == "completed"
+    assert public_everywhere(publisher.client, doc_id, title)["api"] == 410
+    page = login(app.test_client(), "publisher1").get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "系统在通知推送渠道撤下时出错" in page and "已撤下" in page
+
+    receiver.fail_first = 0  # the receiver is back
+    assert api_as("admin").post(f"/api/incidents/{incident['id']}/retry").status_code == 200
+    run_worker()
+    events = [json.loads(body) for _, body in receiver.received]
+    assert [(e["event"], e["id"]) for e in events] == [("published", doc_id), ("taken_down", doc_id)]
+    signature, body = receiver.received[-1]
+    assert signature == "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert open_incidents(api_as) == []
+    staff = publisher.get(f"/api/documents/{doc_id}").get_json()
+    assert {p["status"] for p in staff["publications"]} == {"taken_down"} and staff["progress"]["incident"] is None
+    assert api_as("admin").get(f"/api/process-instances/{instance_id}").get_json()["status"] == "completed"
+    run_worker()  # told once: nothing is sent again
+    assert len(receiver.received) == 2
 
 
 def _publisher_of_finance():
