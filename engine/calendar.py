@@ -146,6 +146,28 @@ def as_moment(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
+DAY_FORMAT = "日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"
+
+
+def parse_day(value, field: str, errors: dict | None = None, required: bool = False) -> date | None:
+    """The day a form or API field gives ("YYYY-MM-DD", or the date part of a longer ISO value);
+    None when empty. What is wrong (not a date; missing when `required`) goes into `errors` under
+    `field` when a dict is given, else is raised as a 422 naming the field."""
+    if value in (None, ""):
+        problem = "此项必填 (required)" if required else None
+    else:
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except (TypeError, ValueError):
+            problem = DAY_FORMAT
+    if problem is None:
+        return None
+    if errors is None:
+        raise Invalid("日期有误 (a date is wrong)", fields={field: [problem]})
+    errors[field] = [problem]
+    return None
+
+
 def as_date(value):
     """Return the calendar date of `value` in Beijing time; accepts dates, datetimes, ISO strings."""
     if isinstance(value, str):

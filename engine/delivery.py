@@ -4,7 +4,7 @@ letter could have reached anyone)."""
 
 from datetime import date
 
-from engine.calendar import today_in_china
+from engine.calendar import parse_day, today_in_china
 from engine.errors import Invalid
 
 METHODS = ("post", "email", "in_person", "fax")
@@ -19,10 +19,7 @@ def check_method(value) -> str:
 
 def check_date(value, earliest: date, too_early: str, field="delivered_on") -> date:
     """A real day, not in the future and not before `earliest` (`too_early` says what that day is)."""
-    try:
-        on = date.fromisoformat(str(value)[:10])
-    except (TypeError, ValueError):
-        raise Invalid("日期有误", fields={field: ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
+    on = parse_day(value, field, required=True)
     if on > today_in_china():
         raise Invalid("日期有误", fields={field: ["不能晚于今天 (not in the future)"]})
     if on < earliest:

@@ -44,7 +44,8 @@ def clean_submission(data: dict, partial=False) -> dict:
         out[key] = value
     out["category"] = out["category"] or "general"
     out["attribute_reason"] = (str(data.get("attribute_reason") or "").strip() or None)
-    out["formed_on"] = _date(data.get("formed_on"), errors)
+    formed_on = calendar.parse_day(data.get("formed_on"), "formed_on", errors)
+    out["formed_on"] = formed_on.isoformat() if formed_on else None
     out["formed_at"] = _formed_at(out["formed_on"], data.get("formed_time"), errors)
     channels = data.get("channels") or ["catalogue"]
     if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
@@ -57,16 +58,6 @@ def clean_submission(data: dict, partial=False) -> dict:
     if errors:
         raise Invalid("提交内容有误 (the submission has errors)", fields=errors)
     return out
-
-
-def _date(value, errors):
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10]).isoformat()
-    except ValueError:
-        errors["formed_on"] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
-        return None
 
 
 def _formed_at(formed_on, formed_time, errors) -> str | None:

@@ -23,7 +23,7 @@ TRUE, FALSE = {"1", "true", "on", "yes", "是"}, {"", "0", "false", "off", "no",
 def clean(data: dict, category: str, errors: dict) -> dict:
     """Read the 公示 flag and planned last day of a submission (a planned day makes it a 公示)."""
     flag = _flag(data.get("publicity"), errors)
-    until = _day(data.get("publicity_until"), errors)
+    until = calendar.parse_day(data.get("publicity_until"), "publicity_until", errors)
     if until is not None:
         earliest = last_day(calendar.today_in_china())  # published today at the earliest
         if until < earliest:
@@ -40,16 +40,6 @@ def _flag(value, errors) -> bool:
     if text not in TRUE | FALSE:
         errors["publicity"] = ["应为是或否 (true or false)"]
     return text in TRUE
-
-
-def _day(value, errors) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        errors["publicity_until"] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
-        return None
 
 
 def minimum_days() -> int:

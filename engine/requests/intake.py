@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, agencies, audit, storage
+from engine import access, agencies, audit, calendar, storage
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
@@ -56,12 +56,6 @@ def _one_of(value, allowed, key, errors, required=True):
         errors[key] = [f"应为以下之一 (one of): {', '.join(allowed)}"]
     return value
 
-
-def parse_date(value, key, errors, required=True):
-    if value in (None, ""):
-        if required:
-            errors[key] = ["此项必填 (required)"]
-        return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -121,8 +115,8 @@ def clean_request(data: dict, staff: bool, session=None) -> dict:
     out["delivery"] = _one_of(data.get("delivery"), DELIVERIES, "delivery", errors)
     if staff:
         out["channel"] = _one_of(data.get("channel"), CHANNELS, "channel", errors)
-        out["received_on"] = parse_date(data.get("received_on"), "received_on", errors)
-        out["confirmed_on"] = parse_date(data.get("confirmed_on"), "confirmed_on", errors, required=False)
+        out["received_on"] = calendar.parse_day(data.get("received_on"), "received_on", errors, required=True)
+        out["confirmed_on"] = calendar.parse_day(data.get("confirmed_on"), "confirmed_on", errors)
         for key in ("received_on", "confirmed_on"):
             if out[key] and out[key] > records.today():
                 errors[key] = ["日期不能晚于今天 (date in the future)"]

@@ -160,10 +160,7 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
     reasons answered as reasonable, to a working day after the current deadline and within the
     agency's bound (`delayed_reply_max_days`). The deadline, the step due dates and the reminder
     and escalation timers move the way an extension moves them (`records.follow_process`)."""
-    try:
-        reply_by = date.fromisoformat(str(body.get("reply_by"))[:10])
-    except (TypeError, ValueError):
-        raise Invalid("请填写延迟答复的日期", fields={"reply_by": ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
+    reply_by = calendar.parse_day(body.get("reply_by"), "reply_by", required=True)
     with transaction() as s:
         req = records.get_for(s, actor, request_id, lock=True)
         _require_publisher(actor, "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")

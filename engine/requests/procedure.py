@@ -7,12 +7,11 @@ request's status, the reply deadline (pushed into the task data so timers and du
 the handling department and any pause whose step is over are brought in line with the process.
 """
 
-from datetime import date
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, storage, users
+from engine import audit, calendar, storage, users
 from engine.config import current
 from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
@@ -105,7 +104,7 @@ def _ask_correction(c, req):
 def _correction_received(c, req):
     """The corrected request arrived: the reply period starts again from that day."""
     errors = {}
-    received = _date(c.data.get("received_on"), "received_on", errors)
+    received = calendar.parse_day(c.data.get("received_on"), "received_on", errors, required=True)
     pause = next((p for p in records.pauses(c.session, req) if p.reason == "correction" and p.ended_on is None), None)
     if received and pause and not pause.started_on <= received <= records.today():
         errors["received_on"] = ["应在告知补正之日与今天之间 (between the notice and today)"]
@@ -117,14 +116,6 @@ def _correction_received(c, req):
     records.close_pause(c.session, req, "correction", received)
     clock = records.refresh_clock(c.session, req)
     c.data["due_on"] = clock.due_on.isoformat()
-
-
-def _date(value, key, errors) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except (TypeError, ValueError):
-        errors[key] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
-        return None
 
 
 def _handle(c, req):
@@ -207,7 +198,7 @@ def _check_not_overdue(req, today):
 
 def _fee_paid(c, req):
     errors = {}
-    paid = _date(c.data.get("paid_on"), "paid_on", errors)
+    paid = calendar.parse_day(c.data.get("paid_on"), "paid_on", errors, required=True)
     if errors:
         raise Invalid("缴费日期有误", fields=errors)
     records.close_pause(c.session, req, "fee", paid)
@@ -294,7 +285,7 @@ def _deliver(c, req):
     if c.data.get("delivery_method") == "send_email":
         return _deliver_by_email(c, req)
     errors = {}
-    delivered = _date(c.data.get("delivered_on"), "delivered_on", errors)
+    delivered = calendar.parse_day(c.data.get("delivered_on"), "delivered_on", errors, required=True)
     if delivered and delivered > records.today():
         errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
     elif delivered and delivered < req.receipt_on:

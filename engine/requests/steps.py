@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from engine import calendar
 from engine.db import transaction
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask
@@ -31,7 +32,7 @@ def record_correction(actor, request_id: int, received_on, description: str) -> 
     if not (actor.has_role("publisher") or actor.is_admin):
         raise Forbidden("只有公开专员可以登记补正 (only publishers register corrections)")
     errors = {}
-    received = intake.parse_date(received_on, "received_on", errors)
+    received = calendar.parse_day(received_on, "received_on", errors, required=True)
     if not str(description or "").strip():
         errors["description"] = ["此项必填 (required)"]
     if errors:

@@ -37,15 +37,6 @@ def check_rule(value, field="rule") -> str | None:
     return value
 
 
-def check_day(value, field) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise Invalid("日期有误", fields={field: ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]}) from None
-
-
 def describe(kind: str | None, session=None) -> str | None:
     """The rule in words from its current DMN row: 财政专项扶贫资金分配使用方案：人代会结束后60个工作日内."""
     if kind is None:
@@ -71,7 +62,7 @@ def effective(due: date | None, year: int) -> date:
 def set_congress_date(actor, plan_id: int, value) -> dict:
     """Record the day this year's 人代会 ended (or clear it); rule tasks' deadlines follow."""
     access.require_office(actor)
-    day = check_day(value, "congress_ends_on")
+    day = calendar.parse_day(value, "congress_ends_on")
     with transaction() as s:
         plan = access.plan_for(s, actor, plan_id)
         plan.congress_ends_on = day

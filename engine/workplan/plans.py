@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import audit, queue, users
+from engine import audit, calendar, queue, users
 from engine.calendar import SHANGHAI, today_in_china
 from engine.db import after_commit, reading, transaction
 from engine.errors import Invalid
@@ -36,7 +36,7 @@ def preview(actor, *, text=None, filename=None, data=None, rows=None, year=None,
     `rows` (the preview as corrected), only the deadlines are worked out again.
     """
     access.require_office(actor)
-    congress = deadlines.check_day(congress_ends_on, "congress_ends_on")
+    congress = calendar.parse_day(congress_ends_on, "congress_ends_on")
     if rows is not None:
         year = _preview_year(year, "")
         with reading() as s:
@@ -93,7 +93,7 @@ def create(actor, body: dict) -> dict:
     if actor.department_id is None:  # the office's reviews are offered in its own department
         raise Invalid("您的账号未设置所属部门，无法作为政务公开办下达任务 (your account has no department)")
     year, title, rows, cycle = _plan_fields(body)
-    congress = deadlines.check_day(body.get("congress_ends_on"), "congress_ends_on")
+    congress = calendar.parse_day(body.get("congress_ends_on"), "congress_ends_on")
     with transaction() as s:
         _add_units(s, actor, body.get("new_units"))
         known = directory(s)
@@ -224,7 +224,7 @@ def _past_deadline(out, row, index, year) -> None:
         raise Invalid(f"第{index + 1}行完成时限（{due}）已过，请选择：仍按原时限督办、调整完成时限或标记为已完成",
                       fields={f"{where}.overdue_choice": [f"完成时限已过；one of: {', '.join(OVERDUE_CHOICES)}"]})
     if choice == "reschedule":
-        new = deadlines.check_day(row.get("new_due_on"), f"{where}.new_due_on")
+        new = calendar.parse_day(row.get("new_due_on"), f"{where}.new_due_on")
         if new is None or new < today:
             raise Invalid(f"第{index + 1}行请填写今天或以后的新完成时限",
                           fields={f"{where}.new_due_on": ["今天或以后的日期 (today or later)"]})
@@ -236,7 +236,7 @@ def _past_deadline(out, row, index, year) -> None:
         if not note:
             raise Invalid(f"第{index + 1}行标记为已完成时请说明完成情况",
                           fields={f"{where}.completion_note": ["required"]})
-        done_on = deadlines.check_day(row.get("completed_on"), f"{where}.completed_on")
+        done_on = calendar.parse_day(row.get("completed_on"), f"{where}.completed_on")
         if done_on is not None and done_on > today:
             raise Invalid("完成日期不能晚于今天", fields={f"{where}.completed_on": ["not in the future"]})
         # Done before the plan was imported: on the day given, else by its deadline as the office says.
