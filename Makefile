@@ -31,8 +31,10 @@ run: setup
 	$(PY) -m web.cli init --demo
 	$(PY) -m web.cli serve --host 127.0.0.1 --port 5000
 
+# One test process per core (at most 4): each holds its own PostgreSQL schema, Redis database and
+# data folder (tests/conftest.py), so they never see each other's rows or jobs.
 test: setup browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --maxprocesses 4
 
 # The browser tests drive Debian's Chromium: installed here when the machine allows it (root, apt),
 # otherwise this stops at once with one line saying what to install.
