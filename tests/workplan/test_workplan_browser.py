@@ -6,14 +6,18 @@ import re
 
 import pytest
 
+from engine.calendar import today_in_china
 from tests.support.browser import log_in
 from tests.support.workplan import create_plan, published_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
-PLAN = """2026年示例县政务公开工作要点
+# The plan of the current year, so the test means the same whatever day it runs: its first row's
+# deadline is always past (last year's 20 November), the corrected ones never (this year's end).
+YEAR = today_in_china().year
+PLAN = f"""{YEAR}年示例县政务公开工作要点
 一、加强重点领域信息公开
-（一）推进财政信息公开。全面公开财政预决算信息。（县财政局牵头，县民政局配合，2026年11月20日前完成）
+（一）推进财政信息公开。全面公开财政预决算信息。（县财政局牵头，县民政局配合，{YEAR - 1}年11月20日前完成）
 （二）推进统计信息公开。按月公开统计数据。（县统计局负责，年底前完成）
 （三）推进数据开放。公开政府数据开放目录。（县大数据局负责，年底前完成）
 """
@@ -31,26 +35,26 @@ def test_the_office_corrects_the_preview_and_creates_the_plan(page, live_server,
     assert page.locator("#unknown-list select").count() == 2
     page.select_option("select[data-unit='县统计局']", "民政局")  # map: 统计 sits in 民政局 here
     # 县大数据局 keeps the default: created with the plan. Correct the second row's deadline by hand.
-    page.locator("#preview-rows tr").nth(1).locator(".deadline").fill("2026年11月底前")
-    page.fill("#plan-title", "2026年示例县政务公开工作要点")
-    # The first row's deadline (20 November) has passed: nothing is created until the office chooses.
+    page.locator("#preview-rows tr").nth(1).locator(".deadline").fill(f"{YEAR}年12月底前")
+    page.fill("#plan-title", f"{YEAR}年示例县政务公开工作要点")
+    # The first row's deadline has passed: nothing is created until the office chooses.
     first = page.locator("#preview-rows tr").nth(0)
     assert first.locator(".tag.passed").inner_text() == "完成时限已过"
-    assert first.locator(".due-on").inner_text() == "2026-11-20"
+    assert first.locator(".due-on").inner_text() == f"{YEAR - 1}-11-20"
     page.click("#create-button")
     page.wait_for_selector("#create-message:has-text('完成时限')")
     assert len(page.console_errors) == 1 and "422" in page.console_errors[0]  # that refusal, and nothing else
     page.console_errors.clear()
     first.locator("select.overdue").select_option("reschedule")
-    first.locator(".new-due").fill("2026-12-31")
+    first.locator(".new-due").fill(f"{YEAR}-12-31")
     page.click("#create-button")
     page.wait_for_url(re.compile(r"/workplans/\d+$"))
 
     plan_id = int(page.url.rsplit("/", 1)[1])
     tasks = staff("office1").get(f"/api/workplans/{plan_id}").get_json()["tasks"]
     assert [t["lead_units"] for t in tasks] == [["财政局"], ["民政局"], ["县大数据局"]]
-    assert (tasks[0]["due_on"], tasks[0]["deadline"]) == ("2026-12-31", "2026年12月31日前")
-    assert tasks[1]["due_on"] == "2026-11-30"
+    assert (tasks[0]["due_on"], tasks[0]["deadline"]) == (f"{YEAR}-12-31", f"{YEAR}年12月31日前")
+    assert tasks[1]["due_on"] == f"{YEAR}-12-31"
     assert page.locator("#by-department tbody tr").count() == 3
     from tests.support.browser import assert_clean_page
 
