@@ -212,9 +212,10 @@ def reasons_options(session, actor, req) -> dict | None:
 
 def delay_options(session, actor, req, due_on) -> dict | None:
     """For the request page: whether `actor` may set a 延迟答复 now, and the latest day it may name."""
+    if not _may_act(actor, req) or req.delay_days or due_on is None:
+        return None  # decided without a query: most callers of the page stop here
     asked = _latest_reasons(session, req)
-    if not _may_act(actor, req) or req.delay_days or due_on is None \
-            or asked is None or asked.data.get("reasonable") is not True:
+    if asked is None or asked.data.get("reasonable") is not True:
         return None
     latest = deadlines.add(due_on, settings.load(session)["delayed_reply_max_days"])
     return {"after": due_on.isoformat(), "earliest": deadlines.add(due_on, 1).isoformat(), "latest": latest.isoformat()}
