@@ -103,7 +103,8 @@ def login(username: str, password: str):
     keys = (("login_failure", f"{username}|{ip}"), ("login_failure_ip", ip))
     locked = [name for name, key in keys if ratelimit.exceeded(name, key)]
     if locked:
-        raise RateLimited(_lockout_message(max(ratelimit.ends_at(name) for name in locked)))
+        raise RateLimited(_lockout_message(max(ratelimit.ends_at(name, key) for name, key in keys
+                                                   if name in locked)))
     try:
         return users.authenticate(username, password)
     except Unauthorized:

@@ -1,7 +1,9 @@
 """Rate limits counted in Redis, so every web process shares them: failed logins, and the public
 endpoints anyone can call (filing a request, looking one up with its access code).
 
-A fixed window per (what, who): simple, and enough to stop guessing and flooding.
+Counted per fixed window, judged over a sliding one: this window's count plus the previous window's,
+weighted by the part of it still inside the last `per` seconds (a fixed window alone let a burst that
+straddles a boundary through twice, and ended a lockout seconds after it began).
 """
 
 import time
@@ -40,21 +42,38 @@ def count(name: str, who: str) -> int:
     key = _key(name, who, int(time.time() // per))
     pipe = queue.redis().pipeline()
     pipe.incr(key)
-    pipe.expire(key, per)
+    pipe.expire(key, 2 * per)  # the next window still reads it
     return pipe.execute()[0]
 
 
+def _counts(name: str, who: str, now: float) -> tuple[int, int]:
+    per = LIMITS[name][1]
+    window = int(now // per)
+    current, previous = queue.redis().mget(_key(name, who, window), _key(name, who, window - 1))
+    return int(current or 0), int(previous or 0)
+
+
+def _estimate(name: str, who: str, now: float) -> float:
+    per = LIMITS[name][1]
+    current, previous = _counts(name, who, now)
+    return current + previous * (1 - (now % per) / per)
+
+
 def exceeded(name: str, who: str) -> bool:
-    limit, per = LIMITS[name]
-    value = queue.redis().get(_key(name, who, int(time.time() // per)))
-    return value is not None and int(value) >= limit
+    return _estimate(name, who, time.time()) >= LIMITS[name][0]
 
 
-def ends_at(name: str) -> float:
-    """When the current window for `name` ends (a Unix time): what a locked-out person waits for.
-    The windows are fixed, so it is the same moment for every caller."""
+def ends_at(name: str, who: str) -> float:
+    """When `who` may try again (a Unix time): the first moment the sliding count falls below the limit
+    (at the latest the end of the next window, when both counts have left it)."""
     limit, per = LIMITS[name]
-    return (int(time.time() // per) + 1) * per
+    now = time.time()
+    current, previous = _counts(name, who, now)
+    window_end = (int(now // per) + 1) * per
+    if current >= limit:
+        return window_end + per * (1 - (limit - 1e-9) / current) if current else window_end
+    # previous * (1 - f) + current < limit  <=>  f > 1 - (limit - current) / previous
+    return window_end - per + per * (1 - (limit - current) / previous) if previous else now
 
 
 def refuse():

@@ -22,7 +22,7 @@ def test_five_failed_logins_lock_the_name_from_that_address_only(client):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     refused = client.post("/login", data={"username": "reviewer1", "password": "gongkai-demo", "csrf_token": token},
                           environ_base={"REMOTE_ADDR": "203.0.113.7"})
-    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure"), SHANGHAI).strftime("%H:%M")
+    ends = datetime.fromtimestamp(ratelimit.ends_at("login_failure", "reviewer1|203.0.113.7"), SHANGHAI).strftime("%H:%M")
     assert f"请于 {ends}（北京时间）后再试" in refused.get_data(as_text=True)  # when it ends, and what to do
     assert "联系管理员" in refused.get_data(as_text=True)
     # Someone else at the same address, and the same user elsewhere, still log in.
