@@ -28,10 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
-from engine import bootstrap, schema  # noqa: E402
+from engine import (  # noqa: E402
+    bootstrap,
+    clock,  # noqa: E402
+    schema,
+)
 from engine.db import get_engine, transaction  # noqa: E402
 from engine.models import Department, HumanTask, ProcessInstance  # noqa: E402
-from engine.models.types import utcnow  # noqa: E402
 from engine.workflow import definitions  # noqa: E402
 
 KEY = "bench_one_task"
@@ -155,7 +158,7 @@ def fill_open_tasks(total: int) -> None:
             depts.append(dept.id)
         instance_id = s.scalar(select(ProcessInstance.id).order_by(ProcessInstance.id).limit(1))
     roles = ["dept_reviewer", "secrecy_reviewer", "leader", "publisher", "drafter"]
-    now = utcnow()
+    now = clock.now()
     rows = []
     for i in range(have, total):
         rows.append({

@@ -2,8 +2,8 @@
 
 from sqlalchemy import insert, or_, select
 
+from engine import clock
 from engine.models import AuditEvent
-from engine.models.types import utcnow
 
 # Built once: constructing a statement costs several times more than executing it, and every
 # transition writes one event. Parameters go in per call.
@@ -14,7 +14,7 @@ def record(session, action, actor=None, instance_id=None, task_id=None, document
            request_id=None, **detail):
     """Add one audit event to `session` (committed with the caller's transaction)."""
     session.connection().execute(_INSERT, {
-        "at": utcnow(), "action": action, "actor_id": getattr(actor, "id", None),
+        "at": clock.now(), "action": action, "actor_id": getattr(actor, "id", None),
         "actor_name": getattr(actor, "username", None) or (actor if isinstance(actor, str) else None),
         "instance_id": instance_id, "task_id": task_id, "document_id": document_id,
         "request_id": request_id, "detail": detail,

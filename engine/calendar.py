@@ -8,22 +8,21 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from time import monotonic
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from chinese_calendar import Holiday
 from lunardate import LunarDate
 from sqlalchemy import delete, select
 
-from engine import db
+from engine import clock, db
+from engine.clock import SHANGHAI
 from engine.errors import Invalid, NotFound
 from engine.models.calendar import CalendarDay, CalendarYear
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN, CHINESECALENDAR, FALLBACK = "admin", "chinesecalendar", "statutory_fallback"
 ONE_DAY = timedelta(days=1)
 END_OF_DAY = time(23, 59, 59)
@@ -346,16 +345,12 @@ def deadline(start, n):
     return default_calendar.deadline(start, n)
 
 
-def today_in_china():
-    return datetime.now(timezone.utc).astimezone(SHANGHAI).date()
-
-
 def working_days_deadline_iso(n, start=None):
     """Return the end (23:59:59+08:00) of the n-th working day after `start` (default: today), ISO 8601.
 
     This is what a BPMN timeDate expression `working_days(20)` evaluates to.
     """
-    return deadline(today_in_china() if start is None else start, n).ends_at.isoformat()
+    return deadline(clock.today() if start is None else start, n).ends_at.isoformat()
 
 
 def set_year(year, holidays, workdays, actor=None, notice=None):
@@ -368,7 +363,7 @@ def set_year(year, holidays, workdays, actor=None, notice=None):
         session.execute(delete(CalendarDay).where(CalendarDay.year == year))
         row = session.get(CalendarYear, year) or CalendarYear(year=year)
         row.source, row.notice, row.entered_by = ADMIN, notice, actor
-        row.entered_at = datetime.now(timezone.utc)
+        row.entered_at = clock.now()
         session.add(row)
         session.flush()  # the year row must exist before its days reference it
         session.add_all(CalendarDay(day=d, year=year, is_working=False, name=n) for d, n in holidays.items())
@@ -453,7 +448,7 @@ def list_years():
     """Summarise each year from chinesecalendar's first through next year, and any admin year beyond."""
     entries = _entries()
     first = min([_CC_YEARS.start, *entries])
-    last = max([today_in_china().year + 1, _CC_YEARS.stop - 1, *entries])
+    last = max([clock.today().year + 1, _CC_YEARS.stop - 1, *entries])
     return [_summary(y, entries.get(y)) for y in range(first, last + 1)]
 
 

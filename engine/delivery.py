@@ -4,7 +4,8 @@ letter could have reached anyone)."""
 
 from datetime import date
 
-from engine.calendar import parse_day, today_in_china
+from engine import clock
+from engine.calendar import parse_day
 from engine.errors import Invalid
 
 METHODS = ("post", "email", "in_person", "fax")
@@ -20,7 +21,7 @@ def check_method(value) -> str:
 def check_date(value, earliest: date, too_early: str, field="delivered_on") -> date:
     """A real day, not in the future and not before `earliest` (`too_early` says what that day is)."""
     on = parse_day(value, field, required=True)
-    if on > today_in_china():
+    if on > clock.today():
         raise Invalid("日期有误", fields={field: ["不能晚于今天 (not in the future)"]})
     if on < earliest:
         raise Invalid("日期有误", fields={field: [too_early]})

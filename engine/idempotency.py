@@ -19,10 +19,10 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.db import reading, transaction
 from engine.errors import Conflict, Invalid
 from engine.models import IdempotencyKey
-from engine.models.types import utcnow
 
 KEEP = timedelta(hours=24)
 # A reservation older than this belongs to a request whose process died: the next one takes over.
@@ -74,9 +74,9 @@ def _take_over(scope, key, fingerprint) -> bool:
                        .with_for_update())
         if row is None:
             return False  # released meanwhile: the next round inserts
-        age = utcnow() - row.created_at
+        age = clock.now() - row.created_at
         if age > KEEP or (row.status == "pending" and age > ABANDONED):
-            row.fingerprint, row.status, row.created_at = fingerprint, "pending", utcnow()
+            row.fingerprint, row.status, row.created_at = fingerprint, "pending", clock.now()
             row.response_status, row.response_headers, row.response_body = None, {}, None
             return True
         return False
@@ -90,7 +90,7 @@ def _stored(scope, key, fingerprint) -> Stored | None:
     if row.fingerprint != fingerprint:
         raise Invalid("该 Idempotency-Key 已用于另一个请求内容 (this key was used with a different request body)",
                       fields={"Idempotency-Key": ["已用于另一个请求内容，请换一个新的键 (use a new key)"]})
-    if row.status == "committed" and utcnow() - row.created_at > ABANDONED:
+    if row.status == "committed" and clock.now() - row.created_at > ABANDONED:
         raise Conflict("该请求已处理，但未能保存其响应；请查看列表 (already done; its answer was lost: check the list)")
     if row.status != "done":
         return None
@@ -140,4 +140,4 @@ def release(scope: str, key: str) -> None:
 def purge() -> int:
     """Delete keys older than 24 hours (periodic)."""
     with transaction() as s:
-        return s.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - KEEP)).rowcount
+        return s.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < clock.now() - KEEP)).rowcount

@@ -13,10 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
-from engine import calendar, queue, users
+from engine import calendar, clock, queue, users
 from engine.db import reading
 from engine.models import HumanTask, Incident, InformationRequest, Outbox, Timer
-from engine.models.types import utcnow
 
 log = logging.getLogger(__name__)
 NEAR_DEADLINE_WORKING_DAYS = 3
@@ -95,12 +94,12 @@ def snapshot() -> dict:
                                 .group_by(Outbox.operation, Outbox.status)).all(),
             "durations": [(op, (done - created).total_seconds()) for op, created, done in s.execute(
                 select(Outbox.operation, Outbox.created_at, Outbox.finished_at)
-                .where(Outbox.status == "done", Outbox.finished_at > utcnow() - DURATION_WINDOW))],
+                .where(Outbox.status == "done", Outbox.finished_at > clock.now() - DURATION_WINDOW))],
             "open_incidents": s.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))),
-            "tasks": s.execute(select(HumanTask.role, func.count(), func.count().filter(HumanTask.due_at < utcnow()))
+            "tasks": s.execute(select(HumanTask.role, func.count(), func.count().filter(HumanTask.due_at < clock.now()))
                                .where(HumanTask.status == "open").group_by(HumanTask.role)).all(),
             "timers_due": s.scalar(select(func.count()).select_from(Timer)
-                                   .where(Timer.status == "waiting", Timer.due_at < utcnow())),
+                                   .where(Timer.status == "waiting", Timer.due_at < clock.now())),
             **_requests(s),
         }
     out["queue"] = _queue_counts()
@@ -108,7 +107,7 @@ def snapshot() -> dict:
 
 
 def _requests(s) -> dict:
-    today = calendar.today_in_china()
+    today = clock.today()
     try:
         horizon = calendar.add_working_days(today, NEAR_DEADLINE_WORKING_DAYS)
     except NotImplementedError:  # no holiday table for that year yet: count calendar days

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select, update
 
+from engine import clock
 from engine.db import reading, transaction
 from engine.models import Notification, User
-from engine.models.types import utcnow
 from engine.workflow.operations import operation
 
 
@@ -53,5 +53,5 @@ def mark_all_read(actor) -> int:
     """Mark the actor's unread notifications read; return how many there were."""
     with transaction() as s:
         result = s.execute(update(Notification.__table__).where(
-            Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+            Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
         return result.rowcount

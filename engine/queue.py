@@ -14,7 +14,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.worker import Worker
 
-from engine import embedded_redis
+from engine import clock, embedded_redis
 
 log = logging.getLogger(__name__)
 _state: dict = {}
@@ -107,7 +107,7 @@ def _overdue(job) -> bool:
         due = queue().scheduled_job_registry.get_scheduled_time(job.id)
     except NoSuchJobError:  # "scheduled" but not in the registry (a Redis flush): nobody will run it
         return True
-    return (datetime.now(timezone.utc) - due).total_seconds() > _dead_after()
+    return (clock.now() - due).total_seconds() > _dead_after()
 
 
 def discard(job_id: str) -> None:
@@ -133,7 +133,7 @@ def worker_alive(name: str | None) -> bool:
 def _fresh(moment) -> bool:
     if moment is None:
         return False
-    age = datetime.now(timezone.utc) - moment.replace(tzinfo=moment.tzinfo or timezone.utc)
+    age = clock.now() - moment.replace(tzinfo=moment.tzinfo or timezone.utc)
     return age.total_seconds() < _dead_after()
 
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
+from engine import clock
 from engine.db import reading, transaction
 from engine.models import UserSession
-from engine.models.types import utcnow
 
 IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=12)
@@ -41,7 +41,7 @@ def resume(key: str | None) -> int | None:
     """The user id of a live session; None for an unknown, ended or expired one (ended now)."""
     if not key or not isinstance(key, str):
         return None
-    now = utcnow()
+    now = clock.now()
     with reading() as s:
         row = s.scalar(select(UserSession).where(UserSession.key_hash == _hash(key)))
     if row is None or row.ended_at is not None:
@@ -57,14 +57,14 @@ def resume(key: str | None) -> int | None:
 
 def end(key: str | None, reason: str = "logout") -> None:
     if key and isinstance(key, str):
-        _end(UserSession.key_hash == _hash(key), reason, utcnow())
+        _end(UserSession.key_hash == _hash(key), reason, clock.now())
 
 
 def end_all(session, user_id: int, reason: str) -> int:
     """End every open session of a user inside the caller's transaction; return how many."""
     result = session.execute(update(UserSession).where(UserSession.user_id == user_id,
                                                        UserSession.ended_at.is_(None))
-                             .values(ended_at=utcnow(), end_reason=reason))
+                             .values(ended_at=clock.now(), end_reason=reason))
     return result.rowcount
 
 
@@ -78,7 +78,7 @@ def purge(batch: int = PURGE_BATCH, rounds: int = PURGE_ROUNDS) -> int:
     """Delete the rows of ended and expired sessions (periodic), in batches; return how many went."""
     gone = 0
     for _ in range(rounds):
-        now = utcnow()
+        now = clock.now()
         dead = or_(UserSession.ended_at.isnot(None), UserSession.last_seen_at < now - IDLE,
                    UserSession.created_at < now - ABSOLUTE)
         with transaction() as s:

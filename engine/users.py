@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine import audit, sessions
+from engine import audit, clock, sessions
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from engine.models import Department, Role, User
@@ -94,7 +94,7 @@ def issue_token(user: User, secret: str) -> str:
 
 def user_for_token(token: str, secret: str) -> User:
     uid, generation, issued_at = _verified(token, secret)
-    if uid is None or time.time() - issued_at > TOKEN_MAX_AGE:
+    if uid is None or clock.timestamp() - issued_at > TOKEN_MAX_AGE:
         raise Unauthorized("令牌无效或已过期 (invalid or expired token)")
     user = get_cached(uid)
     if user is None or not user.active or user.token_generation != generation:

@@ -6,12 +6,11 @@ weighted by the part of it still inside the last `per` seconds (a fixed window a
 straddles a boundary through twice, and ended a lockout seconds after it began).
 """
 
-import time
 from functools import wraps
 
 from flask import request
 
-from engine import queue
+from engine import clock, queue
 from engine.errors import DomainError
 
 # name: (how many, per seconds)
@@ -39,7 +38,7 @@ def _key(name: str, who: str, window: int) -> str:
 def count(name: str, who: str) -> int:
     """Add one to `who`'s counter for `name` and return the count in the current window."""
     limit, per = LIMITS[name]
-    key = _key(name, who, int(time.time() // per))
+    key = _key(name, who, int(clock.timestamp() // per))
     pipe = queue.redis().pipeline()
     pipe.incr(key)
     pipe.expire(key, 2 * per)  # the next window still reads it
@@ -60,14 +59,14 @@ def _estimate(name: str, who: str, now: float) -> float:
 
 
 def exceeded(name: str, who: str) -> bool:
-    return _estimate(name, who, time.time()) >= LIMITS[name][0]
+    return _estimate(name, who, clock.timestamp()) >= LIMITS[name][0]
 
 
 def ends_at(name: str, who: str) -> float:
     """When `who` may try again (a Unix time): the first moment the sliding count falls below the limit
     (at the latest the end of the next window, when both counts have left it)."""
     limit, per = LIMITS[name]
-    now = time.time()
+    now = clock.timestamp()
     current, previous = _counts(name, who, now)
     window_end = (int(now // per) + 1) * per
     if current >= limit:

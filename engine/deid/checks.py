@@ -14,6 +14,8 @@ from stdnum import luhn
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from engine import clock
+
 PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 "
                       "64 65 71 81 82".split())
 
@@ -29,7 +31,7 @@ def is_id_card(number: str) -> bool:
         born = ric.get_birth_date(number)
     except ValidationError:
         return False
-    return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+    return datetime.date(1900, 1, 1) <= born <= clock.today()
 
 
 def is_bank_card(number: str) -> bool:

@@ -11,11 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from engine import agencies, audit, calendar
+from engine import agencies, audit, calendar, clock
 from engine.disclosure import publicity
 from engine.errors import Invalid, NotFound
 from engine.models import CatalogueCounter, Document
-from engine.models.types import utcnow
 from engine.requests import settings
 
 TOPICS = ("综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
@@ -86,7 +85,7 @@ def assign(session, document_id: int) -> Document:
     if doc.index_no:
         return doc
     agency = agencies.identity(session, doc.department_id)
-    now = utcnow()
+    now = clock.now()
     doc.published_at = doc.published_at or now
     doc.publisher = agency["name"]
     year = (doc.formed_on or calendar.as_date(doc.published_at)).year
@@ -129,7 +128,7 @@ def _apply_change(session, doc: Document) -> None:
         target.validity = CHANGE_KINDS[doc.change_kind]
         # The change takes effect on the decision's date (its 成文日期), else on its publication.
         target.validity_on = doc.formed_on or calendar.as_date(doc.published_at)
-    target.updated_at = utcnow()
+    target.updated_at = clock.now()
     audit.record(session, "validity_changed", actor="worker", document_id=target.id, by_document_id=doc.id,
                  change=doc.change_kind)
 

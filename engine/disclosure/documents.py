@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import access, audit, calendar, storage
+from engine import access, audit, calendar, clock, storage
 from engine.db import reading, transaction
 from engine.disclosure import (
     ATTRIBUTES,
@@ -76,7 +76,7 @@ def _formed_at(formed_on, formed_time, errors) -> str | None:
             errors["formed_time"] = ["时间格式应为 HH:MM (time as HH:MM)"]
             return None
         return datetime.combine(day, moment, calendar.SHANGHAI).isoformat()
-    now = datetime.now(calendar.SHANGHAI).replace(microsecond=0)
+    now = clock.now_in_china().replace(microsecond=0)
     return now.isoformat() if day == now.date() else datetime.combine(day, time(0), calendar.SHANGHAI).isoformat()
 
 

@@ -6,12 +6,11 @@ one is saved, a guide shows what the product itself knows (its categories, how t
 ordered, where to search and file requests) and leaves the office's contacts marked as missing.
 """
 
-from engine import access, agencies, audit
+from engine import access, agencies, audit, clock
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import AgencySetting
-from engine.models.types import utcnow
 
 KEY = "disclosure_guide"  # the installation's; a department agency's is KEY:<its department id>
 SECTIONS = (("classification", "分类"), ("arrangement", "编排体系"), ("obtaining", "获取方式"),
@@ -100,7 +99,7 @@ def save(actor, data, agency=None) -> dict:
         _require_editor(s, actor, owner)
         clean = check(data)
         row = s.get(AgencySetting, _key(owner)) or AgencySetting(key=_key(owner))
-        row.value, row.updated_by, row.updated_at = {"value": clean}, actor.username, utcnow()
+        row.value, row.updated_by, row.updated_at = {"value": clean}, actor.username, clock.now()
         s.add(row)
         audit.record(s, "guide_saved", actor=actor, agency=owner["name"])
         s.flush()

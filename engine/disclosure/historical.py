@@ -8,8 +8,7 @@ with its deadline counted from the determination, not from a formation date year
 import csv
 import io
 
-from engine import audit
-from engine.calendar import today_in_china
+from engine import audit, clock
 from engine.db import transaction
 from engine.disclosure import PROCESS_KEY, documents
 from engine.errors import Forbidden, Invalid
@@ -89,7 +88,7 @@ def determined(c: hooks.Completion) -> None:
     doc.drafter_id = doc.drafter_id or c.actor.id
     data = documents.task_data(doc, {**clean, "body": "x" if doc.original_sha256 else "",
                                      "interpretation": "x" if doc.interpretation_sha256 else "",
-                                     "deadline_start": today_in_china().isoformat()})
+                                     "deadline_start": clock.today().isoformat()})
     review = instances.start(c.session, c.actor, PROCESS_KEY, data, document_id=doc.id,
                              department_id=doc.department_id, title=doc.title)
     doc.instance_id = review.id

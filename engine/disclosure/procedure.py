@@ -9,11 +9,10 @@ from datetime import date
 
 from SpiffWorkflow.util.task import TaskState
 
-from engine import storage
+from engine import clock, storage
 from engine.disclosure import PROCESS_KEY, documents, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
-from engine.models.types import utcnow
 from engine.workflow import hooks
 
 REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction"}
@@ -48,7 +47,7 @@ def _revise(c, doc):
     if clean["formed_on"] == before.get("formed_on") and not c.data.get("formed_time") and before.get("formed_at"):
         clean["formed_at"] = before["formed_at"]  # a revision made later that day must not move an hour deadline
     documents.apply_fields(doc, clean)
-    doc.updated_at = utcnow()
+    doc.updated_at = clock.now()
     c.data.clear()
     c.data.update({k: v for k, v in documents.task_data(doc, clean).items() if k != "returns"})
 
@@ -61,13 +60,13 @@ def _review(c, doc, stage):
         # The confirmer signs every published field's redacted version (title, number, body,
         # interpretation): refused while any of them has not been through de-identification.
         reviewed = redaction.confirm(doc)
-        doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, utcnow()
+        doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, clock.now()
     else:
         reviewed = doc.original_sha256
     reviews.append(c.session, doc.id, task_id=c.human_task.id, stage=stage, reviewer=c.actor,
                    role=c.human_task.role, decision=decision or "", opinion=c.data.get("opinion"),
                    ground=c.data.get("attribute_ground"), content_sha256=reviewed or storage.put_text(""),
-                   at=utcnow(), channels=doc.channels or [], attribute=_reviewed_attribute(doc, decision))
+                   at=clock.now(), channels=doc.channels or [], attribute=_reviewed_attribute(doc, decision))
 
 
 def _reviewed_attribute(doc, decision) -> str | None:
@@ -88,7 +87,7 @@ def mirror_status(session, row, workflow) -> None:
     if data.get("publish_by"):
         doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
-    doc.updated_at = utcnow()
+    doc.updated_at = clock.now()
 
 
 def _latest_data(workflow) -> dict:
@@ -108,7 +107,7 @@ def _status(workflow, current: str) -> str:
 def withdraw(session, row, reason) -> None:
     doc = session.get(Document, row.document_id)
     if doc is not None and doc.status != "published":  # a published document stays in the catalogue
-        doc.status, doc.updated_at = "withdrawn", utcnow()
+        doc.status, doc.updated_at = "withdrawn", clock.now()
 
 
 @hooks.form_data(PROCESS_KEY)

@@ -14,13 +14,12 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import agencies, audit, calendar
+from engine import agencies, audit, calendar, clock
 from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
 from engine.errors import Gone, Invalid, NotFound
 from engine.models import Document, Publication
-from engine.models.types import utcnow
 
 
 def publish(document_id: int) -> dict:
@@ -67,7 +66,7 @@ def _catalogue(payload):
         doc.published_text = payload["text"]
         doc.published_title, doc.published_doc_number = payload["title"], payload["doc_number"]
         doc.published_interpretation = payload["interpretation"]
-        doc.published_at = doc.published_at or utcnow()
+        doc.published_at = doc.published_at or clock.now()
     return payload["url"], {}
 
 

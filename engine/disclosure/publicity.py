@@ -9,7 +9,7 @@ itself after that day (`takedown.sweep_ended`), never before the minimum period 
 import logging
 from datetime import date, timedelta
 
-from engine import calendar
+from engine import calendar, clock
 from engine.errors import Invalid
 from engine.workplan import rules
 
@@ -25,7 +25,7 @@ def clean(data: dict, category: str, errors: dict) -> dict:
     flag = _flag(data.get("publicity"), errors)
     until = calendar.parse_day(data.get("publicity_until"), "publicity_until", errors)
     if until is not None:
-        earliest = last_day(calendar.today_in_china())  # published today at the earliest
+        earliest = last_day(clock.today())  # published today at the earliest
         if until < earliest:
             errors["publicity_until"] = [f"公示期不得少于{minimum_days()}天，公示期至最早为"
                                          f"{earliest.isoformat()} (the period ends on {earliest.isoformat()} at the earliest)"]

@@ -10,12 +10,11 @@ import logging
 
 from sqlalchemy import select
 
-from engine import access, audit, calendar
+from engine import access, audit, calendar, clock
 from engine.db import after_commit, reading, transaction
 from engine.disclosure import documents, publication, publicity
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, Publication
-from engine.models.types import utcnow
 from engine.workflow import service_tasks
 from engine.workplan import rules
 
@@ -37,7 +36,7 @@ def take_down(actor, document_id, reason) -> dict:
         if doc.status != "published":
             raise Conflict("只能撤下已公开的文件 (only a published document can be taken down)")
         if doc.publicity:
-            rules.check_withdrawal(calendar.as_date(doc.published_at), calendar.today_in_china(), publicity.KIND)
+            rules.check_withdrawal(calendar.as_date(doc.published_at), clock.today(), publicity.KIND)
         if not reason:
             raise Invalid("请填写撤下理由 (give the reason)", fields={"reason": ["请填写撤下理由 (required)"]})
         _take_down(s, doc, actor, reason)
@@ -45,7 +44,7 @@ def take_down(actor, document_id, reason) -> dict:
 
 
 def _take_down(session, doc: Document, actor, reason: str) -> None:
-    doc.status, doc.taken_down_at, doc.updated_at = "taken_down", utcnow(), utcnow()
+    doc.status, doc.taken_down_at, doc.updated_at = "taken_down", clock.now(), clock.now()
     doc.taken_down_by, doc.taken_down_reason = getattr(actor, "username", None) or str(actor), reason
     notify = False
     for pub in session.scalars(select(Publication).where(Publication.document_id == doc.id)):
@@ -86,7 +85,7 @@ def notify_channel(document_id: int) -> dict:
 
 def sweep_ended() -> int:
     """Take down every 公示 whose planned last day (公示期至) is over (the periodic list runs this)."""
-    today = calendar.today_in_china()
+    today = clock.today()
     with reading() as s:
         ids = list(s.scalars(select(Document.id).where(Document.status == "published", Document.publicity.is_(True),
                                                        Document.publicity_until < today)))

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class AuditEvent(Base):
@@ -14,7 +15,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_instance", "instance_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_name: Mapped[str | None] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(50))
@@ -30,7 +31,7 @@ class Notification(Base):
     __table_args__ = (Index("ix_notification_user", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     instance_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(50), default="info")

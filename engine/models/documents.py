@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class Document(Base):
@@ -73,8 +74,8 @@ class Document(Base):
     taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     taken_down_by: Mapped[str | None] = mapped_column(String(80))
     taken_down_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class CatalogueCounter(Base):
@@ -107,7 +108,7 @@ class ReviewRecord(Base):
     # What the reviewer approved besides the text (DOMAIN §2): the proposed channels and attribute.
     channels: Mapped[list] = mapped_column(JSONType, default=list)
     attribute: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     prev_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
 
@@ -122,4 +123,4 @@ class Publication(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="published")
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class IdempotencyKey(Base):
@@ -23,7 +24,7 @@ class IdempotencyKey(Base):
     response_status: Mapped[int | None] = mapped_column(Integer)
     response_headers: Mapped[dict] = mapped_column(JSONType, default=dict)
     response_body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class FormVersion(Base):
@@ -38,4 +39,4 @@ class FormVersion(Base):
     schema: Mapped[dict] = mapped_column(JSONType)
     sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class InformationRequest(Base):
@@ -57,8 +58,8 @@ class InformationRequest(Base):
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     instance_id: Mapped[int | None] = mapped_column(index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class RequestPause(Base):
@@ -85,7 +86,7 @@ class ReplyLetter(Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     signed_by: Mapped[str | None] = mapped_column(String(80))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivery_method: Mapped[str | None] = mapped_column(String(20))
@@ -106,7 +107,7 @@ class RequestNotice(Base):
     text: Mapped[str] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_by: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     delivery_method: Mapped[str | None] = mapped_column(String(20))
     delivered_on: Mapped[date | None] = mapped_column(Date)
     delivered_by: Mapped[str | None] = mapped_column(String(80))
@@ -124,7 +125,7 @@ class ConversionProposal(Base):
     instance_id: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     document_id: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class LegalProceeding(Base):
@@ -141,7 +142,7 @@ class LegalProceeding(Base):
     case_no: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class AnnualReportText(Base):
@@ -160,7 +161,7 @@ class AnnualReportText(Base):
     other_matters: Mapped[str] = mapped_column(Text, default="")
     figures: Mapped[dict] = mapped_column(JSONType, default=dict)
     updated_by: Mapped[str | None] = mapped_column(String(80))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class AnnualReportSnapshot(Base):
@@ -175,7 +176,7 @@ class AnnualReportSnapshot(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     content: Mapped[dict] = mapped_column(JSONType, default=dict)
     published_by: Mapped[str | None] = mapped_column(String(80))
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # An admin let a request be registered into this published year: a new version is due.
     reopened_reason: Mapped[str | None] = mapped_column(Text)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -189,4 +190,4 @@ class AgencySetting(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict] = mapped_column(JSONType, default=dict)
     updated_by: Mapped[str | None] = mapped_column(String(80))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,6 +1,6 @@
 """Column types shared by the models: timezone-aware UTC timestamps and JSON on both databases."""
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import JSON, DateTime, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -29,7 +29,3 @@ class UTCDateTime(TypeDecorator):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import UTCDateTime, utcnow
+from engine.models.types import UTCDateTime
 
 user_roles = Table(
     "user_role",
@@ -51,7 +52,7 @@ class User(Base):
     out_of_office: Mapped[bool] = mapped_column(Boolean, default=False)
     substitute_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     locale: Mapped[str] = mapped_column(String(10), default="zh")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")

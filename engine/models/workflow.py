@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class ProcessDefinition(Base):
@@ -23,7 +24,7 @@ class ProcessDefinition(Base):
     starter_roles: Mapped[list] = mapped_column(JSONType, default=list)
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
     draft_xml: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class ProcessVersion(Base):
@@ -44,7 +45,7 @@ class ProcessVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str | None] = mapped_column(String(80))
-    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
 
@@ -66,8 +67,8 @@ class ProcessInstance(Base):
     document_id: Mapped[int | None] = mapped_column(index=True)
     request_id: Mapped[int | None] = mapped_column(index=True)
     title: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[ProcessVersion] = relationship(lazy="joined")
@@ -104,7 +105,7 @@ class HumanTask(Base):
     document_id: Mapped[int | None] = mapped_column(index=True)
     request_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_provisional: Mapped[bool] = mapped_column(default=False)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -132,7 +133,7 @@ class Outbox(Base):
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     last_error: Mapped[str | None] = mapped_column(Text)
     job_id: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -162,7 +163,7 @@ class Incident(Base):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     bpmn_id: Mapped[str | None] = mapped_column(String(100))
     message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))
 
@@ -178,4 +179,4 @@ class DecisionFile(Base):
     decision_ids: Mapped[list] = mapped_column(JSONType, default=list)
     sha256: Mapped[str] = mapped_column(String(64))
     updated_by: Mapped[str | None] = mapped_column(String(80))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

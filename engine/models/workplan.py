@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine import clock
 from engine.db import Base
-from engine.models.types import JSONType, UTCDateTime, utcnow
+from engine.models.types import JSONType, UTCDateTime
 
 
 class WorkPlan(Base):
@@ -23,7 +24,7 @@ class WorkPlan(Base):
     # The day this year's people's congress session ended: deadlines counted from it (DMN rules).
     congress_ends_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class WorkPlanSection(Base):
@@ -81,7 +82,7 @@ class WorkPlanReport(Base):
     evidence: Mapped[list] = mapped_column(JSONType, default=list)
     request_completion: Mapped[bool] = mapped_column(Boolean, default=False)
     submitted_by: Mapped[str] = mapped_column(String(80))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     decision: Mapped[str] = mapped_column(String(20), default="pending")  # pending|accepted|returned|completed
     opinion: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str | None] = mapped_column(String(80))
@@ -98,7 +99,7 @@ class WorkPlanNotice(Base):
     number: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     delivery_method: Mapped[str | None] = mapped_column(String(20))
     delivered_on: Mapped[date | None] = mapped_column(Date)
     delivered_by: Mapped[str | None] = mapped_column(String(80))
@@ -114,4 +115,4 @@ class WorkPlanLink(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("workplan_task.id", ondelete="CASCADE"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     linked_by: Mapped[str] = mapped_column(String(80))
-    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine import audit
+from engine import audit, clock
 from engine.errors import Invalid
 from engine.models import ConversionProposal, Document, InformationRequest
-from engine.requests import CONVERSION_KEY, deadlines, records, settings, similarity
+from engine.requests import CONVERSION_KEY, deadlines, settings, similarity
 from engine.workflow import hooks, instances
 
 
@@ -45,7 +45,7 @@ def check(session, req) -> ConversionProposal | None:
         "proposal_id": proposal.id, "title": f"依申请转主动公开：{req.description[:60]}",
         "request_nos": [r.request_no for r in [req, *(m for m, _ in matches)]], "applicants": len(applicants),
         "similar_descriptions": [m.description[:200] for m, _ in matches][:10],
-        "decide_by": deadlines.add(records.today(), 20).isoformat()},
+        "decide_by": deadlines.add(clock.today(), 20).isoformat()},
         department_id=req.intake_department_id, request_id=req.id, title=f"依申请转主动公开：{req.description[:60]}")
     proposal.instance_id = row.id
     audit.record(session, "conversion_proposed", actor="system", request_id=req.id, instance_id=row.id,
@@ -73,7 +73,7 @@ def create_proactive(session, actor, data: dict, department_id) -> Document:
 
     if not (actor.has_role("publisher") or actor.is_admin):
         raise Invalid("只有公开专员可以转为主动公开 (publishers only)")
-    clean = documents.clean_submission({**data, "attribute": "proactive", "formed_on": records.today().isoformat(),
+    clean = documents.clean_submission({**data, "attribute": "proactive", "formed_on": clock.today().isoformat(),
                                         "channels": ["catalogue"]})
     doc = Document(drafter_id=actor.id, department_id=department_id, status="submitted")
     documents.apply_fields(doc, clean)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine import calendar as cal
+from engine import clock
 from engine.errors import Invalid
 
 REPLY_DAYS = 20              # Art. 33 (2)
@@ -135,11 +136,11 @@ def paused_working_days(pauses, as_of: date, since: date | None = None, calendar
     return sum(calendar.working_days_between(a, b) for a, b in _merged(spans))
 
 
-def clock(receipt: date, pauses=(), extension_days: int = 0, as_of: date | None = None,
+def reply_clock(receipt: date, pauses=(), extension_days: int = 0, as_of: date | None = None,
           calendar=None, delay_days: int = 0) -> Clock:
     """Compute the reply deadline from the receipt, the pauses, the extension and an Art. 35 delay."""
     calendar = calendar or cal.default_calendar
-    as_of = as_of or cal.today_in_china()
+    as_of = as_of or clock.today()
     start, waiting = receipt, False
     for p in sorted((p for p in pauses if p.reason == "correction"), key=lambda p: p.start):
         if p.end is None:

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, agencies, audit, calendar, storage
+from engine import access, agencies, audit, calendar, clock, storage
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
@@ -118,7 +118,7 @@ def clean_request(data: dict, staff: bool, session=None) -> dict:
         out["received_on"] = calendar.parse_day(data.get("received_on"), "received_on", errors, required=True)
         out["confirmed_on"] = calendar.parse_day(data.get("confirmed_on"), "confirmed_on", errors)
         for key in ("received_on", "confirmed_on"):
-            if out[key] and out[key] > records.today():
+            if out[key] and out[key] > clock.today():
                 errors[key] = ["日期不能晚于今天 (date in the future)"]
     if session is not None:
         out["agency"] = _addressee(session, data.get("agency"), errors)
@@ -135,7 +135,7 @@ def file_public(data: dict) -> dict:
         clean = clean_request(data, staff=False, session=s)
         # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
         # spot by issuing the request number, so that day is the day of receipt.
-        clean.update(channel="online", received_on=records.today(), confirmed_on=records.today())
+        clean.update(channel="online", received_on=clock.today(), confirmed_on=clock.today())
         return _filed(s, _create(s, None, clean, code), code)
 
 
@@ -166,11 +166,11 @@ def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     s.flush()
     req.request_no = f"YSQ{receipt.year}{req.id:05d}"
     req.access_code_hash = _code_hash(req.request_no, code)
-    clock = records.refresh_clock(s, req)
+    reply_clock = records.refresh_clock(s, req)
     audit.record(s, "request_received", actor=actor or "申请人", request_id=req.id, channel=req.channel,
                  receipt_on=receipt.isoformat())
     row = instances.start(s, actor, PROCESS_KEY, {
-        "request_id": req.id, "request_no": req.request_no, "title": _title(req), "due_on": _iso(clock.due_on),
+        "request_id": req.id, "request_no": req.request_no, "title": _title(req), "due_on": _iso(reply_clock.due_on),
         "correction_request_by": deadlines.correction_request_deadline(receipt).isoformat(),
         "review_decision": None, "decision": None, "outcome": None, "outcome_reason": None,
         "correction_due_on": None, "consultation_due_on": None, "fee_due_on": None,
@@ -232,13 +232,13 @@ def detail_for(actor, request_id: int) -> dict:
     """The request page: the clock with its pauses, the reply letter, open tasks and history."""
     with reading() as s:
         req = records.get_for(s, actor, request_id)
-        clock = records.clock_of(s, req)
+        reply_clock = records.clock_of(s, req)
         letter = records.latest_letter(s, req)
         tasks = s.scalars(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.status == "open"))
         return {**summary(req, records.department_name(s, req.department_id)), "agency": records.agency_name(s, req),
-                "due_on": _iso(clock.due_on), "clock_start": clock.clock_start.isoformat(),
-                "paused_days": clock.paused_days, "extension_days": req.extension_days or 0,
-                "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, clock.due_on),
+                "due_on": _iso(reply_clock.due_on), "clock_start": reply_clock.clock_start.isoformat(),
+                "paused_days": reply_clock.paused_days, "extension_days": req.extension_days or 0,
+                "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, reply_clock.due_on),
                 "reasons": notices.reasons_options(s, actor, req),
                 "pauses": [{"reason": p.reason, "started_on": p.started_on.isoformat(), "ended_on": _iso(p.ended_on),
                             "note": p.note} for p in records.pauses(s, req)],

@@ -9,6 +9,7 @@ from datetime import date
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
+from engine import clock
 from engine.config import current
 from engine.requests import REASON_NAMES, fees
 
@@ -179,7 +180,7 @@ def _notice(agency, title, req, recipient, paragraphs, on) -> str:
 
 def extension_notice(req, days: int, new_due: date, agency: str, on: date | None = None) -> str:
     """延期答复告知书 (Art. 33(2)): the reply period is extended once, with the office head's consent."""
-    on = on or date.today()
+    on = on or clock.today()
     return _notice(agency, "政府信息公开申请延期答复告知书", req, req.applicant_name, [
         f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。",
         f"因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
@@ -189,7 +190,7 @@ def extension_notice(req, days: int, new_due: date, agency: str, on: date | None
 
 def correction_notice(req, items: list[str], due: date, agency: str, on: date | None = None) -> str:
     """补正告知书 (Art. 30): every item to correct at once, and the period to do it."""
-    on = on or date.today()
+    on = on or clock.today()
     lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
     return _notice(agency, "政府信息公开申请补正告知书", req, req.applicant_name, [
         f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请。经审查，您的申请内容不明确，请补正以下事项：",

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, calendar, delivery
+from engine import audit, calendar, clock, delivery
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -118,7 +118,7 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
         if waiting is not None and "answered_on" not in waiting.data:
             raise Conflict(f"已要求申请人说明理由（期限至{waiting.data.get('due_on')}），请先登记其答复 "
                            "(reasons were asked for and are awaited)")
-        today = records.today()
+        today = clock.today()
         due = deadlines.add(today, days)
         text = letters.reasons_notice(req, records.agency_name(s, req), due, today)
         notice = issue(s, req, "reasons", text, recipient=req.applicant_name, by=actor, data={"due_on": due.isoformat()})
@@ -173,7 +173,7 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
         due_on = records.clock_of(s, req).due_on
         req.delay_days = deadlines.check_delay(due_on, reply_by, settings.load(s)["delayed_reply_max_days"],
                                                req.delay_days or 0)
-        today = records.today()
+        today = clock.today()
         text = letters.delayed_reply_notice(req, date.fromisoformat(asked.data["answered_on"]), reply_by,
                                             records.agency_name(s, req), today)
         notice = issue(s, req, "delayed_reply", text, recipient=req.applicant_name, by=actor,
@@ -201,7 +201,7 @@ def reasons_options(session, actor, req) -> dict | None:
         return None
     asked = _latest_reasons(session, req)
     waiting = asked is not None and "answered_on" not in asked.data
-    today = records.today()
+    today = clock.today()
     return {"ask": not waiting, "min_days": REASONS_DAYS[0], "max_days": REASONS_DAYS[1],
             "open": {"id": asked.id, "due_on": asked.data.get("due_on"), "earliest": req.receipt_on.isoformat(),
                      "latest": today.isoformat(), "lapsed": asked.data.get("due_on", "") < today.isoformat()}
@@ -237,7 +237,7 @@ def reasons_result(session, req) -> str:
         raise Invalid("申请人说明的理由合理，不能不予处理；无法按期答复的，可确定延迟答复的合理期限", fields=field)
     if asked.data.get("reasonable") is False:
         return "您所说明的理由不合理"
-    if date.fromisoformat(asked.data["due_on"]) >= records.today():
+    if date.fromisoformat(asked.data["due_on"]) >= clock.today():
         raise Invalid(f"说明理由的期限至{asked.data['due_on']}，期满前不能不予处理", fields=field)
     return "您未在规定期限内说明理由"
 
@@ -256,7 +256,7 @@ def record_consultation_answer(session, req, answer: str) -> None:
     if notice is None or notice.data.get("answer"):
         return
     deemed = ("agree" if notice.data.get("party") == "co_producer" else None) if answer == "silent" else answer
-    notice.data = {**notice.data, "answer": answer, "effective": deemed, "answered_on": records.today().isoformat()}
+    notice.data = {**notice.data, "answer": answer, "effective": deemed, "answered_on": clock.today().isoformat()}
 
 
 def consultations(session, req) -> list[dict]:
@@ -278,7 +278,7 @@ def check_disclosure_over_objection(session, req, outcome: str, reason_text, by)
     if not reason:
         raise Invalid("第三方有合理理由不同意公开，决定公开须说明不公开可能对公共利益造成重大影响的理由（第三十二条）",
                       fields={"public_interest_reason": ["required"]})
-    today = records.today()
+    today = clock.today()
     text = letters.disclosure_decision_notice(req, notice.recipient, records.agency_name(session, req), reason, today)
     issue(session, req, "disclosure_decision", text, recipient=notice.recipient, by=by, data={"reason": reason})
 
@@ -329,6 +329,6 @@ def mark_emailed(notice_id: int) -> None:
     with transaction() as s:
         notice = s.get(RequestNotice, notice_id)
         if notice.delivered_on is None:
-            _delivered(s, s.get(InformationRequest, notice.request_id), notice, records.today())
+            _delivered(s, s.get(InformationRequest, notice.request_id), notice, clock.today())
         audit.record(s, "notice_emailed", actor="worker", request_id=notice.request_id, notice_id=notice.id,
                      to=notice.data.get("email_to"))

@@ -7,7 +7,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from engine import access, audit, storage
+from engine import access, audit, clock, storage
 from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
@@ -55,7 +55,7 @@ def email_reply(ctx) -> dict:
     _send(message)
     with transaction() as s:
         req = s.get(InformationRequest, request_id)
-        records.mark_delivered(s, req, records.today())
+        records.mark_delivered(s, req, clock.today())
         audit.record(s, "letter_emailed", actor="worker", instance_id=ctx.instance_id, request_id=req.id, to=to)
     return {"sent": True, "to": to}
 

@@ -11,12 +11,11 @@ the handling department and any pause whose step is over are brought in line wit
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, calendar, storage, users
+from engine import audit, calendar, clock, storage, users
 from engine.config import current
 from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import HumanTask, InformationRequest
-from engine.models.types import utcnow
 from engine.requests import (
     CORRECTION_RESULTS,
     PROCESS_KEY,
@@ -50,7 +49,7 @@ def before_complete(c: hooks.Completion) -> None:
     step = STEPS.get(c.human_task.bpmn_id)
     if step is not None:
         step(c, req)
-    req.updated_at = utcnow()
+    req.updated_at = clock.now()
 
 
 def _actor_name(c):
@@ -64,7 +63,7 @@ def withdraw(session, row, reason) -> None:
     req = session.get(InformationRequest, row.request_id)
     if req is not None and req.status not in ("replied", "closed"):
         req.status, req.outcome, req.outcome_reason = "withdrawn", "other", "other"
-        req.closed_on = records.today()
+        req.closed_on = clock.today()
 
 
 def _review(c, req):
@@ -88,7 +87,7 @@ def _ask_correction(c, req):
     if any(p.reason == "correction" for p in records.pauses(c.session, req)):
         raise Invalid("补正事项应一次性告知，不能再次要求补正；补正后仍不明确的，请以“补正后申请内容仍不明确”答复",
                       fields={"decision": ["correction already requested once"]})
-    today = records.today()
+    today = clock.today()
     deadlines.check_correction_request(req.receipt_on, today)
     items = [line.strip() for line in str(c.data.get("correction_items") or "").splitlines() if line.strip()]
     if not items:
@@ -106,7 +105,7 @@ def _correction_received(c, req):
     errors = {}
     received = calendar.parse_day(c.data.get("received_on"), "received_on", errors, required=True)
     pause = next((p for p in records.pauses(c.session, req) if p.reason == "correction" and p.ended_on is None), None)
-    if received and pause and not pause.started_on <= received <= records.today():
+    if received and pause and not pause.started_on <= received <= clock.today():
         errors["received_on"] = ["应在告知补正之日与今天之间 (between the notice and today)"]
     if errors:
         raise Invalid("补正信息有误 (invalid correction)", fields=errors)
@@ -114,12 +113,12 @@ def _correction_received(c, req):
                  instance_id=req.instance_id, received_on=received.isoformat(), original=req.description)
     req.description = str(c.data.get("description") or req.description).strip()
     records.close_pause(c.session, req, "correction", received)
-    clock = records.refresh_clock(c.session, req)
-    c.data["due_on"] = clock.due_on.isoformat()
+    reply_clock = records.refresh_clock(c.session, req)
+    c.data["due_on"] = reply_clock.due_on.isoformat()
 
 
 def _handle(c, req):
-    decision, today = c.data.get("decision"), records.today()
+    decision, today = c.data.get("decision"), clock.today()
     if decision == "consult":
         # Art. 32 (a third party) and Art. 34 (another agency that co-produced the information):
         # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
@@ -169,7 +168,7 @@ def _nth_in_month(session, req) -> int:
 
 
 def _consulted(c, req):
-    records.close_pause(c.session, req, "consultation", records.today())
+    records.close_pause(c.session, req, "consultation", clock.today())
     notices.record_consultation_answer(c.session, req, c.data.get("third_party_answer") or "silent")
     audit.record(c.session, "third_party_answered", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
                  answer=c.data.get("third_party_answer"), opinion=c.data.get("opinion"))
@@ -180,13 +179,13 @@ def _extension(c, req):
         return
     days = int(c.spiff_task.data.get("extension_days") or 0)
     deadlines.check_extension(days, req.extension_days or 0)
-    _check_not_overdue(req, records.today())
+    _check_not_overdue(req, clock.today())
     req.extension_days = days
-    clock = records.refresh_clock(c.session, req)
+    reply_clock = records.refresh_clock(c.session, req)
     notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
-                  data={"days": days, "due_on": clock.due_on.isoformat()},
-                  text=letters.extension_notice(req, days, clock.due_on, records.agency_name(c.session, req),
-                                                records.today()))
+                  data={"days": days, "due_on": reply_clock.due_on.isoformat()},
+                  text=letters.extension_notice(req, days, reply_clock.due_on, records.agency_name(c.session, req),
+                                                clock.today()))
 
 
 def _check_not_overdue(req, today):
@@ -278,7 +277,7 @@ def _document_text(c, document_id) -> str:
 def _signoff(c, req):
     letter = records.latest_letter(c.session, req)
     if c.data.get("decision") == "approve":
-        letter.signed_by, letter.signed_at = c.actor.username, utcnow()
+        letter.signed_by, letter.signed_at = c.actor.username, clock.now()
 
 
 def _deliver(c, req):
@@ -286,7 +285,7 @@ def _deliver(c, req):
         return _deliver_by_email(c, req)
     errors = {}
     delivered = calendar.parse_day(c.data.get("delivered_on"), "delivered_on", errors, required=True)
-    if delivered and delivered > records.today():
+    if delivered and delivered > clock.today():
         errors["delivered_on"] = ["不能晚于今天 (not in the future)"]
     elif delivered and delivered < req.receipt_on:
         errors["delivered_on"] = ["不能早于收到申请之日 (not before the request was received)"]
@@ -330,7 +329,7 @@ def mirror(session, row, workflow) -> None:
         return
     waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)}
     for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
-        if step not in waiting and records.close_pause(session, req, reason, records.today()) is not None \
+        if step not in waiting and records.close_pause(session, req, reason, clock.today()) is not None \
                 and reason == "consultation":
             notices.record_consultation_answer(session, req, "silent")
     ended = hooks.reached_end(workflow, END_STATUS)
@@ -340,8 +339,8 @@ def mirror(session, row, workflow) -> None:
     req.status = next((status for step, status in STATUS_BY_STEP if step in waiting), req.status)
     row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
         else req.intake_department_id
-    clock = records.refresh_clock(session, req)
-    moved = {"due_on": clock.due_on.isoformat() if clock.due_on else None}
+    reply_clock = records.refresh_clock(session, req)
+    moved = {"due_on": reply_clock.due_on.isoformat() if reply_clock.due_on else None}
     if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
         moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
     _push_due(session, row, workflow, moved)
@@ -355,8 +354,8 @@ def _finish(session, req, ended):
         letter = records.latest_letter(session, req)
         if letter is None or (letter.outcome, letter.outcome_reason) != (outcome, reason):
             records.write_letter(session, req, outcome, reason, "system")
-        req.closed_on = req.closed_on or records.today()
-    req.updated_at = utcnow()
+        req.closed_on = req.closed_on or clock.today()
+    req.updated_at = clock.now()
 
 
 def _push_due(session, row, workflow, moved: dict):

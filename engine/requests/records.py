@@ -8,20 +8,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, agencies, audit, calendar
+from engine import access, agencies, audit, clock
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ProcessInstance, ReplyLetter, RequestPause
-from engine.models.types import utcnow
 from engine.requests import deadlines, letters, settings
 from engine.workflow import state, transition
 
 # An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
 EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
-
-
-def today() -> date:
-    return calendar.today_in_china()
 
 
 def get_for(session, actor, request_id: int, lock=False) -> InformationRequest:
@@ -82,16 +77,16 @@ def close_pause(session, req, reason: str, on: date) -> RequestPause | None:
 
 def clock_of(session, req, as_of: date | None = None) -> deadlines.Clock:
     spans = [deadlines.Pause(p.reason, p.started_on, p.ended_on) for p in pauses(session, req)]
-    return deadlines.clock(req.receipt_on, spans, req.extension_days or 0, as_of or today(),
+    return deadlines.reply_clock(req.receipt_on, spans, req.extension_days or 0, as_of or clock.today(),
                            delay_days=req.delay_days or 0)
 
 
 def refresh_clock(session, req) -> deadlines.Clock:
     """Recompute and store the reply deadline after an event that moves it."""
     session.flush()
-    clock = clock_of(session, req)
-    req.due_on, req.due_provisional, req.updated_at = clock.due_on, clock.provisional, utcnow()
-    return clock
+    reply_clock = clock_of(session, req)
+    req.due_on, req.due_provisional, req.updated_at = reply_clock.due_on, reply_clock.provisional, clock.now()
+    return reply_clock
 
 
 def follow_process(session, req) -> None:
@@ -136,10 +131,10 @@ def write_letter(session, req, outcome, reason, by, location=None, explanation=N
     """Render the reply for `outcome` and store it as the request's newest letter version."""
     if outcome == "correction":
         text = letters.render_correction(req, reason, agency=agency_name(session, req), settings=settings.load(session),
-                                         on=today(), explanation=explanation, facts=facts)
+                                         on=clock.today(), explanation=explanation, facts=facts)
     else:
         text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
-                              on=today(), location=location, explanation=explanation, facts=facts)
+                              on=clock.today(), location=location, explanation=explanation, facts=facts)
     letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
     session.add(letter)
     req.outcome, req.outcome_reason = outcome, reason

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import extract, func, or_, select
 
-from engine import access, agencies, audit, calendar
+from engine import access, agencies, audit, calendar, clock
 from engine.db import reading, transaction
 from engine.disclosure import EVER_PUBLISHED, catalogue
 from engine.errors import Forbidden, Invalid, NotFound
@@ -25,7 +25,6 @@ from engine.models import (
     InformationRequest,
     LegalProceeding,
 )
-from engine.models.types import utcnow
 from engine.requests import (
     CORRECTION_RESULTS,
     NOT_PROCESSED_REASONS,
@@ -297,7 +296,7 @@ def save_text(actor, year: int, data: dict, agency=None) -> dict:
                 setattr(row, key, str(data.get(key) or "")[:20000])
         if "figures" in data:
             row.figures = {**(row.figures or {}), **figures}
-        row.updated_by, row.updated_at = actor.username, utcnow()
+        row.updated_by, row.updated_at = actor.username, clock.now()
         s.add(row)
         audit.record(s, "annual_report_edited", actor=actor, year=year, agency=agency["name"])
     return {"year": year, "agency_id": agency["department_id"], "saved": True}

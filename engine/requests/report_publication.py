@@ -9,12 +9,11 @@ staff-written text passes through de-identification (`engine.deid`, as documents
 
 from sqlalchemy import func, select
 
-from engine import agencies, audit, calendar
+from engine import agencies, audit, clock
 from engine.db import reading, transaction
 from engine.deid import deidentify
 from engine.errors import Invalid, NotFound
 from engine.models import AnnualReportSnapshot
-from engine.models.types import utcnow
 from engine.requests import report
 
 INTERNAL = ("entered_figures", "versions")
@@ -27,7 +26,7 @@ def publish(actor, year: int, agency=None) -> dict:
     """Freeze the agency's report for `year` as its next version (its publisher, or an admin)."""
     with reading() as s:
         scope = report.agency_for(s, actor, agency, write=True)
-    if year >= calendar.today_in_china().year:
+    if year >= clock.today().year:
         raise Invalid(f"{year}年尚未结束，不能发布其年度报告 (the year has not ended)", fields={"year": ["not ended"]})
     content = report.annual(actor, year, scope["department_id"] or report.ROOT)
     if not content["section3"]["identity"]["holds"]:
@@ -108,7 +107,7 @@ def reopen(session, year: int, actor, reason: str | None, agency_id: int | None 
                       "(that year's report is published: an admin must give a reason)",
                       fields={"received_on": ["该年度报告已发布 (the annual report of that year is published)"],
                               "backdate_reason": ["管理员填写理由后方可登记 (an admin's reason is required)"]})
-    snapshot.reopened_reason, snapshot.reopened_at = str(reason).strip()[:2000], utcnow()
+    snapshot.reopened_reason, snapshot.reopened_at = str(reason).strip()[:2000], clock.now()
     audit.record(session, "annual_report_reopened", actor=actor, year=year, version=snapshot.version,
                  agency=snapshot.content.get("agency"), reason=snapshot.reopened_reason)
 

@@ -10,11 +10,10 @@ import string
 
 from sqlalchemy import select
 
-from engine import audit, users
+from engine import audit, clock, users
 from engine.db import reading, transaction
 from engine.errors import Invalid
 from engine.models import AgencySetting
-from engine.models.types import utcnow
 
 DEFAULTS = {
     # Art. 30 leaves the correction period to the agency's notice; 15 working days is common practice.
@@ -60,7 +59,7 @@ def update(actor, changes: dict) -> dict:
     with transaction() as s:
         for key, value in clean.items():
             row = s.get(AgencySetting, key) or AgencySetting(key=key)
-            row.value, row.updated_by, row.updated_at = {"value": value}, actor.username, utcnow()
+            row.value, row.updated_by, row.updated_at = {"value": value}, actor.username, clock.now()
             s.add(row)
         audit.record(s, "request_settings_changed", actor=actor, keys=sorted(clean))
     return load()

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import calendar
+from engine import calendar, clock
 from engine.db import transaction
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask
@@ -51,6 +51,6 @@ def public_correction(request_no: str, code: str, description: str) -> dict:
                       fields={"description": ["required"]})
     with transaction() as s:
         req = intake.public_lookup(s, request_no, code)
-        complete_step(s, req, "await_correction", {"received_on": date.isoformat(records.today()),
+        complete_step(s, req, "await_correction", {"received_on": date.isoformat(clock.today()),
                                                    "description": str(description).strip()})
     return intake.public_status(request_no, code)

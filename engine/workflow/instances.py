@@ -7,11 +7,10 @@ to its first wait state under the transition budget in the caller's transaction.
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
-from engine import access, audit, users
+from engine import access, audit, clock, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
-from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state, transition
 from engine.workflow.definitions import startable_version
 
@@ -29,7 +28,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
         data.setdefault("started_by", actor.username)
     workflow.data.update(data)
     workflow.get_tasks()[0].data.update(data)
-    now = utcnow()
+    now = clock.now()
     values = dict(
         version_id=version.id, definition_key=key, status="running", state_json="{}",
         serializer_version=state.SERIALIZER_VERSION, lock_version=0,  # the first save makes it 1
@@ -75,7 +74,7 @@ def cancel(actor, instance_id: int, reason: str) -> dict:
             if row.status in state.ENDED:
                 raise Conflict("流程已结束，不能撤销 (the process has already ended)")
             workflow.cancel()
-            now = utcnow()
+            now = clock.now()
             for table, open_status, values in (
                     (HumanTask, "open", {"status": "cancelled", "completed_at": now}),
                     (Outbox, "pending", {"status": "cancelled", "finished_at": now}),  # its job finds nothing to do

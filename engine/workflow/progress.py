@@ -4,8 +4,8 @@ the case, not only to the admin."""
 
 from sqlalchemy import select
 
+from engine import clock
 from engine.models import Incident, Outbox
-from engine.models.types import utcnow
 
 # Steps a person waits for, in words; reminders (`notify`) run beside the work and are not shown.
 WORK_NAMES = {"deidentify": "去标识化处理", "publish": "发布", "email_reply": "发送答复邮件",
@@ -32,7 +32,7 @@ def _name(operation: str) -> str:
 
 def _working(row) -> dict:
     return {"operation": row.operation, "name": _name(row.operation), "since": row.created_at.isoformat(),
-            "seconds": max(0, int((utcnow() - row.created_at).total_seconds())), "attempts": row.attempts}
+            "seconds": max(0, int((clock.now() - row.created_at).total_seconds())), "attempts": row.attempts}
 
 
 def _incident(session, incident, technical) -> dict:

@@ -12,9 +12,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 
-from engine import users
+from engine import clock, users
 from engine.models import HumanTask, Outbox, Timer, User
-from engine.models.types import utcnow
 from engine.workflow.spiff import AsyncServiceTask
 from engine.workflow.validation import form_key_of
 
@@ -74,7 +73,7 @@ def _sync_human_tasks(session, row, workflow, is_new=False):
     if withdrawn:
         # Withdrawn by the flow itself (an interrupting timer, a cancelled branch).
         session.execute(update(HumanTask.__table__).where(HumanTask.id.in_(withdrawn))
-                        .values(status="cancelled", completed_at=utcnow()))
+                        .values(status="cancelled", completed_at=clock.now()))
     known = {r.task_guid for r in open_rows}
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
@@ -104,7 +103,7 @@ def _human_task(session, row, task) -> dict:
         form_key=form_key_of(spec),
         assignee_id=_assignee(session, engine, task, props.get("assignee")),
         title=row.title, doc_number=str(task.data.get("doc_number") or "") or None,
-        document_id=row.document_id, request_id=row.request_id, status="open", created_at=utcnow(),
+        document_id=row.document_id, request_id=row.request_id, status="open", created_at=clock.now(),
         due_at=_due_at(engine, task, props.get("dueAt")), due_provisional=False,
     )
 

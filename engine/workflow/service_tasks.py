@@ -14,11 +14,10 @@ from uuid import UUID
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
-from engine import audit, config, queue, users
+from engine import audit, clock, config, queue, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, NotFound
 from engine.models import Incident, Outbox, ProcessInstance, Timer
-from engine.models.types import utcnow
 from engine.workflow import operations, state, transition
 from engine.workflow.operations import OperationContext
 
@@ -83,11 +82,11 @@ def resume(outbox_id: int, result: dict) -> str:
         if row is None or row.status != "pending":
             return "skipped"
         if _detached(row):  # nothing waits for it: the operation has recorded its own effect
-            row.status, row.finished_at = "done", utcnow()
+            row.status, row.finished_at = "done", clock.now()
             return "done"
         instance, workflow = state.load(s, row.instance_id)
         task = workflow.get_task_from_id(UUID(row.task_guid))
-        row.status, row.finished_at = "done", utcnow()
+        row.status, row.finished_at = "done", clock.now()
         if task is None or task.state != TaskState.STARTED:
             return "skipped"
 
@@ -142,7 +141,7 @@ def retry_incident(actor, incident_id: int) -> dict:
             raise NotFound("事件不存在 (no such incident)")
         if incident.resolved_at is not None:
             raise Conflict("该事件已处理 (incident already resolved)")
-        incident.resolved_at, incident.resolved_by = utcnow(), actor.username
+        incident.resolved_at, incident.resolved_by = clock.now(), actor.username
         outbox = s.get(Outbox, incident.outbox_id) if incident.outbox_id else None
         instance = s.get(ProcessInstance, incident.instance_id)
         if outbox is not None:
@@ -180,14 +179,14 @@ def sweep_outbox(grace_seconds: int | None = None) -> int:
     """Re-enqueue pending rows whose job vanished (Redis flushed) or whose worker died; return how many."""
     settings = config.current()
     grace = settings.sweep_grace if grace_seconds is None else grace_seconds
-    cutoff = utcnow() - timedelta(seconds=grace)
+    cutoff = clock.now() - timedelta(seconds=grace)
     with reading() as s:
         pending = s.execute(select(Outbox.id, Outbox.job_id, Outbox.attempts)
                             .where(Outbox.status == "pending", Outbox.created_at < cutoff)).all()
     count = 0
     for outbox_id, job_id, attempts in pending:
         if _needs_job(outbox_id, job_id, attempts):
-            new_id = queue.enqueue_outbox(outbox_id, attempt=f"s{int(utcnow().timestamp())}")
+            new_id = queue.enqueue_outbox(outbox_id, attempt=f"s{int(clock.now().timestamp())}")
             _remember_job(outbox_id, new_id)
             count += 1
     return count
@@ -214,7 +213,7 @@ def _remember_job(outbox_id, job_id):
     with transaction() as s:
         row = s.get(Outbox, outbox_id)
         if row is not None:
-            row.job_id, row.enqueued_at = job_id, utcnow()
+            row.job_id, row.enqueued_at = job_id, clock.now()
 
 
 def _rerun(session, instance) -> None:

@@ -17,6 +17,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
+from engine import clock
 from engine.workflow import sandbox
 
 
@@ -63,7 +64,7 @@ def script_helpers() -> dict:
         return calendar.working_days_deadline_iso(int(n), start)
 
     def today():
-        return _dt.datetime.now(_dt.timezone.utc).astimezone(calendar.SHANGHAI).date().isoformat()
+        return clock.now().astimezone(calendar.SHANGHAI).date().isoformat()
 
     def days(n):
         return f"P{int(n)}D"
@@ -72,7 +73,7 @@ def script_helpers() -> dict:
         return f"PT{int(n)}H"
 
     def days_from_now(n):
-        return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=int(n))).isoformat()
+        return (clock.now() + _dt.timedelta(days=int(n))).isoformat()
 
     # A deadline is a day (working-day rules: due at the end of it) or a moment (hour rules such as
     # the 24 hours of a product recall); reminders count in the deadline's own unit.
@@ -95,10 +96,10 @@ def script_helpers() -> dict:
         # Counted when the reminder fires, not taken from `n`: a timer that fires late (the workers
         # were down over the reminder day) must not promise days that are gone.
         if calendar.has_time(deadline):
-            seconds = (calendar.as_moment(deadline) - _dt.datetime.now(_dt.timezone.utc)).total_seconds()
+            seconds = (calendar.as_moment(deadline) - clock.now()).total_seconds()
             left, unit, past = min(int(n), -(-int(seconds) // 3600)), "小时", seconds <= 0
         else:
-            day, today = calendar.as_date(deadline), calendar.today_in_china()
+            day, today = calendar.as_date(deadline), clock.today()
             left, unit, past = min(int(n), calendar.working_days_between(today, day)), "个工作日", today > day
         if past:
             return f"已超过{what}，请立即办理"

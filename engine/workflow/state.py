@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine import clock
 from engine.errors import Conflict, NotFound
 from engine.models import ProcessInstance
-from engine.models.types import utcnow
 from engine.workflow.definitions import spec_for
 from engine.workflow.spiff import SERIALIZER, SERIALIZER_VERSION, script_engine
 
@@ -83,7 +83,7 @@ def save(session, row: ProcessInstance, workflow: BpmnWorkflow, status: str) -> 
 
 def save_json(session, row: ProcessInstance, state_json: str, status: str) -> None:
     """Write an already serialized state (a failed transition keeps the last good one)."""
-    now = utcnow()
+    now = clock.now()
     values = {
         "state_json": state_json, "serializer_version": SERIALIZER_VERSION,
         "lock_version": row.lock_version + 1, "status": status, "updated_at": now, "title": row.title,

@@ -11,11 +11,10 @@ from uuid import UUID
 
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
-from engine import access, audit, forms, users
+from engine import access, audit, clock, forms, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
-from engine.models.types import utcnow
 from engine.workflow import hooks, projection, state, transition
 
 MAX_LIMIT = 200
@@ -66,7 +65,7 @@ def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort):
 
 
 def _params(actor, **values) -> dict:
-    return {**access.params(actor), "now": utcnow(), **values}
+    return {**access.params(actor), "now": clock.now(), **values}
 
 
 def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request_id=None, overdue=None,
@@ -205,7 +204,7 @@ _CLAIM = (update(_TASK_TABLE)
 
 def claim(actor, task_id: int) -> dict:
     with transaction() as s:
-        row = s.connection().execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": utcnow()}).first()
+        row = s.connection().execute(_CLAIM, {"task_id": task_id, "me": actor.id, "now": clock.now()}).first()
         if row is None:  # missing, completed, claimed by another (or already by the actor)
             task = lock_task(s, task_id)
             _check_actionable(actor, task)
@@ -244,7 +243,7 @@ def delegate(actor, task_id: int, to_username: str, reason: str) -> dict:
         if not other.has_role(task.role) or (task.department_id and other.department_id != task.department_id):
             raise Invalid("被转办人必须是本部门同一角色的同事 (same role and department required)",
                           fields={"to": ["wrong role or department"]})
-        _change(s, task, claimed_by=other.id, claimed_at=utcnow(), assignee_id=other.id)
+        _change(s, task, claimed_by=other.id, claimed_at=clock.now(), assignee_id=other.id)
         audit.record(s, "delegate", actor=actor, instance_id=task.instance_id, task_id=task.id,
                      document_id=task.document_id, request_id=task.request_id, to=other.username,
                      reason=reason.strip(), task=task.name)
@@ -286,7 +285,7 @@ def complete_locked(session, actor, task, data: dict) -> str | None:
         hooks.run_before_complete(hooks.Completion(session, actor, task, row, spiff_task, clean))
         spiff_task.set_data(**clean, last_completed_by=name)
         transition.step(spiff_task, spiff_task.run)
-        _change(session, task, status="completed", completed_at=utcnow(), completed_by=getattr(actor, "id", None),
+        _change(session, task, status="completed", completed_at=clock.now(), completed_by=getattr(actor, "id", None),
                 claimed_by=task.claimed_by or getattr(actor, "id", None),
                 outcome=str(clean.get("decision") or "")[:50] or None)
         audit.record(session, "complete", actor=actor or name, instance_id=row.id, task_id=task.id,

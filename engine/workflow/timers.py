@@ -14,11 +14,10 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
-from engine import audit
+from engine import audit, clock
 from engine.db import reading, transaction
 from engine.errors import Conflict
 from engine.models import Timer
-from engine.models.types import utcnow
 from engine.workflow import state, transition
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ def set_waiting_data(workflow, name: str, value) -> bool:
 def _due_timers(session, instance_id, workflow) -> list[tuple[str, str]]:
     """(element id, name) of the timers due now, in due order: what this firing is about to fire."""
     rows = session.execute(select(Timer.task_guid, Timer.bpmn_id).where(
-        Timer.instance_id == instance_id, Timer.status == "waiting", Timer.due_at < utcnow()).order_by(Timer.due_at))
+        Timer.instance_id == instance_id, Timer.status == "waiting", Timer.due_at < clock.now()).order_by(Timer.due_at))
     out = []
     for guid, bpmn_id in rows:
         try:
@@ -89,7 +88,7 @@ def _due_timers(session, instance_id, workflow) -> list[tuple[str, str]]:
 def _stop_due_timers(session, instance_id) -> None:
     # The failed timers would fire (and fail) again on every sweep; retrying the incident re-arms them.
     session.execute(update(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting",
-                                        Timer.due_at < utcnow()).values(status="failed"))
+                                        Timer.due_at < clock.now()).values(status="failed"))
 
 
 def fire_due(limit: int = 500) -> int:
@@ -101,7 +100,7 @@ def fire_due(limit: int = 500) -> int:
     with reading() as s:
         ids = list(dict.fromkeys(s.scalars(
             # Strictly past, as Spiff decides: a timer at exactly `now` has not fired yet.
-            select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at < utcnow())
+            select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at < clock.now())
             .order_by(Timer.due_at).limit(limit))))
     fired = 0
     for instance_id in ids:

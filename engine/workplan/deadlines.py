@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from engine import audit, calendar
+from engine import audit, calendar, clock
 from engine.db import transaction
 from engine.errors import Invalid
 from engine.models import HumanTask, ProcessInstance, WorkPlan, WorkPlanTask, WorkPlanUnit
@@ -76,7 +76,7 @@ def set_congress_date(actor, plan_id: int, value) -> dict:
 def overdue_rule_tasks(session, plan) -> list[dict]:
     """Open rule tasks whose computed deadline has already passed: their escalation (督办) goes out
     at once, so the office is told which ones when it records the date."""
-    today = calendar.today_in_china()
+    today = clock.today()
     rows = session.scalars(select(WorkPlanTask).where(
         WorkPlanTask.plan_id == plan.id, WorkPlanTask.rule.is_not(None), WorkPlanTask.status != "done",
         WorkPlanTask.due_on < today).order_by(WorkPlanTask.id))

@@ -11,11 +11,10 @@ from urllib.parse import urlparse
 
 from sqlalchemy import select
 
-from engine import audit, storage
+from engine import audit, clock, storage
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import Document, WorkPlanLink, WorkPlanReport, WorkPlanUnit
-from engine.models.types import utcnow
 from engine.workplan import access
 
 MAX_ITEMS = 20
@@ -67,7 +66,7 @@ def link(session, task_id: int, document_ids, by: str) -> None:
     existing = set(session.scalars(select(WorkPlanLink.document_id).where(WorkPlanLink.task_id == task_id)))
     for doc_id in document_ids:
         if doc_id not in existing:
-            session.add(WorkPlanLink(task_id=task_id, document_id=doc_id, linked_by=by, linked_at=utcnow()))
+            session.add(WorkPlanLink(task_id=task_id, document_id=doc_id, linked_by=by, linked_at=clock.now()))
             existing.add(doc_id)
 
 

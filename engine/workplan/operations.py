@@ -3,8 +3,8 @@ its Word file, and its delivery as the office records it (method and day, as for
 
 from sqlalchemy import func, select
 
-from engine import audit, delivery
-from engine.calendar import SHANGHAI, today_in_china
+from engine import audit, clock, delivery
+from engine.calendar import SHANGHAI
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import NotFound
@@ -23,7 +23,7 @@ def supervision_notice(ctx) -> dict:
         if existing is not None:
             return {"notice_id": existing.id, "number": existing.number}
         unit = s.get(WorkPlanUnit, int(ctx.params["unit_id"]))
-        task, today = s.get(WorkPlanTask, unit.task_id), today_in_china()
+        task, today = s.get(WorkPlanTask, unit.task_id), clock.today()
         plan, dept = s.get(WorkPlan, task.plan_id), s.get(Department, unit.department_id)
         issued = s.scalar(select(func.count()).select_from(WorkPlanNotice)) or 0
         number = f"督办〔{today.year}〕{issued + 1}号"

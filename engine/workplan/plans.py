@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from engine import audit, calendar, queue, users
-from engine.calendar import SHANGHAI, today_in_china
+from engine import audit, calendar, clock, queue, users
+from engine.calendar import SHANGHAI
 from engine.db import after_commit, reading, transaction
 from engine.errors import Invalid
 from engine.models import Department, User, WorkPlan, WorkPlanSection, WorkPlanTask, WorkPlanUnit
@@ -66,7 +66,7 @@ def _preview_year(value, source) -> int:
             raise Invalid("年度应为2000至2100之间的整数", fields={"year": ["a year between 2000 and 2100"]})
         return int(value)
     found = re.search(r"(20\d\d)年", source)
-    return int(found.group(1)) if found else today_in_china().year
+    return int(found.group(1)) if found else clock.today().year
 
 
 def _checked_preview_row(index, row) -> dict:
@@ -81,7 +81,7 @@ def _with_deadline(session, row, year, congress) -> dict:
     due, _ongoing = deadlines.due_on(row.get("rule"), congress, str(row.get("deadline") or ""), year, session)
     row["due_on"] = due.isoformat() if due else None
     row["rule_text"] = deadlines.describe(row.get("rule"), session)
-    row["deadline_passed"] = deadlines.effective(due, year) < today_in_china()
+    row["deadline_passed"] = deadlines.effective(due, year) < clock.today()
     row.setdefault("overdue_choice", None)
     return row
 
@@ -99,7 +99,7 @@ def create(actor, body: dict) -> dict:
         known = directory(s)
         checked = [_row(s, known, i, row, year, congress) for i, row in enumerate(rows)]
         for index, (row, out) in enumerate(zip(rows, checked, strict=True)):  # units first, then deadlines
-            if deadlines.effective(out["due_on"], year) < today_in_china():
+            if deadlines.effective(out["due_on"], year) < clock.today():
                 _past_deadline(out, row, index, year)
         plan = WorkPlan(year=year, title=title, report_cycle=cycle, created_by=actor.id,
                         office_department_id=actor.department_id, congress_ends_on=congress)
@@ -217,7 +217,7 @@ OVERDUE_CHOICES = {"escalate": "仍按原时限督办", "reschedule": "调整完
 def _past_deadline(out, row, index, year) -> None:
     """A row whose deadline has passed is created only as the office chose in the preview:
     escalated at once, given a new deadline, or recorded as done before the plan came in."""
-    where, today = f"rows[{index}]", today_in_china()
+    where, today = f"rows[{index}]", clock.today()
     choice = row.get("overdue_choice")
     if choice not in OVERDUE_CHOICES:
         due = out["due_on"] or f"{year}年底"
@@ -295,7 +295,7 @@ def _start(session, actor, plan, task, unit, department):
 
 def first_report_at(cycle: str, today=None) -> str:
     """09:00 on the first day of the next period: when the first report falls due."""
-    today = today or today_in_china()
+    today = today or clock.today()
     months = 3 if cycle == "P3M" else 1
     start_month = ((today.month - 1) // months) * months + 1
     month_index = today.year * 12 + start_month - 1 + months

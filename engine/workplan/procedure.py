@@ -7,10 +7,9 @@ asked for it, so completion always needs both sides).
 
 from sqlalchemy import select
 
-from engine.calendar import today_in_china
+from engine import clock
 from engine.errors import Invalid
 from engine.models import WorkPlanReport, WorkPlanTask, WorkPlanUnit
-from engine.models.types import utcnow
 from engine.workflow import hooks
 from engine.workplan import PROCESS_KEY, evidence
 
@@ -27,7 +26,7 @@ def _report(c, unit):
     items = evidence.from_form(c.session, c.data)
     report = WorkPlanReport(unit_id=unit.id, text=str(c.data.get("text") or "").strip(), evidence=items,
                             request_completion=bool(c.data.get("request_completion")),
-                            submitted_by=c.actor.username, submitted_at=utcnow())
+                            submitted_by=c.actor.username, submitted_at=clock.now())
     c.session.add(report)
     c.session.flush()
     evidence.link(c.session, unit.task_id, [i["id"] for i in items if i["kind"] == "document"], c.actor.username)
@@ -46,13 +45,13 @@ def _review(c, unit):
         raise Invalid("退回时请写明需要补充的内容 (say what is missing)", fields={"opinion": ["required"]})
     if report is not None:
         report.decision = {"accept": "accepted", "return": "returned", "complete": "completed"}[decision]
-        report.opinion, report.reviewed_by, report.reviewed_at = opinion, c.actor.username, utcnow()
+        report.opinion, report.reviewed_by, report.reviewed_at = opinion, c.actor.username, clock.now()
     if decision == "complete":
         _complete(c.session, unit)
 
 
 def _complete(session, unit):
-    unit.status, unit.completed_on = "done", today_in_china()
+    unit.status, unit.completed_on = "done", clock.today()
     task = session.get(WorkPlanTask, unit.task_id)
     open_leads = session.scalar(select(WorkPlanUnit.id).where(
         WorkPlanUnit.task_id == task.id, WorkPlanUnit.kind == "lead", WorkPlanUnit.status != "done",

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from engine.calendar import SHANGHAI, today_in_china
+from engine import clock
+from engine.calendar import SHANGHAI
 from engine.db import reading
 from engine.models import (
     Department,
@@ -72,7 +73,7 @@ def _last_reports(session, unit_ids) -> dict:
 
 def period_start(cycle: str, today=None) -> date:
     """The first day of the current reporting period (a month, or a quarter for P3M)."""
-    today = today or today_in_china()
+    today = today or clock.today()
     months = 3 if cycle == "P3M" else 1
     return date(today.year, ((today.month - 1) // months) * months + 1, 1)
 
@@ -84,7 +85,7 @@ def task_dicts(session, plan, tasks) -> list[dict]:
     for unit in session.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id.in_(ids)).order_by(WorkPlanUnit.id)):
         units[unit.task_id].append(unit)
     last = _last_reports(session, [u.id for group in units.values() for u in group])
-    context = (_names(session), last, period_start(plan.report_cycle), today_in_china(), plan)
+    context = (_names(session), last, period_start(plan.report_cycle), clock.today(), plan)
     rule_texts = {rule: deadlines.describe(rule) for rule in {t.rule for t in tasks} if rule}
     return [{**_task_dict(task, units[task.id], *context), "rule_text": rule_texts.get(task.rule)} for task in tasks]
 
@@ -191,7 +192,7 @@ def dashboard(actor, plan_id: int) -> dict:
     """Counts per department and per top-level section, over the lead units the actor may see."""
     with reading() as s:
         plan = access.plan_for(s, actor, plan_id)
-        names, today, period = _names(s), today_in_china(), period_start(plan.report_cycle)
+        names, today, period = _names(s), clock.today(), period_start(plan.report_cycle)
         tasks = {t.id: t for t in tasks_of(s, actor, plan)}
         units = s.scalars(select(WorkPlanUnit).where(WorkPlanUnit.task_id.in_(tasks), WorkPlanUnit.kind == "lead")).all()
         if not access.is_office(actor):

@@ -4,7 +4,7 @@ import json
 import threading
 from datetime import date
 
-from engine import calendar
+from engine import calendar, clock
 from engine.db import transaction
 from engine.disclosure import catalogue
 from tests.support.disclosure import APPROVE, do_task, publish, run_worker
@@ -21,7 +21,7 @@ def test_a_published_document_carries_the_catalogue_fields_everywhere(api_as, se
                                 body="全文。", formed_on="2026-11-02", channels=["catalogue", "static_export"])
     public = publisher.client.get(f"/api/public/documents/{doc_id}").get_json()
     assert set(FIELDS) <= set(public)
-    today = calendar.today_in_china()
+    today = clock.today()
     assert public["index_no"] == f"000000000/2026-{1:07d}"
     assert public["publisher"] == settings.agency_name and public["formed_on"] == "2026-11-02"
     assert public["published_on"] == today.isoformat()

@@ -7,8 +7,8 @@ import io
 import pytest
 from docx import Document
 
-from engine import config
-from engine.calendar import add_working_days, today_in_china
+from engine import clock, config
+from engine.calendar import add_working_days
 from tests.support.flows import run_worker
 from tests.support.web import login
 from tests.support.ysq import APPLICANT, detail, do, payload, task_for
@@ -17,7 +17,7 @@ from tests.support.ysq import APPLICANT, detail, do, payload, task_for
 def signed_request(staff, contact="13912341234，zhangsan@example.com") -> int:
     publisher = staff("publisher1")
     body = {**payload(applicant={**APPLICANT, "contact": contact}), "channel": "in_person",
-            "received_on": today_in_china().isoformat()}
+            "received_on": clock.today().isoformat()}
     rid = publisher.post("/api/requests", json=body).get_json()["id"]
     do(publisher, rid, "review_request", {"decision": "accept", "department": ""})
     do(staff("drafter1"), rid, "handle", {"decision": "reply"})
@@ -47,7 +47,7 @@ def test_the_signed_letter_is_emailed_with_the_word_document(staff, mail_server)
     assert Document(io.BytesIO(attachment.get_content())).paragraphs[1].text == "政府信息公开申请答复书"
 
     after = detail(publisher, rid)
-    assert after["status"] == "replied" and after["closed_on"] == today_in_china().isoformat()
+    assert after["status"] == "replied" and after["closed_on"] == clock.today().isoformat()
     history = [h["action"] for h in after["history"]]
     assert "letter_emailed" in history
 
@@ -108,14 +108,14 @@ def test_a_reply_mail_server_that_is_down_opens_an_incident_and_retry_sends_it(s
     assert recipients == ["zhangsan@example.com"]
     assert open_incidents(api_as) == []
     d = detail(publisher, rid)
-    assert d["status"] == "replied" and d["reply_letter"]["delivered_on"] == today_in_china().isoformat()
+    assert d["status"] == "replied" and d["reply_letter"]["delivered_on"] == clock.today().isoformat()
 
 
 def test_a_notice_mail_refused_opens_an_incident_naming_it_and_retry_delivers_it(staff, api_as, app, mail_down,
                                                                                  fast_retries):
     publisher = staff("publisher1")
     rid = publisher.post("/api/requests", json={**payload(), "channel": "in_person",
-                                                "received_on": today_in_china().isoformat()}).get_json()["id"]
+                                                "received_on": clock.today().isoformat()}).get_json()["id"]
     do(publisher, rid, "review_request", {"decision": "accept"})
     do(staff("drafter1"), rid, "handle", {"decision": "fee", "fee_method": "per_page", "pages": 150})
     (notice,) = publisher.get(f"/api/requests/{rid}/notices").get_json()["items"]
@@ -141,7 +141,7 @@ def test_a_notice_mail_refused_opens_an_incident_naming_it_and_retry_delivers_it
     assert recipients == ["zhangsan@example.com"] and "收费通知书" in message["Subject"]
     assert open_incidents(api_as) == []
     (notice,) = publisher.get(f"/api/requests/{rid}/notices").get_json()["items"]
-    today = today_in_china()
+    today = clock.today()
     assert notice["delivered_on"] == today.isoformat()
     d = detail(publisher, rid)
     assert d["fee"]["pay_by"] == add_working_days(today, 20).isoformat() and d["fee"]["pay_by_provisional"] is False

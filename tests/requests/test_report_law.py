@@ -8,6 +8,7 @@ import time_machine
 from docx import Document as Docx
 from openpyxl import load_workbook
 
+from engine import clock
 from tests.support.disclosure import APPROVE, do_task, publish, run_worker
 from tests.support.web import login
 from tests.support.ysq import morning, register, reply
@@ -70,40 +71,41 @@ def test_section_four_is_one_row_of_fifteen_and_a_case_can_be_updated(staff):
     assert figures == ["0"] * 10 + ["0", "1", "0", "0", "1"]  # 复议后起诉: 结果纠正 1, 总计 1
 
 
-def backdated_request() -> dict:
+def backdated_request(year) -> dict:
     return {"applicant": {"name": "张三", "type": "natural_person", "id_number": "110101199003074573",
                           "contact": "13912341234"},
             "description": "补登", "form": "electronic", "delivery": "email", "channel": "in_person",
-            "received_on": "2025-12-30"}
+            "received_on": f"{year}-12-30"}
 
 
 def test_publishing_freezes_the_report_and_refuses_backdated_requests(staff, client, api_as):
-    with time_machine.travel(morning(D(2025, 3, 3)), tick=False):
+    last, this = clock.today().year - 1, clock.today().year
+    with time_machine.travel(morning(D(last, 3, 3)), tick=False):
         reply(staff, register(staff("publisher1"))["id"], "already_public")
     publisher = staff("publisher1")
-    assert api_as("drafter1").post("/api/reports/annual/2025/publish").status_code == 403
-    assert publisher.post("/api/reports/annual/2026/publish").status_code == 422  # the year has not ended
-    first = publisher.post("/api/reports/annual/2025/publish")
+    assert api_as("drafter1").post(f"/api/reports/annual/{last}/publish").status_code == 403
+    assert publisher.post(f"/api/reports/annual/{this}/publish").status_code == 422  # the year has not ended
+    first = publisher.post(f"/api/reports/annual/{last}/publish")
     assert first.status_code == 201 and first.get_json()["version"] == 1
-    public = client.get("/api/public/reports/2025").get_json()
+    public = client.get(f"/api/public/reports/{last}").get_json()
     assert public["published"]["version"] == 1 and "identity" not in public["section3"]
     assert "entered_figures" not in public
-    page = client.get("/public/reports/2025").get_data(as_text=True)
-    assert "2025年度政府信息公开工作年度报告" in page and "第1版" in page
-    assert "/public/reports/2025" in client.get("/public/reports").get_data(as_text=True)
-    body = "\n".join(p.text for p in Docx(io.BytesIO(client.get("/api/public/reports/2025?format=docx").data)).paragraphs)
+    page = client.get(f"/public/reports/{last}").get_data(as_text=True)
+    assert f"{last}年度政府信息公开工作年度报告" in page and "第1版" in page
+    assert f"/public/reports/{last}" in client.get("/public/reports").get_data(as_text=True)
+    body = "\n".join(p.text for p in Docx(io.BytesIO(client.get(f"/api/public/reports/{last}?format=docx").data)).paragraphs)
     assert "二、主动公开政府信息情况" in body and "校验" not in body
-    backdated = publisher.post("/api/requests", json=backdated_request())
+    backdated = publisher.post("/api/requests", json=backdated_request(last))
     assert backdated.status_code == 422 and "received_on" in backdated.get_json()["error"]["fields"]
     # An admin may register it with a reason: the published report is reopened and awaits a new version.
-    late = {**backdated_request(), "backdate_reason": "邮寄件漏登，2025年12月30日已签收"}
+    late = {**backdated_request(last), "backdate_reason": f"邮寄件漏登，{last}年12月30日已签收"}
     assert staff("admin").post("/api/requests", json=late).status_code == 201
-    assert staff("publisher1").get("/api/reports/annual/2025").get_json()["versions"][0]["reopened_reason"] == \
-        "邮寄件漏登，2025年12月30日已签收"
+    assert staff("publisher1").get(f"/api/reports/annual/{last}").get_json()["versions"][0]["reopened_reason"] == \
+        f"邮寄件漏登，{last}年12月30日已签收"
     # A change to the year after publication: the public keeps the frozen figures until a new version.
-    publisher.post("/api/reports/annual/2025/proceedings", json={"kind": "reconsideration", "result": "upheld"})
-    frozen = client.get("/api/public/reports/2025").get_json()["section4"]["kinds"][0]["values"]["total"]
+    publisher.post(f"/api/reports/annual/{last}/proceedings", json={"kind": "reconsideration", "result": "upheld"})
+    frozen = client.get(f"/api/public/reports/{last}").get_json()["section4"]["kinds"][0]["values"]["total"]
     assert frozen == 0
-    assert publisher.post("/api/reports/annual/2025/publish").get_json()["version"] == 2
-    assert client.get("/api/public/reports/2025").get_json()["section4"]["kinds"][0]["values"]["total"] == 1
-    assert client.get("/api/public/reports/2019").status_code == 404
+    assert publisher.post(f"/api/reports/annual/{last}/publish").get_json()["version"] == 2
+    assert client.get(f"/api/public/reports/{last}").get_json()["section4"]["kinds"][0]["values"]["total"] == 1
+    assert client.get(f"/api/public/reports/{last - 6}").status_code == 404

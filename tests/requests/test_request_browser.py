@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.calendar import today_in_china
+from engine import clock
 from tests.support.ysq import detail, do, sign_and_deliver
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -41,7 +41,7 @@ def test_public_files_staff_reply_public_sees_replied(page, live_server, staff):
     page.click("#reasons-form button[type=submit]")
     page.wait_for_selector("#reasons-answer-form")
     assert page.locator('tr[data-notice="reasons"]').count() == 1
-    page.fill("#reasons-answer-form input[name=answered_on]", today_in_china().isoformat())
+    page.fill("#reasons-answer-form input[name=answered_on]", clock.today().isoformat())
     page.fill("#reasons-answer-form textarea[name=reasons]", "用于课题研究")
     page.get_by_label("合理", exact=True).check()
     page.click("#reasons-answer-form button[type=submit]")
@@ -59,12 +59,12 @@ def test_public_files_staff_reply_public_sees_replied(page, live_server, staff):
 
     do(staff("drafter2"), rid, "handle", {"decision": "reply"})
     do(staff("drafter2"), rid, "draft_reply", {"outcome": "already_public", "location": "县政府门户网站财政预决算栏目"})
-    sign_and_deliver(staff, rid, today_in_china())
+    sign_and_deliver(staff, rid, clock.today())
 
     page.goto(f"{live_server}/public/requests/status?no={no}&code={code}")
     assert page.locator("#request-status").get_attribute("data-status") == "replied"
     assert page.locator("#request-status").inner_text() == "已答复"
-    assert page.locator("#replied-on").inner_text() == today_in_china().isoformat()
+    assert page.locator("#replied-on").inner_text() == clock.today().isoformat()
     assert "张三" not in page.content() and "道路" not in page.content()
     page.goto(f"{live_server}/public/requests/status?no={no}&code=WRONG")
     assert "不正确" in page.locator(".error").inner_text()

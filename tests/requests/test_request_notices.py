@@ -7,7 +7,7 @@ from datetime import date as D
 import docx
 import time_machine
 
-from engine import calendar
+from engine import calendar, clock
 from engine.workflow import timers
 from tests.support.flows import run_worker
 from tests.support.web import csrf_from, login
@@ -148,7 +148,7 @@ def test_a_fee_notice_e_mailed_by_the_worker_is_delivered_that_day(staff, mail_s
     assert to == ["zhangsan@example.com"] and "收费通知书" in message["Subject"]
     attachment = next(message.iter_attachments())
     assert "应缴金额：人民币1700元" in "\n".join(p.text for p in docx.Document(io.BytesIO(attachment.get_content())).paragraphs)
-    today = calendar.today_in_china()
+    today = clock.today()
     assert notices(publisher, rid)[0]["delivered_on"] == today.isoformat()
     assert detail(publisher, rid)["fee"]["pay_by"] == calendar.add_working_days(today, 20).isoformat()
     assert publisher.post(url, json={"email_to": "zhangsan@example.com"}).status_code == 409

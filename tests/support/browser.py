@@ -6,6 +6,7 @@ in `test-artifacts/` when a browser test fails."""
 import json
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ def chromium():
 def page(chromium, request):
     """A 1366×768 page that records console errors; a test fails if any page logged one."""
     context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
+    # The page's own clock reads the suite's moved date, as the server does (tests/support/clock.py);
+    # it then runs on by itself.
+    context.clock.install(time=time.time())
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.console_errors = []

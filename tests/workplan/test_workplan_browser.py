@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.calendar import today_in_china
+from engine import clock
 from tests.support.browser import log_in
 from tests.support.workplan import create_plan, published_document
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"]
 
 # The plan of the current year, so the test means the same whatever day it runs: its first row's
 # deadline is always past (last year's 20 November), the corrected ones never (this year's end).
-YEAR = today_in_china().year
+YEAR = clock.today().year
 PLAN = f"""{YEAR}年示例县政务公开工作要点
 一、加强重点领域信息公开
 （一）推进财政信息公开。全面公开财政预决算信息。（县财政局牵头，县民政局配合，{YEAR - 1}年11月20日前完成）

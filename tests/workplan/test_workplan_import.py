@@ -9,7 +9,7 @@ import pytest
 from docx import Document as Docx
 from openpyxl import Workbook
 
-from engine import users
+from engine import clock, users
 from engine.db import transaction
 from engine.workplan import plans
 from tests.support.flows import run_worker
@@ -171,10 +171,10 @@ def test_unknown_units_can_be_created_with_the_plan(staff):
     office = staff("office1")
     rows = _preview(office, json={"text": "一、专项工作\n（一）公开大数据目录。做好数据开放。（县大数据局负责，年底前完成）"})
     assert rows["unknown_units"] == ["县大数据局"]
-    body = {"year": 2026, "title": "专项工作", "rows": rows["rows"], "new_units": ["县大数据局"]}
+    body = {"year": clock.today().year, "title": "专项工作", "rows": rows["rows"], "new_units": ["县大数据局"]}
     plan_id = office.post("/api/workplans", json=body).get_json()["id"]
     task = office.get(f"/api/workplans/{plan_id}").get_json()["tasks"][0]
-    assert task["lead_units"] == ["县大数据局"] and task["due_on"] == "2026-12-31"
+    assert task["lead_units"] == ["县大数据局"] and task["due_on"] == f"{clock.today().year}-12-31"
 
 
 def test_bad_input_is_refused_with_the_field_named(staff):

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Blueprint, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 
-from engine import calendar
+from engine import calendar, clock
 
 bp = Blueprint("home", __name__)
 csrf = CSRFProtect()
@@ -29,7 +29,7 @@ def working_days_left(due) -> int | None:
     """Working days from today to `due` (negative when overdue); None without a due date."""
     if not due:
         return None
-    return calendar.working_days_between(calendar.today_in_china(), due)
+    return calendar.working_days_between(clock.today(), due)
 
 
 def init_app(app) -> None:

@@ -3,7 +3,7 @@ working-day calendar and the 政府信息公开指南."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import admin, agencies, calendar, users
+from engine import admin, agencies, clock, users
 from engine.disclosure import guide
 from engine.errors import DomainError
 from web.auth import current_user
@@ -68,7 +68,7 @@ def add_department():
 @admin_required
 def calendar_page():
     actor = current_user()
-    year = request.args.get("year", type=int) or calendar.today_in_china().year
+    year = request.args.get("year", type=int) or clock.today().year
     return render_template("admin/calendar.html", year=year, info=admin.calendar_year(actor, year),
                            years=admin.calendar_years(actor))
 

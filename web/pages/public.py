@@ -1,10 +1,9 @@
 """The public side (no login): the catalogue, a published document, and the Atom feed."""
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from engine import agencies
+from engine import agencies, clock
 from engine.config import current
 from engine.disclosure import CATEGORIES, guide, publication
 from engine.errors import Gone
@@ -24,7 +23,7 @@ def catalogue():
     agency = agency if agency in {a["key"] for a in publishers} else ""  # and an agency it does not list
     result = publication.search(q=q or None, category=category if category in CATEGORIES else None, year=year,
                                 agency=agency or None)
-    this_year = datetime.now(timezone.utc).year
+    this_year = clock.now().year
     return render_template("public/catalogue.html", result=result, q=q, category=category or "", year=year,
                            categories=CATEGORIES, years=range(this_year, this_year - 6, -1),
                            agencies=publishers, agency=agency)
@@ -83,5 +82,5 @@ def feed():
     entries = [{**d, "url": url_for("public.public_document", document_id=d["id"], _external=True),
                 "updated": d["published_at"], "summary": _feed_summary(d)} for d in items]
     body = feed_xml.atom(f"{current().agency_name} · 政府信息公开", url_for("public.feed", _external=True),
-                         items[0]["published_at"] if items else datetime.now(timezone.utc).isoformat(), entries)
+                         items[0]["published_at"] if items else clock.now().isoformat(), entries)
     return Response(body, mimetype="application/atom+xml")

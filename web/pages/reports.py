@@ -6,7 +6,7 @@ One agency's report at a time: `?agency=` as in the API (root or a department id
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.calendar import today_in_china
+from engine import clock
 from engine.errors import DomainError, Invalid
 from engine.requests import report, report_export, report_publication
 from web.auth import current_user, login_required
@@ -22,7 +22,7 @@ GROUPS = (("予以公开", "#2e7d32"), ("部分公开", "#7cb342"), ("不予公�
 @bp.get("/reports/annual/<int:year>")
 @login_required
 def annual(year=None):
-    year = year or today_in_china().year - 1
+    year = year or clock.today().year - 1
     data = report.annual(current_user(), year, request.args.get("agency"))
     grids = {name: {"rows": report_export.grid_rows(grid), "row_keys": grid.get("row_keys")}
              for name, grid in (("section3", report_export.section3_grid(data)),

@@ -1,0 +1,111 @@
+"""Files as agencies publish them: read each format into text with places, and redact in the format.
+
+One module per format (`pdf`, `ofd`, `sheet`, `image`, `docx`), each with the same three functions:
+`read(data) -> Layout`, `redact(data, layout, cuts) -> bytes` and `render(data, page) -> PNG bytes`.
+The de-identification detector stays one (`engine.deid`): it reads `Layout.text`, and its findings
+map back to the file through `Layout.places`, one place per character. Nothing here parses a file
+that `engine.uploads` has not passed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from engine.errors import Invalid
+
+# The formats, by the kind the upload gate names from the content (never from the extension alone).
+FORMATS = {"pdf": "pdf", "ofd": "ofd", "xlsx": "sheet", "xls": "sheet", "csv": "sheet",
+           "png": "image", "jpeg": "image", "tiff": "image", "docx": "docx"}
+MEDIA_TYPES = {"pdf": "application/pdf", "ofd": "application/ofd",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "xls": "application/vnd.ms-excel", "csv": "text/csv", "png": "image/png",
+               "jpeg": "image/jpeg", "tiff": "image/tiff",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@dataclass(frozen=True)
+class Box:
+    """A region of a page, in points from the page's top-left corner (pixels for images)."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A spreadsheet cell: the sheet's name, 1-based row and column (as Excel numbers them)."""
+
+    sheet: str
+    row: int
+    column: int
+
+
+@dataclass
+class Layout:
+    """What a file says, as the detector reads it, and where each character of it sits.
+
+    `places[i]` is where `text[i]` is in the file (a Box, a Cell), or None for characters the
+    reader added (line breaks, a column header repeated before a cell so the cue rules read
+    "身份证号：…"). `pages` counts pages (or sheets); `hidden` lists what the file carries out of
+    sight that redaction removes whatever it holds (metadata, comments, hidden sheets, …).
+    """
+
+    kind: str
+    text: str
+    places: list[Box | Cell | None]
+    pages: int = 1
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+    def boxes(self, start: int, end: int) -> list[Box]:
+        """Return the boxes covering text[start:end], merged per line."""
+        merged: list[Box] = []
+        for place in self.places[start:end]:
+            if not isinstance(place, Box):
+                continue
+            last = merged[-1] if merged else None
+            if last and last.page == place.page and abs(last.y0 - place.y0) < 0.5 * (place.y1 - place.y0):
+                merged[-1] = Box(last.page, min(last.x0, place.x0), min(last.y0, place.y0),
+                                 max(last.x1, place.x1), max(last.y1, place.y1))
+            else:
+                merged.append(place)
+        return merged
+
+    def cells(self, start: int, end: int) -> list[Cell]:
+        """Return the cells text[start:end] touches, in order, once each."""
+        return list(dict.fromkeys(p for p in self.places[start:end] if isinstance(p, Cell)))
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One thing to remove: a span of `Layout.text` shown as `replacement`, or a drawn region."""
+
+    start: int | None = None
+    end: int | None = None
+    replacement: str = ""
+    region: Box | None = None
+
+
+def _module(kind: str):
+    if kind not in FORMATS:
+        raise Invalid(f"不支持的文件格式：{kind}（unsupported file kind {kind!r}）", fields={"file": ["unsupported"]})
+    return importlib.import_module(f"engine.files.{FORMATS[kind]}")
+
+
+def read(kind: str, data: bytes) -> Layout:
+    """Read `data` of `kind` (as the upload gate named it) into a Layout."""
+    return _module(kind).read(data, kind)
+
+
+def redact(kind: str, data: bytes, layout: Layout, cuts: list[Cut]) -> bytes:
+    """Return a new file of the same format with every cut removed and every hidden part cleaned."""
+    return _module(kind).redact(data, kind, layout, cuts)
+
+
+def render(kind: str, data: bytes, page: int) -> bytes:
+    """Return page `page` (0-based; a sheet's index for spreadsheets) as PNG, for the confirmation page."""
+    return _module(kind).render(data, kind, page)
