@@ -44,6 +44,7 @@ _CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".
 # label, as in LAC's own decoder). Unread positions are " ".
 _BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F")
 _SPAN = re.compile(r"[PLO]i*")
+PERSON = re.compile(r"Pi*")
 _KIND = {"P": "PER", "L": "LOC", "O": "ORG"}
 
 
@@ -250,18 +251,19 @@ def warm_up() -> None:
     tagger().tag(["王建国于三月到北京市反映情况。"])
 
 
-def segments(text: str, settled: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+def segments(text: str, settled: list[tuple[int, int]] = (), candidates_only: bool = True) -> list[tuple[int, str]]:
     """Split `text` into (offset, clause) pieces that may hold a name, each short enough for one row.
 
     A candidate inside a `settled` span (a number, an address, a name the rules found in a field)
-    needs no second opinion: a clause with no other candidate is not read.
+    needs no second opinion: a clause with no other candidate is not read. `candidates_only=False`
+    returns every clause (the benchmark's raw model output).
     """
     done = bytearray(len(text) + 1)
     for start, end in settled:
         done[start:end] = b"\x01" * (end - start)
     out, start = [], 0
     for m in _CLAUSE_END.finditer(text + "\n"):
-        if any(not done[c.start()] for c in _CANDIDATE.finditer(text, start, m.start())):
+        if not candidates_only or any(not done[c.start()] for c in _CANDIDATE.finditer(text, start, m.start())):
             _cut(text, start, m.start(), out)
         start = m.end()
     return out
