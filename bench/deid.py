@@ -18,9 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.deid import Finding, deidentify, warm_up  # noqa: E402
+from engine.deid import (  # noqa: E402
+    Finding,
+    deidentify,
+    recognizer,  # noqa: E402
+    warm_up,
+)
 from engine.deid.core import assign_replacements, detect, render  # noqa: E402
-from engine.deid import recognizer  # noqa: E402
 from engine.deid.corpus import PATTERNS, PROSE, load_all  # noqa: E402
 from engine.deid.evaluate import Report, evaluate  # noqa: E402
 from engine.deid.policy import get_policy, is_redacted  # noqa: E402

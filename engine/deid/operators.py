@@ -101,9 +101,14 @@ def suppress(kind: str, text: str) -> str:
     return ""
 
 
-def apply_operator(spec: dict, kind: str, text: str, book: PseudonymBook) -> str:
-    """Return the replacement of `text` under the operator `spec` ({"operator": name, options})."""
+def apply_operator(spec: dict, kind: str, text: str, book: PseudonymBook, reference: bool = False) -> str:
+    """Return the replacement of `text` under the operator `spec` ({"operator": name, options}).
+
+    `reference`: `text` is the full name a bare surname refers to; a mask then hides the surname.
+    """
     name = spec.get("operator", "label")
+    if reference and name == "mask":
+        return spec.get("char", "*")
     if name == "mask":
         return mask(kind, text, spec.get("char", "*"))
     if name == "label":

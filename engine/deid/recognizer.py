@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, NON_NAME_CHARS, SINGLE_SURNAMES
+from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, NON_NAME_CHARS
 
 # Clauses longer than this are cut (at a 、 or hard): the GRU's useful context is a clause.
 MAX_SEGMENT = 80
@@ -37,7 +37,7 @@ BATCH_ROWS = 48
 # dates and agency wording are skipped, which halves the text the GRU has to read.
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,|\t]|[ \u3000]{2,}")
 _GIVEN = "[^" + "".join(sorted(NON_NAME_CHARS - set(GIVEN_NAME_FUNCTION_CHARS))) + r"\W\dA-Za-z_]"
-_CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES))
+_CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES))
                         + "])" + _GIVEN + "|[·•・]")
 # Tag letters for the span search: the B of PER, LOC, ORG; F the B of a verb or function word;
 # x any other B; i any I (a word runs from its B through the following I tags, whatever their
