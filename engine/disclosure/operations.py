@@ -4,7 +4,7 @@ no task waits for): a receiver that keeps failing ends in an incident naming the
 
 from engine import access
 from engine.config import current
-from engine.disclosure import publication, redaction, takedown
+from engine.disclosure import publication, published_audit, redaction, takedown
 from engine.workflow.operations import operation
 
 
@@ -30,3 +30,9 @@ def _take_down_failure(params) -> str:
 def notify_taken_down(ctx) -> dict:
     """Tell the webhook channel the document was taken down; a failure raises (a failed try)."""
     return takedown.notify_channel(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))
+
+
+@operation(published_audit.NOTICE_OPERATION)
+def notify_republished(ctx) -> dict:
+    """Send the webhook channel a re-published (re-redacted) version; a failure raises (a failed try)."""
+    return published_audit.notify_channel(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))

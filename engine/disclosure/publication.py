@@ -105,6 +105,22 @@ def post_signed(body: dict):
         return url, {"status": response.status}
 
 
+def rewrite_static_export(document_id: int) -> None:
+    """Write the document's current published version over its files in the static export folder."""
+    with reading() as s:
+        doc = s.get(Document, document_id)
+        if doc is None or doc.status != "published":
+            return
+        payload = current_payload(doc)
+    _static_export(payload)
+
+
+def current_payload(doc) -> dict:
+    """What the channels carry of a published document now (after any re-publication)."""
+    return public_payload(doc, {"title": doc.published_title, "doc_number": doc.published_doc_number,
+                                "body": doc.published_text, "interpretation": doc.published_interpretation})
+
+
 def remove_static_export(document_id: int) -> None:
     """Delete the document's files from the static export folder (the portal's crawler loses them)."""
     folder = current().data_dir / "export"

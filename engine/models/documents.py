@@ -124,3 +124,39 @@ class Publication(Base):
     status: Mapped[str] = mapped_column(String(20), default="published")
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class PublishedSuspect(Base):
+    """Personal data the current detector finds in what is already public (`gongkai audit-published`):
+    one row per finding, open until the document is re-published or taken down."""
+
+    __tablename__ = "published_suspect"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    field: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(30))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    context: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(80))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+
+class PublishedVersion(Base):
+    """A re-publication of a document's public text: which bundle replaced which, by whom and why.
+    The bundles are stored files (sha256 of the JSON of title, number, body, interpretation)."""
+
+    __tablename__ = "published_version"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    previous_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    reason: Mapped[str] = mapped_column(Text, default="")

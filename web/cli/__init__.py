@@ -1,4 +1,5 @@
-"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, user, deid)."""
+"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, user, deid,
+audit-published)."""
 
 import json
 import sys
@@ -139,6 +140,25 @@ def user_add(username, password, roles, department, display_name):
         click.echo(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}", err=True)
         sys.exit(1)
     click.echo(f"user {username} added")
+
+
+@main.command("audit-published")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def audit_published(fmt):
+    """Re-check every published text with today's detector and list what it finds."""
+    from engine.disclosure import published_audit
+
+    _settings()
+    summary = published_audit.run("system")
+    items = published_audit.suspects("system")
+    if fmt == "json":
+        click.echo(json.dumps({**summary, "items": items}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"已复查 {summary['documents']} 件已公开文件，发现疑似个人信息 {summary['suspects']} 处")
+    for item in items:
+        click.echo(f"\n[{item['document_id']}] {item['title']}（索引号 {item['index_no'] or '—'}）")
+        for s in item["suspects"]:
+            click.echo(f"  {s['field_name']} · {s['kind']}: {s['context']}")
 
 
 def _register_optional():

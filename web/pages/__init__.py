@@ -34,11 +34,12 @@ def working_days_left(due) -> int | None:
 
 def init_app(app) -> None:
     from web.api import bp as api_bp
-    from web.pages import admin, admin_people, auth, guide, inbox, settings, tasks
+    from web.pages import admin, admin_people, auth, guide, inbox, published_audit, settings, tasks
 
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens, which a foreign site cannot send
-    for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp):
+    for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp,
+                      published_audit.bp):
         app.register_blueprint(blueprint)
     from web.pages import documents, public, public_requests, reports, workplans
 
