@@ -26,7 +26,7 @@ def public_page(app, doc_id) -> str:
      ["柏秀芳", "370911199308093544"], ["申请低保的公示"]),
     # Kinship cues before compound and preposition surnames; later references by surname.
     (dict(title="关于宅基地纠纷的调处意见",
-          body="村民司徒广福与其侄子司徒少华发生纠纷，其妻向桂英、邻居于国庆在场。老司徒说，他不同意。"),
+          body="村民司徒广福与其侄子司徒少华发生纠纷，其妻向桂英、邻居于国庆，均在场。老司徒说，他不同意。"),
      ["司徒广福", "司徒少华", "向桂英", "于国庆", "老司徒"], ["发生纠纷"]),
 ])
 def test_leak_patterns_are_gone_from_the_public_page(app, api_as, fields, gone, kept):
