@@ -5,7 +5,8 @@ were (bigrams, words), with positions, so phrase queries are exact. The FTS5 tab
 from the row (external content), and the triggers below keep it in step on every insert and delete.
 """
 
-from sqlalchemy import bindparam, literal_column, select, table as sql_table
+from sqlalchemy import bindparam, literal_column, select
+from sqlalchemy import table as sql_table
 
 SEPARATOR = "\ue000"  # a token no query can contain: a phrase never runs from the title into the text
 
