@@ -48,12 +48,18 @@ def document_row(doc, value) -> dict:
             "publicity": bool(doc.publicity), "head": value(head), "body": value(body)}
 
 
+def _insert(connection, table):
+    """INSERT for `table` whose token columns take the bound token strings (`value`)."""
+    db = backend(connection)
+    return insert(table).values(head=db.column_value("head"), body=db.column_value("body"))
+
+
 def follow_document(session, doc) -> None:
     """Make the catalogue's row of `doc` say what the public may now see of it (or drop it)."""
     connection = session.connection()
     connection.execute(delete(DOCUMENTS).where(DOCUMENTS.c.document_id == doc.id))
     if is_public(doc):
-        connection.execute(insert(DOCUMENTS), [document_row(doc, backend(connection).value)])
+        connection.execute(_insert(connection, DOCUMENTS), [document_row(doc, backend(connection).value)])
 
 
 def instance_row(instance_id: int, titles, value) -> dict:
@@ -65,7 +71,7 @@ def follow_instance(session, instance_id: int, *titles) -> None:
     """Index an instance under its title and its document's title and number (what staff search by)."""
     connection = session.connection()
     connection.execute(delete(INSTANCES).where(INSTANCES.c.instance_id == instance_id))
-    connection.execute(insert(INSTANCES), [instance_row(instance_id, titles, backend(connection).value)])
+    connection.execute(_insert(connection, INSTANCES), [instance_row(instance_id, titles, backend(connection).value)])
 
 
 def rebuild(progress=None) -> dict:
@@ -97,7 +103,7 @@ def _rebuild_documents(connection, value, progress) -> int:
     done = 0
     public = (Document.status == "published") & Document.published_text.is_not(None) & Document.published_at.is_not(None)
     for rows in _batches(connection, select(*_DOCUMENT_COLUMNS).where(public), Document.id):
-        connection.execute(insert(DOCUMENTS), [document_row(r, value) for r in rows])
+        connection.execute(_insert(connection, DOCUMENTS), [document_row(r, value) for r in rows])
         done += len(rows)
         if progress:
             progress(done)
@@ -109,6 +115,6 @@ def _rebuild_instances(connection, value) -> int:
     columns = (ProcessInstance.id, ProcessInstance.title, Document.title, Document.doc_number)
     query = select(*columns).outerjoin(Document, Document.id == ProcessInstance.document_id)
     for rows in _batches(connection, query, ProcessInstance.id):
-        connection.execute(insert(INSTANCES), [instance_row(r[0], r[1:], value) for r in rows])
+        connection.execute(_insert(connection, INSTANCES), [instance_row(r[0], r[1:], value) for r in rows])
         done += len(rows)
     return done

@@ -27,9 +27,10 @@ def catalogue(session, q: str | None, filters=(), limit=20, offset=0) -> dict:
         order.insert(0, case((db.match(DOCUMENTS, "head", "q_head"), 0), else_=1))
     page = (select(DOCUMENTS.c.document_id).where(*where).order_by(*order)
             .limit(max(1, min(int(limit), MAX_LIMIT))).offset(max(0, int(offset))))
-    ids = list(connection.execute(page, params).scalars())
-    total = connection.execute(select(func.count()).select_from(DOCUMENTS).where(*where),
-                               {k: v for k, v in params.items() if k == "q_body"}).scalar_one()
+    with db.index_only(connection):
+        ids = list(connection.execute(page, params).scalars())
+        total = connection.execute(select(func.count()).select_from(DOCUMENTS).where(*where),
+                                   {k: v for k, v in params.items() if k == "q_body"}).scalar_one()
     return {"ids": ids, "total": total, "phrases": phrases}
 
 

@@ -5,6 +5,8 @@ were (bigrams, words), with positions, so phrase queries are exact. The FTS5 tab
 from the row (external content), and the triggers below keep it in step on every insert and delete.
 """
 
+from contextlib import nullcontext
+
 from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy import table as sql_table
 
@@ -39,6 +41,10 @@ def value(fields: list[list[str]]) -> str:
     return f" {SEPARATOR} ".join(" ".join(tokens) for tokens in fields)
 
 
+def column_value(name: str):
+    return bindparam(name)
+
+
 def query_text(phrases, column: str) -> str:
     """The FTS5 query: every phrase in `column`, each one's tokens consecutive."""
     where = f"{column} : "
@@ -66,3 +72,7 @@ def after_rebuild(connection) -> None:
         connection.exec_driver_sql(f"INSERT INTO {name}_fts({name}_fts) VALUES ('rebuild')")
     for statement in TRIGGERS:
         connection.exec_driver_sql(statement)
+
+
+def index_only(_connection):
+    return nullcontext()  # SQLite's planner drives the FTS5 table first by itself
