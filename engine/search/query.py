@@ -6,7 +6,7 @@ in the text); newest first inside each; ties broken by id, so paging never repea
 
 from sqlalchemy import case, func, select
 
-from engine.search import segment
+from engine.search import postgres, segment, sqlite
 from engine.search.index import DOCUMENTS, INSTANCES, backend
 
 MAX_LIMIT = 100
@@ -34,12 +34,15 @@ def catalogue(session, q: str | None, filters=(), limit=20, offset=0) -> dict:
     return {"ids": ids, "total": total, "phrases": phrases}
 
 
-def instances_matching(connection, q: str):
-    """(SQL of the instance ids whose title or document title/number holds every term, its params),
-    or None when the query has no letters; callers combine it with their access clause."""
+def instance_ids(dialect: str):
+    """SQL: the ids of the instances whose title or document title/number holds every term of the
+    bound `q_staff` (`staff_terms`); the inbox and the register combine it with their access clause."""
+    db = postgres if dialect == "postgresql" else sqlite
+    return select(INSTANCES.c.instance_id).where(db.match(INSTANCES, "body", "q_staff"))
+
+
+def staff_terms(dialect: str, q: str) -> str | None:
+    """The value of `q_staff` for `q`, or None when it has no letters (nothing can match)."""
     phrases = segment.parse(q or "")
-    if not phrases:
-        return None
-    db = backend(connection)
-    hits = select(INSTANCES.c.instance_id).where(db.match(INSTANCES, "body", "q_staff"))
-    return hits, {"q_staff": db.query_text(phrases, "body")}
+    db = postgres if dialect == "postgresql" else sqlite
+    return db.query_text(phrases, "body") if phrases else None
