@@ -13,6 +13,7 @@ from engine import clock, storage
 from engine.disclosure import PROCESS_KEY, documents, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
+from engine.search import index as search
 from engine.workflow import hooks
 
 REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction"}
@@ -48,6 +49,7 @@ def _revise(c, doc):
         clean["formed_at"] = before["formed_at"]  # a revision made later that day must not move an hour deadline
     documents.apply_fields(doc, clean)
     doc.updated_at = clock.now()
+    search.follow_instance(c.session, c.instance.id, c.instance.title, doc.title, doc.doc_number)
     c.data.clear()
     c.data.update({k: v for k, v in documents.task_data(doc, clean).items() if k != "returns"})
 
@@ -86,8 +88,11 @@ def mirror_status(session, row, workflow) -> None:
     doc.returns = int(data.get("returns") or 0)
     if data.get("publish_by"):
         doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
+    was = doc.status
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = clock.now()
+    if "published" in (was, doc.status) and was != doc.status:
+        search.follow_document(session, doc)  # in the catalogue's search from the same commit
 
 
 def _latest_data(workflow) -> dict:

@@ -12,7 +12,7 @@ import html
 import json
 import urllib.request
 
-from sqlalchemy import extract, or_, select
+from sqlalchemy import or_, select
 
 from engine import agencies, audit, calendar, clock
 from engine.config import current
@@ -20,6 +20,9 @@ from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
 from engine.errors import Gone, Invalid, NotFound
 from engine.models import Document, Publication
+from engine.search import highlight
+from engine.search import index as search_index
+from engine.search import query as search_query
 
 
 def publish(document_id: int) -> dict:
@@ -67,6 +70,7 @@ def _catalogue(payload):
         doc.published_title, doc.published_doc_number = payload["title"], payload["doc_number"]
         doc.published_interpretation = payload["interpretation"]
         doc.published_at = doc.published_at or clock.now()
+        search_index.follow_document(s, doc)  # published already (a republication): the index reads the new text
     return payload["url"], {}
 
 
@@ -134,25 +138,47 @@ CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook":
 AGENCY_ERROR = "没有这个发布机构：应为 root 或有独立机关名称的部门编号 (root, or the id of an agency)"
 
 
-def search(q=None, category=None, year=None, agency=None, limit=20, offset=0) -> dict:
-    """The public catalogue: published documents only, newest first; `agency` ("root" or a department
-    agency's id) keeps those its 发布机构 is."""
+VALIDITY_ERROR = "有效性应为 valid（有效）、expired（失效）或 repealed（废止） (valid, expired or repealed)"
+
+
+def search(q=None, category=None, year=None, agency=None, validity=None, publicity_only=False, limit=20,
+           offset=0) -> dict:
+    """The public catalogue through its index (engine/search): published documents only, those whose
+    title or number holds the terms first, then newest first; `total` counts every match and each
+    item has a `snippet` of its text (escaped HTML, the terms in <mark>). `agency` ("root" or a
+    department agency's id) keeps those its 发布机构 is; `publicity_only` keeps 公示 only."""
     with reading() as s:
-        query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
-        if agency not in (None, ""):
-            query = query.where(_published_by(s, agency))
-        if q:
-            pattern = f"%{q.strip()[:100]}%"
-            query = query.where(or_(Document.published_title.ilike(pattern),
-                                    Document.published_doc_number.ilike(pattern), Document.published_text.ilike(pattern)))
-        if category:
-            query = query.where(Document.category == category)
-        if year:
-            query = query.where(extract("year", Document.published_at) == int(year))
-        rows = list(s.scalars(query.order_by(Document.published_at.desc()).limit(min(int(limit), 100))
-                              .offset(int(offset))))
+        filters = _filters(s, category, year, agency, validity, publicity_only)
+        found = search_query.catalogue(s, q, filters, limit, offset)
+        docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(found["ids"])))}
+        rows = [docs[i] for i in found["ids"] if i in docs]
         rule = publicity.rule_for(rows)
-        return {"items": [_public_summary(d, rule) for d in rows]}
+        return {"items": [_found(d, rule, found["phrases"]) for d in rows], "total": found["total"],
+                "limit": max(1, min(int(limit), search_query.MAX_LIMIT)), "offset": max(0, int(offset))}
+
+
+def _filters(session, category, year, agency, validity, publicity_only) -> list:
+    row = search_index.DOCUMENTS.c
+    filters = []
+    if agency not in (None, ""):
+        filters.append(_published_by(session, agency))
+    if category:
+        filters.append(row.category == category)
+    if year:
+        filters.append(row.year == int(year))
+    if validity:
+        if validity not in catalogue.VALIDITY_NAMES:
+            raise Invalid("有效性有误 (no such validity)", fields={"validity": [VALIDITY_ERROR]})
+        filters.append(row.validity == validity)
+    if publicity_only:
+        filters.append(row.publicity.is_(True))
+    return filters
+
+
+def _found(doc, rule, phrases) -> dict:
+    """A catalogue item with its title and a snippet of its text marked where the terms stand."""
+    return {**_public_summary(doc, rule), "title_html": highlight.mark(doc.published_title or "", phrases),
+            "snippet": highlight.snippet(doc.published_text or "", phrases)}
 
 
 def _published_by(session, value):
@@ -161,9 +187,10 @@ def _published_by(session, value):
     agency = agencies.named(session, value)
     if agency is None:
         raise Invalid("发布机构有误 (no such publisher agency)", fields={"agency": [AGENCY_ERROR]})
-    speakers = Document.department_id.in_(agencies.speakers(session, agency["department_id"]))
-    by_department = or_(speakers, Document.department_id.is_(None)) if agency["department_id"] is None else speakers
-    return or_(Document.publisher == agency["name"], Document.publisher.is_(None) & by_department)
+    row = search_index.DOCUMENTS.c
+    speakers = row.department_id.in_(agencies.speakers(session, agency["department_id"]))
+    by_department = or_(speakers, row.department_id.is_(None)) if agency["department_id"] is None else speakers
+    return or_(row.publisher == agency["name"], row.publisher.is_(None) & by_department)
 
 
 def _public_summary(doc, publicity_rule=None) -> dict:

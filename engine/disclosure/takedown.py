@@ -15,6 +15,7 @@ from engine.db import after_commit, reading, transaction
 from engine.disclosure import documents, publication, publicity
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, Publication
+from engine.search import index as search
 from engine.workflow import service_tasks
 from engine.workplan import rules
 
@@ -46,6 +47,7 @@ def take_down(actor, document_id, reason) -> dict:
 def _take_down(session, doc: Document, actor, reason: str) -> None:
     doc.status, doc.taken_down_at, doc.updated_at = "taken_down", clock.now(), clock.now()
     doc.taken_down_by, doc.taken_down_reason = getattr(actor, "username", None) or str(actor), reason
+    search.follow_document(session, doc)  # out of the search in the same transaction
     notify = False
     for pub in session.scalars(select(Publication).where(Publication.document_id == doc.id)):
         notify |= pub.channel == "webhook"

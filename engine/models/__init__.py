@@ -26,6 +26,7 @@ from engine.models.requests import (
     RequestPause,
 )
 from engine.models.saved_filters import SavedFilter
+from engine.models.search import SearchDocument, SearchInstance
 from engine.models.sessions import UserSession
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
@@ -55,5 +56,5 @@ __all__ = [
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
     "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",
-    "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice",
+    "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice", "SearchDocument", "SearchInstance",
 ]

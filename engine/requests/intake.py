@@ -34,6 +34,7 @@ from engine.requests import (
     records,
     report_publication,
 )
+from engine.search import query as search_query
 from engine.workflow import instances
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out and typed
@@ -278,10 +279,14 @@ def search_register(actor, q: str | None, limit=20) -> dict:
         raise Forbidden("您无权检索目录 (staff only)")
     with reading() as s:
         query = select(Document).where(Document.status.in_(("on_request", "withheld")), access.document_clause(actor))
-        if q:
-            pattern = f"%{q.strip()[:100]}%"
-            query = query.where(Document.title.ilike(pattern) | Document.doc_number.ilike(pattern))
-        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), access.params(actor))
+        params = access.params(actor)
+        if q and q.strip():
+            dialect = s.connection().dialect.name
+            params["q_staff"] = search_query.staff_terms(dialect, q)
+            if params["q_staff"] is None:
+                return {"items": []}
+            query = query.where(Document.instance_id.in_(search_query.instance_ids(dialect)))
+        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), params)
         return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
                            "attribute_ground": d.attribute_ground, "department_id": d.department_id,
                            "formed_on": _iso(d.formed_on)} for d in rows]}

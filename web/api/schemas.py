@@ -209,8 +209,19 @@ class PublicDocumentSchema(Schema):
     publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
 
 
+class PublicSearchItemSchema(PublicDocumentSchema):
+    """A catalogue item found by a search: its title and a snippet of its text, the terms marked."""
+    title_html = fields.String(required=True, metadata={
+        "description": "the title as escaped HTML, each place a term matches in <mark>"})
+    snippet = fields.String(required=True, metadata={
+        "description": "about 120 characters of the text around the first match, escaped HTML with <mark>"})
+
+
 class PublicDocumentListSchema(Schema):
-    items = fields.List(fields.Nested(PublicDocumentSchema), required=True)
+    items = fields.List(fields.Nested(PublicSearchItemSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "every match, not only this page"})
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
 
 
 class DocumentChangeSchema(Schema):
@@ -260,13 +271,17 @@ class ListQuerySchema(Schema):
 
 
 class PublicQuerySchema(Schema):
-    """?q=&category=&year=&agency=&limit=&offset= of the public catalogue."""
+    """?q=&category=&year=&agency=&validity=&publicity=&limit=&offset= of the public catalogue: the
+    terms of q (separated by spaces) must all match; title or number matches first, then newest."""
 
     q = fields.String(validate=validate.Length(max=200))
     category = fields.String(validate=validate.Length(max=50))
     year = fields.Integer(validate=validate.Range(min=1900, max=2200))
     agency = fields.String(validate=validate.Length(max=20), metadata={
         "description": "发布机构: root (the installation) or the department id of an agency (GET /api/public/agencies)"})
+    validity = fields.String(validate=validate.OneOf(["valid", "expired", "repealed"]), metadata={
+        "description": "有效性: valid (有效), expired (失效), repealed (废止)"})
+    publicity_only = fields.Boolean(data_key="publicity", metadata={"description": "true: 公示 items only"})
     limit = _limit(20, 100)
     offset = _offset()
 

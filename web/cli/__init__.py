@@ -1,4 +1,4 @@
-"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, user, deid,
+"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, reindex, user, deid,
 audit-published)."""
 
 import json
@@ -115,6 +115,18 @@ def import_historical(path, username, department_id):
     except DomainError as exc:
         raise click.ClickException(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}") from exc
     click.echo(f"imported {result['imported']} documents; determination tasks created")
+
+
+@main.command()
+def reindex():
+    """Rebuild the search indexes from the database (after loading data from an old portal)."""
+    from engine.search import index
+
+    _settings()
+    result = index.rebuild(progress=lambda n: n % 10_000 == 0 and click.echo(f"  {n} documents", err=True))
+    rate = result["documents"] / result["seconds"] if result["seconds"] else 0.0
+    click.echo(f"indexed {result['documents']} published documents and {result['instances']} process instances "
+               f"in {result['seconds']:.1f} s ({rate:.0f} documents/s)")
 
 
 @main.group()

@@ -6,27 +6,35 @@ from flask import Blueprint, Response, render_template, request, url_for
 from engine import agencies, clock
 from engine.config import current
 from engine.disclosure import CATEGORIES, guide, publication
+from engine.disclosure.catalogue import VALIDITY_NAMES
 from engine.errors import Gone
 from engine.requests import report_export, report_publication
 from web import feed as feed_xml
+from web.ratelimit import limited
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/public")
+@limited("public_search", when=lambda r: bool(r.args.get("q", "").strip()))
 def catalogue():
-    q, category = request.args.get("q", "").strip(), request.args.get("category") or None
-    year = request.args.get("year", type=int)
+    args = request.args
+    q, category = args.get("q", "").strip()[:200], args.get("category") or None
+    year = args.get("year", type=int)
     year = year if year and 1900 <= year <= 2200 else None  # the page ignores a year it cannot show
     publishers = agencies.public_list()
-    agency = request.args.get("agency") or ""
+    agency = args.get("agency") or ""
     agency = agency if agency in {a["key"] for a in publishers} else ""  # and an agency it does not list
+    validity = args.get("validity") if args.get("validity") in VALIDITY_NAMES else ""
+    offset = max(0, min(args.get("offset", 0, type=int) or 0, 100_000))
     result = publication.search(q=q or None, category=category if category in CATEGORIES else None, year=year,
-                                agency=agency or None)
+                                agency=agency or None, validity=validity or None,
+                                publicity_only=args.get("publicity") == "1", offset=offset)
     this_year = clock.now().year
     return render_template("public/catalogue.html", result=result, q=q, category=category or "", year=year,
                            categories=CATEGORIES, years=range(this_year, this_year - 6, -1),
-                           agencies=publishers, agency=agency)
+                           agencies=publishers, agency=agency, validity=validity, validities=VALIDITY_NAMES,
+                           publicity=args.get("publicity") == "1")
 
 
 @bp.get("/public/documents/<int:document_id>")
