@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0018_search_index"
-down_revision = "0015_workplan_delivery"
+down_revision = "0017_published_audit"
 branch_labels = None
 depends_on = None
 
