@@ -214,3 +214,97 @@ def pdf_text_everywhere(data: bytes) -> str:
     texts += [str(v) for v in (reader.metadata or {}).values()]
     text = "\n".join(texts)
     return text + "\n" + re.sub(r"\s", "", text)
+
+
+# ---- bombs and broken files (the upload gate's tests) ---------------------------------------
+
+def _rezip(base: bytes, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, replace.pop(item.filename, source.read(item)))
+        for name, data in replace.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def plain_docx() -> bytes:
+    import docx
+
+    out = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(PUBLIC_SENTENCE)
+    document.save(out)
+    return out.getvalue()
+
+
+def plain_xlsx() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def zip_bomb(base: bytes) -> bytes:
+    """A valid package with one extra member that unpacks to 200 MB of zeros (~200 KB packed)."""
+    return _rezip(base, {"customXml/item9.xml": b"\0" * (200 * 2**20)})
+
+
+def docx_paragraph_bomb(count: int = 900_000) -> bytes:
+    """The file of issue 25: a ~130 KB .docx holding 900,000 empty paragraphs."""
+    base = plain_docx()
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        body = archive.read("word/document.xml")
+    head, _, _rest = body.partition(b"<w:body>")
+    return _rezip(base, {"word/document.xml": head + b"<w:body>" + b"<w:p/>" * count + b"</w:body></w:document>"})
+
+
+def xlsx_shared_strings_bomb(count: int = 3_000_000) -> bytes:
+    """An .xlsx whose sharedStrings part holds millions of strings (a few hundred KB packed)."""
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + \
+        b"<si><t>x</t></si>" * count + b"</sst>"
+    return _rezip(plain_xlsx(), {"xl/sharedStrings.xml": strings})
+
+
+def png_pixel_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A PNG whose header declares 10 gigapixels; its few bytes of data would inflate without end."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    data = zlib.compress(b"\0" * (1 << 20), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def small_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def plain_pdf(password: str | None = None) -> bytes:
+    import pymupdf
+
+    document = pymupdf.open()
+    document.new_page().insert_text((72, 72), "notice")
+    if password:
+        return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw=password, user_pw=password)
+    return document.tobytes()
+
+
+def xml_entity_bomb() -> bytes:
+    """The billion laughs: nested entities that expand to gigabytes."""
+    entities = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10 if i else "lol"}">' for i in range(10))
+    return (f'<?xml version="1.0"?><!DOCTYPE d [{entities}]><definitions>&l9;</definitions>').encode()
+
+
+def json_depth_bomb(depth: int = 100_000) -> bytes:
+    return b'{"xml": ' + b"[" * depth + b"]" * depth + b"}"
