@@ -113,13 +113,14 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     document = open_pdf(data)
     regions = _regions(layout, cuts)
     for number, page in enumerate(document):
-        boxes = regions.get(number, [])
+        found = regions.get(number, [])
         if scan.is_scanned(page):
-            scan.redact_page(page, boxes)
+            scan.redact_page(page, [box if drawn else box.grown(scan.MARGIN) for box, drawn in found])
             continue
-        for box in boxes:
+        for box, drawn in found:
+            box = box if drawn else _inset(box)
             page.add_redact_annot(pymupdf.Rect(box.x0, box.y0, box.x1, box.y1), fill=(0, 0, 0))
-        if boxes:
+        if found:
             page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
                                   graphics=pymupdf.PDF_REDACT_LINE_ART_NONE, text=pymupdf.PDF_REDACT_TEXT_REMOVE)
     result = clean(document)
@@ -127,13 +128,13 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     return result
 
 
-def _regions(layout: Layout, cuts: list[Cut]) -> dict[int, list[Box]]:
-    """Group the boxes to black out by page: each cut's characters, merged per line, or its drawn region."""
-    per_page: dict[int, list[Box]] = {}
+def _regions(layout: Layout, cuts: list[Cut]) -> dict[int, list[tuple[Box, bool]]]:
+    """Group by page what to black out: each cut's characters merged per line, or its drawn region (True)."""
+    per_page: dict[int, list[tuple[Box, bool]]] = {}
     for cut in cuts:
         boxes = [cut.region] if cut.region else layout.boxes(cut.start or 0, cut.end or 0)
         for box in boxes:
-            per_page.setdefault(box.page, []).append(_inset(box))
+            per_page.setdefault(box.page, []).append((box, cut.region is not None))
     return per_page
 
 

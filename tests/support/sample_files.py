@@ -308,3 +308,60 @@ def xml_entity_bomb() -> bytes:
 
 def json_depth_bomb(depth: int = 100_000) -> bytes:
     return b'{"xml": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+# ---- scans ----------------------------------------------------------------------------------
+
+LETTER = ["关于城乡最低生活保障申请的复函",
+          f"{PEOPLE[0]['name']}同志：",
+          "你提交的申请已收悉。经审核，你家庭符合",
+          "城乡最低生活保障条件，现予批准。",
+          f"身份证号：{PEOPLE[0]['id']}",
+          f"联系电话：{PEOPLE[0]['phone']}",
+          f"家庭住址：{PEOPLE[0]['address']}",
+          "保障金额：每月650元。特此函复。",
+          "保定市莲池区民政局"]
+
+
+AUTHOR = "Leng Yanjun"
+
+
+def scanned_letter(kind: str = "jpeg") -> bytes:
+    """A letter as a scanner makes it (200 dpi, grey), with the author and GPS position in EXIF."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, 34, index=2)
+    image = Image.new("L", (1240, 1000), 250)
+    pen = ImageDraw.Draw(image)
+    for number, text in enumerate(LETTER):
+        pen.text((90, 80 + number * 92), text, fill=20, font=font)
+    exif = Image.Exif()
+    exif[0x013B] = AUTHOR  # Artist (EXIF text is ASCII)
+    exif[0x010F] = "Scanner Co"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (38.0, 52.0, 12.0), 3: "E", 4: (115.0, 28.0, 48.0)})
+    out = io.BytesIO()
+    if kind == "png":
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        info.add_itxt("Author", PEOPLE[0]["name"])
+        image.save(out, "PNG", pnginfo=info, exif=exif)
+    else:
+        image.save(out, "JPEG", quality=92, exif=exif)
+    return out.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """The letter as a scanned PDF page, with an invisible OCR layer (as scanners write) that
+    also holds a phone number the picture does not show."""
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page(width=595, height=480)
+    page.insert_image(page.rect, stream=scanned_letter("png"))
+    font = pymupdf.Font("cjk")
+    page.insert_font(fontname="cjk", fontbuffer=font.buffer)
+    page.insert_text((43, 60), f"{PEOPLE[0]['name']}同志 电话{PEOPLE[1]['phone']}", fontname="cjk",
+                     fontsize=12, render_mode=3)
+    return document.tobytes()
