@@ -365,3 +365,62 @@ def scanned_pdf() -> bytes:
     page.insert_text((43, 60), f"{PEOPLE[0]['name']}同志 电话{PEOPLE[1]['phone']}", fontname="cjk",
                      fontsize=12, render_mode=3)
     return document.tobytes()
+
+
+# ---- OFD ------------------------------------------------------------------------------------
+
+_OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def _text_object(ident: int, y: float, text: str, size: float = 4.2, colour: str = "0 0 0") -> str:
+    advance = f"g {len(text) - 1} {size}" if len(text) > 1 else ""
+    return (f'<ofd:TextObject ID="{ident}" Boundary="20 {y} 175 {size * 1.6}" Font="3" Size="{size}">'
+            f'<ofd:FillColor Value="{colour}"/><ofd:TextCode X="0" Y="{size}" DeltaX="{advance}">{text}'
+            f"</ofd:TextCode></ofd:TextObject>")
+
+
+def ofd_hiding_data() -> bytes:
+    """A 公文 as an OFD: the list on its page, the author in DocInfo, a name in an annotation, the ID
+    number in an attachment, custom tags and a signature."""
+    lines = [TITLE, PUBLIC_SENTENCE] + [t for i, p in enumerate(PEOPLE, 1) for t in _pdf_lines(p, i)]
+    lines.append("合计保障金额1650元。")
+    objects = "".join(_text_object(10 + i, 20 + i * 8, text) for i, text in enumerate(lines))
+    objects += _text_object(90, 150, f"{PEOPLE[1]['name']}{PEOPLE[1]['phone']}", colour="255 255 255")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="5">'
+               f"{objects}</ofd:Layer></ofd:Content></ofd:Page>")
+    parts = {
+        "OFD.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {_OFD_NS} Version="1.0" DocType="OFD">'
+                   f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>a1b2</ofd:DocID><ofd:Title>{TITLE}</ofd:Title>"
+                   f"<ofd:Author>{PEOPLE[0]['name']}</ofd:Author><ofd:Creator>SuwellOFD</ofd:Creator>"
+                   f"</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                   f"<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {_OFD_NS}><ofd:CommonData>'
+                              f"<ofd:MaxUnitID>200</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297"
+                              f"</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+                              f'</ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/>'
+                              f"</ofd:Pages><ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"
+                              f"<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>"
+                              f"<ofd:CustomTags>Tags/CustomTag.xml</ofd:CustomTags></ofd:Document>",
+        "Doc_0/PublicRes.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {_OFD_NS} BaseLoc="Res"><ofd:Fonts>'
+                               f'<ofd:Font ID="3" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>',
+        "Doc_0/Pages/Page_0/Content.xml": content,
+        "Doc_0/Annots/Annotations.xml": f"<ofd:Annotations {_OFD_NS}><ofd:Page PageID=\"1\"><ofd:FileLoc>"
+                                        f"Page_0/Annotation.xml</ofd:FileLoc></ofd:Page></ofd:Annotations>",
+        "Doc_0/Annots/Page_0/Annotation.xml": f"<ofd:PageAnnot {_OFD_NS}><ofd:Annot Type=\"Stamp\" Creator="
+                                              f"\"{PEOPLE[2]['name']}\"><ofd:Remark>{PEOPLE[2]['phone']}"
+                                              f"</ofd:Remark></ofd:Annot></ofd:PageAnnot>",
+        "Doc_0/Attachs/Attachments.xml": f"<ofd:Attachments {_OFD_NS}><ofd:Attachment Name=\"原始名单\">"
+                                         f"<ofd:FileLoc>list.txt</ofd:FileLoc></ofd:Attachment></ofd:Attachments>",
+        "Doc_0/Attachs/list.txt": f"{PEOPLE[0]['name']},{PEOPLE[0]['id']}",
+        "Doc_0/Tags/CustomTag.xml": f"<ofd:CustomTags {_OFD_NS}><ofd:CustomTag><ofd:FileLoc>{PEOPLE[1]['address']}"
+                                    f"</ofd:FileLoc></ofd:CustomTag></ofd:CustomTags>",
+        "Doc_0/Signs/Signatures.xml": f"<ofd:Signatures {_OFD_NS}><ofd:Signature ID=\"1\" BaseLoc=\"Sign_0/"
+                                      f"Signature.xml\"/></ofd:Signatures>",
+        "Doc_0/Signs/Sign_0/Signature.xml": f"<ofd:Signature {_OFD_NS}><ofd:SignedInfo><ofd:Provider "
+                                            f"ProviderName=\"{PEOPLE[0]['name']}\"/></ofd:SignedInfo></ofd:Signature>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return out.getvalue()
