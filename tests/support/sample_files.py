@@ -19,7 +19,7 @@ CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 def id_number(body17: str) -> str:
     """Return a valid resident ID number (GB 11643 check digit) from its first 17 digits."""
-    return body17 + ric.calc_check_digit(body17)
+    return body17 + ric.calc_check_digit(body17 + "0")  # stdnum reads the first 17 of 18 characters
 
 
 PEOPLE = [
@@ -424,3 +424,39 @@ def ofd_hiding_data() -> bytes:
         for name, text in parts.items():
             archive.writestr(name, text.encode("utf-8"))
     return out.getvalue()
+
+
+# ---- Word -----------------------------------------------------------------------------------
+
+def docx_hiding_data() -> bytes:
+    """A reply letter as .docx: the list in a table, a phone in the header, a comment naming a person,
+    the author in the properties, the company in app.xml, and tracked changes: a deleted sentence
+    still holding an ID number and an inserted name."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = f"经办人电话：{PEOPLE[2]['phone']}"
+    document.add_paragraph(TITLE)
+    document.add_paragraph(PUBLIC_SENTENCE)
+    table = document.add_table(rows=1, cols=len(HEADER))
+    for cell, title in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = title
+    for row in rows():
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
+    noted = document.add_paragraph("以上名单经村民代表会议评议通过。")
+    document.add_comment(noted.runs, text=f"已电话核实{PEOPLE[1]['name']}{PEOPLE[1]['phone']}", author="张科员")
+    revised = document.add_paragraph("公示期间如有异议，请反映。")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    revised._p.append(parse_xml(f'<w:del {w} w:id="91" w:author="a" w:date="2026-01-01T00:00:00Z"><w:r>'
+                                f"<w:delText>原联系人身份证号{PEOPLE[2]['id']}</w:delText></w:r></w:del>"))
+    revised._p.append(parse_xml(f'<w:ins {w} w:id="92" w:author="a" w:date="2026-01-01T00:00:00Z"><w:r>'
+                                f"<w:t>联系人：{PEOPLE[0]['name']}</w:t></w:r></w:ins>"))
+    document.core_properties.author = PEOPLE[0]["name"]
+    document.core_properties.last_modified_by = PEOPLE[1]["name"]
+    out = io.BytesIO()
+    document.save(out)
+    return _rezip(out.getvalue(), {"docProps/app.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/extended-properties"><Company>{PEOPLE[2]["name"]}工作室</Company></Properties>').encode()})
