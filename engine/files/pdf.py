@@ -152,7 +152,8 @@ def clean(document) -> bytes:
             page.delete_widget(widget)
         for annot in list(page.annots() or []):
             page.delete_annot(annot)
-    document.scrub(hidden_text=False, redact_images=0, redactions=True)  # keeps our applied boxes
+    # Content streams were rewritten by apply_redactions already; scrub the rest of the document.
+    document.scrub(clean_pages=False, hidden_text=False, redact_images=0, redactions=False)
     document.set_metadata({})
     document.del_xml_metadata()
     document.set_toc([])
@@ -163,7 +164,8 @@ def clean(document) -> bytes:
         for key in PAGE_KEYS:
             _drop_key(document, page.xref, key)
     _subset_fonts(document)
-    return document.tobytes(garbage=4, deflate=True, clean=True, no_new_id=False)
+    # A full save writes only what the current revision reaches: earlier revisions are gone.
+    return document.tobytes(garbage=3, deflate=True, no_new_id=False)
 
 
 # What the catalog and pages may carry besides what is drawn: tagged-PDF structure (its ActualText
