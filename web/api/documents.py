@@ -7,10 +7,12 @@ from web.api import bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
+from web.upload_gate import gated
 
 
 @bp.post("/documents")
 @idempotent
+@gated(files={"docx": {"docx"}})
 def submit_document():
     """Submit a document (drafter).
     ---
@@ -113,6 +115,7 @@ def returns_report():
 
 @bp.post("/documents/import")
 @idempotent
+@gated(files={"csv": {"csv"}, "docx": {"docx"}})
 def import_historical():
     """Import historical documents (清理历年文件): a CSV file `csv`, or .docx files `docx`.
     ---

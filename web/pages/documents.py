@@ -15,9 +15,11 @@ from engine.disclosure import (
     takedown,
 )
 from engine.errors import Conflict, DomainError, Invalid
+from web import upload_gate
 from web.auth import current_user, login_required
 from web.idempotency import idempotent
 from web.pages.common import json_body, page_or_json_error
+from web.upload_gate import gated
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
@@ -64,6 +66,7 @@ def my_documents():
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 @idempotent
+@gated(files={"docx": {"docx"}}, in_view=True)
 def new_document():
     errors, values = {}, {}
     if request.method == "POST":
@@ -72,6 +75,7 @@ def new_document():
         upload = request.files.get("docx")
         content = upload.read() if upload and upload.filename else None
         try:
+            upload_gate.check(new_document.upload_fields)
             created = documents.submit(current_user(), values, content, upload.filename if content else None)
         except DomainError as exc:
             errors = exc.fields or {"_": [exc.message]}
