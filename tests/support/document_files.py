@@ -1,0 +1,58 @@
+"""Files as agencies publish them, made for the tests: a .docx notice, a 公示名单 as .csv and .xlsx,
+and helpers to send them as multipart with a document's fields."""
+
+import csv
+import io
+
+import docx
+import openpyxl
+
+NOTICE = ["关于公布2026年度临时救助对象名单的通知",
+          "经审核，以下家庭符合临时救助条件，现予公布。",
+          "申请人张建国，身份证号110101199003074573，联系电话13912341234，住址泰安市泰山区岱宗大街66号。",
+          "监督电话：0538-8221234。"]
+# Household head, ID number, phone, address, amount: the columns a 公示名单 carries.
+LIST_ROWS = [["序号", "户主姓名", "身份证号", "联系电话", "家庭住址", "救助金额（元）"],
+             ["1", "王秀兰", "370902196512153426", "13605381234", "泰山区上高街道东岳大街12号", "1500"],
+             ["2", "刘德华", "370902197803214510", "15953841234", "泰山区徐家楼街道灵山大街8号", "2300"]]
+PERSONAL = ["张建国", "110101199003074573", "19900307", "13912341234", "岱宗大街66号",
+            "王秀兰", "370902196512153426", "19651215", "13605381234", "东岳大街12号",
+            "刘德华", "370902197803214510", "19780321", "15953841234", "灵山大街8号"]
+FIELDS = {"title": "关于公布临时救助对象名单的通知", "category": "general", "attribute": "proactive",
+          "formed_on": "2026-11-02"}
+
+
+def notice_docx(paragraphs=NOTICE) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def list_csv(rows=LIST_ROWS) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def list_xlsx(rows=LIST_ROWS) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "公示名单"
+    for row in rows:
+        sheet.append([int(v) if v.isdigit() and len(v) < 6 else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def multipart(fields=None, body=None, attachments=()) -> dict:
+    """The form data of a multipart submission: fields, `file` (name, bytes) and `attachments`."""
+    data = {**FIELDS, **(fields or {})}
+    if body is not None:
+        data["file"] = (io.BytesIO(body[1]), body[0])
+    if attachments:
+        data["attachments"] = [(io.BytesIO(content), name) for name, content in attachments]
+    return data
