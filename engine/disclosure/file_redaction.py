@@ -100,6 +100,12 @@ def layout_of(row: DocumentFile) -> Layout:
 
 # The publisher's check ----------------------------------------------------------------------
 
+def confirmation_for(actor, document_id) -> list[dict]:
+    """The files of a document its reader checks (`for_confirmation`)."""
+    with reading() as s:
+        return for_confirmation(s, documents.get_for(s, actor, document_id))
+
+
 def for_confirmation(session, doc) -> list[dict]:
     """Each file as the confirmation page shows it: its text with the findings, where each finding
     sits (boxes on pages, cells of a sheet), the drawn regions and the sheets' cells."""

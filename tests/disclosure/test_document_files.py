@@ -4,7 +4,7 @@ changed only while the document is with its drafter, read by staff under the doc
 import io
 
 from engine.models import Document, DocumentFile
-from tests.support.disclosure import APPROVE, do_task
+from tests.support.disclosure import do_task
 from tests.support.document_files import NOTICE, list_csv, multipart, notice_docx
 from tests.support.flows import count
 

@@ -7,9 +7,9 @@ from flask import jsonify, request, send_file
 
 from engine.disclosure import documents, file_redaction
 from web.api import bp
-from web.api.documents import uploads
 from web.auth import require_user
 from web.idempotency import idempotent
+from web.uploads import uploads
 
 
 @bp.get("/documents/<int:document_id>/files")

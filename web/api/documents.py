@@ -3,12 +3,12 @@
 from flask import jsonify, request
 
 from engine.disclosure import documents, redaction, takedown
-from engine.disclosure.files import Upload
 from engine.errors import Invalid
 from web.api import bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
+from web.uploads import uploads
 
 
 @bp.post("/documents")
@@ -46,11 +46,6 @@ def submit_document():
     if not isinstance(data, dict):
         raise Invalid("请求体必须是 JSON 对象，或 multipart/form-data (body must be a JSON object, or multipart)")
     return jsonify(documents.submit(actor, data)), 201
-
-
-def uploads(field: str) -> list[Upload]:
-    """The files of a multipart field (repeated for several), as the engine takes them."""
-    return [Upload(f.filename, f.read()) for f in request.files.getlist(field) if f.filename]
 
 
 @bp.get("/documents")
