@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 
 from engine.errors import Invalid
 
+
+class Unsafe(Invalid):
+    """A file this product cannot make safe: the caller holds it back and never publishes it as is."""
+
+# What a redacted file is published as, where that differs from what came in (see each module).
+PUBLISHED_KIND = {"xls": "xlsx"}
 # The formats, by the kind the upload gate names from the content (never from the extension alone).
 FORMATS = {"pdf": "pdf", "ofd": "ofd", "xlsx": "sheet", "xls": "sheet", "csv": "sheet",
            "png": "image", "jpeg": "image", "tiff": "image", "docx": "docx"}
@@ -79,6 +85,11 @@ class Layout:
         """Return the cells text[start:end] touches, in order, once each."""
         return list(dict.fromkeys(p for p in self.places[start:end] if isinstance(p, Cell)))
 
+    def span(self, place: Box | Cell) -> tuple[int, int] | None:
+        """Return (start, end) of the text a place holds (a cell the publisher picks), or None."""
+        where = [i for i, p in enumerate(self.places) if p == place]
+        return (where[0], where[-1] + 1) if where else None
+
 
 @dataclass(frozen=True)
 class Cut:
@@ -88,6 +99,43 @@ class Cut:
     end: int | None = None
     replacement: str = ""
     region: Box | None = None
+
+
+def cuts_for(findings) -> list[Cut]:
+    """Turn the detector's findings (engine.deid `Finding`s, redacted ones) into cuts, without overlaps."""
+    from engine.deid.core import edits
+
+    return [Cut(start, end, replacement) for start, end, replacement in edits(findings)]
+
+
+def published_kind(kind: str) -> str:
+    """Return the kind a redacted file of `kind` is published as (.xls is published as .xlsx)."""
+    return PUBLISHED_KIND.get(kind, kind)
+
+
+def removed_texts(layout: Layout, cuts: list[Cut]) -> set[str]:
+    """Return what the cuts take out and the rest of the file does not also show: what must be gone.
+
+    A released occurrence of the same name stays readable on purpose, so it is not counted.
+    """
+    spans = sorted((c.start, c.end) for c in cuts if c.start is not None and c.end and c.end > c.start)
+    kept, cursor = [], 0
+    for start, end in spans:
+        kept.append(layout.text[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(layout.text[cursor:])
+    rest = "\x00".join(kept)
+    texts = {layout.text[s:e].strip() for s, e in spans}
+    return {t for t in texts if len(t) >= 2 and t not in rest}
+
+
+def ensure_gone(readable: str, secrets: set[str], name: str = "") -> None:
+    """Raise Unsafe when any removed text can still be read in `readable` (everything a tool can get out)."""
+    left = sum(1 for secret in secrets if secret in readable)
+    if left:
+        raise Unsafe(f"文件{name}遮盖后仍能读出 {left} 处已遮盖的内容，不能发布 "
+                     f"(the redacted file still holds {left} removed texts; it is held back)",
+                     fields={"file": ["cannot be made safe"]})
 
 
 def _module(kind: str):
