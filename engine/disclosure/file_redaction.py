@@ -141,6 +141,8 @@ def sheet_grid(layout: Layout) -> list[dict]:
     for n, (cell, (start, end)) in enumerate(spans.items()):
         if n >= MAX_GRID_CELLS:
             break
+        if cell.row < 1:  # the reader's row 0: the sheet's own name
+            continue
         grid = sheets.setdefault(cell.sheet, {"name": cell.sheet, "rows": {}, "columns": 0})
         grid["rows"].setdefault(cell.row, {})[cell.column] = {"start": start, "end": end,
                                                               "text": layout.text[start:end]}
@@ -209,7 +211,8 @@ def confirm(actor, document_id, file_id, withhold: bool = False) -> dict:
         if not withhold and row.state != "read":
             raise Invalid(f"{row.name}：{row.message or '文件尚未读取'}；此文件只能选择不发布 (this file can only be withheld)",
                           fields={"withhold": ["required"]})
-        made = None if withhold else _redacted(row, doc.category)
+        category = doc.category
+    made = None if withhold else _redacted(row, category)  # outside any transaction: it may take a while
     with transaction() as s:
         row = s.get(DocumentFile, row.id, with_for_update=True)
         if (row.findings, row.regions) != seen:
@@ -225,13 +228,15 @@ def confirm(actor, document_id, file_id, withhold: bool = False) -> dict:
 def _redacted(row: DocumentFile, category: str) -> bytes:
     layout = layout_of(row)
     result = apply_findings(layout.text, row.findings or [], category=category)
-    cuts = [Cut(f.start, f.end, f.replacement or "") for f in result.findings if f.redacted]
+    cuts = formats.cuts_for(result.findings)
     cuts += [Cut(region=Box(r["page"], r["x0"], r["y0"], r["x1"], r["y1"])) for r in row.regions or []]
     try:
         return formats.redact(row.kind, storage.get(row.original_sha256), layout, cuts)
-    except Exception as exc:  # the format cannot be made safe: refuse, the publisher may withhold it
+    except Exception as exc:  # the format cannot be made safe: held back; the publisher may withhold it
         log.warning("file %s could not be redacted: %s", row.id, exc)
         reason = exc.message if isinstance(exc, Invalid) else "无法生成去标识化文件 (the redacted file cannot be made)"
+        if isinstance(exc, formats.Unsafe):
+            _hold(row.id, exc)
         raise Invalid(f"{row.name}：{reason}；可选择不发布此文件 (it can be withheld)",
                       fields={"file": [reason]}) from exc
 
@@ -254,10 +259,11 @@ def staff_copy(actor, document_id, file_id, version: str = "original") -> tuple[
     document (`documents.get_for`)."""
     with reading() as s:
         row = files.get(s, documents.get_for(s, actor, document_id), file_id)
-        sha = row.original_sha256 if version == "original" else row.redacted_sha256
-        if sha is None:
+        if version == "original":
+            return row.name, row.media_type, storage.get(row.original_sha256)
+        if row.redacted_sha256 is None:
             raise Conflict("该文件尚无去标识化版本 (no redacted version yet)")
-        return row.name, row.media_type, storage.get(sha)
+        return files.published_name(row), files.published_media_type(row), storage.get(row.redacted_sha256)
 
 
 def page_image(actor, document_id, file_id, page: int) -> bytes:

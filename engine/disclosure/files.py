@@ -168,6 +168,19 @@ def summary(row: DocumentFile) -> dict:
             "redacted": bool(row.redacted_sha256)}
 
 
+def published_name(row: DocumentFile) -> str:
+    """The name the redacted file goes out under: the uploaded one, with the extension of the format
+    it is published in where that differs (an .xls goes out as .xlsx)."""
+    kind = formats.published_kind(row.kind)
+    if kind == row.kind:
+        return row.name
+    return f"{row.name.rsplit('.', 1)[0] if '.' in row.name else row.name}.{kind}"
+
+
+def published_media_type(row: DocumentFile) -> str:
+    return formats.MEDIA_TYPES[formats.published_kind(row.kind)]
+
+
 # The drafter's changes ------------------------------------------------------------------------
 
 def require_with_drafter(session, actor, doc: Document) -> None:

@@ -17,6 +17,7 @@ import urllib.request
 from sqlalchemy import extract, or_, select
 
 from engine import agencies, audit, calendar, clock, storage
+from engine import files as formats
 from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, files, publicity, redaction
@@ -63,11 +64,11 @@ def public_files(session, document_ids: list[int]) -> dict[int, list[dict]]:
         .order_by(DocumentFile.role != "body", DocumentFile.position, DocumentFile.id)) if document_ids else []
     out: dict[int, list[dict]] = {}
     for row in rows:
+        name, kind = files.published_name(row), formats.published_kind(row.kind)
         out.setdefault(row.document_id, []).append({
-            "id": row.id, "name": row.name, "role": row.role, "media_type": row.media_type,
-            "format": files.FORMAT_NAMES.get(row.kind, row.kind), "size": row.redacted_size,
-            "sha256": row.redacted_sha256,
-            "url": f"{public_url(row.document_id)}/files/{row.id}/{urllib.parse.quote(row.name)}"})
+            "id": row.id, "name": name, "role": row.role, "media_type": formats.MEDIA_TYPES[kind],
+            "format": files.FORMAT_NAMES.get(kind, kind), "size": row.redacted_size, "sha256": row.redacted_sha256,
+            "url": f"{public_url(row.document_id)}/files/{row.id}/{urllib.parse.quote(name)}"})
     return out
 
 
