@@ -91,6 +91,38 @@ class Layout:
         return (where[0], where[-1] + 1) if where else None
 
 
+WRAPPED = 0.85  # a line this full of its block's width runs on into the next one
+SENTENCE_END = tuple("。！？；：:;!?")
+
+
+class TextBuilder:
+    """Assemble a Layout's text and places together, one place per character."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.places: list[Box | Cell | None] = []
+
+    def add(self, text: str, place: Box | Cell | None = None) -> None:
+        self.parts.append(text)
+        self.places += [place] * len(text)
+
+    def ends_with(self, text: str | tuple[str, ...]) -> bool:
+        return bool(self.parts) and self.parts[-1].endswith(text)
+
+    def newline(self) -> None:
+        """End the current line unless it is already ended (or nothing was written)."""
+        if self.parts and not self.ends_with("\n"):
+            self.add("\n")
+
+    def end_line(self, line_width: float, full_width: float) -> None:
+        """End a line, unless it fills its block and runs on: a name wrapped over two lines stays one."""
+        if not (full_width > 0 and line_width >= WRAPPED * full_width and not self.ends_with(SENTENCE_END)):
+            self.newline()
+
+    def layout(self, kind: str, **fields) -> Layout:
+        return Layout(kind, "".join(self.parts), self.places, **fields)
+
+
 @dataclass(frozen=True)
 class Cut:
     """One thing to remove: a span of `Layout.text` shown as `replacement`, or a drawn region."""

@@ -23,7 +23,7 @@ import re
 
 import python_calamine
 
-from engine.files import Cell, Cut, Layout, Unsafe, ensure_gone, removed_texts
+from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts
 
 LABEL, FIELD_SEP = "：", "；"
 CSV_SHEET = "CSV"
@@ -53,7 +53,7 @@ def read(data: bytes, kind: str) -> Layout:
         _add_sheet(out, sheet)
     if kind == "xlsx":
         hidden += _xlsx_extras(data)
-    return Layout(kind, "".join(out.parts), out.places, pages=len(sheets), hidden=hidden)
+    return out.layout(kind, pages=len(sheets), hidden=hidden)
 
 
 def _workbook_sheets(data: bytes) -> list[Sheet]:
@@ -128,15 +128,10 @@ def _csv_sheets(data: bytes) -> list[Sheet]:
     return [sheet]
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.places: list[Cell | None] = []
-
+class _Builder(TextBuilder):
     def add(self, text: str, place: Cell | None = None) -> None:
         # A line break inside a cell would end the labelled line: it reads as a space, one for one.
-        self.parts.append(text if place is None else text.replace("\n", " ").replace("\r", " "))
-        self.places += [place] * len(text)
+        super().add(text if place is None else text.replace("\n", " ").replace("\r", " "), place)
 
 
 def _header(sheet: Sheet) -> tuple[int | None, dict[int, str]]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
+from pathlib import Path
 
 from stdnum.cn import ric
 
@@ -135,3 +137,80 @@ def xls_bytes() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+
+def _pdf_lines(person: dict, number: int) -> list[str]:
+    return [f"{number}. 户主姓名：{person['name']}；身份证号：{person['id']}",
+            f"联系电话：{person['phone']}；保障金额：{person['amount']}元",
+            f"家庭住址：{person['address']}"]
+
+
+def pdf_hiding_data() -> bytes:
+    """A notice whose list is fine on paper and hides the people everywhere a PDF can.
+
+    Text under a black box, white on white, 1.5-pt text, the author in the metadata and XMP, an
+    annotation, a form field, an attached file, a JavaScript action, and an earlier revision
+    (an incremental update) that still holds a line the current page no longer shows.
+    """
+    import pymupdf
+
+    document = pymupdf.open()
+    page = document.new_page(width=595, height=842)
+    font = pymupdf.Font("cjk")
+    page.insert_font(fontname="cjk", fontbuffer=font.buffer)
+    y = 80
+
+    def line(text: str, size: float = 10.5, color=(0, 0, 0)) -> float:
+        nonlocal y
+        page.insert_text((60, y), text, fontname="cjk", fontsize=size, color=color)
+        y += size * 1.9
+        return y
+
+    line(TITLE, 14)
+    line(PUBLIC_SENTENCE)
+    for number, person in enumerate(PEOPLE, 1):
+        for text in _pdf_lines(person, number):
+            line(text)
+    line("公示期间如有异议，请向莲池区民政局反映。合计保障金额1650元。")
+    covered = y
+    line(f"备注：{PEOPLE[0]['name']}本人电话{PEOPLE[0]['phone']}")
+    page.draw_rect(pymupdf.Rect(55, covered - 13, 400, covered + 4), color=(0, 0, 0), fill=(0, 0, 0))
+    line(f"{PEOPLE[1]['name']} {PEOPLE[1]['phone']}", color=(1, 1, 1))
+    page.insert_text((60, 820), f"身份证号{PEOPLE[2]['id']}", fontname="cjk", fontsize=1.5)
+    old = y
+    line(f"原联系人：{PEOPLE[2]['name']}，电话{PEOPLE[2]['phone']}")
+    document.set_metadata({"author": PEOPLE[0]["name"], "subject": PEOPLE[1]["phone"], "creator": "WPS"})
+    document.set_xml_metadata(f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>{PEOPLE[0]["name"]}</dc:creator>'
+                              f"</x:xmpmeta>")
+    page.add_text_annot((500, 80), f"核对：{PEOPLE[1]['name']} {PEOPLE[1]['phone']}")
+    field = pymupdf.Widget()
+    field.field_type, field.field_name = pymupdf.PDF_WIDGET_TYPE_TEXT, "phone"
+    field.field_value, field.rect = PEOPLE[2]["phone"], pymupdf.Rect(400, 760, 550, 780)
+    field.script = f"app.alert('{PEOPLE[2]['phone']}')"
+    page.add_widget(field)
+    document.embfile_add("原始名单.txt", f"{PEOPLE[0]['name']},{PEOPLE[0]['id']}".encode())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notice.pdf"
+        document.save(path)
+        # An incremental update that hides the old contact line: the earlier revision still has it.
+        document = pymupdf.open(path)
+        page = document[0]
+        page.add_redact_annot(pymupdf.Rect(55, old - 11, 540, old + 3), fill=(1, 1, 1))
+        page.apply_redactions()
+        document.saveIncr()
+        document.close()
+        return path.read_bytes()
+
+
+def pdf_text_everywhere(data: bytes) -> str:
+    """All a reader gets out of a PDF with pypdf and pdfminer.six (pages, metadata), lines joined."""
+    from pdfminer.high_level import extract_text
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    texts = [p.extract_text() or "" for p in reader.pages] + [extract_text(io.BytesIO(data))]
+    texts += [str(v) for v in (reader.metadata or {}).values()]
+    text = "\n".join(texts)
+    return text + "\n" + re.sub(r"\s", "", text)
