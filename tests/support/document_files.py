@@ -56,3 +56,22 @@ def multipart(fields=None, body=None, attachments=()) -> dict:
     if attachments:
         data["attachments"] = [(io.BytesIO(content), name) for name, content in attachments]
     return data
+
+
+def letter_png(person: dict | None = None) -> bytes:
+    """A scanned letter (a PNG of printed lines, 200 dpi A5-ish): the applicant's name, ID number,
+    phone and address, and a sentence that is not personal."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.support.sample_files import CJK_FONT, PEOPLE
+
+    person = person or PEOPLE[0]
+    lines = ["低保申请书", f"申请人：{person['name']}", f"身份证号：{person['id']}", f"联系电话：{person['phone']}",
+             f"家庭住址：{person['address']}", "本人因病致贫，申请城乡最低生活保障，请予审核。"]
+    image = Image.new("L", (1400, 900), 255)
+    pen, font = ImageDraw.Draw(image), ImageFont.truetype(CJK_FONT, 40)
+    for i, text in enumerate(lines):
+        pen.text((80, 80 + i * 110), text, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
