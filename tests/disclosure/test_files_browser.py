@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from tests.support.browser import assert_clean_page, log_in
 from tests.support.disclosure import APPROVE, do_task, run_worker
-from tests.support.sample_files import PEOPLE, leaks_in, readable_parts, xlsx_hiding_data
+from tests.support.document_files import letter_png
+from tests.support.sample_files import PEOPLE, leaks_in, pdf_hiding_data, readable_parts, xlsx_hiding_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
@@ -33,12 +34,16 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     page.select_option("#attribute", "proactive")
     page.select_option("#category", "general")
     page.fill("textarea[name=body]", "经审核，以下家庭符合临时救助条件，现予公示。")
+    page.fill("textarea[name=body]", "")  # the body's text comes from the PDF
+    page.set_input_files("#pick-file", files=[{"name": "公示通知.pdf", "mimeType": "application/pdf",
+                                               "buffer": pdf_hiding_data()}])
     xlsx = xlsx_hiding_data()
     page.set_input_files("#pick-attachments", files=[{"name": "公示名单.xlsx", "mimeType": "application/octet-stream",
                                                        "buffer": xlsx}])
+    drop(page, ".file-picker[data-name=attachments] .drop-zone", "来信.png", letter_png(), "image/png")
     drop(page, ".file-picker[data-name=attachments] .drop-zone", "扫描件.png", b"not an image at all", "image/png")
     items = page.locator(".file-picker[data-name=attachments] .file-list li")
-    expect(items).to_have_count(2)
+    expect(items).to_have_count(3)
     assert "KB" in items.first.inner_text()  # each chosen file with its size
     assert_clean_page(page)
     page.click("#new-document button[type=submit]")
@@ -49,11 +54,11 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     assert len(page.console_errors) == 1 and "422" in page.console_errors[0]  # that refusal, and nothing else
     page.console_errors.clear()
     items.filter(has_text="扫描件.png").get_by_role("button", name="移除 扫描件.png").click()
-    expect(items).to_have_count(1)
+    expect(items).to_have_count(2)
     page.click("#new-document button[type=submit]")
     page.wait_for_url(re.compile(r"/documents/\d+$"))
     doc_id = int(page.url.rsplit("/", 1)[1])
-    assert "公示名单.xlsx" in page.inner_text("#document-files")
+    assert all(name in page.inner_text("#document-files") for name in ("公示通知.pdf", "公示名单.xlsx", "来信.png"))
     assert_clean_page(page)
 
     do_task(api_as("reviewer1"), doc_id, APPROVE)
@@ -64,8 +69,26 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
     page.goto(f"{live_server}/tasks/{task['id']}")
     page.click("#claim")
-    check = page.locator("section.file-check")
+    notice, check, letter = (page.locator("section.file-check", has_text=name)
+                             for name in ("公示通知.pdf", "公示名单.xlsx", "来信.png"))
     expect(check.locator(".sheet-grid button.cell.redacted").first).to_be_visible()
+    # The notice's page with its findings drawn as boxes: Enter on one keeps it, Enter again removes it.
+    image = notice.locator(".page-frame img")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 500  # drawn by the server
+    box = notice.locator(".page-box.redacted").first
+    box.focus()
+    page.keyboard.press("Enter")
+    expect(notice.locator(".page-box.kept")).to_have_count(1)
+    notice.locator(".page-box.kept").focus()
+    page.keyboard.press("Enter")
+    expect(notice.locator(".page-box.kept")).to_have_count(0)
+    # On the scan, a region typed as percentages (the keyboard's way to draw one).
+    letter.locator(".region-y0").fill("85")
+    letter.locator(".region-y1").fill("100")
+    letter.get_by_role("button", name="添加区域").focus()
+    page.keyboard.press("Enter")
+    expect(letter.locator(".page-box.region")).to_have_count(1)
     assert any("原始数据" in t for t in check.locator("[data-hidden]").all_inner_texts())
     assert_clean_page(page)
     # Keyboard only: Tab to the cell holding an amount, Enter marks it; Enter on a marked cell keeps it.
@@ -76,10 +99,10 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     page.keyboard.press("Enter")
     expect(amount).to_have_class(re.compile("kept"))
     expect(check.locator("section.redaction").get_by_role("status")).to_have_text("已保存")
-    confirm = check.get_by_role("button", name="确认此文件")
-    confirm.focus()
-    page.keyboard.press("Enter")
-    expect(check.locator(".file-status")).to_contain_text("已确认")
+    for section in (notice, check, letter):
+        section.get_by_role("button", name="确认此文件").focus()
+        page.keyboard.press("Enter")
+        expect(section.locator(".file-status")).to_contain_text("已确认", timeout=20_000)
     page.wait_for_selector("#form[data-ready=true]")
     page.get_by_label("确认去标识化结果并发布").check()
     page.click("#complete")
@@ -88,8 +111,9 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
 
     page.context.clear_cookies()
     page.goto(f"{live_server}/public/documents/{doc_id}")
+    for name in ("公示通知.pdf", "来信.png"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
     link = page.get_by_role("link", name="公示名单.xlsx")
-    expect(link).to_be_visible()
     assert "Excel" in page.inner_text(".public-files")
     with page.expect_download() as download:
         link.click()
