@@ -106,11 +106,18 @@ def confirmation_for(actor, document_id) -> list[dict]:
         return for_confirmation(s, documents.get_for(s, actor, document_id))
 
 
-def for_confirmation(session, doc) -> list[dict]:
+def check_of(actor, document_id, file_id) -> dict:
+    """One file as `for_confirmation` shows it."""
+    with reading() as s:
+        doc = documents.get_for(s, actor, document_id)
+        return next(f for f in for_confirmation(s, doc, [files.get(s, doc, file_id)]))
+
+
+def for_confirmation(session, doc, rows=None) -> list[dict]:
     """Each file as the confirmation page shows it: its text with the findings, where each finding
     sits (boxes on pages, cells of a sheet), the drawn regions and the sheets' cells."""
     out = []
-    for row in files.of(session, doc.id):
+    for row in rows if rows is not None else files.of(session, doc.id):
         item = {**files.summary(row), "text": "", "findings": row.findings or [], "regions": row.regions or [],
                 "page_sizes": [], "places": [], "sheets": []}
         if row.state == "read":

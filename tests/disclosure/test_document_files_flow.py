@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 
 from engine.config import current
-from tests.support.disclosure import APPROVE, do_task, run_worker
+from tests.support.disclosure import approve_and_deidentify, confirmation_task, run_worker
 from tests.support.document_files import multipart
 from tests.support.sample_files import (
     PEOPLE,
@@ -33,11 +33,9 @@ def submit_with(api, attachments, **fields):
 
 
 def to_confirmation(api_as, doc_id):
-    do_task(api_as("reviewer1"), doc_id, APPROVE)
-    do_task(api_as("secrecy1"), doc_id, APPROVE)
-    run_worker()
-    publisher = api_as("publisher1")
-    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    """Approved and de-identified by a real worker; the publisher holds the confirmation."""
+    approve_and_deidentify(api_as, doc_id)
+    publisher, task = api_as("publisher1"), confirmation_task(api_as, doc_id)
     assert publisher.post(f"/api/tasks/{task['id']}/claim").status_code == 200
     return publisher, task
 
@@ -115,12 +113,8 @@ def test_the_publisher_releases_a_finding_picks_a_cell_and_the_rerun_job_adds_no
     doc_id = submit_with(api_as("drafter1"), [("名单.csv", csv_bytes())], body="名单见附件。")
     publisher, task = to_confirmation(api_as, doc_id)
     file_id = files_of(publisher, doc_id)["名单.csv"]["id"]
-    view = publisher.get(f"/api/documents/{doc_id}/files").get_json()["items"][0]
-    assert view["state"] == "read"
-    from engine.disclosure import file_redaction
-    from engine.users import by_username
-
-    checked = file_redaction.confirmation_for(by_username("publisher1"), doc_id)[0]
+    checked = publisher.get(f"/api/documents/{doc_id}/files/{file_id}/redaction").get_json()
+    assert checked["state"] == "read" and checked["sheets"][0]["rows"]
     findings = checked["findings"]
     phone = next(f for f in findings if f["text"] == PEOPLE[0]["phone"])
     phone["redacted"] = False  # the publisher decides this number is published (as the test's choice)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import assert_clean_page, log_in
-from tests.support.disclosure import APPROVE, do_task, run_worker
+from tests.support.disclosure import open_confirmation, run_worker
 from tests.support.document_files import letter_png
 from tests.support.sample_files import PEOPLE, leaks_in, pdf_hiding_data, readable_parts, xlsx_hiding_data
 
@@ -61,14 +61,7 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     assert all(name in page.inner_text("#document-files") for name in ("公示通知.pdf", "公示名单.xlsx", "来信.png"))
     assert_clean_page(page)
 
-    do_task(api_as("reviewer1"), doc_id, APPROVE)
-    do_task(api_as("secrecy1"), doc_id, APPROVE)
-    run_worker()
-
-    log_in(page, live_server, "publisher1")
-    task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    page.goto(f"{live_server}/tasks/{task['id']}")
-    page.click("#claim")
+    open_confirmation(page, live_server, api_as, doc_id)
     notice, check, letter = (page.locator("section.file-check", has_text=name)
                              for name in ("公示通知.pdf", "公示名单.xlsx", "来信.png"))
     expect(check.locator(".sheet-grid button.cell.redacted").first).to_be_visible()

@@ -14,7 +14,7 @@ import pytesseract
 from PIL import Image
 
 from engine.config import current
-from tests.support.disclosure import APPROVE, do_task, run_worker
+from tests.support.disclosure import approve_and_deidentify, confirmation_task, run_worker
 from tests.support.document_files import letter_png, multipart
 from tests.support.sample_files import (
     PEOPLE,
@@ -52,12 +52,9 @@ def test_a_pdf_notice_a_list_and_a_scan_leave_every_channel_with_nothing_persona
     assert resp.status_code == 201, resp.get_json()
     doc_id = resp.get_json()["id"]
     assert PUBLIC_SENTENCE in drafter.get(f"/api/documents/{doc_id}").get_json()["body"]  # the PDF's text
-    do_task(api_as("reviewer1"), doc_id, APPROVE)
-    do_task(api_as("secrecy1"), doc_id, APPROVE)
-    run_worker()
+    approve_and_deidentify(api_as, doc_id)
 
-    publisher = api_as("publisher1")
-    task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
+    publisher, task = api_as("publisher1"), confirmation_task(api_as, doc_id)
     assert publisher.post(f"/api/tasks/{task['id']}/claim").status_code == 200
     found = publisher.get(f"/api/documents/{doc_id}/files").get_json()["items"]
     assert [(f["name"], f["role"], f["state"]) for f in found] == [

@@ -208,6 +208,19 @@ class FileRedactionSchema(Schema):
         "description": "per finding: {boxes: [[page, x0, y0, x1, y1]], cells: [[sheet, row, column]]}"})
 
 
+class FileCheckSchema(DocumentFileSchema):
+    """A file as the publisher checks it (staff who may see the document read it too)."""
+
+    text = fields.String(required=True, metadata={"description": "the file's text as the detector read it; "
+                                                                 "findings are spans of it"})
+    findings = fields.List(fields.Dict(), required=True)
+    regions = fields.List(fields.Dict(), required=True)
+    places = fields.List(fields.Dict(), required=True)
+    page_sizes = fields.List(fields.List(fields.Float()), required=True, metadata={
+        "description": "each page's width and height (points; pixels for images): regions are in these units"})
+    sheets = fields.List(fields.Dict(), required=True, metadata={"description": "a sheet's rows of cells with their spans"})
+
+
 class DocumentDetailSchema(DocumentSchema):
     body = fields.String(required=True)
     interpretation = _text()

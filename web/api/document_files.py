@@ -41,9 +41,9 @@ def add_document_files(document_id):
     return jsonify(items=documents.add_files(require_user(), document_id, uploads("attachments"))), 201
 
 
-@bp.put("/documents/<int:document_id>/files/<int:file_id>")
-def replace_document_file(document_id, file_id):
-    """Replace the body or an attachment (the drafter, while the document is with them).
+@bp.route("/documents/<int:document_id>/files/<int:file_id>", methods=["PUT", "DELETE"])
+def change_document_file(document_id, file_id):
+    """Replace the body or an attachment, or remove an attachment (the drafter, while the document is with them).
     ---
     put:
       summary: "multipart: `file`; a new body brings its text with it"
@@ -55,21 +55,18 @@ def replace_document_file(document_id, file_id):
         200: {content: {application/json: {schema: DocumentFileSchema}}}
         409: {description: the document is no longer with its drafter}
         422: {description: "no file, or a refused one: error.fields.file names it"}
-    """
-    found = uploads("file")
-    return jsonify(documents.replace_file(require_user(), document_id, file_id, found[0] if found else None))
-
-
-@bp.delete("/documents/<int:document_id>/files/<int:file_id>")
-def remove_document_file(document_id, file_id):
-    """Remove an attachment (the drafter, while the document is with them).
-    ---
     delete:
+      summary: Remove an attachment (the body is replaced, never removed)
       responses:
         200: {description: the files left, content: {application/json: {schema: DocumentFileListSchema}}}
         409: {description: the document is no longer with its drafter}
     """
-    return jsonify(items=documents.remove_file(require_user(), document_id, file_id))
+    # One rule for both methods: two rules on one path made werkzeug answer an out-of-range id with 405.
+    actor = require_user()
+    if request.method == "DELETE":
+        return jsonify(items=documents.remove_file(actor, document_id, file_id))
+    found = uploads("file")
+    return jsonify(documents.replace_file(actor, document_id, file_id, found[0] if found else None))
 
 
 @bp.get("/documents/<int:document_id>/files/<int:file_id>/<any(original, redacted):version>")
@@ -96,10 +93,13 @@ def document_file_page(document_id, file_id, page):
     return response
 
 
-@bp.put("/documents/<int:document_id>/files/<int:file_id>/redaction")
-def update_file_redaction(document_id, file_id):
-    """Replace a file's findings and/or drawn regions (the publisher, while confirming); undoes its confirmation.
+@bp.route("/documents/<int:document_id>/files/<int:file_id>/redaction", methods=["GET", "PUT"])
+def file_redaction_check(document_id, file_id):
+    """A file as the publisher checks it; PUT replaces its findings and/or drawn regions (the publisher,
+    while confirming), which undoes its confirmation.
     ---
+    get:
+      responses: {200: {content: {application/json: {schema: FileCheckSchema}}}}
     put:
       summary: "{findings?: [{start, end, kind, redacted, replacement?}] over the file's text,
         regions?: [{page (0-based), x0, y0, x1, y1}] in the page's units (points; pixels for images)}"
@@ -108,9 +108,12 @@ def update_file_redaction(document_id, file_id):
         200: {content: {application/json: {schema: FileRedactionSchema}}}
         409: {description: not waiting for the redaction to be confirmed, or the file is held back}
     """
+    # One rule for both methods: two rules on one path made werkzeug answer an out-of-range id with 405.
+    actor = require_user()
+    if request.method == "GET":
+        return jsonify(file_redaction.check_of(actor, document_id, file_id))
     body = request.get_json(silent=True) or {}
-    return jsonify(file_redaction.update(require_user(), document_id, file_id, body.get("findings"),
-                                         body.get("regions")))
+    return jsonify(file_redaction.update(actor, document_id, file_id, body.get("findings"), body.get("regions")))
 
 
 @bp.post("/documents/<int:document_id>/files/<int:file_id>/confirm")
