@@ -88,9 +88,7 @@ def submit(actor, data: dict, body: Upload | None = None, attachments: list[Uplo
     `body` is the document as issued (.docx, .pdf, .ofd): its text becomes the body unless one was
     typed. `attachments` go with it. A refused file is a 422 naming it, and nothing is created.
     """
-    if not actor.has_role("drafter"):
-        raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
-    clean, checked_body, checked_attachments = _checked_submission(data, body, attachments)
+    clean, checked_body, checked_attachments = _checked_submission(actor, data, body, attachments)
     with transaction() as s:
         doc = Document(drafter_id=actor.id, department_id=actor.department_id, status="submitted")
         apply_fields(doc, clean)
@@ -111,8 +109,10 @@ def submit(actor, data: dict, body: Upload | None = None, attachments: list[Uplo
                 "files": [files.summary(f) for f in stored]}
 
 
-def _checked_submission(data, body, attachments):
-    """The fields and the files checked together: one 422 names every field and file to fix."""
+def _checked_submission(actor, data, body, attachments):
+    """The fields and the files checked together: one 422 names every field and file to fix. A
+    refused file is refused whoever sends it (the gate judges it before anything reads it); a
+    caller who is not a drafter learns nothing else."""
     found, errors = [], {}
     for check in (lambda: clean_submission(data), lambda: files.check([body], "body")[0] if body else None,
                   lambda: files.check(list(attachments), "attachment")):
@@ -120,8 +120,11 @@ def _checked_submission(data, body, attachments):
             found.append(check())
         except Invalid as exc:
             errors.update(exc.fields or {"_": [exc.message]})
+    refused = [m for field in ("file", "attachments") for m in errors.get(field, [])]
+    if not refused and not actor.has_role("drafter"):
+        raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
     if errors:
-        names = "；".join(m for field in ("file", "attachments") for m in errors.get(field, []))
+        names = "；".join(refused)
         raise Invalid(f"提交内容有误 (the submission has errors){'：' + names if names else ''}", fields=errors)
     clean, checked_body, checked_attachments = found
     if checked_body is not None and not clean["body"].strip():

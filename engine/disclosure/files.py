@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from engine import access, audit, storage
+from engine import access, audit, storage, uploads
 from engine import files as formats
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Document, DocumentFile, HumanTask
@@ -42,65 +42,25 @@ class Checked:
     kind: str
 
 
-def gate(upload: Upload) -> str:
-    """The upload gate: the file's kind from its content, or Invalid naming what is wrong with it.
-
-    Until `engine.uploads` lands this is the interim check below; switching is this one line.
-    """
-    return _interim_gate(upload)
+def gate(upload: Upload, allowed) -> str:
+    """The upload gate (`engine.uploads`): the file's kind from its content, or Invalid naming it."""
+    return uploads.check(upload.name, upload.data, allowed, field="file")
 
 
-# Interim, until engine.uploads: the kind from the extension, confirmed by the content's first bytes.
-_EXTENSIONS = {"pdf": "pdf", "ofd": "ofd", "docx": "docx", "xlsx": "xlsx", "xls": "xls", "csv": "csv",
-               "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "tif": "tiff", "tiff": "tiff"}
-_MAGIC = {"pdf": (b"%PDF-",), "ofd": (b"PK\x03\x04",), "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",),
-          "xls": (b"\xd0\xcf\x11\xe0",), "png": (b"\x89PNG\r\n\x1a\n",), "jpeg": (b"\xff\xd8\xff",),
-          "tiff": (b"II*\x00", b"MM\x00*")}
-_INTERIM_MAX = 20 * 1024 * 1024
-
-
-def _interim_gate(upload: Upload) -> str:
-    kind = _EXTENSIONS.get(upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else None
-    if kind is None:
-        raise Invalid("不支持的文件格式 (unsupported file type)")
-    if not upload.data:
-        raise Invalid("文件为空 (the file is empty)")
-    if len(upload.data) > _INTERIM_MAX:
-        raise Invalid("文件超过 20 MB (larger than 20 MB)")
-    if kind == "csv":
-        try:
-            upload.data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                upload.data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise Invalid("文件内容与扩展名不符 (content does not match the extension)") from exc
-    elif not upload.data.startswith(_MAGIC[kind]):
-        raise Invalid("文件内容与扩展名不符 (content does not match the extension)")
-    return kind
-
-
-def check(uploads: list[Upload], role: str) -> list[Checked]:
+def check(sent: list[Upload], role: str) -> list[Checked]:
     """Pass each upload through the gate; one Invalid naming every refused file and why."""
     allowed = BODY_KINDS if role == "body" else ATTACHMENT_KINDS
     passed, errors = [], []
-    for upload in uploads:
+    for upload in sent:
         name = clean_name(upload.name)
         try:
-            kind = gate(Upload(name, upload.data))
-        except Invalid as exc:
-            errors.append(f"{name}：{exc.message}")
-            continue
-        if kind not in allowed:
-            what = "正文应为 .docx、.pdf 或 .ofd 文件 (the body must be .docx, .pdf or .ofd)" if role == "body" else \
-                "不支持的附件格式 (unsupported attachment type)"
-            errors.append(f"{name}：{what}")
-            continue
-        passed.append(Checked(name, upload.data, kind))
-    if role == "attachment" and len(uploads) > MAX_ATTACHMENTS:
+            passed.append(Checked(name, upload.data, gate(Upload(name, upload.data), allowed)))
+        except Invalid as exc:  # the gate's message names the file and says what to fix
+            errors.append(exc.message if name in exc.message else f"{name}：{exc.message}")
+    if role == "attachment" and len(sent) > MAX_ATTACHMENTS:
         errors.append(f"附件最多 {MAX_ATTACHMENTS} 个 (at most {MAX_ATTACHMENTS} attachments)")
     if errors:
-        raise Invalid(f"文件无法接受：{'；'.join(errors)} (files refused)", fields={ROLE_FIELD[role]: errors})
+        raise Invalid("；".join(errors), fields={ROLE_FIELD[role]: errors})
     return passed
 
 
@@ -114,12 +74,6 @@ def clean_name(name: str | None) -> str:
 def body_text(checked: Checked) -> str:
     """The text of a body file, for the catalogue page and the reviewers; Invalid naming the file."""
     try:
-        if checked.kind == "docx":
-            import io
-
-            from engine.deid import docx_text
-
-            return docx_text(io.BytesIO(checked.data))
         return formats.read(checked.kind, checked.data).text
     except Exception as exc:  # a format library raises many kinds for a file it cannot read
         message = exc.message if isinstance(exc, Invalid) else "无法读取文件内容 (the file cannot be read)"

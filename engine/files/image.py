@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageOps, ImageSequence
 from engine.files import Cut, Layout, TextBuilder, Unsafe, draw, ocr
 
 SAVE_FORMAT = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}
-PAD = 2  # pixels around each character's box: anti-aliased edges of the glyph go too
+MARGIN = 0.35  # of a line's height, around each OCR box (see Box.grown)
 _METADATA_KEYS = ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "dpi_comment")
 
 
@@ -60,8 +60,8 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
         boxes = [cut.region] if cut.region else layout.boxes(cut.start or 0, cut.end or 0)
         for box in boxes:
             if 0 <= box.page < len(pages):
-                ImageDraw.Draw(pages[box.page]).rectangle(
-                    [box.x0 - PAD, box.y0 - PAD, box.x1 + PAD, box.y1 + PAD], fill="black")
+                box = box if cut.region else box.grown(MARGIN)
+                ImageDraw.Draw(pages[box.page]).rectangle([box.x0, box.y0, box.x1, box.y1], fill="black")
     result = encode(pages, kind)
     if metadata_found(result):
         raise Unsafe("图片遮盖后仍带有元数据 (the redacted image still carries metadata)", fields={"file": ["metadata"]})

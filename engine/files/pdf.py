@@ -113,13 +113,14 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     document = open_pdf(data)
     regions = _regions(layout, cuts)
     for number, page in enumerate(document):
-        boxes = regions.get(number, [])
+        found = regions.get(number, [])
         if scan.is_scanned(page):
-            scan.redact_page(page, boxes)
+            scan.redact_page(page, [box if drawn else box.grown(scan.MARGIN) for box, drawn in found])
             continue
-        for box in boxes:
+        for box, drawn in found:
+            box = box if drawn else _inset(box)
             page.add_redact_annot(pymupdf.Rect(box.x0, box.y0, box.x1, box.y1), fill=(0, 0, 0))
-        if boxes:
+        if found:
             page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
                                   graphics=pymupdf.PDF_REDACT_LINE_ART_NONE, text=pymupdf.PDF_REDACT_TEXT_REMOVE)
     result = clean(document)
@@ -127,13 +128,13 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     return result
 
 
-def _regions(layout: Layout, cuts: list[Cut]) -> dict[int, list[Box]]:
-    """Group the boxes to black out by page: each cut's characters, merged per line, or its drawn region."""
-    per_page: dict[int, list[Box]] = {}
+def _regions(layout: Layout, cuts: list[Cut]) -> dict[int, list[tuple[Box, bool]]]:
+    """Group by page what to black out: each cut's characters merged per line, or its drawn region (True)."""
+    per_page: dict[int, list[tuple[Box, bool]]] = {}
     for cut in cuts:
         boxes = [cut.region] if cut.region else layout.boxes(cut.start or 0, cut.end or 0)
         for box in boxes:
-            per_page.setdefault(box.page, []).append(_inset(box))
+            per_page.setdefault(box.page, []).append((box, cut.region is not None))
     return per_page
 
 
@@ -151,7 +152,8 @@ def clean(document) -> bytes:
             page.delete_widget(widget)
         for annot in list(page.annots() or []):
             page.delete_annot(annot)
-    document.scrub(hidden_text=False, redact_images=0, redactions=True)  # keeps our applied boxes
+    # Content streams were rewritten by apply_redactions already; scrub the rest of the document.
+    document.scrub(clean_pages=False, hidden_text=False, redact_images=0, redactions=False)
     document.set_metadata({})
     document.del_xml_metadata()
     document.set_toc([])
@@ -162,7 +164,8 @@ def clean(document) -> bytes:
         for key in PAGE_KEYS:
             _drop_key(document, page.xref, key)
     _subset_fonts(document)
-    return document.tobytes(garbage=4, deflate=True, clean=True, no_new_id=False)
+    # A full save writes only what the current revision reaches: earlier revisions are gone.
+    return document.tobytes(garbage=3, deflate=True, no_new_id=False)
 
 
 # What the catalog and pages may carry besides what is drawn: tagged-PDF structure (its ActualText

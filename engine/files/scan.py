@@ -14,6 +14,7 @@ from engine.files import Box, TextBuilder, ocr
 
 OCR_DPI = 200  # Chinese print at 10.5 pt is ~30 px high: what tesseract reads best, and fast
 IMAGE_SHARE = 0.5  # images covering half the page or more make it a scan
+MARGIN = 0.35  # of a line's height, around each OCR box (see Box.grown)
 VISIBLE_CHARS = 10  # fewer visible characters than this (a page number, a stamp's text) still a scan
 
 
@@ -42,7 +43,7 @@ def add_page(out: TextBuilder, page, number: int) -> None:
 def redact_page(page, boxes: list[Box]) -> None:
     """Paint the boxes over in the page's pixels, then drop every character of its text layer."""
     for box in boxes:
-        page.add_redact_annot(pymupdf.Rect(box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1), fill=(0, 0, 0))
+        page.add_redact_annot(pymupdf.Rect(box.x0, box.y0, box.x1, box.y1), fill=(0, 0, 0))
     if boxes:
         page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
                               text=pymupdf.PDF_REDACT_TEXT_REMOVE)

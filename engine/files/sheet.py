@@ -182,12 +182,15 @@ def cell_edits(layout: Layout, cuts: list[Cut]) -> dict[Cell, list[tuple[int, in
     for cut in cuts:
         if cut.start is None or cut.end is None:
             continue  # a drawn region means nothing in a grid: the publisher picks a cell instead
-        placed = False
-        for cell in layout.cells(cut.start, cut.end):
-            at = [i for i in range(cut.start, cut.end) if layout.places[i] == cell]
-            edits.setdefault(cell, []).append((at[0] - starts[cell], at[-1] + 1 - starts[cell],
-                                               "" if placed else cut.replacement))
-            placed = True
+        touched: dict[Cell, list[int]] = {}
+        for i in range(cut.start, cut.end):
+            place = layout.places[i]
+            if isinstance(place, Cell):
+                span = touched.setdefault(place, [i, i])
+                span[1] = i
+        for n, (cell, (first, last)) in enumerate(touched.items()):
+            edits.setdefault(cell, []).append((first - starts[cell], last + 1 - starts[cell],
+                                               cut.replacement if n == 0 else ""))
     return edits
 
 
@@ -207,12 +210,12 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
         result = _redact_xlsx(data, edits)
     else:
         result = _xlsx_from_sheets(_workbook_sheets(data), edits)
-    out_kind = "csv" if kind == "csv" else "xlsx"
-    readable = read(result, out_kind).text
-    if out_kind == "xlsx":
+    if kind == "csv":
+        readable = decode_csv(result)
+    else:
         from engine.files import package
 
-        readable += package.all_text(result)
+        readable = package.all_text(result)  # every part: cells, shared strings, names, properties
     ensure_gone(readable, removed_texts(layout, cuts))
     return result
 

@@ -5,11 +5,12 @@ import io
 
 from flask import jsonify, request, send_file
 
-from engine.disclosure import documents, file_redaction
+from engine.disclosure import documents, file_redaction, files
 from web.api import bp
 from web.auth import require_user
 from web.idempotency import idempotent
-from web.uploads import uploads
+from web.multipart import uploads
+from web.upload_gate import gated
 
 
 @bp.get("/documents/<int:document_id>/files")
@@ -24,6 +25,7 @@ def list_document_files(document_id):
 
 @bp.post("/documents/<int:document_id>/files")
 @idempotent
+@gated(files={"attachments": set(files.ATTACHMENT_KINDS)})
 def add_document_files(document_id):
     """Add attachments (the drafter, while the document is with them: at a 退文).
     ---
@@ -42,6 +44,7 @@ def add_document_files(document_id):
 
 
 @bp.route("/documents/<int:document_id>/files/<int:file_id>", methods=["PUT", "DELETE"])
+@gated(files={"file": set(files.ATTACHMENT_KINDS)})  # the engine narrows a body to .docx, .pdf, .ofd
 def change_document_file(document_id, file_id):
     """Replace the body or an attachment, or remove an attachment (the drafter, while the document is with them).
     ---

@@ -2,17 +2,20 @@
 
 from flask import jsonify, request
 
-from engine.disclosure import documents, redaction, takedown
+from engine.disclosure import documents, files, redaction, takedown
 from engine.errors import Invalid
 from web.api import bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
-from web.uploads import uploads
+from web.multipart import uploads
+from web.upload_gate import gated
 
 
 @bp.post("/documents")
 @idempotent
+@gated(files={"file": set(files.BODY_KINDS), "docx": {"docx"}, "attachments": set(files.ATTACHMENT_KINDS)},
+       in_view=True)  # documents.submit runs every file through the gate, naming all the refused ones
 def submit_document():
     """Submit a document (drafter).
     ---
@@ -125,6 +128,7 @@ def returns_report():
 
 @bp.post("/documents/import")
 @idempotent
+@gated(files={"csv": {"csv"}, "docx": {"docx"}})
 def import_historical():
     """Import historical documents (清理历年文件): a CSV file `csv`, or .docx files `docx`.
     ---

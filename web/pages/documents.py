@@ -11,6 +11,7 @@ from engine.disclosure import (
     GROUNDS,
     documents,
     file_redaction,
+    files,
     publicity,
     redaction,
     takedown,
@@ -18,8 +19,9 @@ from engine.disclosure import (
 from engine.errors import Conflict, DomainError, Invalid
 from web.auth import current_user, login_required
 from web.idempotency import idempotent
+from web.multipart import uploads
 from web.pages.common import json_body, json_error, page_or_json_error
-from web.uploads import uploads
+from web.upload_gate import gated
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
@@ -73,6 +75,8 @@ def my_documents():
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 @idempotent
+@gated(files={"file": set(files.BODY_KINDS), "docx": {"docx"}, "attachments": set(files.ATTACHMENT_KINDS)},
+       in_view=True)  # documents.submit runs every file through the gate: the form shows every refused one
 def new_document():
     """The drafter's form; its script sends it with fetch (JSON answer: the chosen files stay chosen
     on a 422), without script it is a plain form post."""

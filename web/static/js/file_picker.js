@@ -78,12 +78,12 @@
     return {
       files: function () { return chosen.slice(); },
       clear: function () { chosen = []; problems = {}; sync(); render(); },
-      // Mark the refused files with the server's reason ("名单.xlsx：…" per message).
+      // Mark the refused files with the server's reason (each message names its file).
       refuse: function (messages) {
         problems = {};
-        (messages || []).forEach(function (m) {
-          var at = m.indexOf("：");
-          if (at > 0) problems[m.slice(0, at)] = m.slice(at + 1);
+        chosen.forEach(function (file) {
+          var said = (messages || []).filter(function (m) { return m.indexOf(file.name) >= 0; });
+          if (said.length) problems[file.name] = said.join("；");
         });
         render();
       }

@@ -1,4 +1,5 @@
-"""The files of a multipart request, as the engine takes them (`engine.disclosure.files.Upload`)."""
+"""The files of a multipart request, as the engine takes them (`engine.disclosure.files.Upload`); the
+engine passes each through the upload gate (`engine.uploads`)."""
 
 from flask import request
 
