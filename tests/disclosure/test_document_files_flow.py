@@ -11,7 +11,7 @@ import openpyxl
 
 from engine.config import current
 from tests.support.disclosure import approve_and_deidentify, confirmation_task, run_worker
-from tests.support.document_files import multipart
+from tests.support.document_files import multipart, scanned_ofd
 from tests.support.sample_files import (
     PEOPLE,
     PUBLIC_SENTENCE,
@@ -145,12 +145,11 @@ def test_the_publisher_releases_a_finding_picks_a_cell_and_the_rerun_job_adds_no
 
 
 def test_a_file_that_cannot_be_read_is_held_and_only_withheld(api_as, client, receiver):
-    broken = b"\xd0\xcf\x11\xe0" + b"\x00" * 600  # an .xls header with nothing behind it
-    doc_id = submit_with(api_as("drafter1"), [("旧名单.xls", broken), ("名单.csv", csv_bytes())], body="见附件。")
+    doc_id = submit_with(api_as("drafter1"), [("扫描件.ofd", scanned_ofd()), ("名单.csv", csv_bytes())], body="见附件。")
     publisher, task = to_confirmation(api_as, doc_id)
     found = files_of(publisher, doc_id)
-    held = found["旧名单.xls"]
-    assert held["state"] == "held" and "暂停发布" in held["message"]
+    held = found["扫描件.ofd"]
+    assert held["state"] == "held" and "暂停发布" in held["message"] and "扫描图片" in held["message"]
     refused = publisher.post(f"/api/documents/{doc_id}/files/{held['id']}/confirm", json={})
     assert refused.status_code == 422 and "不发布" in refused.get_json()["error"]["message"]
     assert publisher.post(f"/api/documents/{doc_id}/files/{held['id']}/confirm", json={"withhold": True}).status_code == 200

@@ -75,3 +75,24 @@ def letter_png(person: dict | None = None) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def scanned_ofd() -> bytes:
+    """An OFD whose page is a scanned picture (what OFD readers here cannot read): the upload gate
+    passes it, the worker holds it back."""
+    import re
+    import zipfile
+
+    from tests.support.sample_files import ofd_hiding_data
+
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(ofd_hiding_data())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == page:
+                opening = re.search(rb"<ofd:Page [^>]*>", data).group()
+                data = opening + (b'<ofd:Content><ofd:Layer ID="5"><ofd:ImageObject ID="20" ResourceID="4" '
+                                  b'Boundary="0 0 210 297" CTM="210 0 0 297 0 0"/></ofd:Layer></ofd:Content></ofd:Page>')
+            target.writestr(item, data)
+    return out.getvalue()
