@@ -100,3 +100,15 @@ def test_the_openapi_document_describes_the_multipart_submission(client):
     assert "application/json" in body
     public = spec["components"]["schemas"]["PublishedDocument"]["properties"]["files"]
     assert public["items"]["$ref"].endswith("PublicFile")
+
+
+def test_a_returned_document_offers_its_drafter_the_file_changes_and_nobody_else(app, api_as):
+    from tests.support.web import login
+
+    drafter = api_as("drafter1")
+    doc_id = submit(drafter, fields={"attribute": ""}, attachments=[("名单.csv", list_csv())]).get_json()["id"]
+    task = drafter.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]  # the 退文
+    page = login(app.test_client(), "drafter1").get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert "名单.csv" in page and 'id="upload-files"' in page and "删除 名单.csv" in page
+    other = login(app.test_client(), "reviewer1").get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "名单.csv" in other and 'id="upload-files"' not in other and "/original" in other
