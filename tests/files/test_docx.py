@@ -5,16 +5,21 @@ import io
 import docx
 import pytest
 
-from engine import deid, files
-from tests.support.sample_files import PEOPLE, PUBLIC_SENTENCE, docx_hiding_data, leaks_in, readable_parts
+from tests.support.sample_files import (
+    PEOPLE,
+    PUBLIC_SENTENCE,
+    docx_hiding_data,
+    leaks_in,
+    readable_parts,
+    redact_all,
+)
 
 
 @pytest.fixture(scope="module")
 def letter():
     data = docx_hiding_data()
-    layout = files.read("docx", data)
-    found = deid.deidentify(layout.text, "general")
-    return data, layout, files.redact("docx", data, layout, files.cuts_for(found.findings))
+    layout, _found, published = redact_all("docx", data)
+    return data, layout, published
 
 
 def test_read_sees_header_table_and_the_inserted_text_and_names_what_is_hidden(letter):

@@ -6,25 +6,20 @@ import re
 import pytest
 from PIL import Image
 
-from engine import deid, files
+from engine import files
 from engine.files import ocr
 from tests.support.sample_files import (
     AUTHOR,
     PEOPLE,
     leaks_in,
     pdf_text_everywhere,
+    redact_all,
     scanned_letter,
     scanned_pdf,
 )
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="make test installs tesseract-ocr-chi-sim")
 PERSON = PEOPLE[0]
-
-
-def _redacted(kind: str, data: bytes):
-    layout = files.read(kind, data)
-    found = deid.deidentify(layout.text, "general")
-    return layout, found, files.redact(kind, data, layout, files.cuts_for(found.findings))
 
 
 def _ocr(kind: str, data: bytes) -> str:
@@ -34,7 +29,7 @@ def _ocr(kind: str, data: bytes) -> str:
 @pytest.fixture(scope="module")
 def letter():
     data = scanned_letter("jpeg")
-    return (data, *_redacted("jpeg", data))
+    return (data, *redact_all("jpeg", data))
 
 
 def test_ocr_reads_the_letter_and_the_detector_finds_each_kind(letter):
@@ -78,7 +73,7 @@ def test_a_png_loses_its_text_chunks_and_a_region_drawn_by_the_publisher_is_pain
 def test_a_scanned_pdf_page_is_read_by_ocr_and_redacted_in_its_pixels_and_text_layer():
     data = scanned_pdf()
     assert PEOPLE[1]["phone"] in pdf_text_everywhere(data)  # the invisible OCR layer
-    layout, _found, published = _redacted("pdf", data)
+    layout, _found, published = redact_all("pdf", data)
     assert f"联系电话:{PERSON['phone']}" in layout.text.replace("：", ":")  # read from the pixels
     assert leaks_in(pdf_text_everywhere(published)) == []  # the text layer is gone whole
     document = files.pdf.open_pdf(published)

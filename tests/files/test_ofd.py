@@ -6,8 +6,15 @@ import zipfile
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from engine import deid, files, uploads
-from tests.support.sample_files import PEOPLE, PUBLIC_SENTENCE, leaks_in, ofd_hiding_data, readable_parts
+from engine import files, uploads
+from tests.support.sample_files import (
+    PEOPLE,
+    PUBLIC_SENTENCE,
+    leaks_in,
+    ofd_hiding_data,
+    readable_parts,
+    redact_all,
+)
 
 NS = "{http://www.ofdspec.org/2016}"
 
@@ -15,9 +22,8 @@ NS = "{http://www.ofdspec.org/2016}"
 @pytest.fixture(scope="module")
 def notice():
     data = ofd_hiding_data()
-    layout = files.read("ofd", data)
-    found = deid.deidentify(layout.text, "general")
-    return data, layout, files.redact("ofd", data, layout, files.cuts_for(found.findings))
+    layout, _found, published = redact_all("ofd", data)
+    return data, layout, published
 
 
 def test_the_gate_passes_it_and_read_places_each_character(notice):

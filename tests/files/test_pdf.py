@@ -7,17 +7,23 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import NullObject
 
-from engine import deid, files
+from engine import files
 from engine.files import ocr, scan
-from tests.support.sample_files import PEOPLE, PUBLIC_SENTENCE, leaks_in, pdf_hiding_data, pdf_text_everywhere
+from tests.support.sample_files import (
+    PEOPLE,
+    PUBLIC_SENTENCE,
+    leaks_in,
+    pdf_hiding_data,
+    pdf_text_everywhere,
+    redact_all,
+)
 
 
 @pytest.fixture(scope="module")
 def notice():
     data = pdf_hiding_data()
-    layout = files.read("pdf", data)
-    found = deid.deidentify(layout.text, "general")
-    return data, layout, files.redact("pdf", data, layout, files.cuts_for(found.findings))
+    layout, _found, published = redact_all("pdf", data)
+    return data, layout, published
 
 
 def test_the_file_really_hides_the_people_in_every_trick(notice):

@@ -14,15 +14,10 @@ from tests.support.sample_files import (
     csv_bytes,
     leaks_in,
     readable_parts,
+    redact_all,
     xls_bytes,
     xlsx_hiding_data,
 )
-
-
-def _redact(kind: str, data: bytes, category: str = "general"):
-    layout = files.read(kind, data)
-    found = deid.deidentify(layout.text, category)
-    return layout, found, files.redact(kind, data, layout, files.cuts_for(found.findings))
 
 
 def test_every_sheet_reads_as_a_labelled_form_with_each_value_in_its_cell():
@@ -53,7 +48,7 @@ def test_the_detector_finds_each_kind_under_its_header():
 
 
 def test_redacted_xlsx_keeps_the_notice_and_amounts_and_no_part_holds_a_person():
-    _layout, _found, published = _redact("xlsx", xlsx_hiding_data())
+    _layout, _found, published = redact_all("xlsx", xlsx_hiding_data())
     parts = readable_parts(published)
     assert not [(name, leaks_in(text)) for name, text in parts.items() if leaks_in(text)]
     assert not [n for n in parts if "comment" in n or "custom" in n or "externalLink" in n]
@@ -70,7 +65,7 @@ def test_redacted_xlsx_keeps_the_notice_and_amounts_and_no_part_holds_a_person()
 
 
 def test_a_category_that_keeps_names_keeps_them_in_the_cells():
-    _layout, _found, published = _redact("xlsx", xlsx_hiding_data(), "social_assistance")
+    _layout, _found, published = redact_all("xlsx", xlsx_hiding_data(), "social_assistance")
     sheet = openpyxl.load_workbook(io.BytesIO(published)).active
     assert sheet["B4"].value == PEOPLE[0]["name"]  # 低保 publicity names the household head
     assert PEOPLE[0]["phone"] not in str(sheet["D4"].value) and PEOPLE[0]["id"] not in str(sheet["C4"].value)
@@ -87,7 +82,7 @@ def test_a_picked_cell_is_replaced_whole():
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
 def test_csv_in_each_encoding_is_read_and_published_as_utf8_without_the_people(encoding):
     data = csv_bytes(encoding)
-    layout, _found, published = _redact("csv", data)
+    layout, _found, published = redact_all("csv", data)
     assert f"户主姓名：{PEOPLE[1]['name']}" in layout.text
     text = published.decode("utf-8-sig")
     assert not leaks_in(text)
@@ -95,7 +90,7 @@ def test_csv_in_each_encoding_is_read_and_published_as_utf8_without_the_people(e
 
 
 def test_xls_is_published_as_xlsx_without_its_hidden_sheet():
-    layout, _found, published = _redact("xls", xls_bytes())
+    layout, _found, published = redact_all("xls", xls_bytes())
     assert files.published_kind("xls") == "xlsx"
     assert f"姓名：{PEOPLE[2]['name']}；联系电话：{PEOPLE[2]['phone']}" in layout.text  # the hidden sheet, read
     book = openpyxl.load_workbook(io.BytesIO(published))

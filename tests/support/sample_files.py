@@ -41,6 +41,15 @@ def secrets(person: dict) -> list[str]:
     return [person["name"], person["id"], birth, person["phone"], person["address"]]
 
 
+def redact_all(kind: str, data: bytes, category: str = "general"):
+    """Read a file, detect with the category's policy, redact every finding: (layout, found, published)."""
+    from engine import deid, files
+
+    layout = files.read(kind, data)
+    found = deid.deidentify(layout.text, category)
+    return layout, found, files.redact(kind, data, layout, files.cuts_for(found.findings))
+
+
 def rows() -> list[list[str]]:
     return [[str(i), p["name"], p["id"], p["phone"], p["address"], p["amount"]] for i, p in enumerate(PEOPLE, 1)]
 

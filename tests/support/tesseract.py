@@ -8,32 +8,19 @@ Never a downloaded model: only Debian's packages.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 
 from engine.files import ocr
+from tests.support.chromium import apt_install, can_install
 
 PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim")
 HOW_TO_INSTALL = ("the OCR of scans needs Debian's tesseract: run "
                   "'sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim' and then 'make test' again")
 
 
-def _apt_install() -> bool:
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return False
-    print(f"installing Debian's {' and '.join(PACKAGES)} for OCR", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *PACKAGES]):
-        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False).returncode != 0:
-            return False
-    return True
-
-
 def ensure(fatal: bool = True) -> int:
     """Install tesseract when missing and allowed; return the exit status for make."""
-    if ocr.available() or (_apt_install() and ocr.available()):
+    if ocr.available() or (can_install() and apt_install(PACKAGES, "OCR") and ocr.available()):
         return 0
     print(("" if fatal else "warning: ") + HOW_TO_INSTALL, file=sys.stderr)
     return 1 if fatal else 0
