@@ -4,15 +4,17 @@ no task waits for): a receiver that keeps failing ends in an incident naming the
 
 from engine import access
 from engine.config import current
-from engine.disclosure import publication, published_audit, redaction, takedown
+from engine.disclosure import file_redaction, publication, published_audit, redaction, takedown
 from engine.workflow.operations import operation
 
 
 @operation("deidentify")
 def deidentify(ctx) -> dict:
-    """Propose the redacted version of the document (policy from the deid_policy DMN table)."""
-    return redaction.redact(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"),
-                            ctx.params.get("policy"))
+    """Propose the redacted version of the document's fields and files (policy from the deid_policy
+    DMN table); a file that cannot be read is held back, the others go on."""
+    document_id = access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document")
+    result = redaction.redact(document_id, ctx.params.get("policy"))
+    return {**result, "files": file_redaction.read_files(document_id, ctx.params.get("policy"))}
 
 
 @operation("publish")

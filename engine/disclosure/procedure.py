@@ -10,7 +10,7 @@ from datetime import date
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock, storage
-from engine.disclosure import PROCESS_KEY, documents, redaction, reviews
+from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
 from engine.search import index as search
@@ -61,7 +61,7 @@ def _review(c, doc, stage):
     if stage == "confirm_redaction":
         # The confirmer signs every published field's redacted version (title, number, body,
         # interpretation): refused while any of them has not been through de-identification.
-        reviewed = redaction.confirm(doc)
+        reviewed = redaction.confirm(doc, file_redaction.require_confirmed(c.session, doc))
         doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, clock.now()
     else:
         reviewed = doc.original_sha256

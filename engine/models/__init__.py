@@ -8,6 +8,7 @@ from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.documents import (
     CatalogueCounter,
     Document,
+    DocumentFile,
     Publication,
     PublishedSuspect,
     PublishedVersion,
@@ -51,7 +52,7 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

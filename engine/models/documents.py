@@ -160,3 +160,41 @@ class PublishedVersion(Base):
     published_by: Mapped[str] = mapped_column(String(80))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DocumentFile(Base):
+    """A file of a document as the agency publishes it: the body (.docx, .pdf, .ofd) or an attachment.
+
+    The original is stored by sha256 and never altered (staff-only, under the document's access
+    rule); the worker reads it (`layout_sha256`: the stored reading, text with places) and the
+    detector's findings are kept per file; the publisher confirms each file, which makes the
+    redacted version (`redacted_sha256`), the only one the public is ever served.
+    """
+
+    __tablename__ = "document_file"
+    __table_args__ = (Index("ix_document_file_doc", "document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    role: Mapped[str] = mapped_column(String(20))  # body | attachment
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(255))  # as uploaded
+    kind: Mapped[str] = mapped_column(String(10))  # as the upload gate named it from the content
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    original_sha256: Mapped[str] = mapped_column(String(64))
+    layout_sha256: Mapped[str | None] = mapped_column(String(64))
+    # uploaded → read (findings proposed) → confirmed; held: the product cannot make it safe.
+    state: Mapped[str] = mapped_column(String(20), default="uploaded")
+    message: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[list] = mapped_column(JSONType, default=list)
+    regions: Mapped[list] = mapped_column(JSONType, default=list)  # drawn by the publisher on a page
+    hidden: Mapped[list] = mapped_column(JSONType, default=list)  # what the file carries out of sight
+    withheld: Mapped[bool] = mapped_column(default=False)  # the publisher keeps it out of publication
+    redacted_sha256: Mapped[str | None] = mapped_column(String(64))
+    redacted_size: Mapped[int | None] = mapped_column(Integer)
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uploaded_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

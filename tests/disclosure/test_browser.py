@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import assert_clean_page, log_in
-from tests.support.disclosure import APPROVE, do_task, run_worker
+from tests.support.disclosure import open_confirmation, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周证明属实。"
@@ -34,14 +34,7 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     assert "初审中" in page.inner_text("main") and "2026-11-30" in page.inner_text("main")
     assert_clean_page(page)
 
-    do_task(api_as("reviewer1"), doc_id, APPROVE)
-    do_task(api_as("secrecy1"), doc_id, APPROVE)
-    run_worker()
-
-    log_in(page, live_server, "publisher1")
-    task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    page.goto(f"{live_server}/tasks/{task['id']}")
-    page.click("#claim")
+    open_confirmation(page, live_server, api_as, doc_id)
     page.wait_for_selector("#redaction-view mark.finding")
     marks = page.locator("#redaction-view mark.finding.redacted")
     assert {"张伟", "110101199003074573", "13912341234"} <= set(marks.all_inner_texts())

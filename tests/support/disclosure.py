@@ -29,3 +29,25 @@ def publish(api_as, **fields):
     do_task(publisher, doc_id, {"decision": "confirm"})
     run_worker()
     return doc_id, publisher
+
+
+def approve_and_deidentify(api_as, document_id):
+    """Both reviews approve, then a real worker de-identifies: the publisher's confirmation is open."""
+    do_task(api_as("reviewer1"), document_id, APPROVE)
+    do_task(api_as("secrecy1"), document_id, APPROVE)
+    run_worker()
+
+
+def confirmation_task(api_as, document_id) -> dict:
+    """The publisher's open 确认去标识化结果 task of the document."""
+    return api_as("publisher1").get(f"/api/tasks?scope=available&document_id={document_id}").get_json()["items"][0]
+
+
+def open_confirmation(page, base, api_as, document_id) -> None:
+    """Approve, de-identify, then open and claim the confirmation as publisher1 in the browser."""
+    from tests.support.browser import log_in
+
+    approve_and_deidentify(api_as, document_id)
+    log_in(page, base, "publisher1")
+    page.goto(f"{base}/tasks/{confirmation_task(api_as, document_id)['id']}")
+    page.click("#claim")

@@ -21,6 +21,7 @@ def init_app(app) -> None:
         agency,
         auth,
         definitions,
+        document_files,
         documents,
         instances,
         messages,

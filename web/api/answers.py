@@ -172,6 +172,55 @@ class ProgressSchema(Schema):
     incident = fields.Dict(allow_none=True, required=True)
 
 
+class DocumentFileSchema(Schema):
+    """One of a document's files as staff see it (never its content)."""
+
+    id = fields.Integer(required=True)
+    role = fields.String(required=True, metadata={"description": "body | attachment"})
+    name = fields.String(required=True, metadata={"description": "the name it was uploaded with"})
+    kind = fields.String(required=True, metadata={"description": "pdf, ofd, docx, xlsx, xls, csv, png, jpeg, tiff"})
+    format = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    pages = _id()
+    state = fields.String(required=True, metadata={
+        "description": "uploaded (not read yet) | read (findings proposed) | held (cannot be made safe: message)"})
+    message = _text()
+    hidden = fields.List(fields.String(), required=True, metadata={
+        "description": "what the file carries out of sight, cleaned on redaction (metadata, comments, hidden sheets …)"})
+    findings = fields.Integer(required=True, metadata={"description": "findings and regions to be removed"})
+    withheld = fields.Boolean(required=True, metadata={"description": "kept out of publication by the publisher"})
+    confirmed_by = _text()
+    confirmed_at = _text()
+    redacted = fields.Boolean(required=True, metadata={"description": "its redacted version exists"})
+
+
+class DocumentFileListSchema(Schema):
+    items = fields.List(fields.Nested(DocumentFileSchema), required=True)
+
+
+class FileRedactionSchema(Schema):
+    id = fields.Integer(required=True)
+    redacted_text = fields.String(required=True, metadata={"description": "the file's text as it will read"})
+    findings = fields.List(fields.Nested(FindingSchema), required=True)
+    regions = fields.List(fields.Dict(), required=True, metadata={"description": "[{page, x0, y0, x1, y1}]"})
+    places = fields.List(fields.Dict(), required=True, metadata={
+        "description": "per finding: {boxes: [[page, x0, y0, x1, y1]], cells: [[sheet, row, column]]}"})
+
+
+class FileCheckSchema(DocumentFileSchema):
+    """A file as the publisher checks it (staff who may see the document read it too)."""
+
+    text = fields.String(required=True, metadata={"description": "the file's text as the detector read it; "
+                                                                 "findings are spans of it"})
+    findings = fields.List(fields.Dict(), required=True)
+    regions = fields.List(fields.Dict(), required=True)
+    places = fields.List(fields.Dict(), required=True)
+    page_sizes = fields.List(fields.List(fields.Float()), required=True, metadata={
+        "description": "each page's width and height (points; pixels for images): regions are in these units"})
+    sheets = fields.List(fields.Dict(), required=True, metadata={"description": "a sheet's rows of cells with their spans"})
+
+
 class DocumentDetailSchema(DocumentSchema):
     body = fields.String(required=True)
     interpretation = _text()
@@ -186,12 +235,14 @@ class DocumentDetailSchema(DocumentSchema):
     progress = fields.Nested(ProgressSchema, required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
     may_take_down = fields.Boolean(required=True, metadata={"description": "the caller may take it down (撤下) now"})
+    files = fields.List(fields.Nested(DocumentFileSchema), required=True)
 
 
 class DocumentSubmittedSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
     instance_id = _id()
+    files = fields.List(fields.Nested(DocumentFileSchema), required=True)
 
 
 class ImportedSchema(Schema):

@@ -232,10 +232,22 @@ class DocumentChangeSchema(Schema):
     index_no = fields.String(allow_none=True)
 
 
+class PublicFileSchema(Schema):
+    """A published file: always its redacted version."""
+
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"description": "body | attachment"})
+    url = fields.String(required=True, metadata={"description": "download; 410 once the document is taken down"})
+    media_type = fields.String(required=True)
+    format = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+
+
 class PublishedDocumentSchema(PublicDocumentSchema):
     text = fields.String(required=True)
     interpretation = fields.String(allow_none=True)
     changed_by = fields.List(fields.Nested(DocumentChangeSchema))
+    files = fields.List(fields.Nested(PublicFileSchema), required=True)
 
 
 INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow

@@ -25,6 +25,15 @@ def cn_time(value, fmt="%Y-%m-%d %H:%M") -> str:
     return value.astimezone(calendar.SHANGHAI).strftime(fmt) if value.tzinfo else value.strftime(fmt)
 
 
+def file_size(size) -> str:
+    """A file's size as people read it: 820 字节, 12.4 KB, 3.1 MB."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
 def working_days_left(due) -> int | None:
     """Working days from today to `due` (negative when overdue); None without a due date."""
     if not due:
@@ -55,4 +64,5 @@ def init_app(app) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(workplans.bp)
     app.jinja_env.filters["cn_time"] = cn_time
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["working_days_left"] = working_days_left

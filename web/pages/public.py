@@ -1,7 +1,9 @@
 """The public side (no login): the catalogue, a published document, and the Atom feed."""
 
 
-from flask import Blueprint, Response, render_template, request, url_for
+import io
+
+from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from engine import agencies, clock
 from engine.config import current
@@ -46,6 +48,17 @@ def public_document(document_id):
     return render_template("public/document.html", doc=doc)
 
 
+@bp.get("/public/documents/<int:document_id>/files/<int:file_id>")
+@bp.get("/public/documents/<int:document_id>/files/<int:file_id>/<path:name>")
+def public_file(document_id, file_id, name=None):
+    """A published file: always its redacted version; 410 once the document is taken down."""
+    try:
+        filename, media_type, data = publication.public_file(document_id, file_id)
+    except Gone as exc:
+        return render_template("public/taken_down.html", gone=exc.details[0]), 410
+    return send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename)
+
+
 @bp.get("/public/guide")
 @bp.get("/public/guide/<agency>")
 def guide_page(agency=None):
@@ -86,9 +99,11 @@ def _feed_summary(d: dict) -> str:
 
 @bp.get("/public/feed.atom")
 def feed():
-    items = publication.search(limit=50)["items"]
+    items = publication.search(limit=50, with_files=True)["items"]
     entries = [{**d, "url": url_for("public.public_document", document_id=d["id"], _external=True),
-                "updated": d["published_at"], "summary": _feed_summary(d)} for d in items]
+                "updated": d["published_at"], "summary": _feed_summary(d), "files": [
+                    {**f, "url": url_for("public.public_file", document_id=d["id"], file_id=f["id"], name=f["name"],
+                                         _external=True)} for f in d["files"]]} for d in items]
     body = feed_xml.atom(f"{current().agency_name} · 政府信息公开", url_for("public.feed", _external=True),
                          items[0]["published_at"] if items else clock.now().isoformat(), entries)
     return Response(body, mimetype="application/atom+xml")

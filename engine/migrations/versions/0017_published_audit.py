@@ -10,7 +10,7 @@ from alembic import op
 import engine.models.types
 
 revision = "0017_published_audit"
-down_revision = "0015_workplan_delivery"
+down_revision = "0016_document_files"
 branch_labels = None
 depends_on = None
 
