@@ -12,7 +12,7 @@ from . import addresses, detectors, model_names, names, recognizer, references
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
-from .surnames import GIVEN_NAME_FUNCTION_CHARS
+from .surnames import GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -64,7 +64,8 @@ def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Fi
     # 负责人曾给): where the model reads the first character as one, it is not a name.
     ruled = fields + [_model_end(text, f, reading) for f in ruled
                       if _needs_second_opinion(text, f) and (reading.starts_word_of_its_own(f.start)
-                                                             or _function_word_surname(text, f))]
+                                                             or _function_word_surname(text, f)
+                                                             or _segmented_as_name(text, f, reading))]
     taken = Coverage(text, ruled + rules)
     return ruled + [f for f in model_names.from_model(text, reading) if not taken.hits(f.start, f.end)]
 
@@ -97,7 +98,10 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
         # Nor is a trailing 和/之/中 … dropped: the rule kept it because no name follows (聂文和会同).
         near = span.end > name.end if "·" in name.text or name.text[-1] in GIVEN_NAME_FUNCTION_CHARS \
             else abs(span.end - name.end) == 1
-        if near and model_names.is_name_shaped(text, span.start, span.end, reading.letters):
+        # Shorter only when the dropped character starts a word that runs on (李强|调查): a
+        # character the model reads as a word of one (欧阳德才|也) may as well be the name's.
+        shorter_word = span.end < name.end and reading.letters[name.end:name.end + 1] != "i"
+        if near and not shorter_word and model_names.is_name_shaped(text, span.start, span.end, reading.letters):
             return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
                            reason=name.reason + ", end from the recognizer")
     return name
@@ -110,6 +114,28 @@ FUNCTION_WORD_SURNAMES = frozenset("于向和从把与及对将在")
 
 def _function_word_surname(text: str, name: Finding) -> bool:
     return name.text[0] in FUNCTION_WORD_SURNAMES and names.closed(text, name.end)
+
+
+# The commonest surnames that are also prepositions. After a cue, the model's own segmentation
+# tells the name from the preposition even when a verb follows at once (邻居于国庆在场, 舅舅于长河
+# 代为签收, 兄弟于学武共有): the given name is a word of its own, or one word with the surname, and
+# the next word starts where the name ends. Rarer ones (把, 将, 从 …) still need punctuation.
+PREPOSITION_SURNAMES = frozenset("于向和")
+
+
+def _segmented_as_name(text: str, name: Finding, reading: recognizer.Reading) -> bool:
+    letters = reading.letters
+    start, end = name.start, name.end
+    if name.text[0] not in PREPOSITION_SURNAMES or " " in letters[start:end + 1] or end >= len(text):
+        return False
+    given = text[start + 1:end]
+    if given in names.PREFIX_CUES or given in WORD_STOPLIST:
+        return False  # 和孩子, 于今年: the "given name" is a word of its own kind
+    if letters[end] == "i":
+        return False  # the model's word runs on past the name: 于国|庆祝 is no name
+    if letters[start + 1] == "i":  # one word with the surname: a three-character name read whole
+        return end - start == 3 and letters[start + 2] == "i"
+    return True  # the given name starts a word of its own
 
 
 def _needs_second_opinion(text: str, name: Finding) -> bool:
