@@ -181,7 +181,7 @@ def _next_word_end(text: str, end: int, letters: str) -> int:
     stop = end + 1
     while stop < len(letters) and letters[stop] == "i":
         stop += 1
-    if letters[end:end + 1] in ("", " ", "F") or stop - end > 2 or text[end:stop] in TITLES:
+    if letters[end:end + 1] in ("", " ", "F", "A") or stop - end > 2 or text[end:stop] in TITLES:
         return end
     return stop
 

@@ -48,7 +48,8 @@ def test_later_references_by_surname_take_the_full_names_pseudonym():
     refs = {f.text: f.replacement for f in r.findings}
     assert refs["鞠晓燕"] == refs["鞠"] == "甲"
     assert "小甲备战" in r.text and "甲说" in r.text and "鞠" not in r.text
-    assert "老宋" in r.text  # no 宋 was named in full: a nickname the model did not read as a person stays
+    # No 宋 was named in full: 老宋 is another person, by surname alone.
+    assert "老乙说不出话" in r.text
 
 
 def test_a_surname_with_a_title_beside_the_full_name_is_the_same_person():
