@@ -9,6 +9,7 @@ from engine.models.documents import (
     CatalogueCounter,
     Document,
     Publication,
+    PublishedAuditRun,
     PublishedSuspect,
     PublishedVersion,
     ReviewRecord,
@@ -50,7 +51,7 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

@@ -28,6 +28,7 @@ def init_app(app) -> None:
         notifications,
         openapi,
         public,
+        published_audit,
         reports,
         requests,
         tasks,
