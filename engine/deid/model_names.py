@@ -93,6 +93,8 @@ def is_name_shaped(text: str, start: int, end: int, letters: str) -> bool:
 def _surname_alone(text: str, start: int, end: int, letters: str) -> Finding | None:
     """A span that is a surname with 老/小 before it or a title after it (or alone): the surname."""
     word = text[start:end]
+    if text[end:end + 1] in STRONG_PLACE or text[end:end + 2] == "社区":
+        return None  # 小井|社区: a place named like a nickname
     if word[:1] in OLD_YOUNG and len(word) in (2, 3) and _surname_length(word[1:]) == len(word) - 1:
         if text[start - 1:start] in ALL_SURNAMES and letters[start - 1:start] == "F":
             return None  # 和|小平: 小平 is a given name after a surname read as "and"

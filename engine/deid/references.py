@@ -103,8 +103,11 @@ def bare_surnames(text: str, letters: str) -> list[Finding]:
     for m in OLD_YOUNG_SURNAME.finditer(text):
         start, end = m.start(), m.end()
         if text[start:end] in OLD_YOUNG_WORDS or text[start:end + 2] in OLD_YOUNG_WORDS \
-                or letters[start:start + 1] in ("", " ", "i") or letters[end:end + 1] == "i" \
-                or (letters[start] != "P" and letters[start + 1:end] != "i" * (end - start - 1)):
+                or letters[start:start + 1] in ("", " ", "i") or letters[end:end + 1] == "i":
+            continue
+        cue = PREFIX_RE.search(text, max(0, start - 8), start)
+        if letters[start] != "P" and letters[start + 1:end] != "i" * (end - start - 1) \
+                and (cue is None or cue.end() != start):  # 邻居老韩: the cue says who, whatever the tags
             continue
         out.append(Finding(m.start("s"), end, "person_name", m.group("s"), score=0.7,
                            reason="surname of a person (老/小X)"))
