@@ -9,7 +9,7 @@ import logging
 import threading
 
 from engine import config, idempotency, sessions
-from engine.disclosure import takedown
+from engine.disclosure import published_audit_runs, takedown
 from engine.workflow import service_tasks, timers
 from engine.workplan import plans
 
@@ -23,6 +23,7 @@ def periodic() -> tuple:
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
         ("start_workplan_tasks", 60, plans.start_pending),
         ("take_down_ended_publicity", 60, takedown.sweep_ended),
+        ("sweep_published_audits", config.current().sweep_every, published_audit_runs.sweep),
         ("purge_idempotency_keys", 3600, idempotency.purge),
         ("purge_sessions", 3600, sessions.purge),
     )

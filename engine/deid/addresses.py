@@ -116,6 +116,39 @@ def _uncued(text: str) -> Iterator[Finding]:
             yield Finding(m.start(), m.end(), "address", m.group(), score=0.8, reason="address with room number")
 
 
+# A household's address with no cue, known by its shape: a place (…村, …路, …小区) then the numbers
+# of one household — a village group's house (上高村五组24号) or a room (环湖路18号2单元402室). A
+# road and a door number alone may be an agency's or a shop's: those need a cue.
+HOUSE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:村|庄|屯|寨|路|街|巷|胡同|小区|花园|苑|家园|社区|大厦|公寓|新村)"
+                   r"(?:[\d一二三四五六七八九十]+组\d+号|(?:\d+号院?)?(?:\d+(?:号楼|栋|幢))?(?:\d+单元)?(?:\d+层)?\d+室)"
+                   r"(?![\dA-Za-z])")
+# Words that end the clause before an address's place name (楼上|环湖路…, 的房屋（…).
+_HEAD_STOP = re.compile(r".*[的在于住到从是为和与及将把被向上下里内]")
+
+
+def find_houses(text: str, places: list[tuple[int, int]] = (), taken=None) -> list[Finding]:
+    """Return addresses without a cue that reach one household (see HOUSE).
+
+    `places` are the model's place spans: where one starts inside the match, the address starts
+    there (楼上|环湖路18号…); a place name alone is never an address. `taken` (core.Coverage)
+    marks what other findings already cover.
+    """
+    out = []
+    for m in HOUSE.finditer(text):
+        start = m.start()
+        inside = [p for p, e in places if m.start() <= p < m.end() and e > p]
+        if inside:
+            start = min(inside)
+        else:
+            head = _HEAD_STOP.match(text, start, m.end())
+            start = head.end() if head else start
+        if (taken is not None and taken.hits(start, m.end())) or _is_public(text, start, m.end(), start):
+            continue
+        out.append(Finding(start, m.end(), "address", text[start:m.end()], score=0.8,
+                           reason="a household's numbers after a place" + (" (the recognizer's place)" if inside else "")))
+    return out
+
+
 def find_addresses(text: str) -> list[Finding]:
     """Return personal address findings (agency and company addresses are left alone)."""
     found: dict[tuple[int, int], Finding] = {}

@@ -33,10 +33,14 @@ PREFIX_CUES = (
     # Kinship, neighbours and roles that introduce a private person in running text (学生X说).
     "学生 同学 邻居 同事 朋友 岳父 岳母 公公 婆婆 爷爷 奶奶 外公 外婆 姥姥 姥爷 哥哥 姐姐 弟弟 妹妹 侄子 侄女 "
     "外甥 女婿 儿媳 老伴 继父 继母 养父 养母 村医 会计 网格员 志愿者 骑手 教练 老兵 支书 工人 职工 员工 学员 "
-    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机"
+    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机 "
+    # The wider family and the people around a household (舅舅于长河代为签收, 儿媳第五丽娟).
+    "舅舅 舅妈 姑姑 姑父 姨妈 姨父 叔叔 婶婶 伯伯 伯父 伯母 堂哥 堂姐 堂弟 堂妹 表哥 表姐 表弟 表妹 胞弟 胞兄 "
+    "胞妹 胞姐 兄长 嫂子 弟媳 姐夫 妹夫 孙子 孙女 外孙 外孙女 侄儿 继子 继女 养子 养女 同桌 室友 舍友 闺蜜 发小 "
+    "房东 租户 租客 护工 保姆 店主 摊主 亲属 遗孀 前妻 前夫 未婚妻 未婚夫 通讯员 记者"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
-SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师(?!事务所)|夫妇|教授|师傅|"
+SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人(?!们|家)|老师(?!们)|律师(?!事务所)|夫妇|教授|师傅|"
                        r"大爷|大妈|大娘|阿姨|医生|护士|"
                        # "同意和顺利等5户": the count after a name makes it the first of a list of people.
                        r"等[\d一二三四五六七八九十]+[户人名家]|等人(?!员))")
@@ -75,8 +79,11 @@ def _plain_name_end(text: str, pos: int) -> int | None:
 
 
 def closed(text: str, end: int) -> bool:
-    """Tell whether a name ending at `end` is closed by punctuation, a bracket or a verb after it."""
-    return end >= len(text) or text[end] in CLEAR_END or text[end] in OPENING or text[end:end + 2] in WORDS_AFTER_NAMES
+    """Tell whether a name ending at `end` is closed by punctuation, a bracket, a verb or a title
+    after it (门德胜同志, 于建华于2025年)."""
+    return end >= len(text) or text[end] in CLEAR_END or text[end] in OPENING \
+        or text[end:end + 2] in WORDS_AFTER_NAMES or text[end:end + 3] in WORDS_AFTER_NAMES \
+        or SUFFIX_RE.match(text, end) is not None
 
 
 OPENING = frozenset("（(【[“\"")
@@ -130,7 +137,7 @@ FUNCTION_WORDS = frozenset("中心 中国 中学 中队 中旬 中午 中央 中
 # Two-character words that often follow a name directly, without punctuation.
 WORDS_AFTER_NAMES = frozenset(
     "符合 同意 申请 反映 认为 表示 提出 要求 承诺 签字 签收 领取 负责 联系 来信 来电 来访 投诉 举报 说明 "
-    "陈述 确认 经营 居住 户籍 家庭 等人 等户 夫妇 本人 系该 现住 现居 于20 因病 患有".split())
+    "陈述 确认 经营 居住 户籍 家庭 等人 等户 夫妇 本人 系该 现住 现居 于20 于19 因病 患有".split())
 NUMERALS = frozenset("一二三四五六七八九十")
 CLEAR_END = frozenset("，。、；：,;:)）\n 　")
 

@@ -38,11 +38,16 @@ BATCH_ROWS = 48
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,|\t]|[ \u3000]{2,}")
 _GIVEN = "[^" + "".join(sorted(NON_NAME_CHARS - set(GIVEN_NAME_FUNCTION_CHARS))) + r"\W\dA-Za-z_]"
 _CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES))
-                        + "])" + _GIVEN + "|[·•・]")
+                        + "])" + _GIVEN + "|[·•・]"
+                        # and a household's numbers, whose place name the model finds (core.detect)
+                        + r"|[\d一二三四五六七八九十]组\d|\d室"
+                        # and 老/小 with a surname (老韩, 小颜), which it tells from 小高层 (references.bare_surnames)
+                        + "|[老小][" + "".join(sorted(ALL_SURNAMES)) + "]")
 # Tag letters for the span search: the B of PER, LOC, ORG; F the B of a verb or function word;
-# x any other B; i any I (a word runs from its B through the following I tags, whatever their
+# A the B of an adjective (职工和|困难群众: no given name); x any other B; i any I (a word runs from its B through the following I tags, whatever their
 # label, as in LAC's own decoder). Unread positions are " ".
-_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F")
+_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F") \
+    | dict.fromkeys("a an".split(), "A")
 _SPAN = re.compile(r"[PLO]i*")
 PERSON = re.compile(r"Pi*")
 _KIND = {"P": "PER", "L": "LOC", "O": "ORG"}

@@ -81,7 +81,37 @@ def _chinese(surname: str) -> re.Pattern:
 
 # 老/小 and a surname that make a word of their own (老师, 小康, 老家): no reference to a person.
 OLD_YOUNG_WORDS = frozenset("老师 老家 小时 小康 小区 老百 小学 小吃 老板 老年 小孩 老人 小组 老乡 小米 小说 老龄 小麦 老总 小姐 "
-                            "老实 小心 老化 小型 老旧 小额 老式 小微 老区 小贩 老汉 小伙 老伴 小将 老街 小巷 老城".split())
+                            "老实 小心 老化 小型 老旧 小额 老式 小微 老区 小贩 老汉 小伙 老伴 小将 老街 小巷 老城 小于 老于世故 "
+                            "小花 小白 老成 小通 小费 小计 小车 小卖 老宅 老屋 老房 老井 老路 老桥 老窑".split())
+_SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES)) + "])"
+# 姓马, 姓隋的, 老板姓乔: a surname someone is named by (老百姓 is the people).
+NAMED_SURNAME = re.compile(rf"(?<!百)姓(?P<s>{_SURNAME})")
+# 老韩, 小颜, 老于出院后: 老/小 and a surname the model reads as one word of its own.
+# Not before a shop's or a place's name (老马家牛肉面, 小井社区).
+OLD_YOUNG_SURNAME = re.compile(rf"[老小](?P<s>{_SURNAME})(?![家记](?![的里中])|[村庄镇乡街路区县市省店厂屯沟湾营寨社园])")
+
+
+def bare_surnames(text: str, letters: str) -> list[Finding]:
+    """Return surnames that name a person with no full name needed (姓马, 邻居老韩, 小颜讲得好).
+
+    老/小 with a surname is a person when the model reads the pair as a word of its own, or a person
+    starting at 老/小 (老|于出院后), and the word does not run on (小高层, 老黄牛) and is no common one
+    (老师, 小区, 小于).
+    """
+    out = [Finding(m.start("s"), m.end("s"), "person_name", m.group("s"), score=0.7,
+                   reason="surname of a person (姓X)") for m in NAMED_SURNAME.finditer(text)]
+    for m in OLD_YOUNG_SURNAME.finditer(text):
+        start, end = m.start(), m.end()
+        if text[start:end] in OLD_YOUNG_WORDS or text[start:end + 2] in OLD_YOUNG_WORDS \
+                or letters[start:start + 1] in ("", " ", "i") or letters[end:end + 1] == "i":
+            continue
+        cue = PREFIX_RE.search(text, max(0, start - 8), start)
+        if letters[start] != "P" and letters[start + 1:end] != "i" * (end - start - 1) \
+                and (cue is None or cue.end() != start):  # 邻居老韩: the cue says who, whatever the tags
+            continue
+        out.append(Finding(m.start("s"), end, "person_name", m.group("s"), score=0.7,
+                           reason="surname of a person (老/小X)"))
+    return out
 
 
 def _stands_alone(text: str, m: re.Match) -> bool:

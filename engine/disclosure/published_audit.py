@@ -6,8 +6,20 @@ publishers of the document's department; `republish` re-redacts the published te
 detector and publishes it as a new version (the old one stays reachable only by its stored hash),
 or the publisher takes the document down (`takedown.take_down`). Both are in the audit log.
 
+The re-check itself runs in a worker (`published_audit_runs`); this module says what is checked
+and how the result is acted on.
+
 Texts come from `SOURCES`: one function per kind of published item yielding (field, text). The
-fields of a document are one; a file format module registers another with `@text_source`.
+fields of a document are one. A file format module plugs its published files in with
+
+    @published_audit.text_source
+    def published_files(doc):  # -> Iterable[(field, text)]
+        for f in <doc's published files>:
+            yield f"file:{f.name}", <the text of its redacted version>
+
+where `field` names the item on the page (a field key of FIELD_NAMES, or any label such as
+"file:附件1.pdf", shown as is) and the text is exactly what the public can read. Each source must
+be cheap to call once per document and must not write.
 """
 
 from __future__ import annotations
@@ -32,6 +44,11 @@ POLICY_TABLE = "deid_policy.dmn"
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 CONTEXT = 20  # characters shown on each side of a suspect
 FIELD_NAMES = {"title": "标题", "doc_number": "文号", "body": "正文", "interpretation": "政策解读"}
+
+
+def field_name(field: str) -> str:
+    """How a suspect's field is shown: 正文, or a file source's own label (file:附件1.pdf → 附件1.pdf)."""
+    return FIELD_NAMES.get(field) or field.removeprefix("file:")
 NOTICE_OPERATION = "notify_republished"  # engine/disclosure/operations.py
 
 SOURCES: list[Callable[[Document], Iterable[tuple[str, str]]]] = []
@@ -85,37 +102,17 @@ def _context(text: str, start: int, end: int) -> str:
     return f"{text[max(0, start - CONTEXT):start]}【{text[start:end]}】{text[end:end + CONTEXT]}"
 
 
-def run(actor) -> dict:
-    """Scan every published document `actor` answers for (all for the command line's "system")."""
-    with reading() as s:
-        query = select(Document.id).where(Document.status == "published").order_by(Document.id)
-        if actor != "system":
-            _check_may_audit(actor)
-            query = query.where(access.take_down_clause(actor)).params(access.params(actor))
-        ids = list(s.scalars(query))
-    suspects = 0
-    for doc_id in ids:  # one transaction per document: a long catalogue never holds one open
-        with reading() as s:
-            doc = s.get(Document, doc_id)
-            found = scan(doc, policy_for(s, doc.category)) if doc.status == "published" else []
-        _replace_open(doc_id, found)
-        suspects += len(found)
-    with transaction() as s:
-        audit.record(s, "published_audit_run", actor=actor, documents=len(ids), suspects=suspects)
-    return {"documents": len(ids), "suspects": suspects}
-
-
-def _check_may_audit(actor) -> None:
+def check_may_audit(actor) -> None:
     if not (actor.is_admin or actor.has_role("publisher")):
         raise Forbidden("只有公开专员或管理员可以复查已公开信息 (publishers and admins only)")
 
 
-def _replace_open(doc_id: int, found: list[dict]) -> None:
-    with transaction() as s:
-        for row in s.scalars(select(PublishedSuspect).where(PublishedSuspect.document_id == doc_id,
-                                                            PublishedSuspect.resolved_at.is_(None))):
-            s.delete(row)
-        s.add_all(PublishedSuspect(document_id=doc_id, **f) for f in found)
+def replace_open(session, doc_id: int, found: list[dict], run_id: int | None = None) -> None:
+    """Replace a document's open suspects with what a re-check just found (in the caller's transaction)."""
+    for row in session.scalars(select(PublishedSuspect).where(PublishedSuspect.document_id == doc_id,
+                                                              PublishedSuspect.resolved_at.is_(None))):
+        session.delete(row)
+    session.add_all(PublishedSuspect(document_id=doc_id, run_id=run_id, **f) for f in found)
 
 
 def suspects(actor) -> list[dict]:
@@ -124,7 +121,7 @@ def suspects(actor) -> list[dict]:
              .where(PublishedSuspect.resolved_at.is_(None), Document.status == "published")
              .order_by(Document.id, PublishedSuspect.id))
     if actor != "system":
-        _check_may_audit(actor)
+        check_may_audit(actor)
         query = query.where(access.take_down_clause(actor)).params(access.params(actor))
     with reading() as s:
         rows = s.execute(query).all()
@@ -132,7 +129,7 @@ def suspects(actor) -> list[dict]:
     for suspect, doc in rows:
         item = grouped.setdefault(doc.id, {"document_id": doc.id, "title": doc.published_title or doc.title,
                                            "index_no": doc.index_no, "suspects": []})
-        item["suspects"].append({"field": suspect.field, "field_name": FIELD_NAMES.get(suspect.field, suspect.field),
+        item["suspects"].append({"field": suspect.field, "field_name": field_name(suspect.field),
                                  "kind": suspect.kind, "context": suspect.context,
                                  "found_at": suspect.found_at.isoformat()})
     return list(grouped.values())

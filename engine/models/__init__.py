@@ -10,6 +10,7 @@ from engine.models.documents import (
     Document,
     DocumentFile,
     Publication,
+    PublishedAuditRun,
     PublishedSuspect,
     PublishedVersion,
     ReviewRecord,
@@ -52,7 +53,7 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

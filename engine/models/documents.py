@@ -134,6 +134,7 @@ class PublishedSuspect(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("published_audit_run.id"), index=True)
     field: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(30))
     start: Mapped[int] = mapped_column(Integer)
@@ -143,6 +144,31 @@ class PublishedSuspect(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))
     resolution: Mapped[str | None] = mapped_column(String(20))
+
+
+class PublishedAuditRun(Base):
+    """One re-check of the published documents a publisher (or an admin, or the command line)
+    answers for, run by a worker: the row is the truth (status, progress, the last document done),
+    the rq job only its carrier, so a lost job or a dead worker resumes where it stopped."""
+
+    __tablename__ = "published_audit_run"
+    __table_args__ = (Index("ix_published_audit_run_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by: Mapped[str] = mapped_column(String(80))  # a username, or "system" (gongkai audit-published)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done|failed
+    documents_total: Mapped[int] = mapped_column(Integer, default=0)
+    documents_done: Mapped[int] = mapped_column(Integer, default=0)
+    suspects: Mapped[int] = mapped_column(Integer, default=0)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)  # the last document id re-checked
+    lease: Mapped[str | None] = mapped_column(String(36))  # the job working on it now
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PublishedVersion(Base):

@@ -29,6 +29,7 @@ def init_app(app) -> None:
         notifications,
         openapi,
         public,
+        published_audit,
         reports,
         requests,
         tasks,

@@ -503,3 +503,49 @@ class RequestSettingsSchema(Schema):
     intake_department = _text()
     agency_code = _text()
     agency_kind = _text()
+
+
+# The re-check of published texts -------------------------------------------------------------------
+
+class AuditRunSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "queued | running | done | failed"})
+    requested_by = fields.String(required=True)
+    documents_total = fields.Integer(required=True, metadata={"description": "published documents in its scope when asked"})
+    documents_done = fields.Integer(required=True)
+    suspects = fields.Integer(required=True, metadata={"description": "suspects found so far"})
+    attempts = fields.Integer(required=True, metadata={"description": "failed tries so far"})
+    error = _text(metadata={"description": "the last failed try's error"})
+    created_at = fields.String(required=True)
+    started_at = _text()
+    finished_at = _text()
+
+
+class AuditRunListSchema(Schema):
+    items = fields.List(fields.Nested(AuditRunSchema), required=True)
+
+
+class SuspectSchema(Schema):
+    field = fields.String(required=True, metadata={"description": "title | doc_number | body | interpretation | file:NAME"})
+    field_name = fields.String(required=True)
+    kind = fields.String(required=True)
+    context = fields.String(required=True, metadata={"description": "the text around it, the suspect in 【】"})
+    found_at = fields.String(required=True)
+
+
+class SuspectDocumentSchema(Schema):
+    document_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    index_no = _text()
+    suspects = fields.List(fields.Nested(SuspectSchema), required=True)
+
+
+class SuspectListSchema(Schema):
+    items = fields.List(fields.Nested(SuspectDocumentSchema), required=True)
+
+
+class RepublishedSchema(Schema):
+    document_id = fields.Integer(required=True)
+    version = fields.Integer(required=True, metadata={"description": "the new published version"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, attribute="fields", data_key="fields",
+                          metadata={"description": "findings redacted per changed field"})

@@ -330,6 +330,11 @@ class TakeDownSchema(Schema):
                            metadata={"description": "撤下理由, recorded in the audit and the document's timeline"})
 
 
+class RepublishSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "重新发布理由, recorded in the audit log and the version"})
+
+
 class CancelSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 

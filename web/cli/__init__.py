@@ -156,12 +156,18 @@ def user_add(username, password, roles, department, display_name):
 
 @main.command("audit-published")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def audit_published(fmt):
+@click.option("--queue", "queued", is_flag=True, help="hand the run to the workers and print its id")
+def audit_published(fmt, queued):
     """Re-check every published text with today's detector and list what it finds."""
-    from engine.disclosure import published_audit
+    from engine.disclosure import published_audit, published_audit_runs
 
     _settings()
-    summary = published_audit.run("system")
+    run = published_audit_runs.request_run(published_audit_runs.SYSTEM)
+    if queued:
+        click.echo(f"复查任务 {run['id']} 已交给后台处理 ({run['status']})")
+        return
+    published_audit_runs.perform(run["id"])  # the same path a worker takes, in this process
+    summary = {"documents": 0, "suspects": 0, **_counts(published_audit_runs.get_any(run["id"]))}
     items = published_audit.suspects("system")
     if fmt == "json":
         click.echo(json.dumps({**summary, "items": items}, ensure_ascii=False, indent=1))
@@ -171,6 +177,10 @@ def audit_published(fmt):
         click.echo(f"\n[{item['document_id']}] {item['title']}（索引号 {item['index_no'] or '—'}）")
         for s in item["suspects"]:
             click.echo(f"  {s['field_name']} · {s['kind']}: {s['context']}")
+
+
+def _counts(run: dict) -> dict:
+    return {"run": run["id"], "status": run["status"], "documents": run["documents_done"], "suspects": run["suspects"]}
 
 
 def _register_optional():

@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PROSE = HERE.parent / "corpus_prose"
 PATTERNS = HERE.parent / "corpus_patterns"
+HELDOUT = HERE.parent / "corpus_heldout"
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Gold:
     end: int
     kind: str
     keep: bool
+    pattern: str = ""  # the leak pattern a label stands for (addr_bracket, name_ref …), when tagged
 
 
 @dataclass
@@ -47,7 +49,7 @@ def _resolve(text: str, label: list) -> list[Gold]:
         raise ValueError(f"label {needle!r} not found")
     wanted = options.get("occurrence")
     chosen = [s for i, s in enumerate(starts, 1) if wanted is None or i in wanted]
-    return [Gold(s, s + len(needle), kind, bool(options.get("keep"))) for s in chosen]
+    return [Gold(s, s + len(needle), kind, bool(options.get("keep")), options.get("pattern", "")) for s in chosen]
 
 
 def load(name: str, directory: Path = HERE) -> Document:

@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0018_search_index"
-down_revision = "0017_published_audit"
+down_revision = "0017b_published_audit_jobs"
 branch_labels = None
 depends_on = None
 
