@@ -30,14 +30,23 @@ from functools import lru_cache
 from xml.etree import ElementTree
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from engine import access, audit, clock, storage
+from engine import files as formats
 from engine.bootstrap import SHIPPED
 from engine.db import after_commit, reading, transaction
 from engine.deid import deidentify
 from engine.disclosure import documents, publication
 from engine.errors import Conflict, Forbidden, Invalid
-from engine.models import DecisionFile, Document, Publication, PublishedSuspect, PublishedVersion
+from engine.models import (
+    DecisionFile,
+    Document,
+    DocumentFile,
+    Publication,
+    PublishedSuspect,
+    PublishedVersion,
+)
 from engine.workflow import service_tasks
 
 POLICY_TABLE = "deid_policy.dmn"
@@ -67,6 +76,18 @@ def published_fields(doc: Document) -> Iterator[tuple[str, str]]:
                          ("body", doc.published_text), ("interpretation", doc.published_interpretation)):
         if value:
             yield field, value
+
+
+@text_source
+def published_files(doc: Document) -> Iterator[tuple[str, str]]:
+    """Each published file as the public downloads it: the text of its redacted version (a scan's by
+    OCR), so what a better detector now finds in a file is listed like a field."""
+    rows = object_session(doc).scalars(select(DocumentFile).where(
+        DocumentFile.document_id == doc.id, DocumentFile.confirmed_by.is_not(None),
+        DocumentFile.withheld.is_(False), DocumentFile.redacted_sha256.is_not(None)))
+    for row in rows:
+        data = storage.get(row.redacted_sha256)
+        yield f"file:{row.name}", formats.read(formats.published_kind(row.kind), data).text
 
 
 def policy_for(session, category: str) -> str:
