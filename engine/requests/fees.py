@@ -17,12 +17,6 @@ from engine.requests import deadlines
 
 METHODS = ("per_request", "per_page")
 PAYMENT_DAYS = 20
-# Until the notice's delivery is recorded, nobody knows the day its 20 working days start. The
-# provisional deadline assumes it reaches the applicant this many working days after it is written
-# (a letter by post; handed over or e-mailed by the system, its delivery is recorded that day):
-# lapsing a request before the applicant's real deadline would end it unlawfully, lapsing a few
-# days late only leaves the applicant more time. The recorded delivery replaces it either way.
-PROVISIONAL_TRANSIT_DAYS = 5
 
 
 def pay_by(received_on: date) -> date:
@@ -31,8 +25,9 @@ def pay_by(received_on: date) -> date:
 
 
 def provisional_pay_by(issued_on: date) -> date:
-    """The payment deadline of a notice written on `issued_on` whose delivery is not yet recorded."""
-    return pay_by(deadlines.add(issued_on, PROVISIONAL_TRANSIT_DAYS))
+    """The payment deadline of a notice written on `issued_on` whose delivery is not yet recorded
+    (`deadlines.PROVISIONAL_TRANSIT_DAYS` for it to arrive, then the 20 working days)."""
+    return deadlines.provisional_after_delivery(issued_on, PAYMENT_DAYS)
 PAGE_TIERS = ((30, 0), (100, 10), (200, 20), (None, 40))  # (last page of the tier, yuan per page)
 
 

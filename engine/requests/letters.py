@@ -217,13 +217,14 @@ def fee_notice(req, fee: dict, agency: str, payment: str, on: date) -> str:
         "申请期限自收到本通知书之日起至缴费之日止中止计算。"], on)
 
 
-def third_party_notice(req, party: str, agency: str, due: date, on: date, co_producer=False) -> str:
-    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34."""
+def third_party_notice(req, party: str, agency: str, on: date, co_producer=False) -> str:
+    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34. The
+    period runs from the day the party receives it, so the letter names no date of its own."""
     article = "第三十四条" if co_producer else "第三十二条"
     return _notice(agency, "政府信息公开征求意见书", req, party, [
         f"本机关于{_cn(req.receipt_on)}收到政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。"
         + ("该信息由本机关与贵机关共同制作。" if co_producer else "经审查，该信息公开可能损害您的合法权益。"),
-        f"请于{_cn(due)}前（自收到本意见书之日起15个工作日内）向本机关提出书面意见。"
+        "请自收到本意见书之日起15个工作日内向本机关提出书面意见。"
         + ("逾期未提出意见的，视为同意公开。" if co_producer else
            "逾期未提出意见的，由本机关依照条例规定决定是否公开；您不同意公开且有合理理由的，本机关不予公开，"
            "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。"),

@@ -121,10 +121,12 @@ def _handle(c, req):
     decision, today = c.data.get("decision"), clock.today()
     if decision == "consult":
         # Art. 32 (a third party) and Art. 34 (another agency that co-produced the information):
-        # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
+        # either has 15 working days from receiving the letter, and Art. 33 leaves the time spent out
+        # of the deadline (pause). Until its delivery is recorded the end is provisional
+        # (`notices._delivered` fixes it, and the waiting timer follows).
         party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
         records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
-        due = deadlines.add(today, deadlines.CONSULTATION_DAYS)
+        due = deadlines.provisional_after_delivery(today, deadlines.CONSULTATION_DAYS)
         c.data["consultation_due_on"] = due.isoformat()
         _consultation_notice(c, req, due, today)
     elif decision == "extend":
@@ -139,9 +141,10 @@ def _consultation_notice(c, req, due, today):
     if not name:
         raise Invalid("请填写被征求意见的第三方或机关名称", fields={"third_party": ["required"]})
     co_producer = c.data.get("consulted_party") == "co_producer"
-    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), due, today, co_producer)
+    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), today, co_producer)
     notices.issue(c.session, req, "third_party", text, recipient=name, by=c.actor,
-                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat()})
+                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat(),
+                        "due_provisional": True})
 
 
 def _charge(c, req, today):
@@ -341,8 +344,11 @@ def mirror(session, row, workflow) -> None:
         else req.intake_department_id
     reply_clock = records.refresh_clock(session, req)
     moved = {"due_on": reply_clock.due_on.isoformat() if reply_clock.due_on else None}
-    if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
+    open_pauses = {p.reason for p in records.pauses(session, req) if p.ended_on is None}
+    if "fee" in open_pauses:
         moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
+    if "consultation" in open_pauses and (consulted := notices.latest_consultation(session, req)) is not None:
+        moved["consultation_due_on"] = consulted.data.get("due_on")  # follows the 征求意见书's delivery
     _push_due(session, row, workflow, moved)
 
 
@@ -360,19 +366,20 @@ def _finish(session, req, ended):
 
 def _push_due(session, row, workflow, moved: dict):
     """Give waiting tasks and timers the current deadlines: `due_on` (it moves with pauses, the
-    extension and an Art. 35 delay) and, while a fee is awaited, `fee_due_on` (it moves with the
-    notice's delivery)."""
+    extension and an Art. 35 delay) and, while a fee or a consulted party's opinion is awaited,
+    `fee_due_on` or `consultation_due_on` (each moves with its letter's recorded delivery)."""
     for name, value in moved.items():
         timers.set_waiting_data(workflow, name, value)
-    due_iso = moved["due_on"]
-    if due_iso:
-        due_at = parse_when(due_iso)
-        for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",
-                                                            HumanTask.bpmn_id.in_(DUE_ON_STEPS))):
-            task.due_at = due_at
+    due_of = {step: moved.get(name) for step, name in DUE_STEPS.items()}
+    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",
+                                                        HumanTask.bpmn_id.in_(DUE_STEPS))):
+        if due_of.get(task.bpmn_id):
+            task.due_at = parse_when(due_of[task.bpmn_id])
 
 
-DUE_ON_STEPS = ("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff", "deliver_reply")
+# The open steps whose due date is a moving deadline, and the deadline each follows.
+DUE_STEPS = {**dict.fromkeys(("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff",
+                              "deliver_reply"), "due_on"), "consult_third_party": "consultation_due_on"}
 
 
 @hooks.form_data(PROCESS_KEY)
