@@ -129,10 +129,14 @@ def clean_request(data: dict, staff: bool, session=None) -> dict:
 
 def file_public(data: dict) -> dict:
     """File a request through the portal, addressed to `agency` (default: the installation's); returns
-    the number, the access code (shown once), the dates and the agency that received it."""
+    the number, the access code (shown once), the dates and the agency that received it. An agency
+    nobody there can take a request for is refused, never left to wait unseen."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     with transaction() as s:
         clean = clean_request(data, staff=False, session=s)
+        why = agencies.missing_intake(s, clean["agency"] or agencies.root(s))
+        if why is not None:
+            raise Invalid(why, fields={"agency": [why]})
         # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
         # spot by issuing the request number, so that day is the day of receipt.
         clean.update(channel="online", received_on=clock.today(), confirmed_on=clock.today())

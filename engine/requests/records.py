@@ -32,8 +32,7 @@ def get_for(session, actor, request_id: int, lock=False) -> InformationRequest:
 
 def intake_department(session) -> int | None:
     """The department that receives requests (政府信息公开工作机构), from the settings."""
-    name = settings.load(session)["intake_department"]
-    return session.scalar(select(Department.id).where(Department.name == name))
+    return agencies.configured_intake(session)
 
 
 def intake_for(session, actor, agency: dict | None = None) -> int | None:

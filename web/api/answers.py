@@ -50,6 +50,8 @@ class AgencySchema(Schema):
     id = _id()
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    takes_requests = fields.Boolean(required=True, metadata={
+        "description": "an active 公开专员 can take a request addressed to it now; the public form offers only these"})
 
 
 class AgencyListSchema(Schema):
