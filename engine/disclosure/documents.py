@@ -187,7 +187,7 @@ def progress_for(actor, document_id: int) -> dict:
                 **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
-def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
+def summary(doc: Document, publicity_rules: dict | None = None) -> dict:
     return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "category": doc.category,
@@ -199,7 +199,7 @@ def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
             "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
             "taken_down": {"at": doc.taken_down_at.isoformat(), "by": doc.taken_down_by, "reason": doc.taken_down_reason}
             if doc.taken_down_at else None,
-            **catalogue.fields(doc, publicity_rule)}
+            **catalogue.fields(doc, publicity_rules)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:

@@ -150,12 +150,12 @@ def _published_by(session, value):
     return or_(Document.publisher == agency["name"], Document.publisher.is_(None) & by_department)
 
 
-def _public_summary(doc, publicity_rule=None) -> dict:
+def _public_summary(doc, publicity_rules=None) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
-            **catalogue.fields(doc, publicity_rule)}
+            **catalogue.fields(doc, publicity_rules)}
 
 
 def public_document(document_id: int) -> dict:

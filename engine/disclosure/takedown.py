@@ -36,7 +36,7 @@ def take_down(actor, document_id, reason) -> dict:
         if doc.status != "published":
             raise Conflict("只能撤下已公开的文件 (only a published document can be taken down)")
         if doc.publicity:
-            rules.check_withdrawal(calendar.as_date(doc.published_at), clock.today(), publicity.KIND)
+            rules.check_withdrawal(calendar.as_date(doc.published_at), clock.today(), publicity.kind_for(doc.category))
         if not reason:
             raise Invalid("请填写撤下理由 (give the reason)", fields={"reason": ["请填写撤下理由 (required)"]})
         _take_down(s, doc, actor, reason)

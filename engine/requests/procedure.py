@@ -9,9 +9,9 @@ the handling department and any pause whose step is over are brought in line wit
 
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine import audit, calendar, clock, storage, users
+from engine import agencies, audit, calendar, clock, storage, users
 from engine.config import current
 from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
@@ -132,6 +132,11 @@ def _handle(c, req):
     elif decision == "extend":
         deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)
         _check_not_overdue(req, today)
+        # The handler's reason goes to the leader and, once approved, into the 延期答复告知书.
+        reason = str(c.data.get("opinion") or "").strip()
+        if not reason:
+            raise Invalid("请写明需要延期答复的理由（将写入延期答复告知书）", fields={"opinion": ["required"]})
+        c.data["extension_reason"] = reason[:500]
     elif decision == "fee":
         _charge(c, req, today)
 
@@ -149,8 +154,10 @@ def _consultation_notice(c, req, due, today):
 
 def _charge(c, req, today):
     """国办函〔2020〕109号: compute the fee, notify, and stop the clock until payment."""
-    fee = fees.compute(c.data.get("fee_method"), nth_in_month=_nth_in_month(c.session, req),
-                       pages=int(c.data.get("pages") or 0))
+    method = c.data.get("fee_method")
+    if method == "per_page" and method not in fees.methods_for(req):
+        raise Invalid(fees.PER_PAGE_REFUSED, fields={"fee_method": [fees.PER_PAGE_REFUSED]})
+    fee = fees.compute(method, nth_in_month=_nth_in_month(c.session, req), pages=int(c.data.get("pages") or 0))
     due = fees.provisional_pay_by(today)  # until the notice's delivery is recorded (notices._delivered)
     req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "pay_by_provisional": True,
                "paid_on": None}
@@ -162,9 +169,15 @@ def _charge(c, req, today):
 
 
 def _nth_in_month(session, req) -> int:
+    """Which of the applicant's requests to this agency in the calendar month this one is (109号第四条:
+    counted per agency — another agency's requests are that agency's to count — and a request split
+    by 一事一申请 counts as the pieces it became)."""
     first = req.receipt_on.replace(day=1)
+    speakers = agencies.speakers(session, records.agency(session, req)["department_id"])
+    receiver = func.coalesce(InformationRequest.intake_department_id, InformationRequest.department_id)
     ids = session.scalars(select(InformationRequest.id).where(
-        InformationRequest.applicant_id_number == req.applicant_id_number,
+        InformationRequest.applicant_id_number == req.applicant_id_number, receiver.in_(speakers),
+        InformationRequest.kind != "correction",
         InformationRequest.receipt_on >= first, InformationRequest.receipt_on <= req.receipt_on)
         .order_by(InformationRequest.receipt_on, InformationRequest.id)).all()
     return ids.index(req.id) + 1 if req.id in ids else len(ids)
@@ -185,10 +198,11 @@ def _extension(c, req):
     _check_not_overdue(req, clock.today())
     req.extension_days = days
     reply_clock = records.refresh_clock(c.session, req)
+    reason = str(c.spiff_task.data.get("extension_reason") or c.spiff_task.data.get("opinion") or "").strip()
     notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
-                  data={"days": days, "due_on": reply_clock.due_on.isoformat()},
+                  data={"days": days, "due_on": reply_clock.due_on.isoformat(), "reason": reason},
                   text=letters.extension_notice(req, days, reply_clock.due_on, records.agency_name(c.session, req),
-                                                clock.today()))
+                                                clock.today(), reason=reason))
 
 
 def _check_not_overdue(req, today):
@@ -385,8 +399,9 @@ DUE_STEPS = {**dict.fromkeys(("handle", "draft_reply", "secrecy_review_reply", "
 @hooks.form_data(PROCESS_KEY)
 def form_values(human_task) -> dict:
     """Show the material to the drafter again when a reply comes back for changes; offer the
-    applicant's e-mail address (from their contact details) to the delivery step."""
-    if human_task.bpmn_id not in ("draft_reply", "deliver_reply") or human_task.request_id is None:
+    applicant's e-mail address (from their contact details) to the delivery step; offer the handler
+    only the fee methods the request allows (按量 where 109号第五条 applies)."""
+    if human_task.bpmn_id not in ("handle", "draft_reply", "deliver_reply") or human_task.request_id is None:
         return {}
     from engine.db import reading
 
@@ -394,6 +409,8 @@ def form_values(human_task) -> dict:
         req = s.get(InformationRequest, human_task.request_id)
         if req is None:
             return {}
+        if human_task.bpmn_id == "handle":
+            return {"fee_methods": [{"label": fees.METHOD_NAMES[m], "value": m} for m in fees.methods_for(req)]}
         if human_task.bpmn_id == "deliver_reply":
             found = EMAIL.search(req.applicant_contact or "")
             return {"email_to": found.group(0)} if found else {}
