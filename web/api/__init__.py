@@ -30,6 +30,7 @@ def init_app(app) -> None:
         public,
         reports,
         requests,
+        supervision,
         tasks,
         users,
         workplans,

@@ -40,7 +40,7 @@ def init_app(app) -> None:
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens, which a foreign site cannot send
     for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp):
         app.register_blueprint(blueprint)
-    from web.pages import documents, public, public_requests, reports, workplans
+    from web.pages import documents, public, public_requests, reports, supervision, workplans
 
     documents.init_app(app)
     from web.pages import requests as request_pages
@@ -52,6 +52,7 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(public_requests.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(supervision.bp)
     app.register_blueprint(workplans.bp)
     app.jinja_env.filters["cn_time"] = cn_time
     app.jinja_env.globals["working_days_left"] = working_days_left
