@@ -119,5 +119,5 @@ def form_values(human_task) -> dict:
 
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
-        return {"body": storage.get_text(doc.original_sha256),
+        return {"body": storage.get_text(doc.original_sha256), "summary": doc.summary or "",
                 "interpretation": storage.get_text(doc.interpretation_sha256)}

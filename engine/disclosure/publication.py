@@ -44,7 +44,8 @@ def public_payload(doc, fields: dict) -> dict:
     return {"id": doc.id, "title": fields["title"], "doc_number": fields["doc_number"] or None,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": fields["body"],
-            "interpretation": fields["interpretation"] or None, "url": public_url(doc.id),
+            "interpretation": fields["interpretation"] or None, "summary": fields.get("summary") or None,
+            "url": public_url(doc.id),
             **catalogue.fields(doc)}
 
 
@@ -65,7 +66,7 @@ def _catalogue(payload):
         doc = s.get(Document, payload["id"])
         doc.published_text = payload["text"]
         doc.published_title, doc.published_doc_number = payload["title"], payload["doc_number"]
-        doc.published_interpretation = payload["interpretation"]
+        doc.published_interpretation, doc.published_summary = payload["interpretation"], payload["summary"]
         doc.published_at = doc.published_at or clock.now()
     return payload["url"], {}
 
@@ -127,8 +128,8 @@ def search(q=None, category=None, year=None, agency=None, limit=20, offset=0) ->
             query = query.where(_published_by(s, agency))
         if q:
             pattern = f"%{q.strip()[:100]}%"
-            query = query.where(or_(Document.published_title.ilike(pattern),
-                                    Document.published_doc_number.ilike(pattern), Document.published_text.ilike(pattern)))
+            query = query.where(or_(Document.published_title.ilike(pattern), Document.published_doc_number.ilike(pattern),
+                                    Document.published_summary.ilike(pattern), Document.published_text.ilike(pattern)))
         if category:
             query = query.where(Document.category == category)
         if year:
@@ -152,6 +153,7 @@ def _published_by(session, value):
 
 def _public_summary(doc, publicity_rules=None) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
+            "summary": doc.published_summary,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,

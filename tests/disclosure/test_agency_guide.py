@@ -5,7 +5,8 @@ from tests.support.disclosure import publish
 from tests.support.ysq import add_staff
 
 GUIDE = {"classification": "分为规范性文件、政策性文件等。", "arrangement": "按主题分类编排。",
-         "obtaining": "在本网站检索或依申请获取。", "office_address": "示例县人民大道1号", "office_hours": "工作日9:00-17:00",
+         "obtaining": "在本网站检索或依申请获取。", "work_office": "示例县人民政府办公室政务公开科",
+         "office_address": "示例县人民大道1号", "office_hours": "工作日9:00-17:00",
          "phone": "0538-1234567", "fax": "0538-7654321", "internet": "http://www.example.gov.cn"}
 
 
@@ -50,8 +51,10 @@ def test_department_settings_are_checked_and_admin_only(api_as):
 
 def test_the_guide_is_public_complete_and_edited_by_the_admin(api_as, client):
     before = client.get("/api/public/guide").get_json()
-    assert [s["title"] for s in before["sections"]] == ["分类", "编排体系", "获取方式", "办公地址", "办公时间",
-                                                         "联系电话", "传真号码", "互联网联系方式"]
+    assert [s["title"] for s in before["sections"]] == ["分类", "编排体系", "获取方式", "政府信息公开工作机构", "办公地址",
+                                                         "办公时间", "联系电话", "传真号码", "互联网联系方式"]
+    # Art. 12: the 工作机构 is named, by default the department that receives the agency's requests.
+    assert before["sections"][3]["text"].endswith("政府信息公开工作机构：办公室")
     assert before["complete"] is False  # the office's contacts are not known until the admin writes them
     admin = api_as("admin")
     missing = admin.put("/api/guide", json={**GUIDE, "fax": " "})
@@ -61,6 +64,7 @@ def test_the_guide_is_public_complete_and_edited_by_the_admin(api_as, client):
     assert saved.status_code == 200 and saved.get_json()["complete"] is True
     page = client.get("/public/guide").get_data(as_text=True)
     assert "0538-7654321" in page and "工作日9:00-17:00" in page and "政府信息公开指南" in page
+    assert "示例县人民政府办公室政务公开科" in page
     assert "/public/guide" in client.get("/public").get_data(as_text=True)
 
 

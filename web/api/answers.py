@@ -81,6 +81,7 @@ class DocumentSchema(Schema):
 
     id = fields.Integer(required=True)
     title = fields.String(required=True)
+    summary = fields.String(allow_none=True, metadata={"description": "内容概述 as written (the catalogue shows it de-identified)"})
     doc_number = _text()
     category = fields.String(required=True)
     attribute = _text()
