@@ -250,7 +250,8 @@ def detail_for(actor, request_id: int) -> dict:
                 "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
                 "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
-                "notices": notices.for_request(s, req),
+                "notices": notices.for_request(s, req), "catalogue_check": req.catalogue_check or {},
+                "split_from_id": req.split_from_id,
                 "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
                                    "due_at": _iso(t.due_at)} for t in tasks],
                 "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}

@@ -20,6 +20,7 @@ from engine.requests import (
     CORRECTION_RESULTS,
     PROCESS_KEY,
     REASONS_BY_OUTCOME,
+    catalogue_check,
     deadlines,
     fees,
     letters,
@@ -238,8 +239,10 @@ def _draft(c, req):
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
         data.pop("material", None)  # texts live in files, never in task data
     notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
+    facts = _facts(c.session, req, outcome, reason, data)
+    catalogue_check.check(c.session, req, outcome, facts, data.get("catalogue_override_reason"), c.actor)
     records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
-                         explanation=data.get("explanation"), facts=_facts(c.session, req, outcome, reason, data))
+                         explanation=data.get("explanation"), facts=facts)
     data.update(outcome=outcome, outcome_reason=reason)
 
 
@@ -401,7 +404,8 @@ def form_values(human_task) -> dict:
     """Show the material to the drafter again when a reply comes back for changes; offer the
     applicant's e-mail address (from their contact details) to the delivery step; offer the handler
     only the fee methods the request allows (按量 where 109号第五条 applies)."""
-    if human_task.bpmn_id not in ("handle", "draft_reply", "deliver_reply") or human_task.request_id is None:
+    if human_task.bpmn_id not in ("handle", "draft_reply", "leader_signoff", "deliver_reply") \
+            or human_task.request_id is None:
         return {}
     from engine.db import reading
 
@@ -414,4 +418,8 @@ def form_values(human_task) -> dict:
         if human_task.bpmn_id == "deliver_reply":
             found = EMAIL.search(req.applicant_contact or "")
             return {"email_to": found.group(0)} if found else {}
-        return {"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {}
+        if human_task.bpmn_id == "leader_signoff":  # what the drafter found in the catalogue, and why they replied so
+            return {"catalogue_check_text": catalogue_check.for_reviewer(req)}
+        found = catalogue_check.as_text(catalogue_check.matches(s, req))
+        return {"catalogue_matches_text": found,
+                **({"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {})}
