@@ -31,7 +31,7 @@ LABELS = {
                "enforcement_files": "行政执法案卷信息"},
     "channel": {"catalogue": "政府信息公开目录", "static_export": "静态导出（门户网站采集）", "webhook": "推送接口"},
     "status": {"withdrawn": "已撤回", "submitted": "已提交", "awaiting_attribute": "待认定公开属性", "returned": "已退文", "dept_review": "初审中", "secrecy_review": "保密审查中",
-               "awaiting_signoff": "待领导签批", "withheld": "不予公开", "re_review": "定期评审中",
+               "awaiting_signoff": "待领导签批", "awaiting_approval": "待审批公开", "withheld": "不予公开", "re_review": "定期评审中",
                "on_request": "依申请公开", "deidentifying": "去标识化处理中", "confirming_redaction": "待确认去标识化",
                "publishing": "发布中", "published": "已公开", "taken_down": "已撤下"},
     "publication": {"published": "已发布", "taken_down": "已撤下", "taking_down": "撤下通知待推送"},
