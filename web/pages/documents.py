@@ -1,7 +1,7 @@
 """Documents pages: submit a document, my documents, a document's page with its timeline, and the
 publisher's redaction editor (in-page JSON with the CSRF header)."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.disclosure import (
     ATTRIBUTES,
@@ -94,11 +94,13 @@ def take_down(document_id):
     """The publisher's 撤下发布 button: refused with the reason shown on the document page."""
     reason = request.form.get("reason", "")
     try:
-        takedown.take_down(current_user(), document_id, reason)
+        result = takedown.take_down(current_user(), document_id, reason)
     except (Invalid, Conflict) as exc:
         doc = documents.detail_for(current_user(), document_id)
         return render_template("documents/detail.html", doc=doc, take_down_error=exc.message, reason=reason), \
             422 if isinstance(exc, Invalid) else 409
+    if (result.get("take_down") or {}).get("pending"):
+        flash("该文件现行有效，撤下须经审批，已提请审批；审批同意后撤下")
     return redirect(url_for("documents.document_page", document_id=document_id))
 
 

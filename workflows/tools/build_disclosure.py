@@ -230,7 +230,30 @@ def build() -> str:
     return document("disclosure_review", "政府信息主动公开审查发布", lane_xml, process, shapes + b_shapes + edges + b_edges)
 
 
+# Taking down a valid 规范性文件 goes through the same approval (the category's row of
+# publication_approval.dmn, given as `approval` when the publisher asks): the approver's decision
+# takes it down (engine/disclosure/takedown.py) or leaves it published.
+TAKEDOWN_NODES = {
+    "start": ("startEvent", "leader", 0, "申请撤下", {}),
+    "gw_level": ("exclusiveGateway", "leader", 1, "审批人", {}),
+    "approve_takedown": ("userTask", "leader", 2, "分管领导审批撤下", {"formKey": "publication_approval"}),
+    "approve_takedown_head": ("userTask", "head", 2, "主要负责人审批撤下", {"formKey": "publication_approval"}),
+    "end_decided": ("endEvent", "leader", 4, "审批完成", {}),
+}
+TAKEDOWN_FLOWS = [("start", "gw_level", None), ("gw_level", "approve_takedown_head", "approval == 'head'"),
+                  ("gw_level", "approve_takedown", "default"), ("approve_takedown", "end_decided", None),
+                  ("approve_takedown_head", "end_decided", None)]
+
+
+def build_takedown() -> str:
+    from build_request import Diagram
+
+    return Diagram("document_takedown", "撤下有效的规范性文件（审批）", ["leader", "head"],
+                   {"leader": "分管领导", "head": "主要负责人"}, TAKEDOWN_NODES, TAKEDOWN_FLOWS).build()
+
+
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[1] / "bpmn" / "disclosure_review.bpmn"
-    out.write_text(build(), encoding="utf-8")
-    print(f"wrote {out}")
+    folder = Path(__file__).resolve().parents[1] / "bpmn"
+    for name, text in (("disclosure_review.bpmn", build()), ("document_takedown.bpmn", build_takedown())):
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"wrote {folder / name}")
