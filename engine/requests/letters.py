@@ -257,6 +257,20 @@ def delayed_reply_notice(req, answered_on: date, reply_by: date, agency: str, on
         f"根据{REGS}第三十五条的规定，特此告知。"], on)
 
 
+def split_notice(req, original: str, parts: list[tuple], agency: str, on: date) -> str:
+    """分件处理告知书 (一事一申请): one request asking for several unrelated things becomes several, each
+    answered and timed on its own from the same day of receipt; each part's number and access code."""
+    lines = [f"{i}. 申请编号{no}{f'（查询码：{code}）' if code else '（原申请编号）'}：{text}"
+             for i, (no, code, text) in enumerate(parts, start=1)]
+    return _notice(agency, "政府信息公开申请分件处理告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{original.strip()}”的政府信息。",
+        f"经审查，您的申请包含多项内容，按照“一事一申请”原则，本机关将其分为以下{len(parts)}件申请分别处理，"
+        f"各件的收到申请之日均为{_cn(req.receipt_on)}，答复期限分别计算：",
+        *lines,
+        "您可以凭各件的申请编号和查询码查询办理进度。",
+        f"根据{REGS}第二十九条、第三十三条的规定，特此告知。"], on)
+
+
 def disclosure_decision_notice(req, party: str, agency: str, reason: str, on: date) -> str:
     """决定公开告知书 (Art. 32): disclosed over the third party's objection, with the public interest."""
     return _notice(agency, "政府信息公开决定告知书", req, party, [

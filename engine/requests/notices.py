@@ -24,7 +24,7 @@ from engine.workflow import service_tasks
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
          "third_party": "第三方征求意见书", "reasons": "说明理由通知书", "disclosure_decision": "决定公开告知书",
-         "delayed_reply": "延迟答复告知书"}
+         "delayed_reply": "延迟答复告知书", "split": "分件处理告知书"}
 ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公开", "object_unreasonable": "不同意公开但理由不成立",
                 "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
