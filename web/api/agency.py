@@ -7,7 +7,9 @@ from engine import agencies
 from engine.disclosure import guide
 from engine.requests import agency_letters
 from web.api import bp
+from web.api.answers import AgencyLettersSchema
 from web.api.requests import parse_json
+from web.api.schemas import respond
 from web.auth import require_user
 
 
@@ -77,9 +79,9 @@ def get_agency_letters():
     get:
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
-      responses: {200: {description: "{agency, agency_key, reconsideration_body: {name, address}, litigation_court: {name, address}, petition_channel, own: [keys set for this agency], defaults: {...}}"}}
+      responses: {200: {content: {application/json: {schema: AgencyLettersSchema}}}}
     """
-    return jsonify(agency_letters.view(require_user(), request.args.get("agency")))
+    return respond(AgencyLettersSchema, agency_letters.view(require_user(), request.args.get("agency")))
 
 
 @bp.put("/agency-letters")
@@ -89,6 +91,8 @@ def put_agency_letters():
     put:
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency"}
-      responses: {200: {description: the agency's values, as GET}, 422: {description: a body without its address, or an unknown field}}
+      responses:
+        200: {content: {application/json: {schema: AgencyLettersSchema}}}
+        422: {description: a body without its address, or an unknown field}
     """
-    return jsonify(agency_letters.save(require_user(), request.args.get("agency"), parse_json()))
+    return respond(AgencyLettersSchema, agency_letters.save(require_user(), request.args.get("agency"), parse_json()))

@@ -320,6 +320,8 @@ class ConsultationSchema(Schema):
     answer = _text()
     answer_name = _text()
     effective = _text()
+    due_provisional = fields.Boolean(metadata={"description": "true until the letter's delivery is recorded (Art. 32)"})
+    delivered_on = _text(metadata={"description": "the day the party received the 征求意见书; its 15 working days start"})
 
 
 class PauseSchema(Schema):
@@ -392,6 +394,18 @@ class RequestDetailSchema(RequestSchema):
     reply_letter = fields.Nested(ReplyLetterSchema, allow_none=True, required=True)
     current_tasks = fields.List(fields.Nested(CurrentTaskSchema), required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    split_from_id = _id()
+    catalogue_check = fields.Dict(required=True, metadata={
+        "description": "before a 不存在/不予公开 reply: {outcome, terms, matches: [{id, title, index_no, doc_number, url, term}],"
+                       " override_reason, by, at}; {} when none was needed"})
+
+
+class SplitSchema(Schema):
+    """一事一申请: the request kept (its first part), the new requests and the 分件处理告知书."""
+
+    request = fields.Nested(RequestSchema, required=True)
+    parts = fields.List(fields.Nested(RequestSchema), required=True)
+    notice_id = fields.Integer(required=True)
 
 
 class PublicRequestFiledSchema(Schema):
@@ -445,6 +459,9 @@ class BodyAddressSchema(Schema):
 class RequestSettingsSchema(Schema):
     reconsideration_body = fields.Nested(BodyAddressSchema, required=True)
     litigation_court = fields.Nested(BodyAddressSchema, required=True)
+    department_reconsideration_body = fields.Nested(BodyAddressSchema, required=True, metadata={
+        "description": "the default 复议机关 of the installation's department agencies (the county government, 行政复议法 2023)"})
+    petition_channel = _text(metadata={"description": "the 信访 channel an Art. 39 reply names (default for every agency)"})
     correction_period_days = fields.Integer(required=True)
     delayed_reply_max_days = fields.Integer(required=True, metadata={"description": "Art. 35: the latest 延迟答复, in working days after the deadline"})
     conversion_threshold = fields.Integer(required=True)
@@ -455,3 +472,68 @@ class RequestSettingsSchema(Schema):
     intake_department = _text()
     agency_code = _text()
     agency_kind = _text()
+
+
+# Agencies' letters, supervision, stranded tasks -----------------------------------------------------
+
+class AgencyLettersSchema(Schema):
+    """What an agency's letters name: its 复议机关, court and 信访 channel; `own` the keys set for it."""
+
+    agency = fields.String(required=True)
+    agency_key = fields.String(required=True)
+    reconsideration_body = fields.Nested(BodyAddressSchema, required=True)
+    litigation_court = fields.Nested(BodyAddressSchema, required=True)
+    petition_channel = fields.String(required=True)
+    own = fields.List(fields.String(), required=True)
+    defaults = fields.Dict(required=True, metadata={"description": "the installation's values it overrides"})
+
+
+class SupervisionRecordSchema(Schema):
+    id = fields.Integer(required=True)
+    agency_id = _id()
+    kind = fields.String(required=True, metadata={
+        "description": "suggestion | assessment | social_review | accountability | complaint | report"})
+    kind_name = fields.String(required=True)
+    received_on = fields.String(required=True)
+    party = fields.String(required=True)
+    subject = fields.String(required=True)
+    request_id = _id()
+    persons = _id()
+    status = fields.String(required=True, metadata={"description": "open | handled"})
+    result = _text()
+    outcome = _text(metadata={"description": "suggestion: adopted | declined; complaint, report: upheld | rejected"})
+    outcome_name = _text()
+    handled_on = _text()
+    handled_by = _text()
+    created_by = _text()
+    created_at = fields.String(required=True)
+
+
+class SupervisionListSchema(Schema):
+    agency = fields.String(required=True)
+    agency_key = fields.String(required=True)
+    items = fields.List(fields.Nested(SupervisionRecordSchema), required=True)
+
+
+class StrandedTaskSchema(Schema):
+    incident_id = fields.Integer(required=True)
+    task_id = fields.Integer(required=True)
+    name = _text()
+    role = fields.String(required=True)
+    department = _text()
+    title = _text()
+    request_id = _id()
+    document_id = _id()
+    instance_id = fields.Integer(required=True)
+    message = fields.String(required=True, metadata={"description": "what is missing, in the words an admin acts on"})
+    since = fields.String(required=True)
+
+
+class StrandedTaskListSchema(Schema):
+    items = fields.List(fields.Nested(StrandedTaskSchema), required=True)
+
+
+class TakeDownPendingSchema(DocumentSchema):
+    """A take-down that awaits approval (a document in force whose category needs it): still published."""
+
+    take_down = fields.Dict(required=True, metadata={"description": "{pending: true, approval: leader|head, instance_id}"})

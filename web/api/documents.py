@@ -84,7 +84,8 @@ def take_down(document_id):
         200: {description: "the document, status taken_down, with taken_down {at, by, reason}",
               content: {application/json: {schema: DocumentSchema}}}
         202: {description: "a document in force whose category needs approval (a 规范性文件): the take-down awaits
-              the approver (take_down {pending, approval: leader|head, instance_id}); it stays published until approved"}
+              the approver; it stays published until approved",
+              content: {application/json: {schema: TakeDownPendingSchema}}}
         403: {description: not the document's department publisher nor an admin}
         409: {description: not published, or already taken down}
         422: {description: "no reason, or a 公示 before its minimum period: the message names the day it may end"}

@@ -11,7 +11,8 @@ from flask import jsonify, request, send_file
 from engine.errors import Invalid
 from engine.requests import intake, notices, records, settings, split, steps
 from web.api import bp
-from web.api.schemas import ListQuerySchema, parse
+from web.api.answers import SplitSchema
+from web.api.schemas import ListQuerySchema, parse, respond
 from web.auth import require_user
 from web.idempotency import idempotent
 from web.ratelimit import limited
@@ -202,12 +203,12 @@ def split_request(request_id):
         with its own number, access code, procedure and deadline, the day of receipt carried over; the applicant is
         told by a 分件处理告知书"
       responses:
-        201: {description: "{request, parts: [requests], notice_id}"}
+        201: {content: {application/json: {schema: SplitSchema}}}
         403: {description: not the receiving agency's publisher}
         409: {description: the request is no longer under review}
         422: {description: fewer than two parts, or a part too long}
     """
-    return jsonify(split.split(require_user(), request_id, parse_json())), 201
+    return respond(SplitSchema, split.split(require_user(), request_id, parse_json()), 201)
 
 
 @bp.post("/requests/<int:request_id>/correction")

@@ -1,10 +1,12 @@
 """Supervision records (Art. 44 ¶2, 46, 47, 51): suggestions, 考核, 社会评议, 责任追究, complaints and 举报."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine import supervision
 from web.api import bp
+from web.api.answers import SupervisionListSchema, SupervisionRecordSchema
 from web.api.requests import parse_json
+from web.api.schemas import respond
 from web.auth import require_user
 
 
@@ -17,11 +19,12 @@ def list_supervision():
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's"}
         - {in: query, name: year, schema: {type: integer}}
         - {in: query, name: kind, schema: {type: string, enum: [suggestion, assessment, social_review, accountability, complaint, report]}}
-      responses: {200: {description: "{agency, agency_key, items: [{id, kind, kind_name, received_on, party, subject, request_id, persons, status, result, outcome, handled_on}]}"}}
+      responses: {200: {content: {application/json: {schema: SupervisionListSchema}}}}
     """
     args = request.args
     year = args.get("year", type=int)
-    return jsonify(supervision.list_for(require_user(), args.get("agency"), year, args.get("kind") or None))
+    return respond(SupervisionListSchema, supervision.list_for(require_user(), args.get("agency"), year,
+                                                               args.get("kind") or None))
 
 
 @bp.post("/supervision")
@@ -30,9 +33,11 @@ def add_supervision():
     ---
     post:
       requestBody: {content: {application/json: {schema: {type: object, properties: {agency: {type: string}, kind: {type: string}, received_on: {type: string, format: date}, party: {type: string}, subject: {type: string}, request_id: {type: integer, description: "required for an Art. 44 suggestion: the applicant's request"}, persons: {type: integer, description: "责任追究: how many people"}}}}}}
-      responses: {201: {description: the record}, 422: {description: what to fix, per field}}
+      responses:
+        201: {content: {application/json: {schema: SupervisionRecordSchema}}}
+        422: {description: what to fix, per field}
     """
-    return jsonify(supervision.add(require_user(), parse_json())), 201
+    return respond(SupervisionRecordSchema, supervision.add(require_user(), parse_json()), 201)
 
 
 @bp.post("/supervision/<int:record_id>/handle")
@@ -40,6 +45,9 @@ def handle_supervision(record_id):
     """Record how it was handled: {result, handled_on, outcome (suggestion: adopted|declined; complaint, report: upheld|rejected)}.
     ---
     post:
-      responses: {200: {description: the record}, 409: {description: already handled}, 422: {description: what to fix}}
+      responses:
+        200: {content: {application/json: {schema: SupervisionRecordSchema}}}
+        409: {description: already handled}
+        422: {description: what to fix}
     """
-    return jsonify(supervision.handle(require_user(), record_id, parse_json()))
+    return respond(SupervisionRecordSchema, supervision.handle(require_user(), record_id, parse_json()))

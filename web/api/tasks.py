@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from engine.workflow import stranded, tasks
 from web.api import bp
+from web.api.answers import StrandedTaskListSchema
 from web.api.schemas import CompleteSchema, DelegateSchema, TaskListSchema, TaskQuerySchema, parse, respond
 from web.auth import require_user
 
@@ -29,9 +30,11 @@ def stranded_tasks():
     ---
     get:
       summary: Each open task with no active user holding its role in its department, with the incident naming what is missing
-      responses: {200: {description: "{items: [{incident_id, task_id, name, role, department, title, request_id, document_id, message, since}]}"}, 403: {description: not the admin or the office}}
+      responses:
+        200: {content: {application/json: {schema: StrandedTaskListSchema}}}
+        403: {description: not the admin or the office}
     """
-    return jsonify(items=stranded.list_for(require_user()))
+    return respond(StrandedTaskListSchema, {"items": stranded.list_for(require_user())})
 
 
 @bp.get("/tasks/<int:task_id>")
