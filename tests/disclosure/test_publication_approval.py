@@ -3,6 +3,7 @@ says who approves (none, 分管领导, 主要负责人) — 规范性文件 the 
 row in the DMN editor, deploying the procedure again, without a release. Taking down a 规范性文件
 still in force goes through the same approval: a publisher alone cannot."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from engine import clock
@@ -91,3 +92,22 @@ def test_taking_down_a_normative_document_in_force_needs_the_same_approval(api_a
     # A general document is still the publisher's alone to take down.
     other, publisher = publish(api_as, title="关于开展植树活动的通知", body="正文")
     assert publisher.post(f"/api/documents/{other}/take-down", json={"reason": "活动已结束"}).status_code == 200
+
+
+def test_a_category_has_its_own_publicity_minimum(api_as, client):
+    """重大行政决策 公开征求意见: at least 30 days (国务院令第713号 第十四条), the row publicity:major_decision;
+    other 公示 keep the general 10 days."""
+    too_short = (clock.today() + timedelta(days=20)).isoformat()
+    refused = api_as("drafter1").post("/api/documents", json={
+        "title": "关于示例县城区停车规划的征求意见公告", "category": "major_decision", "attribute": "proactive",
+        "formed_on": clock.today().isoformat(), "body": "征求意见稿", "publicity": True, "publicity_until": too_short})
+    assert refused.status_code == 422 and "公示期不得少于30天" in refused.get_json()["error"]["fields"]["publicity_until"][0]
+    doc_id, publisher = publish(api_as, title="关于示例县城区停车规划的征求意见公告", category="major_decision",
+                                body="征求意见稿", publicity=True, formed_on=clock.today().isoformat())
+    period = client.get(f"/api/public/documents/{doc_id}").get_json()["publicity"]
+    assert period["min_days"] == 30 and period["may_end_on"] == (clock.today() + timedelta(days=30)).isoformat()
+    early = publisher.post(f"/api/documents/{doc_id}/take-down", json={"reason": "征求意见结束"})
+    assert early.status_code == 422 and period["may_end_on"] in early.get_json()["error"]["message"]
+    general, _ = publish(api_as, title="关于拟推荐先进集体的公示", body="名单", publicity=True,
+                         formed_on=clock.today().isoformat())
+    assert client.get(f"/api/public/documents/{general}").get_json()["publicity"]["min_days"] == 10
