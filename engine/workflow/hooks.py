@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # Modules that register hooks when imported; loaded on first use so every process has them.
 DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.disclosure.takedown_approval",
-                  "engine.requests.procedure",
+                  "engine.requests.procedure", "engine.requests.task_forms",
                   "engine.requests.conversion", "engine.workplan.procedure", "engine.workplan.deadlines")
 _loaded = {"done": False}
 

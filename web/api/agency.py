@@ -7,7 +7,7 @@ from engine import agencies
 from engine.disclosure import guide
 from engine.requests import agency_letters
 from web.api import bp
-from web.api.answers import AgencyLettersSchema
+from web.api.oversight_answers import AgencyLettersSchema
 from web.api.requests import parse_json
 from web.api.schemas import respond
 from web.auth import require_user

@@ -4,7 +4,7 @@ from flask import request
 
 from engine import supervision
 from web.api import bp
-from web.api.answers import SupervisionListSchema, SupervisionRecordSchema
+from web.api.oversight_answers import SupervisionListSchema, SupervisionRecordSchema
 from web.api.requests import parse_json
 from web.api.schemas import respond
 from web.auth import require_user

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from engine.workflow import stranded, tasks
 from web.api import bp
-from web.api.answers import StrandedTaskListSchema
+from web.api.oversight_answers import StrandedTaskListSchema
 from web.api.schemas import CompleteSchema, DelegateSchema, TaskListSchema, TaskQuerySchema, parse, respond
 from web.auth import require_user
 
