@@ -146,14 +146,14 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date | datetime) else None
 
 
-def fields(doc: Document, publicity_rule: dict | None = None) -> dict:
+def fields(doc: Document, publicity_rules: dict | None = None) -> dict:
     """The catalogue fields as the public sees them (page, API, exports, feed), with the 公示期 of a 公示."""
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None  # Beijing date
     return {"index_no": doc.index_no, "publisher": doc.publisher, "formed_on": _iso(doc.formed_on),
             "published_on": _iso(published_on), "topic": doc.topic, "area": doc.area,
             "validity": {"code": doc.validity or "valid", "name": VALIDITY_NAMES[doc.validity or "valid"],
                          "since": _iso(doc.validity_on)},
-            "publicity": publicity.period(doc, publicity_rule)}
+            "publicity": publicity.period(doc, publicity_rules)}
 
 
 def changes_of(session, doc: Document) -> list[dict]:

@@ -29,6 +29,7 @@ from engine.models import Document, HumanTask, Publication
 from engine.workflow import instances, progress
 
 TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
+SUMMARY_MAX = 500  # 内容概述: what the catalogue shows under the title
 
 
 def clean_submission(data: dict, partial=False) -> dict:
@@ -53,6 +54,10 @@ def clean_submission(data: dict, partial=False) -> dict:
     if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
         errors["channels"] = [f"渠道应为 (channels among): {', '.join(CHANNELS)}"]
     out["channels"] = channels if isinstance(channels, list) else []
+    summary = str(data.get("summary") or "").strip()
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = [f"内容概述最多{SUMMARY_MAX}字 (at most {SUMMARY_MAX} characters)"]
+    out["summary"] = summary[:SUMMARY_MAX]
     out["body"] = str(data.get("body") or "")
     out["interpretation"] = str(data.get("interpretation") or "")
     out.update(catalogue.clean(data, out["category"], errors))
@@ -195,6 +200,7 @@ def apply_fields(doc: Document, clean: dict) -> None:
     for key in ("title", "doc_number", "category", "attribute", "attribute_ground", "attribute_reason", "channels",
                 "topic", "area"):
         setattr(doc, key, clean[key])
+    doc.summary = clean.get("summary") or None
     doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
     doc.publicity = clean["publicity"]
     doc.publicity_until = date.fromisoformat(clean["publicity_until"]) if clean["publicity_until"] else None
@@ -262,8 +268,8 @@ def progress_for(actor, document_id: int) -> dict:
                 **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
-def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
-    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
+def summary(doc: Document, publicity_rules: dict | None = None) -> dict:
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "summary": doc.summary, "status": doc.status,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "category": doc.category,
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
@@ -274,7 +280,7 @@ def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
             "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
             "taken_down": {"at": doc.taken_down_at.isoformat(), "by": doc.taken_down_by, "reason": doc.taken_down_reason}
             if doc.taken_down_at else None,
-            **catalogue.fields(doc, publicity_rule)}
+            **catalogue.fields(doc, publicity_rules)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:

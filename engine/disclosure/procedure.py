@@ -16,10 +16,12 @@ from engine.models import Document
 from engine.search import index as search
 from engine.workflow import hooks
 
-REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction"}
+APPROVAL_STAGES = {"approve_publication", "approve_publication_head"}  # publication_approval.dmn's row says which
+REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction", *APPROVAL_STAGES}
 STATUS_BY_STEP = (  # first match wins: what the document is waiting for
     ("revise", "returned"), ("dept_review", "dept_review"), ("secrecy_review", "secrecy_review"),
-    ("leader_signoff", "awaiting_signoff"), ("re_review", "re_review"), ("deidentify", "deidentifying"),
+    ("leader_signoff", "awaiting_signoff"), ("approve_publication", "awaiting_approval"),
+    ("approve_publication_head", "awaiting_approval"), ("re_review", "re_review"), ("deidentify", "deidentifying"),
     ("confirm_redaction", "confirming_redaction"), ("publish", "publishing"), ("wait_re_review", "withheld"),
 )
 END_STATUS = {"end_published": "published", "end_on_request": "on_request"}
@@ -28,6 +30,7 @@ MIRRORED = ("attribute", "attribute_ground", "attribute_reason", "return_reason"
 hooks.requires(PROCESS_KEY, {
     "revise": "document_revise", "dept_review": "review_document", "secrecy_review": "review_document",
     "leader_signoff": "signoff", "re_review": "re_review", "confirm_redaction": "confirm_redaction",
+    **dict.fromkeys(APPROVAL_STAGES, "publication_approval"), "approval_level": None,
     "deidentify": None, "publish": None, "wait_re_review": None, **dict.fromkeys(END_STATUS),
 })
 
@@ -124,5 +127,5 @@ def form_values(human_task) -> dict:
 
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
-        return {"body": storage.get_text(doc.original_sha256),
+        return {"body": storage.get_text(doc.original_sha256), "summary": doc.summary or "",
                 "interpretation": storage.get_text(doc.interpretation_sha256)}

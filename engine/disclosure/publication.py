@@ -51,8 +51,8 @@ def public_payload(doc, fields: dict, files: list[dict] = ()) -> dict:
     return {"id": doc.id, "title": fields["title"], "doc_number": fields["doc_number"] or None,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None, "text": fields["body"],
-            "interpretation": fields["interpretation"] or None, "url": public_url(doc.id),
-            "files": list(files), **catalogue.fields(doc)}
+            "interpretation": fields["interpretation"] or None, "summary": fields.get("summary") or None,
+            "url": public_url(doc.id), "files": list(files), **catalogue.fields(doc)}
 
 
 def public_url(document_id: int) -> str:
@@ -99,7 +99,7 @@ def _catalogue(payload):
         doc = s.get(Document, payload["id"])
         doc.published_text = payload["text"]
         doc.published_title, doc.published_doc_number = payload["title"], payload["doc_number"]
-        doc.published_interpretation = payload["interpretation"]
+        doc.published_interpretation, doc.published_summary = payload["interpretation"], payload["summary"]
         doc.published_at = doc.published_at or clock.now()
         search_index.follow_document(s, doc)  # published already (a republication): the index reads the new text
     return payload["url"], {}
@@ -252,12 +252,13 @@ def _published_by(session, value):
     return or_(row.publisher == agency["name"], row.publisher.is_(None) & by_department)
 
 
-def _public_summary(doc, publicity_rule=None) -> dict:
+def _public_summary(doc, publicity_rules=None) -> dict:
     return {"id": doc.id, "title": doc.published_title or "", "doc_number": doc.published_doc_number,
+            "summary": doc.published_summary,
             "category": doc.category, "category_name": CATEGORY_NAMES.get(doc.category, doc.category),
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
-            **catalogue.fields(doc, publicity_rule)}
+            **catalogue.fields(doc, publicity_rules)}
 
 
 def _check_public(doc) -> None:

@@ -1,6 +1,6 @@
 """De-identify every published field of a document and let the publisher adjust the findings.
 
-What leaves through a channel is the title, the document number, the body and the 政策解读: each
+What leaves through a channel is the title, the document number, the 内容概述, the body and the 政策解读: each
 is de-identified here (`engine.deid` is the only detector), shown to the publisher with its findings
 and published only in the version the publisher confirmed. The uploaded .docx is never published;
 its text is the body. Originals are never altered; each redacted version is a new stored file.
@@ -18,7 +18,7 @@ from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, HumanTask
 
 # The published fields in page order, with the label the publisher sees on the confirmation page.
-FIELDS = {"title": "标题", "doc_number": "文号", "body": "正文", "interpretation": "政策解读"}
+FIELDS = {"title": "标题", "doc_number": "文号", "summary": "内容概述", "body": "正文", "interpretation": "政策解读"}
 
 
 def original(doc: Document, field: str) -> str:

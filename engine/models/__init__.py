@@ -30,6 +30,7 @@ from engine.models.requests import (
 from engine.models.saved_filters import SavedFilter
 from engine.models.search import SearchDocument, SearchInstance
 from engine.models.sessions import UserSession
+from engine.models.supervision import SupervisionRecord
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -54,7 +55,7 @@ from engine.models.workplan import (
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
     "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
-    "SavedFilter", "Timer", "User", "UserSession", "user_roles",
+    "SavedFilter", "SupervisionRecord", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
     "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",

@@ -54,12 +54,14 @@ class Document(Base):
     published_title: Mapped[str | None] = mapped_column(String(300))
     published_doc_number: Mapped[str | None] = mapped_column(String(100))
     published_interpretation: Mapped[str | None] = mapped_column(Text)
+    published_summary: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_review_on: Mapped[date | None] = mapped_column(Date)
     # The catalogue's fields (主动公开目录): fixed at publication, except validity.
     index_no: Mapped[str | None] = mapped_column(String(80), unique=True)
     publisher: Mapped[str | None] = mapped_column(String(100))
     topic: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None] = mapped_column(Text)  # 内容概述, de-identified like every published field
     area: Mapped[str | None] = mapped_column(String(40))
     validity: Mapped[str] = mapped_column(String(10), default="valid")
     validity_on: Mapped[date | None] = mapped_column(Date)

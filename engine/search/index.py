@@ -20,6 +20,7 @@ DOCUMENTS, INSTANCES = SearchDocument.__table__, SearchInstance.__table__
 BATCH = 500
 _DOCUMENT_COLUMNS = (Document.id, Document.status, Document.published_at, Document.published_title,
                      Document.published_doc_number, Document.published_text, Document.published_interpretation,
+                     Document.published_summary,
                      Document.category, Document.publisher, Document.department_id, Document.validity,
                      Document.publicity)
 
@@ -41,7 +42,8 @@ def is_public(doc) -> bool:
 def document_row(doc, value) -> dict:
     """The catalogue row of a published document (`value` turns token lists into the column's value)."""
     head = [segment.tokens(doc.published_title), segment.tokens(doc.published_doc_number)]
-    body = head + [segment.tokens(doc.published_text), segment.tokens(doc.published_interpretation)]
+    body = head + [segment.tokens(doc.published_summary), segment.tokens(doc.published_text),
+                   segment.tokens(doc.published_interpretation)]
     return {"rank_key": rank_key(doc.published_at, doc.id), "document_id": doc.id, "category": doc.category,
             "year": calendar.as_date(doc.published_at).year, "publisher": doc.publisher,
             "department_id": doc.department_id, "validity": doc.validity or "valid",

@@ -146,15 +146,17 @@ def detail_for(actor, task_id: int) -> dict:
     # (the revise form shows `return_reason`); only the inputs are ever accepted back.
     out["form_data"] = {k: v for k, v in {**data, **extra}.items()
                         if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
-    out["form_data"].update(_options(out["form"] or {}))
+    out["form_data"].update(_options(out["form"] or {}, extra))
     return out
 
 
-def _options(schema: dict) -> dict:
+def _options(schema: dict, given: dict) -> dict:
     """The option lists a form's selects read from its data (`valuesKey`): a select, not free
-    text, for what the server only accepts from a list."""
+    text, for what the server only accepts from a list. A process's form-data hook may give the
+    list for one task (the fee methods a request allows); the departments are known everywhere."""
     sources = {"departments": lambda: [{"label": n, "value": n} for n in sorted(users.department_names().values())]}
-    return {key: sources[key]() for key in forms.option_keys(schema) if key in sources}
+    return {key: given[key] if key in given else sources[key]() for key in forms.option_keys(schema)
+            if key in given or key in sources}
 
 
 # A task is locked and changed with plain statements (no ORM object): claim and complete are the

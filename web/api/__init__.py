@@ -32,6 +32,7 @@ def init_app(app) -> None:
         published_audit,
         reports,
         requests,
+        supervision,
         tasks,
         users,
         workplans,

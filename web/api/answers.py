@@ -12,11 +12,11 @@ from marshmallow import Schema, fields
 from web.api.schemas import HistoryEventSchema, PublicityPeriodSchema, TaskSchema, ValiditySchema
 
 
-def _text(**kwargs):
+def nullable_text(**kwargs):
     return fields.String(allow_none=True, required=True, **kwargs)
 
 
-def _id():
+def nullable_id():
     return fields.Integer(allow_none=True, required=True)
 
 
@@ -25,10 +25,10 @@ def _id():
 class DepartmentSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    agency_name = _text()
-    agency_code = _text()
-    agency_kind = _text()
-    parent = _text(metadata={"description": "the parent department's name"})
+    agency_name = nullable_text()
+    agency_code = nullable_text()
+    agency_kind = nullable_text()
+    parent = nullable_text(metadata={"description": "the parent department's name"})
     own_agency = fields.Boolean(required=True)
     speaks_as = fields.String(required=True, metadata={"description": "the agency name its letters carry"})
 
@@ -47,9 +47,11 @@ class AgencySchema(Schema):
     """An agency the public may address (a request, a guide, the catalogue's 发布机构 filter)."""
 
     key = fields.String(required=True, metadata={"description": "what ?agency= or a request's agency takes"})
-    id = _id()
+    id = nullable_id()
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    takes_requests = fields.Boolean(required=True, metadata={
+        "description": "an active 公开专员 can take a request addressed to it now; the public form offers only these"})
 
 
 class AgencyListSchema(Schema):
@@ -58,20 +60,20 @@ class AgencyListSchema(Schema):
 
 class GuideSchema(Schema):
     agency = fields.String(required=True)
-    agency_id = _id()
+    agency_id = nullable_id()
     agency_key = fields.String(required=True, metadata={"description": "root, or the agency's department id"})
     complete = fields.Boolean(required=True)
     sections = fields.List(fields.Nested(GuideSectionSchema), required=True)
-    updated_at = _text()
-    updated_by = _text()
+    updated_at = nullable_text()
+    updated_by = nullable_text()
 
 
 # Documents ----------------------------------------------------------------------------------------
 
 class TakenDownSchema(Schema):
     at = fields.String(required=True)
-    by = _text()
-    reason = _text()
+    by = nullable_text()
+    reason = nullable_text()
 
 
 class DocumentSchema(Schema):
@@ -79,27 +81,28 @@ class DocumentSchema(Schema):
 
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    doc_number = _text()
+    summary = fields.String(allow_none=True, metadata={"description": "内容概述 as written (the catalogue shows it de-identified)"})
+    doc_number = nullable_text()
     category = fields.String(required=True)
-    attribute = _text()
-    attribute_ground = _text()
-    attribute_reason = _text()
+    attribute = nullable_text()
+    attribute_ground = nullable_text()
+    attribute_reason = nullable_text()
     channels = fields.List(fields.String(), required=True)
-    department_id = _id()
-    instance_id = _id()
+    department_id = nullable_id()
+    instance_id = nullable_id()
     status = fields.String(required=True)
-    formed_on = _text()
-    publish_by = _text()
-    published_at = _text()
-    published_on = _text()
-    publisher = _text()
-    index_no = _text()
-    topic = _text()
-    area = _text()
+    formed_on = nullable_text()
+    publish_by = nullable_text()
+    published_at = nullable_text()
+    published_on = nullable_text()
+    publisher = nullable_text()
+    index_no = nullable_text()
+    topic = nullable_text()
+    area = nullable_text()
     validity = fields.Nested(ValiditySchema, required=True)
-    change_kind = _text()
-    changes_document_id = _id()
-    return_reason = _text()
+    change_kind = nullable_text()
+    changes_document_id = nullable_id()
+    return_reason = nullable_text()
     returns = fields.Integer(required=True)
     publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
     taken_down = fields.Nested(TakenDownSchema, allow_none=True, metadata={"description": "撤下: null while it is up"})
@@ -116,13 +119,13 @@ class FindingSchema(Schema):
     kind = fields.String(required=True)
     reason = fields.String(required=True)
     redacted = fields.Boolean(required=True)
-    replacement = _text()
+    replacement = nullable_text()
     score = fields.Float(required=True)
 
 
 class RedactionSchema(Schema):
     field = fields.String(required=True)
-    redacted_text = _text()
+    redacted_text = nullable_text()
     findings = fields.List(fields.Nested(FindingSchema), required=True)
 
 
@@ -138,21 +141,21 @@ class CurrentTaskSchema(Schema):
     role = fields.String(required=True)
     bpmn_id = fields.String()
     claimed_by = fields.Integer(allow_none=True)
-    due_at = _text()
+    due_at = nullable_text()
 
 
 class ReviewRecordSchema(Schema):
     seq = fields.Integer(required=True)
     document_id = fields.Integer(required=True)
-    task_id = _id()
+    task_id = nullable_id()
     stage = fields.String(required=True)
     role = fields.String(required=True)
     reviewer_id = fields.Integer(required=True)
     reviewer_name = fields.String(required=True)
     decision = fields.String(required=True)
-    opinion = _text()
-    attribute = _text()
-    ground = _text()
+    opinion = nullable_text()
+    attribute = nullable_text()
+    ground = nullable_text()
     channels = fields.List(fields.String(), required=True)
     content_sha256 = fields.String(required=True)
     prev_hash = fields.String(required=True)
@@ -162,7 +165,7 @@ class ReviewRecordSchema(Schema):
 
 class PublicationSchema(Schema):
     channel = fields.String(required=True)
-    url = _text()
+    url = nullable_text()
     published_at = fields.String(required=True)
 
 
@@ -182,16 +185,16 @@ class DocumentFileSchema(Schema):
     format = fields.String(required=True)
     media_type = fields.String(required=True)
     size = fields.Integer(required=True)
-    pages = _id()
+    pages = nullable_id()
     state = fields.String(required=True, metadata={
         "description": "uploaded (not read yet) | read (findings proposed) | held (cannot be made safe: message)"})
-    message = _text()
+    message = nullable_text()
     hidden = fields.List(fields.String(), required=True, metadata={
         "description": "what the file carries out of sight, cleaned on redaction (metadata, comments, hidden sheets …)"})
     findings = fields.Integer(required=True, metadata={"description": "findings and regions to be removed"})
     withheld = fields.Boolean(required=True, metadata={"description": "kept out of publication by the publisher"})
-    confirmed_by = _text()
-    confirmed_at = _text()
+    confirmed_by = nullable_text()
+    confirmed_at = nullable_text()
     redacted = fields.Boolean(required=True, metadata={"description": "its redacted version exists"})
 
 
@@ -223,9 +226,9 @@ class FileCheckSchema(DocumentFileSchema):
 
 class DocumentDetailSchema(DocumentSchema):
     body = fields.String(required=True)
-    interpretation = _text()
-    redacted_text = _text()
-    redaction_confirmed_by = _text()
+    interpretation = nullable_text()
+    redacted_text = nullable_text()
+    redaction_confirmed_by = nullable_text()
     publish_by_provisional = fields.Boolean(required=True)
     findings = fields.List(fields.Nested(FindingSchema), required=True)
     redactions = fields.List(fields.Nested(FieldRedactionSchema), required=True)
@@ -241,7 +244,7 @@ class DocumentDetailSchema(DocumentSchema):
 class DocumentSubmittedSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
-    instance_id = _id()
+    instance_id = nullable_id()
     files = fields.List(fields.Nested(DocumentFileSchema), required=True)
 
 
@@ -253,11 +256,11 @@ class ImportedSchema(Schema):
 class ReviewChainSchema(Schema):
     intact = fields.Boolean(required=True)
     records = fields.Integer(required=True)
-    broken_at = _id()
+    broken_at = nullable_id()
 
 
 class ReturnsSchema(Schema):
-    department = _text()
+    department = nullable_text()
     documents = fields.Integer(required=True)
     returns = fields.Integer(required=True)
 
@@ -300,15 +303,15 @@ class MigrationSchema(Schema):
 
 class ApplicantSchema(Schema):
     type = fields.String(required=True)
-    subtype = _text()
+    subtype = nullable_text()
     name = fields.String(required=True)
-    id_type = _text()
-    id_number = _text()
-    contact = _text()
-    contact_person = _text()
-    legal_representative = _text()
-    address = _text()
-    postcode = _text()
+    id_type = nullable_text()
+    id_number = nullable_text()
+    contact = nullable_text()
+    contact_person = nullable_text()
+    legal_representative = nullable_text()
+    address = nullable_text()
+    postcode = nullable_text()
 
 
 class RequestSchema(Schema):
@@ -320,23 +323,23 @@ class RequestSchema(Schema):
     channel = fields.String(required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
     description = fields.String(required=True)
-    form = _text()
-    delivery = _text()
-    department = _text()
-    department_id = _id()
-    instance_id = _id()
+    form = nullable_text()
+    delivery = nullable_text()
+    department = nullable_text()
+    department_id = nullable_id()
+    instance_id = nullable_id()
     status = fields.String(required=True)
-    status_name = _text()
-    outcome = _text()
-    outcome_name = _text()
-    outcome_reason = _text()
-    outcome_reason_name = _text()
-    received_on = _text()
-    receipt_on = _text()
-    confirmed_on = _text()
-    due_on = _text()
+    status_name = nullable_text()
+    outcome = nullable_text()
+    outcome_name = nullable_text()
+    outcome_reason = nullable_text()
+    outcome_reason_name = nullable_text()
+    received_on = nullable_text()
+    receipt_on = nullable_text()
+    confirmed_on = nullable_text()
+    due_on = nullable_text()
     due_provisional = fields.Boolean(required=True)
-    closed_on = _text()
+    closed_on = nullable_text()
 
 
 class RequestListSchema(Schema):
@@ -346,13 +349,13 @@ class RequestListSchema(Schema):
 class NoticeSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
-    kind_name = _text()
-    recipient = _text()
+    kind_name = nullable_text()
+    recipient = nullable_text()
     text = fields.String(required=True)
     created_at = fields.String(required=True)
-    created_by = _text()
-    delivery_method = _text()
-    delivered_on = _text()
+    created_by = nullable_text()
+    delivery_method = nullable_text()
+    delivered_on = nullable_text()
     docx_url = fields.String(required=True)
 
 
@@ -361,38 +364,40 @@ class NoticeListSchema(Schema):
 
 
 class ConsultationSchema(Schema):
-    notice_id = _id()
+    notice_id = nullable_id()
     party = fields.String(required=True)
-    recipient = _text()
-    due_on = _text()
-    answer = _text()
-    answer_name = _text()
-    effective = _text()
+    recipient = nullable_text()
+    due_on = nullable_text()
+    answer = nullable_text()
+    answer_name = nullable_text()
+    effective = nullable_text()
+    due_provisional = fields.Boolean(metadata={"description": "true until the letter's delivery is recorded (Art. 32)"})
+    delivered_on = nullable_text(metadata={"description": "the day the party received the 征求意见书; its 15 working days start"})
 
 
 class PauseSchema(Schema):
     reason = fields.String(required=True)
     started_on = fields.String(required=True)
-    ended_on = _text()
-    note = _text()
+    ended_on = nullable_text()
+    note = nullable_text()
 
 
 class ReplyLetterSchema(Schema):
     id = fields.Integer(required=True)
     outcome = fields.String(required=True)
-    outcome_reason = _text()
+    outcome_reason = nullable_text()
     text = fields.String(required=True)
-    created_by = _text()
-    signed_by = _text()
-    signed_at = _text()
-    delivery_method = _text()
-    delivery_note = _text()
-    delivered_on = _text()
+    created_by = nullable_text()
+    signed_by = nullable_text()
+    signed_at = nullable_text()
+    delivery_method = nullable_text()
+    delivery_note = nullable_text()
+    delivered_on = nullable_text()
 
 
 class ReasonsOpenSchema(Schema):
     id = fields.Integer(required=True)
-    due_on = _text()
+    due_on = nullable_text()
     earliest = fields.String(required=True)
     latest = fields.String(required=True)
     lapsed = fields.Boolean(required=True)
@@ -422,9 +427,9 @@ class DelayOptionsSchema(Schema):
 
 
 class RequestDetailSchema(RequestSchema):
-    agency = _text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
-    clock_start = _text()
-    correction_due_on = _text()
+    agency = nullable_text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
+    clock_start = nullable_text()
+    correction_due_on = nullable_text()
     correction_items = fields.List(fields.String(), required=True)
     extension_days = fields.Integer(required=True)
     delay_days = fields.Integer(required=True, metadata={"description": "working days added by an Art. 35 延迟答复"})
@@ -433,21 +438,33 @@ class RequestDetailSchema(RequestSchema):
     paused_days = fields.Integer(required=True)
     pauses = fields.List(fields.Nested(PauseSchema), required=True)
     fee = fields.Dict(required=True)
-    material = _text()
-    redacted_material = _text()
+    material = nullable_text()
+    redacted_material = nullable_text()
     consultations = fields.List(fields.Nested(ConsultationSchema), required=True)
     notices = fields.List(fields.Nested(NoticeSchema), required=True)
     reply_letter = fields.Nested(ReplyLetterSchema, allow_none=True, required=True)
     current_tasks = fields.List(fields.Nested(CurrentTaskSchema), required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    split_from_id = nullable_id()
+    catalogue_check = fields.Dict(required=True, metadata={
+        "description": "before a 不存在/不予公开 reply: {outcome, terms, matches: [{id, title, index_no, doc_number, url, term}],"
+                       " override_reason, by, at}; {} when none was needed"})
+
+
+class SplitSchema(Schema):
+    """一事一申请: the request kept (its first part), the new requests and the 分件处理告知书."""
+
+    request = fields.Nested(RequestSchema, required=True)
+    parts = fields.List(fields.Nested(RequestSchema), required=True)
+    notice_id = fields.Integer(required=True)
 
 
 class PublicRequestFiledSchema(Schema):
     request_no = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     access_code = fields.String(required=True, metadata={"description": "needed to look the request up"})
-    received_on = _text()
-    due_on = _text()
+    received_on = nullable_text()
+    due_on = nullable_text()
 
 
 class RequestRegisteredSchema(PublicRequestFiledSchema):
@@ -458,27 +475,27 @@ class PublicRequestStatusSchema(Schema):
     request_no = fields.String(required=True)
     status = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
-    status_name = _text()
-    received_on = _text()
-    due_on = _text()
-    correction_due_on = _text()
-    replied_on = _text()
+    status_name = nullable_text()
+    received_on = nullable_text()
+    due_on = nullable_text()
+    correction_due_on = nullable_text()
+    replied_on = nullable_text()
 
 
 class CorrectionSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
-    due_on = _text()
+    due_on = nullable_text()
 
 
 class RegisterEntrySchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    doc_number = _text()
-    department_id = _id()
-    formed_on = _text()
+    doc_number = nullable_text()
+    department_id = nullable_id()
+    formed_on = nullable_text()
     attribute = fields.String(required=True)
-    attribute_ground = _text()
+    attribute_ground = nullable_text()
 
 
 class RegisterSchema(Schema):
@@ -493,16 +510,19 @@ class BodyAddressSchema(Schema):
 class RequestSettingsSchema(Schema):
     reconsideration_body = fields.Nested(BodyAddressSchema, required=True)
     litigation_court = fields.Nested(BodyAddressSchema, required=True)
+    department_reconsideration_body = fields.Nested(BodyAddressSchema, required=True, metadata={
+        "description": "the default 复议机关 of the installation's department agencies (the county government, 行政复议法 2023)"})
+    petition_channel = nullable_text(metadata={"description": "the 信访 channel an Art. 39 reply names (default for every agency)"})
     correction_period_days = fields.Integer(required=True)
     delayed_reply_max_days = fields.Integer(required=True, metadata={"description": "Art. 35: the latest 延迟答复, in working days after the deadline"})
     conversion_threshold = fields.Integer(required=True)
     conversion_window_months = fields.Integer(required=True)
     similarity_threshold = fields.Float(required=True)
-    fee_payment = _text()
-    index_pattern = _text()
-    intake_department = _text()
-    agency_code = _text()
-    agency_kind = _text()
+    fee_payment = nullable_text()
+    index_pattern = nullable_text()
+    intake_department = nullable_text()
+    agency_code = nullable_text()
+    agency_kind = nullable_text()
 
 
 # The re-check of published texts -------------------------------------------------------------------
@@ -515,10 +535,10 @@ class AuditRunSchema(Schema):
     documents_done = fields.Integer(required=True)
     suspects = fields.Integer(required=True, metadata={"description": "suspects found so far"})
     attempts = fields.Integer(required=True, metadata={"description": "failed tries so far"})
-    error = _text(metadata={"description": "the last failed try's error"})
+    error = nullable_text(metadata={"description": "the last failed try's error"})
     created_at = fields.String(required=True)
-    started_at = _text()
-    finished_at = _text()
+    started_at = nullable_text()
+    finished_at = nullable_text()
 
 
 class AuditRunListSchema(Schema):
@@ -536,7 +556,7 @@ class SuspectSchema(Schema):
 class SuspectDocumentSchema(Schema):
     document_id = fields.Integer(required=True)
     title = fields.String(required=True)
-    index_no = _text()
+    index_no = nullable_text()
     suspects = fields.List(fields.Nested(SuspectSchema), required=True)
 
 

@@ -98,12 +98,16 @@ def take_down(document_id):
       responses:
         200: {description: "the document, status taken_down, with taken_down {at, by, reason}",
               content: {application/json: {schema: DocumentSchema}}}
+        202: {description: "a document in force whose category needs approval (a 规范性文件): the take-down awaits
+              the approver; it stays published until approved",
+              content: {application/json: {schema: TakeDownPendingSchema}}}
         403: {description: not the document's department publisher nor an admin}
         409: {description: not published, or already taken down}
         422: {description: "no reason, or a 公示 before its minimum period: the message names the day it may end"}
     """
     user = require_user()  # a stranger learns nothing, not even what the body should hold
-    return jsonify(takedown.take_down(user, document_id, parse(TakeDownSchema)["reason"]))
+    result = takedown.take_down(user, document_id, parse(TakeDownSchema)["reason"])
+    return jsonify(result), 202 if (result.get("take_down") or {}).get("pending") else 200
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")

@@ -186,7 +186,8 @@ class PublicityPeriodSchema(Schema):
     """公示期 of a 公示: from its publication day to its last day (null: until taken down)."""
     from_ = fields.String(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
     to = fields.String(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
-    min_days = fields.Integer(required=True, metadata={"description": "minimum period (DMN workplan_deadlines, row publicity)"})
+    min_days = fields.Integer(required=True, metadata={
+        "description": "minimum period (DMN workplan_deadlines: row publicity:<category>, else publicity)"})
     unit = fields.String(required=True, metadata={"description": "calendar / working days"})
     may_end_on = fields.String(allow_none=True, metadata={"description": "first day it may be taken down"})
 
@@ -196,6 +197,7 @@ class PublicDocumentSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     doc_number = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True, metadata={"description": "内容概述 (de-identified)"})
     category = fields.String(required=True)
     category_name = fields.String(required=True)
     formed_on = fields.String(allow_none=True)

@@ -50,7 +50,7 @@ def init_app(app) -> None:
     for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp,
                       published_audit.bp):
         app.register_blueprint(blueprint)
-    from web.pages import documents, public, public_requests, reports, workplans
+    from web.pages import documents, public, public_requests, reports, supervision, workplans
 
     documents.init_app(app)
     from web.pages import requests as request_pages
@@ -62,6 +62,7 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(public_requests.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(supervision.bp)
     app.register_blueprint(workplans.bp)
     app.jinja_env.filters["cn_time"] = cn_time
     app.jinja_env.filters["file_size"] = file_size

@@ -1,7 +1,7 @@
 """Documents pages: submit a document, my documents, a document's page with its timeline, and the
 publisher's redaction editor (in-page JSON with the CSRF header)."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from engine.disclosure import (
     ATTRIBUTES,
@@ -35,7 +35,7 @@ LABELS = {
                "enforcement_files": "行政执法案卷信息"},
     "channel": {"catalogue": "政府信息公开目录", "static_export": "静态导出（门户网站采集）", "webhook": "推送接口"},
     "status": {"withdrawn": "已撤回", "submitted": "已提交", "awaiting_attribute": "待认定公开属性", "returned": "已退文", "dept_review": "初审中", "secrecy_review": "保密审查中",
-               "awaiting_signoff": "待领导签批", "withheld": "不予公开", "re_review": "定期评审中",
+               "awaiting_signoff": "待领导签批", "awaiting_approval": "待审批公开", "withheld": "不予公开", "re_review": "定期评审中",
                "on_request": "依申请公开", "deidentifying": "去标识化处理中", "confirming_redaction": "待确认去标识化",
                "publishing": "发布中", "published": "已公开", "taken_down": "已撤下"},
     "publication": {"published": "已发布", "taken_down": "已撤下", "taking_down": "撤下通知待推送"},
@@ -114,11 +114,13 @@ def take_down(document_id):
     """The publisher's 撤下发布 button: refused with the reason shown on the document page."""
     reason = request.form.get("reason", "")
     try:
-        takedown.take_down(current_user(), document_id, reason)
+        result = takedown.take_down(current_user(), document_id, reason)
     except (Invalid, Conflict) as exc:
         doc = documents.detail_for(current_user(), document_id)
         return render_template("documents/detail.html", doc=doc, take_down_error=exc.message, reason=reason), \
             422 if isinstance(exc, Invalid) else 409
+    if (result.get("take_down") or {}).get("pending"):
+        flash("该文件现行有效，撤下须经审批，已提请审批；审批同意后撤下")
     return redirect(url_for("documents.document_page", document_id=document_id))
 
 

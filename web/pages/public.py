@@ -87,7 +87,7 @@ def agency_report_page(year, agency):
              for name, grid in (("section3", report_export.section3_grid(data)),
                                 ("section4", report_export.section4_grid(data)))}
     return render_template("public/report.html", r=data, grids=grids, section2=report_export.section2_rows(data),
-                           other_matters=report_export.other_matters(data))
+                           other_matters=report_export.other_matters(data), overview=report_export.overview(data))
 
 
 def _feed_summary(d: dict) -> str:
