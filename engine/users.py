@@ -295,18 +295,18 @@ def set_out_of_office(actor: User, out: bool, substitute_username: str | None) -
         audit.record(s, "out_of_office", actor=me, out=out, substitute=substitute_username)
 
 
-def _user_dict(user: User) -> dict:
+def user_dict(user: User) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
             "department": user.department.name if user.department else None,
             "department_id": user.department_id, "roles": sorted(user.role_keys), "active": user.active,
-            "out_of_office": user.out_of_office}
+            "out_of_office": user.out_of_office, "locked": user.locked_at is not None}
 
 
 def list_users(actor: User) -> list[dict]:
     """Return every staff account (admin only)."""
     require_admin(actor)
     with reading() as s:
-        return [_user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
+        return [user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
 def list_roles() -> list[dict]:
@@ -350,7 +350,7 @@ def colleagues(actor: User, role: str | None = None, department_id: int | None =
         if department_id is not None:
             query = query.where(User.department_id == department_id)
         found = [u for u in s.scalars(query) if role is None or u.has_role(role)]
-        return [_user_dict(u) for u in found]
+        return [user_dict(u) for u in found]
 
 
 def _ended(s, user: User, reason: str) -> None:
@@ -388,7 +388,7 @@ def reset_password(actor: User, user_id: int, new: str) -> dict:
         user.password_hash = _hasher.hash(new)
         _ended(s, user, "password_reset")
         audit.record(s, "password_reset", actor=actor, username=user.username)
-        return _user_dict(user)
+        return user_dict(user)
 
 
 def set_active(actor: User, user_id: int, active: bool) -> dict:
@@ -401,4 +401,4 @@ def set_active(actor: User, user_id: int, active: bool) -> dict:
             _ended(s, user, "disabled")
         user.active = active
         audit.record(s, "user_enabled" if active else "user_disabled", actor=actor, username=user.username)
-        return _user_dict(user)
+        return user_dict(user)

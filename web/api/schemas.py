@@ -86,6 +86,11 @@ class UserSchema(Schema):
     roles = fields.List(fields.String())
     active = fields.Boolean(required=True)
     out_of_office = fields.Boolean()
+    locked = fields.Boolean()  # after too many failed logins, until an admin unlocks it
+
+
+class UserListSchema(Schema):
+    items = fields.List(fields.Nested(UserSchema), required=True)
 
 
 class StartInstanceSchema(Schema):
