@@ -91,12 +91,18 @@ def _checked(key, value):
 def check_pattern(value) -> str:
     """A 索引号 pattern uses only {agency_code}, {year} and {seq} (required, e.g. {seq:07d})."""
     fields = {"index_pattern": ["只能使用 {agency_code}、{year}、{seq}，且必须含 {seq} (use {agency_code}, {year}, {seq})"]}
+    if not isinstance(value, str) or len(value) > 60:
+        raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields)
     try:
-        names = [name for _text, name, _spec, _conv in string.Formatter().parse(str(value)) if name is not None]
-        str(value).format(agency_code="X", year=2026, seq=1)
+        parts = [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(value) if name is not None]
+        names = [name for name, _spec in parts]
+        # A width is formatted before anything else is checked: "{seq:0999999999d}" would build a gigabyte.
+        if any(re.search(r"\d{3,}", spec or "") for _name, spec in parts):
+            raise ValueError("width too large")
+        value.format(agency_code="X", year=2026, seq=1)
     except (ValueError, KeyError, IndexError) as exc:
         raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields) from exc
-    if not isinstance(value, str) or "seq" not in names or set(names) - {"agency_code", "year", "seq"} or len(value) > 60:
+    if "seq" not in names or set(names) - {"agency_code", "year", "seq"}:
         raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields)
     return value
 

@@ -5,8 +5,8 @@ from flask import jsonify, request
 
 from engine import agencies
 from engine.disclosure import guide
-from web.api import bp
-from web.api.requests import parse_json
+from web.api import bodies, bp
+from web.api.schemas import parse
 from web.auth import require_user
 
 
@@ -40,13 +40,14 @@ def put_guide():
     """Replace an agency's guide (the admin, or that agency's publisher): every section Art. 12 names is required.
     ---
     put:
+      requestBody: {content: {application/json: {schema: GuideBody}}}
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
       responses:
         200: {content: {application/json: {schema: GuideSchema}}}
         403: {description: not the admin or the agency's publisher}
     """
-    return jsonify(guide.save(require_user(), parse_json(), request.args.get("agency")))
+    return jsonify(guide.save(require_user(), parse(bodies.GuideBody), request.args.get("agency")))
 
 
 @bp.get("/departments")
@@ -64,6 +65,7 @@ def update_department(department_id):
     """Set a department's identity (admin): its own agency name, code and kind, or its parent.
     ---
     patch:
+      requestBody: {content: {application/json: {schema: DepartmentChangeBody}}}
       responses: {200: {content: {application/json: {schema: DepartmentSchema}}}}
     """
-    return jsonify(agencies.update_department(require_user(), department_id, parse_json()))
+    return jsonify(agencies.update_department(require_user(), department_id, parse(bodies.DepartmentChangeBody)))

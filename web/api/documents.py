@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from engine.disclosure import documents, redaction, takedown
-from web.api import bp
+from web.api import bodies, bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
@@ -15,6 +15,7 @@ def submit_document():
     """Submit a document (drafter).
     ---
     post:
+      requestBody: {content: {application/json: {schema: DocumentBody}}}
       summary: Submit a document with its disclosure attribute; JSON, or multipart with a .docx file
       responses:
         201: {description: "{id, status, instance_id}", content: {application/json: {schema: DocumentSubmittedSchema}}}
@@ -28,11 +29,7 @@ def submit_document():
         data["channels"] = request.form.getlist("channels") or None
         content, name = upload.read(), upload.filename
     else:
-        data, content, name = request.get_json(silent=True), None, None
-        if not isinstance(data, dict):
-            from engine.errors import Invalid
-
-            raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
+        data, content, name = parse(bodies.DocumentBody), None, None
     return jsonify(documents.submit(actor, data, content, name)), 201
 
 
@@ -62,14 +59,15 @@ def update_redaction(document_id):
     """Replace one published field's redaction findings (publisher, while confirming).
     ---
     put:
+      requestBody: {content: {application/json: {schema: RedactionBody}}}
       summary: "{field: title|doc_number|body|interpretation (default body), findings: [...]}"
       responses:
         200: {description: "{field, redacted_text, findings}", content: {application/json: {schema: RedactionSchema}}}
         409: {description: not waiting for the redaction to be confirmed}
         422: {description: invalid field or findings}
     """
-    body = request.get_json(silent=True) or {}
-    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings"), body.get("field")))
+    body = parse(bodies.RedactionBody)
+    return jsonify(redaction.update_findings(require_user(), document_id, body["findings"], body.get("field")))
 
 
 @bp.post("/documents/<int:document_id>/take-down")
