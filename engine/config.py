@@ -39,6 +39,8 @@ class Settings:
     # addresses or networks ("10.0.0.5, 10.1.0.0/16"). Neither set: only staff.
     metrics_token: str = ""
     metrics_allow: str = ""
+    # Keys that seal stored originals (engine.crypto): "k2:base64,k1:base64", the first one seals.
+    seal_keys: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -66,6 +68,7 @@ def load(overrides: dict | None = None) -> Settings:
                     trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""),
                     metrics_token=env.get("GONGKAI_METRICS_TOKEN", ""),
                     metrics_allow=env.get("GONGKAI_METRICS_ALLOW", ""),
+                    seal_keys=env.get("GONGKAI_SEAL_KEYS", ""),
                     **_worker_timing(env))
 
 

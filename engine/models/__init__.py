@@ -5,7 +5,14 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
-from engine.models.documents import CatalogueCounter, Document, Publication, ReviewRecord
+from engine.models.documents import (
+    CatalogueCounter,
+    Document,
+    Publication,
+    ReviewRecord,
+    SealedFile,
+    SigningKey,
+)
 from engine.models.reliability import FormVersion, IdempotencyKey
 from engine.models.requests import (
     AgencySetting,
@@ -43,7 +50,7 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "ReviewRecord", "SealedFile", "SigningKey", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

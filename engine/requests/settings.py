@@ -10,7 +10,7 @@ import string
 
 from sqlalchemy import select
 
-from engine import audit, clock, users
+from engine import audit, clock, crypto, users
 from engine.db import reading, transaction
 from engine.errors import Invalid
 from engine.models import AgencySetting
@@ -34,6 +34,9 @@ DEFAULTS = {
     "agency_kind": "government",        # government: report due 3-31; department: 1-31 (Art. 49–50)
     # 索引号: {agency_code}, {year} and {seq} (with a width, as {seq:07d}); {seq} is required.
     "index_pattern": "{agency_code}/{year}-{seq:07d}",
+    # The cryptographic suite (engine.crypto): gm for a new installation; one installed before it
+    # existed keeps international (migration 0019) until an admin switches.
+    "crypto_suite": "gm",
 }
 AGENCY_KINDS = {"department": "政府部门", "government": "人民政府"}
 AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
@@ -119,4 +122,5 @@ def _agency_code(value):
     return value.strip()
 
 
-_CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code}
+_CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code,
+             "crypto_suite": crypto.check_suite}

@@ -157,6 +157,9 @@ class ReviewRecordSchema(Schema):
     content_sha256 = fields.String(required=True)
     prev_hash = fields.String(required=True)
     record_hash = fields.String(required=True)
+    hash_algorithm = fields.String(required=True, metadata={"description": "sha256 or sm3: the digest that made record_hash"})
+    signing_key_id = _id()
+    signed = fields.Boolean(required=True, metadata={"description": "signed by the reviewer (SM2 in the 国密 suite)"})
     created_at = fields.String(required=True)
 
 
@@ -199,10 +202,22 @@ class ImportedSchema(Schema):
     document_ids = fields.List(fields.Integer(), required=True)
 
 
+class RecordCheckSchema(Schema):
+    seq = fields.Integer(required=True)
+    stage = fields.String(required=True)
+    reviewer = fields.String(required=True)
+    hash_algorithm = fields.String(required=True)
+    signed = fields.Boolean(required=True)
+    ok = fields.Boolean(required=True)
+    problem = _text()
+
+
 class ReviewChainSchema(Schema):
     intact = fields.Boolean(required=True)
     records = fields.Integer(required=True)
     broken_at = _id()
+    problem = _text()
+    checked = fields.List(fields.Nested(RecordCheckSchema), required=True)
 
 
 class ReturnsSchema(Schema):
@@ -452,3 +467,4 @@ class RequestSettingsSchema(Schema):
     intake_department = _text()
     agency_code = _text()
     agency_kind = _text()
+    crypto_suite = fields.String(metadata={"description": "gm (SM2/SM3/SM4) or international"})
