@@ -158,3 +158,26 @@ def test_originals_are_sealed_with_sm4_and_survive_key_rotation(api_as, settings
         crypto.open_sealed(bytes(changed), doc.original_sha256.encode())
     with pytest.raises(crypto.SealError):  # sealed for another file
         crypto.open_sealed(stored, b"0" * 64)
+
+
+def test_an_existing_installation_keeps_the_international_suite_until_an_admin_switches(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from engine import schema
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(schema.alembic_config(url), "0015_workplan_delivery")  # installed before the setting
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO user_account (username, display_name, password_hash, active, "
+                          "token_generation, out_of_office, locale, created_at) "
+                          "VALUES ('old', 'old', 'x', 1, 0, 0, 'zh', '2025-01-01 00:00:00')"))
+    schema.upgrade(url)
+    with engine.connect() as conn:
+        saved = conn.execute(text("SELECT value FROM agency_setting WHERE key = 'crypto_suite'")).scalar()
+    assert json.loads(saved) == {"value": "international"}
+    fresh = f"sqlite:///{tmp_path / 'new.db'}"
+    schema.upgrade(fresh)  # a new installation: no row, the default gm
+    with create_engine(fresh).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM agency_setting")).scalar() == 0
