@@ -66,8 +66,9 @@ def update_redaction(document_id):
         409: {description: not waiting for the redaction to be confirmed}
         422: {description: invalid field or findings}
     """
+    actor = require_user()  # a stranger learns nothing, not even what the body should hold
     body = parse(bodies.RedactionBody)
-    return jsonify(redaction.update_findings(require_user(), document_id, body["findings"], body.get("field")))
+    return jsonify(redaction.update_findings(actor, document_id, body["findings"], body.get("field")))
 
 
 @bp.post("/documents/<int:document_id>/take-down")

@@ -7,12 +7,11 @@ Revision ID: 0019_security
 Revises: 0015_workplan_delivery
 Create Date: 2026-12-07 10:00:00
 """
-from datetime import datetime, timezone
-
 import sqlalchemy as sa
 from alembic import op
 
 import engine.models.types
+from engine import clock
 
 revision = "0019_security"
 down_revision = "0015_workplan_delivery"
@@ -51,7 +50,7 @@ def upgrade() -> None:
         settings = sa.table('agency_setting', sa.column('key', sa.String), sa.column('value', engine.models.types.JSONType),
                             sa.column('updated_by', sa.String), sa.column('updated_at', engine.models.types.UTCDateTime()))
         op.bulk_insert(settings, [{"key": "crypto_suite", "value": {"value": "international"},
-                                   "updated_by": "migration 0019_security", "updated_at": datetime.now(timezone.utc)}])
+                                   "updated_by": "migration 0019_security", "updated_at": clock.now()}])
 
 
 def downgrade() -> None:
