@@ -35,6 +35,12 @@ class Settings:
     mail_from: str = ""
     # Reverse proxies whose X-Forwarded-For / -Proto are believed: "10.0.0.1, 192.168.0.0/16".
     trusted_proxies: str = ""
+    # Who may read /metrics and the detail of /healthz without a staff login: a Bearer token, and/or
+    # addresses or networks ("10.0.0.5, 10.1.0.0/16"). Neither set: only staff.
+    metrics_token: str = ""
+    metrics_allow: str = ""
+    # Keys that seal stored originals (engine.crypto): "k2:base64,k1:base64", the first one seals.
+    seal_keys: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -60,6 +66,9 @@ def load(overrides: dict | None = None) -> Settings:
                     smtp_url=_smtp_url(env.get("GONGKAI_SMTP_URL") or None),
                     mail_from=env.get("GONGKAI_MAIL_FROM", ""),
                     trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""),
+                    metrics_token=env.get("GONGKAI_METRICS_TOKEN", ""),
+                    metrics_allow=env.get("GONGKAI_METRICS_ALLOW", ""),
+                    seal_keys=env.get("GONGKAI_SEAL_KEYS", ""),
                     **_worker_timing(env))
 
 

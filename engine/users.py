@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, sessions
+from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from engine.models import Department, Role, User
@@ -40,31 +41,66 @@ _DUMMY_HASH = _hasher.hash("not-a-password")
 
 
 MIN_PASSWORD = 8
-
-
-@lru_cache(maxsize=1)
-def _common_passwords() -> frozenset:
-    # zxcvbn's list of the 30,000 most used passwords; loaded on first use, not at import.
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    return frozenset(FREQUENCY_LISTS["passwords"])
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" (about 10^10 guesses) offline
+PRODUCT_WORDS = ("gongkai", "政务公开", "zhengwugongkai")  # guessed first by anyone attacking this product
+# zxcvbn's warnings, in the words a user reads here.
+WARNINGS = {
+    "Straight rows of keys are easy to guess.": "键盘上连续的一排键很容易猜到",
+    "Short keyboard patterns are easy to guess.": "键盘上的简短图形很容易猜到",
+    'Repeats like "aaa" are easy to guess.': "重复的字符（如 aaa）很容易猜到",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "重复的片段（如 abcabc）很容易猜到",
+    "Sequences like abc or 6543 are easy to guess.": "顺序字符（如 abc、6543）很容易猜到",
+    "Recent years are easy to guess.": "近年的年份很容易猜到",
+    "Dates are often easy to guess.": "日期很容易猜到",
+    "This is a top-10 common password.": "这是最常见的十个密码之一",
+    "This is a top-100 common password.": "这是最常见的一百个密码之一",
+    "This is a very common password.": "这是非常常见的密码",
+    "This is similar to a commonly used password.": "与常见密码过于相似",
+    "A word by itself is easy to guess.": "单个词语很容易猜到",
+    "Names and surnames by themselves are easy to guess.": "单独的姓名很容易猜到",
+    "Common names and surnames are easy to guess.": "常见的姓名很容易猜到",
+}
 
 
 def check_password(password, username: str | None = None, field: str = "password") -> None:
-    """Raise Invalid for a password that is too short, too common or the user name itself."""
+    """Raise Invalid, saying why in Chinese, for a password that is too short, contains the user name
+    or is guessable: zxcvbn's score, counting this product's own words as the first guesses."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise Invalid(f"密码至少 {MIN_PASSWORD} 位 (password needs at least {MIN_PASSWORD} characters)",
                       fields={field: ["too short"]})
     if len(password) > 200:
         raise Invalid("密码最多 200 位 (password at most 200 characters)", fields={field: ["too long"]})
-    lowered = password.lower()
-    if lowered in _common_passwords() or (username and username.lower() in lowered):
-        raise Invalid("密码过于常见或包含用户名，请换一个 (password too common or contains the user name)",
-                      fields={field: ["too common"]})
+    if username and username.lower() in password.lower():
+        raise Invalid("密码不能包含用户名，请换一个 (password contains the user name)", fields={field: ["user name"]})
+    why = weakness(password, username)
+    if why:
+        raise Invalid(f"密码太容易被猜到：{why}。请使用更长、更少见的组合，如几个不相关的词语加数字和符号 "
+                      f"(password too easy to guess)", fields={field: ["too weak"]})
 
 
-def hash_password(password: str, username: str | None = None) -> str:
-    check_password(password, username)
+def weakness(password: str, username: str | None = None) -> str | None:
+    """Why a password is guessable (in Chinese), or None when its zxcvbn score reaches MIN_STRENGTH."""
+    from zxcvbn import zxcvbn  # its dictionaries take a moment to load: on first use, not at import
+
+    words = [w for w in (username, *PRODUCT_WORDS, current().agency_name) if w]
+    result = zxcvbn(password[:72], user_inputs=words)  # zxcvbn's own cap: longer costs time, not strength
+    if result["score"] >= MIN_STRENGTH:
+        return None
+    reasons = []
+    ours = [m["token"] for m in result["sequence"] if m.get("dictionary_name") == "user_inputs"]
+    if ours:
+        reasons.append(f"含有本系统、本单位或用户名中的词语（{'、'.join(dict.fromkeys(ours))}）")
+    warning = WARNINGS.get(result["feedback"]["warning"])
+    if warning:
+        reasons.append(warning)
+    reasons.append(f"强度评分 {result['score']}/4，至少需要 {MIN_STRENGTH}")
+    return "；".join(reasons)
+
+
+def hash_password(password: str, username: str | None = None, checked: bool = True) -> str:
+    """The argon2 hash of a password judged strong enough (`checked=False`: the public demo password)."""
+    if checked:
+        check_password(password, username)
     return _hasher.hash(password)
 
 
@@ -260,18 +296,18 @@ def set_out_of_office(actor: User, out: bool, substitute_username: str | None) -
         audit.record(s, "out_of_office", actor=me, out=out, substitute=substitute_username)
 
 
-def _user_dict(user: User) -> dict:
+def user_dict(user: User) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
             "department": user.department.name if user.department else None,
             "department_id": user.department_id, "roles": sorted(user.role_keys), "active": user.active,
-            "out_of_office": user.out_of_office}
+            "out_of_office": user.out_of_office, "locked": user.locked_at is not None}
 
 
 def list_users(actor: User) -> list[dict]:
     """Return every staff account (admin only)."""
     require_admin(actor)
     with reading() as s:
-        return [_user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
+        return [user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
 def list_roles() -> list[dict]:
@@ -315,7 +351,7 @@ def colleagues(actor: User, role: str | None = None, department_id: int | None =
         if department_id is not None:
             query = query.where(User.department_id == department_id)
         found = [u for u in s.scalars(query) if role is None or u.has_role(role)]
-        return [_user_dict(u) for u in found]
+        return [user_dict(u) for u in found]
 
 
 def _ended(s, user: User, reason: str) -> None:
@@ -353,7 +389,7 @@ def reset_password(actor: User, user_id: int, new: str) -> dict:
         user.password_hash = _hasher.hash(new)
         _ended(s, user, "password_reset")
         audit.record(s, "password_reset", actor=actor, username=user.username)
-        return _user_dict(user)
+        return user_dict(user)
 
 
 def set_active(actor: User, user_id: int, active: bool) -> dict:
@@ -366,4 +402,4 @@ def set_active(actor: User, user_id: int, active: bool) -> dict:
             _ended(s, user, "disabled")
         user.active = active
         audit.record(s, "user_enabled" if active else "user_disabled", actor=actor, username=user.username)
-        return _user_dict(user)
+        return user_dict(user)

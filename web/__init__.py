@@ -38,5 +38,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     idempotency.init_app(app)
     init_api(app)
     init_pages(app)
-    app.register_blueprint(health.bp)
+    health.init_app(app, settings)
     return app

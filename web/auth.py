@@ -12,7 +12,7 @@ from functools import wraps
 from flask import current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from engine import sessions, users
+from engine import lockout, sessions, users
 from engine.calendar import SHANGHAI
 from engine.errors import DomainError, Forbidden, Unauthorized
 from web import ratelimit
@@ -97,7 +97,8 @@ def login(username: str, password: str):
 
     After 5 failures in 5 minutes for one name from one address, that pair is refused without
     checking the password; an address is refused for every name only after many more failures.
-    Neither locks a user out for everyone, nor every user behind one address.
+    Across addresses, an account's own cap (engine.lockout) first slows its tries, then locks it
+    until an administrator unlocks it.
     """
     ip = ratelimit.client_ip()
     keys = (("login_failure", f"{username}|{ip}"), ("login_failure_ip", ip))
@@ -105,12 +106,16 @@ def login(username: str, password: str):
     if locked:
         raise RateLimited(_lockout_message(max(ratelimit.ends_at(name, key) for name, key in keys
                                                    if name in locked)))
+    lockout.check(username)
     try:
-        return users.authenticate(username, password)
+        user = users.authenticate(username, password)
     except Unauthorized:
         for name, key in keys:
             ratelimit.count(name, key)
+        lockout.failed(username)
         raise
+    lockout.succeeded(username)
+    return user
 
 
 def _lockout_message(until: float) -> str:
@@ -124,6 +129,8 @@ def init_app(app) -> None:
     from web.errors import STATUS
 
     STATUS[RateLimited] = 429  # also raised by the public endpoints' limits (web.ratelimit)
+    STATUS[lockout.TooSoon] = 429
+    STATUS[lockout.Locked] = 423
 
     @app.context_processor
     def inject_user():

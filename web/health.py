@@ -1,27 +1,54 @@
-"""`/healthz` for load balancers and `/metrics` for Prometheus; both without login.
+"""`/healthz` for load balancers and `/metrics` for Prometheus.
 
+Anyone gets `/healthz`'s bare 200 or 503; its detail (which check failed, and why) and `/metrics`
+go to staff and to the monitor named in settings (GONGKAI_METRICS_TOKEN as a Bearer token, or an
+address in GONGKAI_METRICS_ALLOW): they tell an attacker which part of the system is down.
 The metrics are counts (no names, no content), built per scrape from `engine.monitoring` into a
 registry of their own, so every web process answers the same.
 """
 
-from flask import Blueprint, Response, jsonify
+import hmac
+
+from flask import Blueprint, Response, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
 from engine import monitoring
+from web.auth import current_user
+from web.proxies import contains, parse_networks
+from web.ratelimit import client_ip
 
 bp = Blueprint("health", __name__)
 DURATION_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 300)
 
 
+def init_app(app, settings) -> None:
+    app.extensions["gongkai_monitor"] = (settings.metrics_token,
+                                         parse_networks(settings.metrics_allow, "GONGKAI_METRICS_ALLOW"))
+    app.register_blueprint(bp)
+
+
+def _is_monitor() -> bool:
+    """The configured monitor (token or address), or a staff member."""
+    token, networks = current_app.extensions["gongkai_monitor"]
+    offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and offered and hmac.compare_digest(offered.encode(), token.encode()):
+        return True
+    return contains(networks, client_ip()) or current_user() is not None
+
+
 @bp.get("/healthz")
 def healthz():
     result = monitoring.health()
-    return jsonify(result), 200 if result["ok"] else 503
+    status = 200 if result["ok"] else 503
+    return jsonify(result if _is_monitor() else {"ok": result["ok"]}), status
 
 
 @bp.get("/metrics")
 def metrics():
+    if not _is_monitor():
+        return Response("forbidden: set GONGKAI_METRICS_TOKEN or GONGKAI_METRICS_ALLOW\n", status=403,
+                        content_type="text/plain; charset=utf-8")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Snapshot())
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -8,16 +8,25 @@ the headers are ignored, since any client can write them.
 import ipaddress
 
 
-def parse_networks(value: str) -> tuple:
-    """`"10.0.0.1, 192.168.0.0/16"` → networks; ValueError names a bad entry."""
+def parse_networks(value: str, setting: str = "GONGKAI_TRUSTED_PROXIES") -> tuple:
+    """`"10.0.0.1, 192.168.0.0/16"` → networks; ValueError names the setting and the bad entry."""
     networks = []
     for item in (value or "").split(","):
         if item.strip():
             try:
                 networks.append(ipaddress.ip_network(item.strip(), strict=False))
             except ValueError as exc:
-                raise ValueError(f"GONGKAI_TRUSTED_PROXIES: {item.strip()!r} is not an address or network") from exc
+                raise ValueError(f"{setting}: {item.strip()!r} is not an address or network") from exc
     return tuple(networks)
+
+
+def contains(networks: tuple, address: str) -> bool:
+    """Whether `address` lies in one of `networks` (False for anything that is not an address)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 class TrustedProxies:
@@ -27,11 +36,7 @@ class TrustedProxies:
         self.app, self.networks = app, networks
 
     def _trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in self.networks)
+        return contains(self.networks, address)
 
     def __call__(self, environ, start_response):
         if self._trusted(environ.get("REMOTE_ADDR", "")):

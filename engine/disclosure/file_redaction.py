@@ -14,7 +14,7 @@ import dataclasses
 import json
 import logging
 
-from engine import audit, clock, storage
+from engine import audit, clock, sealed, storage
 from engine import files as formats
 from engine.db import reading, transaction
 from engine.deid import apply_findings, deidentify, findings_to_dict
@@ -45,17 +45,17 @@ def _read_one(file_id: int, policy: str):
         row = s.get(DocumentFile, file_id)
         kind, sha = row.kind, row.original_sha256
     try:
-        layout = formats.read(kind, storage.get(sha))
+        layout = formats.read(kind, sealed.get(sha))
         result = deidentify(layout.text, category=policy)
     except Exception as exc:  # any reader failure: the file is held back, never published as is
         log.warning("file %s could not be read: %s", file_id, exc)
         return _hold(file_id, exc)
-    stored = _store_layout(layout)
+    stored = _layout_json(layout)
     with transaction() as s:
         row = s.get(DocumentFile, file_id, with_for_update=True)
         if row is None or row.original_sha256 != sha:
             return "replaced"
-        row.layout_sha256 = stored
+        row.layout_sha256 = sealed.put_text(s, stored) if stored else None  # it holds the personal data too
         row.findings, row.regions = findings_to_dict(result.findings), []
         row.pages, row.hidden = layout.pages, list(layout.hidden)
         row.state, row.message = "read", None
@@ -77,21 +77,21 @@ def _hold(file_id: int, exc: Exception) -> str:
 
 # The stored reading: the text and each character's place, so confirming never reads (or OCRs) again.
 
-def _store_layout(layout: Layout) -> str | None:
+def _layout_json(layout: Layout) -> str | None:
     places = [["b", p.page, p.x0, p.y0, p.x1, p.y1] if isinstance(p, Box) else
               ["c", p.sheet, p.row, p.column] if isinstance(p, Cell) else None for p in layout.places]
     rest = {f.name: getattr(layout, f.name) for f in dataclasses.fields(layout) if f.name != "places"}
     try:
-        return storage.put_text(json.dumps({"layout": rest, "places": places}, ensure_ascii=False))
+        return json.dumps({"layout": rest, "places": places}, ensure_ascii=False)
     except TypeError:  # a format's own extra field that JSON cannot hold: read again when needed
         return None
 
 
 def layout_of(row: DocumentFile) -> Layout:
     """The file's reading: the stored one, else read again."""
-    stored = json.loads(storage.get_text(row.layout_sha256)) if row.layout_sha256 else None
+    stored = json.loads(sealed.get_text(row.layout_sha256)) if row.layout_sha256 else None
     if stored is None:
-        return formats.read(row.kind, storage.get(row.original_sha256))
+        return formats.read(row.kind, sealed.get(row.original_sha256))
     places = [Box(*p[1:]) if p and p[0] == "b" else Cell(*p[1:]) if p else None for p in stored["places"]]
     fields = stored["layout"]
     fields["page_sizes"] = [tuple(size) for size in fields.get("page_sizes") or []]
@@ -238,7 +238,7 @@ def _redacted(row: DocumentFile, category: str) -> bytes:
     cuts = formats.cuts_for(result.findings)
     cuts += [Cut(region=Box(r["page"], r["x0"], r["y0"], r["x1"], r["y1"])) for r in row.regions or []]
     try:
-        return formats.redact(row.kind, storage.get(row.original_sha256), layout, cuts)
+        return formats.redact(row.kind, sealed.get(row.original_sha256), layout, cuts)
     except Exception as exc:  # the format cannot be made safe: held back; the publisher may withhold it
         log.warning("file %s could not be redacted: %s", row.id, exc)
         reason = exc.message if isinstance(exc, Invalid) else "无法生成去标识化文件 (the redacted file cannot be made)"
@@ -267,7 +267,7 @@ def staff_copy(actor, document_id, file_id, version: str = "original") -> tuple[
     with reading() as s:
         row = files.get(s, documents.get_for(s, actor, document_id), file_id)
         if version == "original":
-            return row.name, row.media_type, storage.get(row.original_sha256)
+            return row.name, row.media_type, sealed.get(row.original_sha256, s)
         if row.redacted_sha256 is None:
             raise Conflict("该文件尚无去标识化版本 (no redacted version yet)")
         return files.published_name(row), files.published_media_type(row), storage.get(row.redacted_sha256)
@@ -280,5 +280,5 @@ def page_image(actor, document_id, file_id, page: int) -> bytes:
         kind, sha, pages = row.kind, row.original_sha256, row.pages or 1
     if not 0 <= page < pages:
         raise Invalid(f"没有第 {page + 1} 页 (no such page)", fields={"page": ["outside"]})
-    return formats.render(kind, storage.get(sha), page)
+    return formats.render(kind, sealed.get(sha), page)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from engine import access, audit, storage, uploads
+from engine import access, audit, sealed, uploads
 from engine import files as formats
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import Document, DocumentFile, HumanTask
@@ -89,7 +89,7 @@ def add(session, doc: Document, actor, checked: Checked, role: str) -> DocumentF
     last = session.scalar(select(func.max(DocumentFile.position)).where(DocumentFile.document_id == doc.id))
     row = DocumentFile(document_id=doc.id, role=role, position=(last or 0) + 1, name=checked.name,
                        kind=checked.kind, media_type=formats.MEDIA_TYPES[checked.kind], size=len(checked.data),
-                       original_sha256=storage.put(checked.data), state="uploaded", findings=[], regions=[],
+                       original_sha256=sealed.put(session, checked.data), state="uploaded", findings=[], regions=[],
                        hidden=[], withheld=False, uploaded_by=getattr(actor, "username", None))
     session.add(row)
     session.flush()

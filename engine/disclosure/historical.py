@@ -66,7 +66,7 @@ def _create(session, actor, clean, department_id) -> int:
     if session.get(Department, department_id) is None:
         raise Invalid("部门不存在 (no such department)", fields={"department_id": ["unknown"]})
     doc = Document(drafter_id=None, department_id=department_id, status="awaiting_attribute")
-    documents.apply_fields(doc, clean)
+    documents.apply_fields(doc, clean, session)
     session.add(doc)
     session.flush()
     row = instances.start(session, actor, DETERMINATION_KEY, {"document_id": doc.id, "title": doc.title,

@@ -9,7 +9,7 @@ from datetime import date
 
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, storage
+from engine import clock, sealed, storage
 from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
@@ -50,7 +50,7 @@ def _revise(c, doc):
     before = c.spiff_task.data
     if clean["formed_on"] == before.get("formed_on") and not c.data.get("formed_time") and before.get("formed_at"):
         clean["formed_at"] = before["formed_at"]  # a revision made later that day must not move an hour deadline
-    documents.apply_fields(doc, clean)
+    documents.apply_fields(doc, clean, c.session)
     doc.updated_at = clock.now()
     search.follow_instance(c.session, c.instance.id, c.instance.title, doc.title, doc.doc_number)
     c.data.clear()
@@ -127,5 +127,5 @@ def form_values(human_task) -> dict:
 
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
-        return {"body": storage.get_text(doc.original_sha256), "summary": doc.summary or "",
-                "interpretation": storage.get_text(doc.interpretation_sha256)}
+        return {"body": sealed.get_text(doc.original_sha256, s), "summary": doc.summary or "",
+                "interpretation": sealed.get_text(doc.interpretation_sha256, s)}

@@ -9,8 +9,9 @@ its text is the body. Originals are never altered; each redacted version is a ne
 import json
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
-from engine import audit, storage
+from engine import audit, sealed, storage
 from engine.db import reading, transaction
 from engine.deid import KINDS, apply_findings, deidentify, findings_to_dict
 from engine.disclosure import documents
@@ -24,9 +25,9 @@ FIELDS = {"title": "标题", "doc_number": "文号", "summary": "内容概述", 
 def original(doc: Document, field: str) -> str:
     """The field as written by the drafter (never published as such)."""
     if field == "body":
-        return storage.get_text(doc.original_sha256)
+        return sealed.get_text(doc.original_sha256, object_session(doc))
     if field == "interpretation":
-        return storage.get_text(doc.interpretation_sha256)
+        return sealed.get_text(doc.interpretation_sha256, object_session(doc))
     return getattr(doc, field) or ""
 
 

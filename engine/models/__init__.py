@@ -14,6 +14,8 @@ from engine.models.documents import (
     PublishedSuspect,
     PublishedVersion,
     ReviewRecord,
+    SealedFile,
+    SigningKey,
 )
 from engine.models.reliability import FormVersion, IdempotencyKey
 from engine.models.requests import (
@@ -54,7 +56,7 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "SealedFile", "SigningKey", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
     "SavedFilter", "SupervisionRecord", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",

@@ -6,7 +6,7 @@ row keeps the hashes. Review records are append-only and hash-chained per docume
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import clock
@@ -113,6 +113,36 @@ class ReviewRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     prev_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
+    # Which digest made record_hash (sha256 before the 国密 suite, sm3 after); the reviewer's signature
+    # of record_hash with the key held for them (none on records older than signing).
+    hash_algorithm: Mapped[str] = mapped_column(String(10), default="sha256", server_default="sha256")
+    signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"))
+    signature: Mapped[str | None] = mapped_column(Text)
+
+
+class SigningKey(Base):
+    """A reviewer's signing key: the public key in clear, the private key sealed (engine.crypto)."""
+
+    __tablename__ = "signing_key"
+    __table_args__ = (UniqueConstraint("user_id", "algorithm"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    algorithm: Mapped[str] = mapped_column(String(30))
+    public_pem: Mapped[str] = mapped_column(Text)
+    private_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class SealedFile(Base):
+    """A stored file kept encrypted: its plain sha256 (what records cite) → the envelope's address."""
+
+    __tablename__ = "sealed_file"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stored_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(40))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Publication(Base):

@@ -52,6 +52,8 @@ class User(Base):
     out_of_office: Mapped[bool] = mapped_column(Boolean, default=False)
     substitute_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     locale: Mapped[str] = mapped_column(String(10), default="zh")
+    # Set when failed logins from anywhere reached engine.lockout.LOCK_AFTER; an admin clears it.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     department: Mapped[Department | None] = relationship(lazy="joined")

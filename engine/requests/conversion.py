@@ -76,7 +76,7 @@ def create_proactive(session, actor, data: dict, department_id) -> Document:
     clean = documents.clean_submission({**data, "attribute": "proactive", "formed_on": clock.today().isoformat(),
                                         "channels": ["catalogue"]})
     doc = Document(drafter_id=actor.id, department_id=department_id, status="submitted")
-    documents.apply_fields(doc, clean)
+    documents.apply_fields(doc, clean, session)
     session.add(doc)
     session.flush()
     audit.record(session, "document_submitted", actor=actor, document_id=doc.id, title=doc.title,

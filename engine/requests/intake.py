@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, agencies, audit, calendar, clock, storage
+from engine import access, agencies, audit, calendar, clock, sealed, storage
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, ReplyLetter
@@ -256,7 +256,7 @@ def detail_for(actor, request_id: int) -> dict:
                 "pauses": [{"reason": p.reason, "started_on": p.started_on.isoformat(), "ended_on": _iso(p.ended_on),
                             "note": p.note} for p in records.pauses(s, req)],
                 "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),
-                "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
+                "fee": req.fee or {}, "material": sealed.get_text(req.material_sha256, s) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
                 "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
                 "notices": notices.for_request(s, req), "catalogue_check": req.catalogue_check or {},

@@ -7,7 +7,7 @@ import smtplib
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from engine import access, audit, clock, storage
+from engine import access, audit, clock, sealed, storage
 from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
@@ -21,7 +21,7 @@ def deidentify_request(ctx) -> dict:
     """De-identify the material to be provided before the secrecy review (idempotent)."""
     request_id = access.bound_id(ctx.request_id, ctx.params.get("request_id"), "request")
     with reading() as s:
-        text = storage.get_text(s.get(InformationRequest, request_id).material_sha256)
+        text = sealed.get_text(s.get(InformationRequest, request_id).material_sha256, s)
     result = deidentify(text, category="general")
     with transaction() as s:
         s.get(InformationRequest, request_id).redacted_sha256 = storage.put_text(result.text)

@@ -11,7 +11,7 @@ the handling department and any pause whose step is over are brought in line wit
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
-from engine import agencies, audit, calendar, clock, storage, users
+from engine import agencies, audit, calendar, clock, sealed, users
 from engine.config import current
 from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
@@ -236,7 +236,7 @@ def _draft(c, req):
         material = str(data.get("material") or "").strip() or _document_text(c, data.get("source_document_id"))
         if not material:
             raise Invalid("请填写提供的信息内容或引用目录中的文件", fields={"material": ["required"]})
-        req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
+        req.material_sha256, req.redacted_sha256 = sealed.put_text(c.session, material), None
         data.pop("material", None)  # texts live in files, never in task data
     notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
     facts = _facts(c.session, req, outcome, reason, data)
@@ -291,7 +291,7 @@ def _document_text(c, document_id) -> str:
     except (NotFound, Forbidden) as exc:
         raise Invalid("不能引用此文件 (you may not cite this document)",
                       fields={"source_document_id": [exc.message]}) from exc
-    return storage.get_text(doc.original_sha256)
+    return sealed.get_text(doc.original_sha256, c.session)
 
 
 def _signoff(c, req):

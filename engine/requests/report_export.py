@@ -7,7 +7,7 @@ The identity check (新收 + 上年结转 = 总计 + 结转下年度) is for sta
 
 import io
 
-from engine import supervision
+from engine import sheets, supervision
 from engine.config import current
 
 RESULT_GROUP = "三、本年度办理结果"
@@ -151,8 +151,7 @@ def _docx_grid(doc, grid) -> None:
 def _xlsx_grid(ws, grid, top: int) -> None:
     for cell in grid["cells"]:
         row, col = top + cell["row"], 1 + cell["col"]
-        ws.cell(row=row, column=col, value=int(cell["text"]) if cell["text"].isdigit() and not cell["header"]
-                else cell["text"])
+        sheets.put(ws, row, col, int(cell["text"]) if cell["text"].isdigit() and not cell["header"] else cell["text"])
         if cell["rowspan"] > 1 or cell["colspan"] > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row + cell["rowspan"] - 1,
                            end_column=col + cell["colspan"] - 1)
@@ -162,25 +161,25 @@ def to_xlsx(report) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    sheets = (("二、主动公开", section2_rows(report)), ("三、依申请公开", section3_grid(report)),
-              ("四、复议诉讼", section4_grid(report)))
-    for index, (name, rows) in enumerate(sheets):
+    tabs = (("二、主动公开", section2_rows(report)), ("三、依申请公开", section3_grid(report)),
+            ("四、复议诉讼", section4_grid(report)))
+    for index, (name, rows) in enumerate(tabs):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = name
-        ws.append([_title(report)])
+        sheets.append(ws, [_title(report)])
         if isinstance(rows, dict):
             _xlsx_grid(ws, rows, top=2)
             if name.startswith("三"):  # the working file keeps the check; the Word file to publish does not
-                ws.append([identity_line(report)])
+                sheets.append(ws, [identity_line(report)])
         else:
             for row in rows:
-                ws.append(row)
+                sheets.append(ws, row)
     ws = wb.create_sheet("按月统计")
-    ws.append(["月份", "新收", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"])
+    sheets.append(ws, ["月份", "新收", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"])
     for m in report["by_month"]:
         g = m["groups"]
-        ws.append([m["month"], m["received"], *[g.get(k, 0) for k in ("予以公开", "部分公开", "不予公开", "无法提供",
-                                                                         "不予处理", "其他处理")]])
+        sheets.append(ws, [m["month"], m["received"],
+                           *[g.get(k, 0) for k in ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,7 +10,7 @@ import string
 
 from sqlalchemy import select
 
-from engine import audit, clock, users
+from engine import audit, clock, crypto, users
 from engine.db import reading, transaction
 from engine.errors import Invalid
 from engine.models import AgencySetting
@@ -40,6 +40,9 @@ DEFAULTS = {
     "agency_kind": "government",        # government: report due 3-31; department: 1-31 (Art. 49–50)
     # 索引号: {agency_code}, {year} and {seq} (with a width, as {seq:07d}); {seq} is required.
     "index_pattern": "{agency_code}/{year}-{seq:07d}",
+    # The cryptographic suite (engine.crypto): gm for a new installation; one installed before it
+    # existed keeps international (migration 0019) until an admin switches.
+    "crypto_suite": "gm",
 }
 AGENCY_KINDS = {"department": "政府部门", "government": "人民政府"}
 AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
@@ -97,12 +100,18 @@ def _checked(key, value):
 def check_pattern(value) -> str:
     """A 索引号 pattern uses only {agency_code}, {year} and {seq} (required, e.g. {seq:07d})."""
     fields = {"index_pattern": ["只能使用 {agency_code}、{year}、{seq}，且必须含 {seq} (use {agency_code}, {year}, {seq})"]}
+    if not isinstance(value, str) or len(value) > 60:
+        raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields)
     try:
-        names = [name for _text, name, _spec, _conv in string.Formatter().parse(str(value)) if name is not None]
-        str(value).format(agency_code="X", year=2026, seq=1)
+        parts = [(name, spec) for _text, name, spec, _conv in string.Formatter().parse(value) if name is not None]
+        names = [name for name, _spec in parts]
+        # A width is formatted before anything else is checked: "{seq:0999999999d}" would build a gigabyte.
+        if any(re.search(r"\d{3,}", spec or "") for _name, spec in parts):
+            raise ValueError("width too large")
+        value.format(agency_code="X", year=2026, seq=1)
     except (ValueError, KeyError, IndexError) as exc:
         raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields) from exc
-    if not isinstance(value, str) or "seq" not in names or set(names) - {"agency_code", "year", "seq"} or len(value) > 60:
+    if "seq" not in names or set(names) - {"agency_code", "year", "seq"}:
         raise Invalid("索引号格式有误 (bad index number pattern)", fields=fields)
     return value
 
@@ -119,4 +128,5 @@ def _agency_code(value):
     return value.strip()
 
 
-_CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code}
+_CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code,
+             "crypto_suite": crypto.check_suite}

@@ -2,7 +2,7 @@
 again, the applicant's e-mail to the delivery step, the fee methods a request allows (按量 only where
 109号第五条 applies), the catalogue's matches to the drafter and what was found to the sign-off."""
 
-from engine import storage
+from engine import sealed
 from engine.db import reading
 from engine.models import InformationRequest
 from engine.requests import PROCESS_KEY, catalogue_check, fees, records
@@ -30,4 +30,4 @@ def form_values(human_task) -> dict:
             return {"catalogue_check_text": catalogue_check.for_reviewer(req)}
         found = catalogue_check.as_text(catalogue_check.matches(s, req))
         return {"catalogue_matches_text": found,
-                **({"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {})}
+                **({"material": sealed.get_text(req.material_sha256, s)} if req.material_sha256 else {})}

@@ -3,26 +3,22 @@
 SpiffWorkflow evaluates scripts with exec/eval, which is no sandbox: `().__class__.__base__...`
 reaches `os`. This check is the security boundary, applied when a diagram is deployed and again
 before every evaluation. It allows plain data manipulation and an allow-list of functions only.
-What runs is the checked tree with guards woven in (`guarded_code`): every loop counts against a
-step budget and every `*`, `+`, `replace`, `join`, `extend` against a size limit, so a script can
-neither run for ages nor fill the memory (`'x' * 10**9`, doubling a list in a loop).
+What runs is the checked tree with guards woven in (`guards.guarded_code`): every loop counts against
+a step budget and every value built — by an operator, a call, formatting, a display or a slice —
+against size limits, so a script can neither run for ages nor fill the memory.
 """
 
 import ast
-import contextlib
-import contextvars
 import datetime as _dt
 import re
 from functools import lru_cache
 
 from engine.errors import Invalid
+from engine.workflow.guards import GUARDED_BUILTINS, GUARDS, MAX_SIZE, TooLarge, budget, guarded_code  # noqa: F401
 
 # Builtins a script may call; anything else named in a call must come from the script helpers.
 MAX_RANGE = 10_000
 MAX_EXPONENT = 64
-MAX_SIZE = 1_000_000  # items (or characters) in one value a script builds
-MAX_STEPS = 1_000_000  # loop iterations in one evaluation
-MAX_INT_BITS = 4096
 
 
 def bounded_range(*args):
@@ -45,6 +41,7 @@ SAFE_BUILTINS = {
     "sorted": sorted, "sum": sum, "abs": abs, "round": round, "any": any, "all": all,
     "list": list, "dict": dict, "set": set, "tuple": tuple, "range": bounded_range, "enumerate": enumerate,
     "zip": zip, "reversed": reversed, "True": True, "False": False, "None": None,
+    **GUARDED_BUILTINS,  # str and sum, sized before they build
 }
 
 # Methods on data values (str, list, dict, date) that cannot reach interpreter internals.
@@ -54,6 +51,7 @@ SAFE_METHODS = frozenset({
     "startswith", "endswith", "replace", "join", "count", "index", "append", "extend", "isdigit",
     "isoformat", "year", "month", "day", "weekday", "date", "copy",
     "days", "seconds", "total_seconds", "hour", "minute", "second", "now", "fromisoformat", "isoweekday",
+    "ljust", "rjust", "center", "zfill",  # their width is checked before they run (guards)
 })
 
 FORBIDDEN_NAMES = frozenset({
@@ -126,123 +124,3 @@ def _check_node(node, callable_names) -> str | None:
                 and abs(exponent.value) <= MAX_EXPONENT):
             return f"乘方的指数须为不超过 {MAX_EXPONENT} 的常数 (exponent must be a small constant)"
     return None
-
-
-# --- the guards woven into what runs -------------------------------------------------------------
-# Hand-written: no maintained library bounds CPU and memory of exec'd Python in-process; the checked
-# subset (no while, no def, no attribute reflection) makes loops and a few operators the only ways
-# to grow, and each of them is routed through one of these functions.
-
-_SEQUENCES = (str, bytes, list, tuple)
-_steps: contextvars.ContextVar = contextvars.ContextVar("sandbox_steps")
-
-
-class TooLarge(ValueError):
-    pass
-
-
-@contextlib.contextmanager
-def budget():
-    """Give the evaluation inside a fresh step budget."""
-    token = _steps.set([MAX_STEPS])
-    try:
-        yield
-    finally:
-        _steps.reset(token)
-
-
-def _gk_iter(iterable):
-    left = _steps.get(None) or [MAX_STEPS]
-    for item in iterable:
-        left[0] -= 1
-        if left[0] < 0:
-            raise TooLarge(f"脚本循环超过 {MAX_STEPS} 步 (the script loops too long)")
-        yield item
-
-
-def _limit(size: int):
-    if size > MAX_SIZE:
-        raise TooLarge(f"脚本生成的值超过 {MAX_SIZE} 项 (the script builds too large a value)")
-
-
-def _gk_mul(a, b):
-    for seq, times in ((a, b), (b, a)):
-        if isinstance(seq, _SEQUENCES) and isinstance(times, int):
-            _limit(len(seq) * max(times, 0))
-    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
-        raise TooLarge("脚本中的数值过大 (number too large)")
-    return a * b
-
-
-def _gk_add(a, b):
-    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-        _limit(len(a) + len(b))
-    return a + b
-
-
-def _gk_method(obj, name, *args, **kwargs):
-    if name == "replace" and isinstance(obj, str) and len(args) >= 2:
-        _limit(len(obj) + (len(obj) + 1) * len(str(args[1])))
-    elif name == "join" and isinstance(obj, str) and args:
-        items = list(args[0])
-        _limit(sum(len(str(i)) for i in items) + len(obj) * len(items))
-        args = (items, *args[1:])
-    elif name == "extend" and isinstance(obj, list) and args:
-        items = list(args[0])
-        _limit(len(obj) + len(items))
-        args = (items, *args[1:])
-    return getattr(obj, name)(*args, **kwargs)
-
-
-GUARDS = {"_gk_iter": _gk_iter, "_gk_mul": _gk_mul, "_gk_add": _gk_add, "_gk_method": _gk_method}
-_GUARDED_METHODS = frozenset({"replace", "join", "extend"})
-
-
-class _Guard(ast.NodeTransformer):
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        fn = {ast.Mult: "_gk_mul", ast.Add: "_gk_add"}.get(type(node.op))
-        return _call(fn, [node.left, node.right], node) if fn else node
-
-    def visit_AugAssign(self, node):
-        self.generic_visit(node)
-        fn = {ast.Mult: "_gk_mul", ast.Add: "_gk_add"}.get(type(node.op))
-        if fn is None:
-            return node
-        current = _as_load(node.target)
-        return ast.copy_location(ast.Assign(targets=[node.target], value=_call(fn, [current, node.value], node)), node)
-
-    def visit_For(self, node):
-        self.generic_visit(node)
-        node.iter = _call("_gk_iter", [node.iter], node.iter)
-        return node
-
-    def visit_comprehension(self, node):
-        self.generic_visit(node)
-        node.iter = _call("_gk_iter", [node.iter], node.iter)
-        return node
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in _GUARDED_METHODS:
-            args = [func.value, ast.Constant(func.attr), *node.args]
-            return ast.copy_location(ast.Call(ast.Name("_gk_method", ast.Load()), args, node.keywords), node)
-        return node
-
-
-def _call(name, args, like):
-    return ast.copy_location(ast.Call(ast.Name(name, ast.Load()), args, []), like)
-
-
-def _as_load(target):
-    copied = ast.parse(ast.unparse(target), mode="eval").body  # the same target, read instead of written
-    return ast.copy_location(copied, target)
-
-
-@lru_cache(maxsize=4096)
-def guarded_code(source: str, mode: str):
-    """Compile checked `source` ("eval" or "exec") with the guards woven in."""
-    tree = ast.parse(source, mode=mode)
-    tree = ast.fix_missing_locations(_Guard().visit(tree))
-    return compile(tree, "<diagram script>", mode)

@@ -16,7 +16,7 @@ from engine import audit, queue
 from engine.db import after_commit
 from engine.errors import DomainError, Invalid
 from engine.models import Incident
-from engine.workflow import hooks, projection, state, stranded
+from engine.workflow import guards, hooks, projection, state, stranded
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,10 @@ def begin(session, row, workflow, change=None, *, is_new=False, on_error="raise"
     savepoint = _Savepoint(session)
     budget = _Budget()
     try:
-        if change is not None:
-            change(row, workflow)
-        advance(session, row, workflow, is_new=is_new, budget=budget)
+        with guards.budget():  # one budget for every script this transition runs: values kept add up
+            if change is not None:
+                change(row, workflow)
+            advance(session, row, workflow, is_new=is_new, budget=budget)
     except (DomainError, SQLAlchemyError):
         savepoint.rollback()
         raise

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
+from engine import sheets
 from engine.db import reading
 from engine.models import WorkPlanReport, WorkPlanSection
 from engine.workplan import access, progress
@@ -26,8 +27,8 @@ def plan_xlsx(actor, plan_id: int) -> tuple[str, bytes]:
     book = Workbook()
     sheet = book.active
     sheet.title = str(plan.year)
-    sheet.append([plan.title])
-    sheet.append(list(HEADER))
+    sheets.append(sheet, [plan.title])
+    sheets.append(sheet, HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEFGH", WIDTHS, strict=True):
@@ -40,7 +41,7 @@ def plan_xlsx(actor, plan_id: int) -> tuple[str, bytes]:
                 _heading(sheet, _label(section, numbers))
         number += 1
         progress_text = "；".join(f"{u['department']}：{latest.get(u['unit_id'], '尚未报送')}" for u in task["leads"])
-        sheet.append([number, task["task"], "、".join(task["lead_units"]), "、".join(task["assist_units"]),
+        sheets.append(sheet, [number, task["task"], "、".join(task["lead_units"]), "、".join(task["assist_units"]),
                       task["deadline"], task["note"], progress_text, task["status_name"]])
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -72,7 +73,7 @@ def chinese_number(n: int) -> str:
 
 
 def _heading(sheet, text):
-    sheet.append([text])
+    sheets.append(sheet, [text])
     row = sheet.max_row
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADER))
     sheet.cell(row=row, column=1).font = Font(bold=True)

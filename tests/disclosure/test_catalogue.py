@@ -41,6 +41,8 @@ def test_index_numbers_follow_the_configured_pattern_and_never_repeat(api_as):
     admin = api_as("admin")
     bad = admin.put("/api/requests/settings", json={"index_pattern": "{agency_code}/{year}"})
     assert bad.status_code == 422 and "index_pattern" in bad.get_json()["error"]["fields"]
+    huge = admin.put("/api/requests/settings", json={"index_pattern": "{seq:0999999999d}"})  # a gigabyte, once
+    assert huge.status_code == 422 and "index_pattern" in huge.get_json()["error"]["fields"]
     bad = admin.put("/api/requests/settings", json={"index_pattern": "{secret_key}-{seq}"})
     assert bad.status_code == 422
     ok = admin.put("/api/requests/settings", json={"index_pattern": "GK-{year}-{seq:04d}", "agency_code": "11370900X"})

@@ -81,9 +81,9 @@ def test_departments_are_kept_apart(backend, api_as):
 def test_a_claimed_task_belongs_to_its_claimant(backend, api_as):
     from engine import users
 
-    users.create_user("reviewer3", "password-3", ["dept_reviewer"], "办公室")
+    users.create_user("reviewer3", "harbour-lantern-3", ["dept_reviewer"], "办公室")
     admin, reviewer1 = api_as("admin"), api_as("reviewer1")
-    reviewer3 = api_as().login("reviewer3", "password-3")
+    reviewer3 = api_as().login("reviewer3", "harbour-lantern-3")
     deploy_ok(admin, ONE_STEP)
     start(admin, "one_step")
     task_id = reviewer1.get("/api/tasks?scope=available").get_json()["items"][0]["id"]

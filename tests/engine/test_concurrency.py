@@ -37,7 +37,7 @@ def _race(*actions) -> list:
 
 
 def _second_reviewer():
-    users.create_user("reviewer3", "password-3", ["dept_reviewer"], "办公室")
+    users.create_user("reviewer3", "harbour-lantern-3", ["dept_reviewer"], "办公室")
     return users.by_username("reviewer3")
 
 
@@ -54,7 +54,7 @@ def test_two_api_clients_complete_the_same_task(backend, app, api_as):
     deploy_ok(admin, RACE)
     iid = start(admin, "race")
     _second_reviewer()
-    one, two = Api(app.test_client(), "reviewer1"), Api(app.test_client()).login("reviewer3", "password-3")
+    one, two = Api(app.test_client(), "reviewer1"), Api(app.test_client()).login("reviewer3", "harbour-lantern-3")
     task_id = one.get(f"/api/tasks?scope=available&instance_id={iid}").get_json()["items"][0]["id"]
 
     responses = _race(lambda: one.post(f"/api/tasks/{task_id}/complete", json=APPROVE),

@@ -5,6 +5,8 @@ Run time is tested on diagrams parsed without deploy validation, as a diagram st
 was tightened would be: the check in front of Spiff's eval/exec is the last line of defence.
 """
 
+import pathlib
+
 import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -252,3 +254,106 @@ def test_guards_keep_ordinary_arithmetic_and_text_working():
             context["items"], context["names"][-1], context["label"]) == (
         7, "关于张三的通知", "张三、李四", {"x": 3}, "***", [2, 4, 6], "王五", "关于张三的决定")
     assert script_engine().environment.evaluate("a * b + len(names)", {"a": 2, "b": 3, "names": [1]}) == 7
+
+
+# Values built past the limits by every operation that builds one (issue 25): each is refused while it
+# runs, before the value exists, with a clear error.
+SIZE_ATTEMPTS = [
+    'x = f"{1:>{10**7}}"',
+    'w = 10**7\nx = f"{1:>{w}}"',
+    'x = f"{1.5:.{10**7}f}"',
+    'x = f"{1:>{10**6}}{1:>{10**6}}"',
+    'x = "%*d" % (10**7, 1)',
+    'x = "%.*f" % (10**7, 1.5)',
+    'x = "%10000000d" % 1',
+    'x = b"%*d" % (10**7, 1)',
+    'x = "%(a)10000000s" % {"a": 1}',
+    'x = "a".ljust(10**7)',
+    'x = "a".rjust(10**7)',
+    'x = "a".center(10**7)',
+    'x = "1".zfill(10**7)',
+    'x = sum([[0] * 999999] * 20, [])',
+    'x = sum([(0,) * 999999] * 20, ())',
+    'x = "x" * 10**9',
+    'x = b"x" * 10**9',
+    'x = [0] * 999999\ny = x * 2',
+    'x = [0] * 999999\ny = x + x',
+    'x = [[0] * 999999 for i in range(100)]',
+    'x = {i: "x" * 999999 for i in range(100)}',
+    'x = {"x" * 999999 + str(i) for i in range(100)}',
+    'x = ",".join(["x" * 999999] * 20)',
+    'x = "x" * 999999\ny = [x + "y" for i in range(100)]',
+    'x = "x" * 999999\nL = []\nfor i in range(200):\n    L.append(x + str(i))',
+    'x = [1] * 999999\ny = [x[:] for i in range(100)]',
+    'x = list(range(10000))\ny = [list(x) for i in range(10000)]',
+    'x = ["x" * 999999] * 100\ny = str(x)',
+    'x = ["x" * 999999] * 100\ny = f"{x}"',
+    'x = ["x" * 999999] * 100\ny = f"{x!r}"',
+    'x = ["x" * 999999] * 100\ny = "%s" % (x,)',
+    'x = 1 << 10**8',
+    'n = 10**64\nfor i in range(6):\n    n = n ** 64',
+    'n = 2\nn <<= 10**8',
+    'x = ("x" * 999999).replace("x", "yy")',
+    'd = {}\nfor i in range(10000):\n    for j in range(100):\n        d[i * 100 + j] = [i, j]',
+]
+REFUSED_BEFORE_RUNNING = ['x = "{:>{}}".format(1, 10**7)', 'x = "{0:>10000000}".format(1)', "x = format(1, '>10000000')",
+                          "x = repr([0] * 10)", "x = ascii('x')"]
+
+
+@pytest.mark.parametrize("source", SIZE_ATTEMPTS)
+def test_no_operation_builds_a_value_past_the_limits(source):
+    assert sandbox.problem_in(source) is None  # legal in the subset: stopped while it runs
+    with pytest.raises(sandbox.TooLarge, match="too large a value|too much in all|number too large"):
+        script_engine().environment.execute(source, {}, {})
+
+
+@pytest.mark.parametrize("source", REFUSED_BEFORE_RUNNING)
+def test_formatting_outside_the_subset_is_refused_before_it_runs(source):
+    assert sandbox.problem_in(source) is not None
+
+
+def test_the_attempts_leave_no_memory_spike(tmp_path):
+    """Peak RSS of a fresh process that runs every attempt, measured by the kernel (ru_maxrss)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import json, resource, sys\n"
+        "from engine.workflow.spiff import script_engine\n"
+        "env = script_engine().environment\n"
+        "env.execute('x = 1', {}, {})\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "refused = 0\n"
+        "for source in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        env.execute(source, {}, {})\n"
+        "    except ValueError:\n"
+        "        refused += 1\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(json.dumps({'refused': refused, 'grew_mb': (after - before) / 1024}))\n")
+    root = str(pathlib.Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, str(probe), json.dumps(SIZE_ATTEMPTS)], capture_output=True, text=True,
+                          timeout=120, cwd=root, env={**os.environ, "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(done.stdout)
+    assert measured["refused"] == len(SIZE_ATTEMPTS)
+    assert measured["grew_mb"] < 100, measured  # the budget is 64 MB in all; 10**7 characters alone would be 10
+
+
+def test_a_transition_shares_one_budget_across_its_scripts():
+    steps = [script_task(f"s{i}", f"v{i} = 'x' * 900000 + str({i})") for i in range(80)] + [user_task("after")]
+    workflow = _workflow(diagram("many", steps))
+    with sandbox.budget(), pytest.raises(WorkflowException, match="too much in all"):
+        workflow.do_engine_steps()
+
+
+def test_ordinary_formatting_still_works():
+    context = {"n": 7, "v": 3.14159, "names": ["张三"]}
+    script_engine().environment.execute(
+        'a = f"{n:>4}|{v:.2f}|{names[0]!r}"\nb = "%05d-%s" % (n, "号")\nc = str(n).zfill(4)\n'
+        'd = sum([[1], [2, 3]], [])\ne = "x".ljust(3, ".")\nf = str({"k": [1, 2]})\ng = 2 ** 10 << 2', context, {})
+    assert (context["a"], context["b"], context["c"], context["d"], context["e"], context["f"], context["g"]) == (
+        "   7|3.14|'张三'", "00007-号", "0007", [1, 2, 3], "x..", "{'k': [1, 2]}", 4096)

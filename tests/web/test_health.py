@@ -1,4 +1,5 @@
-"""/healthz, /metrics and the admin's view of the workers, as an operator would read them."""
+"""/healthz, /metrics and the admin's view of the workers, as an operator would read them; what an
+anonymous caller sees (a bare status) and who may read the detail and the metrics."""
 
 import re
 import socket
@@ -34,7 +35,8 @@ def app_with(settings):
 
     def make(**overrides):
         base = {"GONGKAI_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.database_url,
-                "GONGKAI_SECRET_KEY": settings.secret_key, "TESTING": True}
+                "GONGKAI_SECRET_KEY": settings.secret_key, "TESTING": True,
+                "GONGKAI_METRICS_ALLOW": "127.0.0.1"}  # the test client's address: the monitor
         if settings.redis_url:
             base["REDIS_URL"] = settings.redis_url
         return create_app({**base, **overrides})
@@ -104,8 +106,13 @@ def _metric(text, name, **labels) -> float:
     return float(match.group(1))
 
 
-def test_healthz_names_the_missing_worker(backend, client):
-    resp = client.get("/healthz")
+@pytest.fixture
+def monitor(app_with):
+    return app_with().test_client()
+
+
+def test_healthz_names_the_missing_worker(backend, monitor):
+    resp = monitor.get("/healthz")
     assert resp.status_code == 503
     body = resp.get_json()
     assert body["checks"] == {"database": True, "redis": True, "workers": False}
@@ -118,14 +125,14 @@ def test_healthz_is_ok_with_a_beating_worker_and_needs_no_login(backend, client,
     assert resp.get_json()["ok"] is True
 
 
-def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend, client, api_as, live_worker):
+def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend, monitor, api_as, live_worker):
     drafter = api_as("drafter1")
     for title in ("甲", "乙"):
         assert drafter.post("/api/documents", json={"title": title, "category": "general", "attribute": "proactive",
                                                     "formed_on": "2026-11-02", "body": "内容。"}).status_code == 201
-    filed = client.post("/api/public/requests", json=ysq.payload())
+    filed = monitor.post("/api/public/requests", json=ysq.payload())
     assert filed.status_code == 201, filed.get_json()
-    text = client.get("/metrics").get_data(as_text=True)
+    text = monitor.get("/metrics").get_data(as_text=True)
     assert _metric(text, "gongkai_tasks_open", role="dept_reviewer") == 2
     assert _metric(text, "gongkai_incidents_open") == 0
     assert _metric(text, "gongkai_requests_near_deadline") == 0
@@ -133,7 +140,7 @@ def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend,
     assert _metric(text, "gongkai_queue_jobs", state="queued") >= 0
     with transaction() as s:
         s.execute(update(InformationRequest).values(due_on=clock.today() + timedelta(days=1)))
-    text = client.get("/metrics").get_data(as_text=True)
+    text = monitor.get("/metrics").get_data(as_text=True)
     assert _metric(text, "gongkai_requests_near_deadline") == 1
 
 
@@ -201,3 +208,25 @@ def test_healthz_is_ok_again_when_redis_comes_back(backend, app_with, private_re
         wait_until(lambda: client.get("/healthz").status_code == 200, timeout=15)
     finally:
         worker.register_death()
+
+
+def test_an_anonymous_caller_gets_a_bare_status_and_no_metrics(backend, client, api_as, app_with):
+    resp = client.get("/healthz")  # no worker runs: 503, and nothing says why
+    assert resp.status_code == 503 and resp.get_json() == {"ok": False}
+    assert client.get("/metrics").status_code == 403
+    staff = api_as("drafter1")
+    assert staff.get("/healthz").get_json()["checks"]["workers"] is False  # staff see the detail
+    assert staff.get("/metrics").status_code == 200
+
+    by_token = app_with(GONGKAI_METRICS_TOKEN="scrape-8f2c", GONGKAI_METRICS_ALLOW="").test_client()
+    assert by_token.get("/metrics").status_code == 403
+    assert by_token.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    good = {"Authorization": "Bearer scrape-8f2c"}
+    assert "gongkai_incidents_open" in by_token.get("/metrics", headers=good).get_data(as_text=True)
+    assert "problems" in by_token.get("/healthz", headers=good).get_json()
+
+    by_address = app_with(GONGKAI_METRICS_ALLOW="10.0.0.0/8").test_client()
+    assert by_address.get("/metrics").status_code == 403  # from 127.0.0.1
+    assert by_address.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    with pytest.raises(ValueError, match="GONGKAI_METRICS_ALLOW"):
+        app_with(GONGKAI_METRICS_ALLOW="not-an-address")

@@ -55,11 +55,21 @@ def test_database_and_files_are_private(settings, backend):
         assert stat.S_IMODE(os.stat(db_file).st_mode) == 0o600
 
 
-@pytest.mark.parametrize("password", ["12345678", "password", "qwertyuiop", "newbie-2026x", "short"])
-def test_weak_passwords_are_refused(settings, password):
+@pytest.mark.parametrize("password, why", [
+    ("12345678", "常见"), ("password", "常见"), ("qwertyuiop", "常见"), ("newbie-2026x", "用户名"), ("short", "至少 8 位"),
+    ("aaaaaaaa", "重复的字符"), ("gongkai123", "含有本系统、本单位或用户名中的词语（gongkai）"),
+    ("示例县人民政府办公室1", "（示例县人民政府办公室）"), ("20262026", "强度评分 1/4")])
+def test_weak_passwords_are_refused_saying_why_in_chinese(settings, password, why):
     with pytest.raises(Invalid) as refused:
         users.create_user("newbie", password, ["drafter"], "办公室")
     assert "password" in refused.value.fields
+    assert why in refused.value.message, refused.value.message
+
+
+def test_strong_passwords_pass_and_the_demo_users_still_log_in(settings, client):
+    for password in ("柳树-春风-2026", "Lvshui-qingshan-7", "correct horse battery staple"):
+        users.check_password(password, "newbie")
+    assert client.post("/api/login", json={"username": "drafter1", "password": "gongkai-demo"}).status_code == 200
 
 
 def test_admin_page_names_a_weak_password(app):

@@ -110,17 +110,17 @@ def test_admin_resets_disables_and_enables_through_the_api(app, api_as):
     assert drafter.post(f"/api/users/{uid}/disable").status_code == 403
     assert admin.post("/api/users/999999/disable").status_code == 404
     assert admin.post(f"/api/users/{uid}/password", json={"password": "qwerty123"}).status_code == 422
-    assert admin.post(f"/api/users/{uid}/password", json={"password": "松柏-长青-88"}).status_code == 200
+    assert admin.post(f"/api/users/{uid}/password", json={"password": "松柏-长青-8848"}).status_code == 200
     assert drafter.get("/api/documents").status_code == 401
     assert _with_cookie(app, cookie).get("/api/documents").status_code == 401
-    again = api_as().login("drafter1", "松柏-长青-88")
-    _, cookie = _saved_cookie(app, "drafter1", "松柏-长青-88")
+    again = api_as().login("drafter1", "松柏-长青-8848")
+    _, cookie = _saved_cookie(app, "drafter1", "松柏-长青-8848")
     assert admin.post(f"/api/users/{uid}/disable").get_json()["active"] is False
     assert admin.post(f"/api/users/{uid}/enable").get_json()["active"] is True
     # Re-enabling does not bring back what disabling ended.
     assert again.get("/api/documents").status_code == 401
     assert _with_cookie(app, cookie).get("/api/documents").status_code == 401
-    assert api_as().login("drafter1", "松柏-长青-88").get("/api/documents").status_code == 200
+    assert api_as().login("drafter1", "松柏-长青-8848").get("/api/documents").status_code == 200
 
 
 def test_admin_pages_reset_and_disable(app):
@@ -134,9 +134,9 @@ def test_admin_pages_reset_and_disable(app):
     assert victim.get("/documents").status_code == 302
     assert "停用" in admin.get("/admin/users").get_data(as_text=True)
     assert admin.post(f"/admin/users/{uid}/active", data={"csrf_token": token, "active": "1"}).status_code == 302
-    assert admin.post(f"/admin/users/{uid}/password", data={"csrf_token": token, "password": "梧桐-秋月-99"}
+    assert admin.post(f"/admin/users/{uid}/password", data={"csrf_token": token, "password": "梧桐-秋月-9527"}
                       ).status_code == 302
-    assert login(app.test_client(), "reviewer1", "梧桐-秋月-99").get("/documents").status_code == 200
+    assert login(app.test_client(), "reviewer1", "梧桐-秋月-9527").get("/documents").status_code == 200
 
 
 def _session_rows() -> int:

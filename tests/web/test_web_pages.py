@@ -91,7 +91,7 @@ def test_claim_complete_with_field_errors_then_success(login_as, review_task):
 def test_release_and_delegate(login_as, review_task, settings):
     from engine import bootstrap, users
 
-    users.create_user("reviewer3", bootstrap.DEMO_PASSWORD, ["dept_reviewer"], "办公室")
+    users.create_user("reviewer3", bootstrap.DEMO_PASSWORD, ["dept_reviewer"], "办公室", password_hash=bootstrap._demo_hash())
     reviewer = login_as("reviewer1")
     csrf = token(reviewer)
     reviewer.post(f"/tasks/{review_task}/claim", data={"csrf_token": csrf})
@@ -184,7 +184,7 @@ def test_admin_users_roles_departments_and_calendar(login_as, settings):
     csrf = token(admin)
     admin.post("/admin/departments", data={"csrf_token": csrf, "name": "教育局"})
     admin.post("/admin/roles", data={"csrf_token": csrf, "key": "archivist", "name": "档案员"})
-    resp = admin.post("/admin/users", data={"csrf_token": csrf, "username": "newbie", "password": "long-password",
+    resp = admin.post("/admin/users", data={"csrf_token": csrf, "username": "newbie", "password": "long-password-7x",
                                             "department": "教育局", "roles": ["drafter", "archivist"]})
     assert resp.status_code == 302
     assert users.by_username("newbie").role_keys == {"drafter", "archivist"}

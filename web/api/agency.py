@@ -6,10 +6,9 @@ from flask import jsonify, request
 from engine import agencies
 from engine.disclosure import guide
 from engine.requests import agency_letters
-from web.api import bp
+from web.api import bodies, bp
 from web.api.oversight_answers import AgencyLettersSchema
-from web.api.requests import parse_json
-from web.api.schemas import respond
+from web.api.schemas import parse, respond
 from web.auth import require_user
 
 
@@ -43,13 +42,14 @@ def put_guide():
     """Replace an agency's guide (the admin, or that agency's publisher): every section Art. 12 names is required.
     ---
     put:
+      requestBody: {content: {application/json: {schema: GuideBody}}}
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
       responses:
         200: {content: {application/json: {schema: GuideSchema}}}
         403: {description: not the admin or the agency's publisher}
     """
-    return jsonify(guide.save(require_user(), parse_json(), request.args.get("agency")))
+    return jsonify(guide.save(require_user(), parse(bodies.GuideBody), request.args.get("agency")))
 
 
 @bp.get("/departments")
@@ -67,9 +67,10 @@ def update_department(department_id):
     """Set a department's identity (admin): its own agency name, code and kind, or its parent.
     ---
     patch:
+      requestBody: {content: {application/json: {schema: DepartmentChangeBody}}}
       responses: {200: {content: {application/json: {schema: DepartmentSchema}}}}
     """
-    return jsonify(agencies.update_department(require_user(), department_id, parse_json()))
+    return jsonify(agencies.update_department(require_user(), department_id, parse(bodies.DepartmentChangeBody)))
 
 
 @bp.get("/agency-letters")
@@ -91,8 +92,9 @@ def put_agency_letters():
     put:
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency"}
+      requestBody: {content: {application/json: {schema: AgencyLettersBody}}}
       responses:
         200: {content: {application/json: {schema: AgencyLettersSchema}}}
         422: {description: a body without its address, or an unknown field}
     """
-    return respond(AgencyLettersSchema, agency_letters.save(require_user(), request.args.get("agency"), parse_json()))
+    return respond(AgencyLettersSchema, agency_letters.save(require_user(), request.args.get("agency"), parse(bodies.AgencyLettersBody)))

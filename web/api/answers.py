@@ -160,6 +160,9 @@ class ReviewRecordSchema(Schema):
     content_sha256 = fields.String(required=True)
     prev_hash = fields.String(required=True)
     record_hash = fields.String(required=True)
+    hash_algorithm = fields.String(required=True, metadata={"description": "sha256 or sm3: the digest that made record_hash"})
+    signing_key_id = nullable_id()
+    signed = fields.Boolean(required=True, metadata={"description": "signed by the reviewer (SM2 in the 国密 suite)"})
     created_at = fields.String(required=True)
 
 
@@ -253,10 +256,22 @@ class ImportedSchema(Schema):
     document_ids = fields.List(fields.Integer(), required=True)
 
 
+class RecordCheckSchema(Schema):
+    seq = fields.Integer(required=True)
+    stage = fields.String(required=True)
+    reviewer = fields.String(required=True)
+    hash_algorithm = fields.String(required=True)
+    signed = fields.Boolean(required=True)
+    ok = fields.Boolean(required=True)
+    problem = nullable_text()
+
+
 class ReviewChainSchema(Schema):
     intact = fields.Boolean(required=True)
     records = fields.Integer(required=True)
     broken_at = nullable_id()
+    problem = nullable_text()
+    checked = fields.List(fields.Nested(RecordCheckSchema), required=True)
 
 
 class ReturnsSchema(Schema):
@@ -523,6 +538,7 @@ class RequestSettingsSchema(Schema):
     intake_department = nullable_text()
     agency_code = nullable_text()
     agency_kind = nullable_text()
+    crypto_suite = fields.String(metadata={"description": "gm (SM2/SM3/SM4) or international"})
 
 
 # The re-check of published texts -------------------------------------------------------------------

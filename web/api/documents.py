@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from engine.disclosure import documents, files, redaction, takedown
 from engine.errors import Invalid
-from web.api import bp
+from web.api import bodies, bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
@@ -25,7 +25,7 @@ def submit_document():
         `attachments` (zero or more: .pdf, .ofd, .docx, .xlsx, .xls, .csv, .jpg, .png, .tif)"
       requestBody:
         content:
-          application/json: {schema: {type: object}}
+          application/json: {schema: DocumentBody}
           multipart/form-data:
             schema:
               type: object
@@ -45,10 +45,7 @@ def submit_document():
         data["channels"] = request.form.getlist("channels") or None
         body = (uploads("file") or uploads("docx") or [None])[0]  # `docx`: the field's earlier name
         return jsonify(documents.submit(actor, data, body, uploads("attachments"))), 201
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("请求体必须是 JSON 对象，或 multipart/form-data (body must be a JSON object, or multipart)")
-    return jsonify(documents.submit(actor, data)), 201
+    return jsonify(documents.submit(actor, parse(bodies.DocumentBody))), 201
 
 
 @bp.get("/documents")
@@ -77,14 +74,16 @@ def update_redaction(document_id):
     """Replace one published field's redaction findings (publisher, while confirming).
     ---
     put:
+      requestBody: {content: {application/json: {schema: RedactionBody}}}
       summary: "{field: title|doc_number|body|interpretation (default body), findings: [...]}"
       responses:
         200: {description: "{field, redacted_text, findings}", content: {application/json: {schema: RedactionSchema}}}
         409: {description: not waiting for the redaction to be confirmed}
         422: {description: invalid field or findings}
     """
-    body = request.get_json(silent=True) or {}
-    return jsonify(redaction.update_findings(require_user(), document_id, body.get("findings"), body.get("field")))
+    actor = require_user()  # a stranger learns nothing, not even what the body should hold
+    body = parse(bodies.RedactionBody)
+    return jsonify(redaction.update_findings(actor, document_id, body["findings"], body.get("field")))
 
 
 @bp.post("/documents/<int:document_id>/take-down")

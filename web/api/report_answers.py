@@ -140,12 +140,14 @@ class AnnualReportSchema(Schema):
 
 class ReportTextSavedSchema(Schema):
     year = fields.Integer(required=True)
+    agency_id = fields.Integer(allow_none=True, metadata={"description": "the agency's department id; null: root"})
     saved = fields.Boolean(required=True)
 
 
 class ProceedingSchema(Schema):
     id = fields.Integer(required=True)
     year = fields.Integer(required=True)
+    agency_id = fields.Integer(allow_none=True, metadata={"description": "the agency's department id; null: root"})
     kind = fields.String(required=True)
     result = fields.String(required=True)
 

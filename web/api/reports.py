@@ -7,8 +7,9 @@ own agency name; without it, the caller's own agency (the public pages: the inst
 from flask import Response, jsonify, request
 
 from engine.requests import report, report_export, report_publication
-from web.api import bp
-from web.api.requests import DOCX, parse_json
+from web.api import bodies, bp
+from web.api.requests import DOCX
+from web.api.schemas import parse
 from web.auth import require_user
 
 DOWNLOADS = {"docx": (DOCX, report_export.to_docx),
@@ -56,11 +57,12 @@ def annual_report_text(year):
     """Save sections 1, 5, 6 and the figures the system does not hold (the agency's publisher, admin); ?agency= as for GET.
     ---
     put:
+      requestBody: {content: {application/json: {schema: ReportTextBody}}}
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {200: {content: {application/json: {schema: ReportTextSavedSchema}}}}
     """
-    return jsonify(report.save_text(require_user(), year, parse_json(), _agency()))
+    return jsonify(report.save_text(require_user(), year, parse(bodies.ReportTextBody), _agency()))
 
 
 @bp.post("/reports/annual/<int:year>/proceedings")
@@ -68,11 +70,12 @@ def annual_report_proceeding(year):
     """Enter a reconsideration or lawsuit for section 4: {kind, result, case_no, request_id, note}; ?agency= as for GET.
     ---
     post:
+      requestBody: {content: {application/json: {schema: ProceedingBody}}}
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {201: {content: {application/json: {schema: ProceedingSchema}}}}
     """
-    return jsonify(report.add_proceeding(require_user(), year, parse_json(), _agency())), 201
+    return jsonify(report.add_proceeding(require_user(), year, parse(bodies.ProceedingBody), _agency())), 201
 
 
 @bp.patch("/reports/annual/proceedings/<int:proceeding_id>")
@@ -80,9 +83,10 @@ def annual_report_proceeding_update(proceeding_id):
     """Update a case's result (尚未审结 → its outcome): {result}.
     ---
     patch:
+      requestBody: {content: {application/json: {schema: ProceedingChangeBody}}}
       responses: {200: {content: {application/json: {schema: ProceedingSchema}}}}
     """
-    return jsonify(report.update_proceeding(require_user(), proceeding_id, parse_json()))
+    return jsonify(report.update_proceeding(require_user(), proceeding_id, parse(bodies.ProceedingChangeBody)))
 
 
 @bp.post("/reports/annual/<int:year>/publish")

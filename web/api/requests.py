@@ -8,9 +8,8 @@ import io
 
 from flask import jsonify, request, send_file
 
-from engine.errors import Invalid
 from engine.requests import intake, notices, records, settings, split, steps
-from web.api import bp
+from web.api import bodies, bp
 from web.api.answers import SplitSchema
 from web.api.schemas import ListQuerySchema, parse, respond
 from web.auth import require_user
@@ -20,13 +19,6 @@ from web.ratelimit import limited
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def parse_json() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
-    return body
-
-
 @bp.post("/public/requests")
 @limited("public_filing")
 @idempotent
@@ -34,13 +26,14 @@ def file_public_request():
     """File an information request (no login).
     ---
     post:
+      requestBody: {content: {application/json: {schema: PublicRequestBody}}}
       summary: "File a request: {applicant: {name, type, subtype, id_number, contact}, description, form, delivery, agency}"
       description: "agency: the 行政机关 it is addressed to (Art. 27), a key of GET /api/public/agencies; default: root"
       responses:
         201: {description: "{request_no, access_code, agency, received_on, due_on}", content: {application/json: {schema: PublicRequestFiledSchema}}}
         422: {description: "invalid fields, an agency that is not one among them"}
     """
-    result = intake.file_public(parse_json())
+    result = intake.file_public(parse(bodies.PublicRequestBody))
     result.pop("id", None)
     return jsonify(result), 201
 
@@ -62,10 +55,11 @@ def public_request_correction(request_no):
     """The applicant's correction: {code, description}; the reply period restarts today.
     ---
     post:
+      requestBody: {content: {application/json: {schema: PublicCorrectionBody}}}
       responses: {200: {content: {application/json: {schema: PublicRequestStatusSchema}}}}
     """
-    body = parse_json()
-    return jsonify(steps.public_correction(request_no, str(body.get("code") or ""), body.get("description")))
+    body = parse(bodies.PublicCorrectionBody)
+    return jsonify(steps.public_correction(request_no, body["code"], body.get("description")))
 
 
 @bp.post("/requests")
@@ -74,6 +68,7 @@ def register_request():
     """Register a request received in person, by post, fax or online (a publisher for their own agency, an admin for any).
     ---
     post:
+      requestBody: {content: {application/json: {schema: StaffRequestBody}}}
       summary: "The public fields plus channel (in_person|letter|registered_post|fax|online), received_on, confirmed_on"
       description: "agency: the 行政机关 it is addressed to (a key of GET /api/public/agencies); default: the registrar's own"
       responses:
@@ -81,7 +76,7 @@ def register_request():
         403: {description: "not a publisher, or a publisher registering for another agency"}
         422: {description: invalid fields}
     """
-    return jsonify(intake.register(require_user(), parse_json())), 201
+    return jsonify(intake.register(require_user(), parse(bodies.StaffRequestBody))), 201
 
 
 @bp.get("/requests")
@@ -142,9 +137,10 @@ def notice_delivery(request_id, notice_id):
     """Record a notice's delivery: {delivery_method, delivered_on} (publisher).
     ---
     post:
+      requestBody: {content: {application/json: {schema: DeliveryBody}}}
       responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse_json()))
+    return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse(bodies.DeliveryBody)))
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/email")
@@ -152,9 +148,10 @@ def notice_email(request_id, notice_id):
     """E-mail a notice with its Word file: {email_to} (publisher); a worker sends it and records the day.
     ---
     post:
+      requestBody: {content: {application/json: {schema: EmailBody}}}
       responses: {202: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse_json())), 202
+    return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse(bodies.EmailBody))), 202
 
 
 @bp.post("/requests/<int:request_id>/reasons")
@@ -163,9 +160,10 @@ def ask_reasons(request_id):
     """Art. 35: ask the applicant for reasons within {period_days} working days (a notice).
     ---
     post:
+      requestBody: {content: {application/json: {schema: ReasonsBody}}}
       responses: {201: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.ask_reasons(require_user(), request_id, parse_json())), 201
+    return jsonify(notices.ask_reasons(require_user(), request_id, parse(bodies.ReasonsBody))), 201
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/answer")
@@ -173,9 +171,10 @@ def reasons_answer(request_id, notice_id):
     """Record the applicant's reasons: {answered_on, reasons, reasonable}.
     ---
     post:
+      requestBody: {content: {application/json: {schema: ReasonsAnswerBody}}}
       responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse_json()))
+    return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse(bodies.ReasonsAnswerBody)))
 
 
 @bp.post("/requests/<int:request_id>/delay")
@@ -184,13 +183,14 @@ def delay_reply(request_id):
     """Art. 35: reasonable reasons, no reply possible in time: set the day to reply by (publisher).
     ---
     post:
+      requestBody: {content: {application/json: {schema: DelayBody}}}
       summary: "{reply_by}: a working day after the current deadline, within the agency's bound; once"
       responses:
         201: {description: "the 延迟答复告知书 (a notice of kind delayed_reply)", content: {application/json: {schema: NoticeSchema}}}
         403: {description: not a publisher, or not a request the caller may see}
         422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
     """
-    return jsonify(notices.delay_reply(require_user(), request_id, parse_json())), 201
+    return jsonify(notices.delay_reply(require_user(), request_id, parse(bodies.DelayBody))), 201
 
 
 @bp.post("/requests/<int:request_id>/split")
@@ -202,13 +202,14 @@ def split_request(request_id):
       summary: "{parts: [text, …] (2–20; the first stays with this request), reason?}: each other part becomes a request
         with its own number, access code, procedure and deadline, the day of receipt carried over; the applicant is
         told by a 分件处理告知书"
+      requestBody: {content: {application/json: {schema: SplitBody}}}
       responses:
         201: {content: {application/json: {schema: SplitSchema}}}
         403: {description: not the receiving agency's publisher}
         409: {description: the request is no longer under review}
         422: {description: fewer than two parts, or a part too long}
     """
-    return respond(SplitSchema, split.split(require_user(), request_id, parse_json()), 201)
+    return respond(SplitSchema, split.split(require_user(), request_id, parse(bodies.SplitBody)), 201)
 
 
 @bp.post("/requests/<int:request_id>/correction")
@@ -216,10 +217,12 @@ def register_correction(request_id):
     """Register the applicant's correction received by staff: {received_on, description}.
     ---
     post:
+      requestBody: {content: {application/json: {schema: StaffCorrectionBody}}}
       responses: {200: {content: {application/json: {schema: CorrectionSchema}}}}
     """
-    body = parse_json()
-    return jsonify(steps.record_correction(require_user(), request_id, body.get("received_on"), body.get("description")))
+    actor = require_user()
+    body = parse(bodies.StaffCorrectionBody)
+    return jsonify(steps.record_correction(actor, request_id, body.get("received_on"), body.get("description")))
 
 
 @bp.get("/requests/register")
@@ -248,6 +251,7 @@ def put_request_settings():
     """Change request settings (admin).
     ---
     put:
+      requestBody: {content: {application/json: {schema: RequestSettingsBody}}}
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
-    return jsonify(settings.update(require_user(), parse_json()))
+    return jsonify(settings.update(require_user(), parse(bodies.RequestSettingsBody)))

@@ -10,8 +10,9 @@ from engine.errors import Invalid
 
 @lru_cache(maxsize=None)
 def _instance(schema_cls):
-    # A schema instance is reusable and building one deep-copies every field: build it once.
-    return schema_cls(unknown=EXCLUDE)
+    # A schema instance is reusable and building one deep-copies every field: build it once. A request
+    # body (web.api.bodies) refuses a field it does not name; the older schemas drop it.
+    return schema_cls() if getattr(schema_cls, "refuses_unknown", False) else schema_cls(unknown=EXCLUDE)
 
 
 def parse(schema_cls, payload=None) -> dict:
@@ -23,7 +24,21 @@ def parse(schema_cls, payload=None) -> dict:
     try:
         return _instance(schema_cls).load(payload)
     except ValidationError as exc:
-        raise Invalid("请求参数有误 (invalid request)", fields=exc.messages) from exc
+        raise Invalid("请求参数有误 (invalid request)", fields=field_errors(exc.messages)) from exc
+
+
+def field_errors(messages, prefix="") -> dict:
+    """marshmallow's nested errors as the engine names fields: `applicant.name`, `rows[0].rule`."""
+    if not isinstance(messages, dict):
+        return {prefix: messages}
+    out = {}
+    for key, value in messages.items():
+        if key == "_schema" and prefix:  # the nested value as a whole: an object was due
+            out[prefix] = ["应为对象 (must be an object)"]
+            continue
+        name = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+        out.update(field_errors(value, name) if isinstance(value, dict) else {name: value})
+    return out
 
 
 def respond(schema_cls, data, status: int = 200):
@@ -86,6 +101,11 @@ class UserSchema(Schema):
     roles = fields.List(fields.String())
     active = fields.Boolean(required=True)
     out_of_office = fields.Boolean()
+    locked = fields.Boolean()  # after too many failed logins, until an admin unlocks it
+
+
+class UserListSchema(Schema):
+    items = fields.List(fields.Nested(UserSchema), required=True)
 
 
 class StartInstanceSchema(Schema):

@@ -3,10 +3,9 @@
 from flask import request
 
 from engine import supervision
-from web.api import bp
+from web.api import bodies, bp
 from web.api.oversight_answers import SupervisionListSchema, SupervisionRecordSchema
-from web.api.requests import parse_json
-from web.api.schemas import respond
+from web.api.schemas import parse, respond
 from web.auth import require_user
 
 
@@ -32,12 +31,12 @@ def add_supervision():
     """Record one (admin, 政务公开办, the agency's publisher).
     ---
     post:
-      requestBody: {content: {application/json: {schema: {type: object, properties: {agency: {type: string}, kind: {type: string}, received_on: {type: string, format: date}, party: {type: string}, subject: {type: string}, request_id: {type: integer, description: "required for an Art. 44 suggestion: the applicant's request"}, persons: {type: integer, description: "责任追究: how many people"}}}}}}
+      requestBody: {content: {application/json: {schema: SupervisionBody}}}
       responses:
         201: {content: {application/json: {schema: SupervisionRecordSchema}}}
         422: {description: what to fix, per field}
     """
-    return respond(SupervisionRecordSchema, supervision.add(require_user(), parse_json()), 201)
+    return respond(SupervisionRecordSchema, supervision.add(require_user(), parse(bodies.SupervisionBody)), 201)
 
 
 @bp.post("/supervision/<int:record_id>/handle")
@@ -45,9 +44,10 @@ def handle_supervision(record_id):
     """Record how it was handled: {result, handled_on, outcome (suggestion: adopted|declined; complaint, report: upheld|rejected)}.
     ---
     post:
+      requestBody: {content: {application/json: {schema: SupervisionHandledBody}}}
       responses:
         200: {content: {application/json: {schema: SupervisionRecordSchema}}}
         409: {description: already handled}
         422: {description: what to fix}
     """
-    return respond(SupervisionRecordSchema, supervision.handle(require_user(), record_id, parse_json()))
+    return respond(SupervisionRecordSchema, supervision.handle(require_user(), record_id, parse(bodies.SupervisionHandledBody)))

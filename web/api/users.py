@@ -1,13 +1,21 @@
-"""Accounts: change my own password; an admin resets a password, disables or enables a user.
+"""Accounts: change my own password; an admin lists users, resets a password, disables, enables or
+unlocks a user.
 
 Each of these ends the account's browser sessions and API tokens (see engine.users).
 """
 
 from flask import current_app, jsonify
 
-from engine import users
+from engine import lockout, users
 from web.api import bp
-from web.api.schemas import NewPasswordSchema, PasswordChangeSchema, TokenSchema, UserSchema, parse
+from web.api.schemas import (
+    NewPasswordSchema,
+    PasswordChangeSchema,
+    TokenSchema,
+    UserListSchema,
+    UserSchema,
+    parse,
+)
 from web.auth import require_user
 
 
@@ -48,6 +56,26 @@ def disable_user(user_id):
       responses: {200: {content: {application/json: {schema: UserSchema}}}}
     """
     return jsonify(UserSchema().dump(users.set_active(require_user(), user_id, False)))
+
+
+@bp.get("/users")
+def list_users():
+    """Every staff account with its state: active, out of office, locked (admin).
+    ---
+    get:
+      responses: {200: {content: {application/json: {schema: UserListSchema}}}}
+    """
+    return jsonify(UserListSchema().dump({"items": users.list_users(require_user())}))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_user(user_id):
+    """Unlock an account locked after too many failed logins (admin); its failures are forgotten.
+    ---
+    post:
+      responses: {200: {content: {application/json: {schema: UserSchema}}}}
+    """
+    return jsonify(UserSchema().dump(lockout.unlock(require_user(), user_id)))
 
 
 @bp.post("/users/<int:user_id>/enable")

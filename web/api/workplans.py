@@ -11,8 +11,8 @@ from flask import jsonify, request, send_file
 from engine.errors import Invalid
 from engine.workplan import deadlines, evidence, operations, plans, progress, steps
 from engine.workplan.export import plan_xlsx
-from web.api import bp
-from web.api.requests import parse_json
+from web.api import bodies, bp
+from web.api.schemas import parse
 from web.auth import require_user
 from web.upload_gate import EVIDENCE_KINDS, gated
 
@@ -40,14 +40,7 @@ def import_workplan():
                 file: {type: string, format: binary}
                 year: {type: integer}
                 congress_ends_on: {type: string, format: date}
-          application/json:
-            schema:
-              type: object
-              properties:
-                text: {type: string}
-                rows: {type: array, items: {type: object}}
-                year: {type: integer}
-                congress_ends_on: {type: string, format: date, nullable: true}
+          application/json: {schema: WorkplanPreviewBody}
       responses:
         200:
           description: "{rows: [{section, task, lead_units, assist_units, deadline, note, problems, rule, rule_text,
@@ -87,12 +80,8 @@ def import_workplan():
             raise Invalid("文件不能超过10MB (at most 10 MB)", fields={"file": ["too large"]})
         return jsonify(plans.preview(actor, filename=upload.filename, data=data, year=request.form.get("year"),
                                      congress_ends_on=request.form.get("congress_ends_on")))
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    rows = body.get("rows")
-    if rows is not None and not isinstance(rows, list):
-        raise Invalid("rows 应为列表 (rows: a list)", fields={"rows": ["a list"]})
-    return jsonify(plans.preview(actor, text=body.get("text"), rows=rows, year=body.get("year"),
+    body = parse(bodies.WorkplanPreviewBody)
+    return jsonify(plans.preview(actor, text=body.get("text"), rows=body.get("rows"), year=body.get("year"),
                                  congress_ends_on=body.get("congress_ends_on")))
 
 
@@ -107,26 +96,7 @@ def create_workplan():
         or completed (with `completion_note`, optional `completed_on`); without one it is refused."
       requestBody:
         content:
-          application/json:
-            schema:
-              type: object
-              required: [year, title, rows]
-              properties:
-                year: {type: integer}
-                title: {type: string}
-                report_cycle: {type: string, enum: [P1M, P3M]}
-                new_units: {type: array, items: {type: string}, description: "units to add as departments"}
-                congress_ends_on: {type: string, format: date, nullable: true}
-                rows:
-                  type: array
-                  items:
-                    type: object
-                    properties:
-                      rule: {type: string, nullable: true}
-                      overdue_choice: {type: string, enum: [escalate, reschedule, completed]}
-                      new_due_on: {type: string, format: date}
-                      completion_note: {type: string}
-                      completed_on: {type: string, format: date}
+          application/json: {schema: WorkplanBody}
       responses:
         201:
           description: "{id}"
@@ -136,7 +106,7 @@ def create_workplan():
         403: {description: not the office}
         422: {description: "invalid year, title or rows; unknown units; a passed deadline without a choice (name the row)"}
     """
-    return jsonify(plans.create(require_user(), parse_json())), 201
+    return jsonify(plans.create(require_user(), parse(bodies.WorkplanBody))), 201
 
 
 @bp.get("/workplans")
@@ -172,11 +142,7 @@ def update_workplan(plan_id):
       summary: "{congress_ends_on: YYYY-MM-DD or null}"
       requestBody:
         content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                congress_ends_on: {type: string, format: date, nullable: true}
+          application/json: {schema: CongressDateBody}
       responses:
         200:
           description: "{id, congress_ends_on, moved: how many open tasks' deadlines moved, overdue: the open
@@ -198,7 +164,7 @@ def update_workplan(plan_id):
         404: {description: no such plan}
         422: {description: not a date}
     """
-    return jsonify(deadlines.set_congress_date(require_user(), plan_id, parse_json().get("congress_ends_on")))
+    return jsonify(deadlines.set_congress_date(require_user(), plan_id, parse(bodies.CongressDateBody).get("congress_ends_on")))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/rule")
@@ -209,11 +175,7 @@ def set_workplan_task_rule(task_id):
       summary: "{rule: poverty_fund_plan | null}: the deadline is computed from the DMN row and the congress date"
       requestBody:
         content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                rule: {type: string, nullable: true, enum: [poverty_fund_plan, null]}
+          application/json: {schema: TaskRuleBody}
       responses:
         200:
           description: "{id, rule, rule_text, due_on, moved}"
@@ -231,7 +193,7 @@ def set_workplan_task_rule(task_id):
         404: {description: no such task}
         422: {description: unknown rule, or the task is done}
     """
-    return jsonify(deadlines.set_task_rule(require_user(), task_id, parse_json().get("rule")))
+    return jsonify(deadlines.set_task_rule(require_user(), task_id, parse(bodies.TaskRuleBody).get("rule")))
 
 
 @bp.get("/workplans/<int:plan_id>/dashboard")
@@ -281,6 +243,7 @@ def report_workplan_task(task_id):
     """Report progress for the caller's department (its liaison).
     ---
     post:
+      requestBody: {content: {application/json: {schema: WorkplanReportBody}}}
       summary: "JSON {text, evidence_urls (one per line), document_ids ('12, 15'), request_completion}, or the
         same as multipart form fields with files in `evidence_files`"
       responses:
@@ -292,7 +255,7 @@ def report_workplan_task(task_id):
     actor = require_user()
     if request.files:
         return jsonify(steps.submit_report(actor, task_id, request.form.to_dict(), uploads()))
-    return jsonify(steps.submit_report(actor, task_id, parse_json()))
+    return jsonify(steps.submit_report(actor, task_id, parse(bodies.WorkplanReportBody)))
 
 
 def uploads() -> list[tuple[str, bytes]]:
@@ -331,13 +294,7 @@ def deliver_workplan_notice(notice_id):
       summary: "{delivery_method: post|email|in_person|fax, delivered_on: YYYY-MM-DD}"
       requestBody:
         content:
-          application/json:
-            schema:
-              type: object
-              required: [delivery_method, delivered_on]
-              properties:
-                delivery_method: {type: string, enum: [post, email, in_person, fax]}
-                delivered_on: {type: string, format: date}
+          application/json: {schema: DeliveryBody}
       responses:
         200:
           description: "the notice: {id, number, delivery_method, delivered_on, delivered_by, ...}"
@@ -355,7 +312,7 @@ def deliver_workplan_notice(notice_id):
         404: {description: no such notice, or its task is not the caller's department's}
         422: {description: "no method, a day in the future or before the notice was issued"}
     """
-    return jsonify(operations.record_delivery(require_user(), notice_id, parse_json()))
+    return jsonify(operations.record_delivery(require_user(), notice_id, parse(bodies.DeliveryBody)))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/review")
@@ -363,6 +320,7 @@ def review_workplan_task(task_id):
     """Accept, return or sign off a lead department's latest report (the office).
     ---
     post:
+      requestBody: {content: {application/json: {schema: WorkplanReviewBody}}}
       summary: "{department_id, decision: accept|return|complete, opinion}"
       responses:
         200: {description: the completed step, content: {application/json: {schema: TaskSchema}}}
@@ -370,8 +328,10 @@ def review_workplan_task(task_id):
         409: {description: no report waiting}
         422: {description: "complete without the department asking, return without an opinion"}
     """
-    body = parse_json()
-    return jsonify(steps.review_report(require_user(), task_id, body.get("department_id"), body))
+    actor = require_user()
+    body = parse(bodies.WorkplanReviewBody)
+    department_id = body.pop("department_id", None)
+    return jsonify(steps.review_report(actor, task_id, department_id, body))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/documents")
@@ -379,6 +339,7 @@ def link_workplan_document(task_id):
     """Link a published catalogue item to the task it fulfils: {document_id}.
     ---
     post:
+      requestBody: {content: {application/json: {schema: DocumentLinkBody}}}
       responses: {200: {content: {application/json: {schema: LinkedDocumentsSchema}}}}
     """
-    return jsonify(evidence.link_document(require_user(), task_id, parse_json().get("document_id")))
+    return jsonify(evidence.link_document(require_user(), task_id, parse(bodies.DocumentLinkBody)["document_id"]))

@@ -1,5 +1,5 @@
 """The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, reindex, user, deid,
-audit-published)."""
+audit-published, verify, reseal)."""
 
 import json
 import sys
@@ -181,6 +181,41 @@ def audit_published(fmt, queued):
 
 def _counts(run: dict) -> dict:
     return {"run": run["id"], "status": run["status"], "documents": run["documents_done"], "suspects": run["suspects"]}
+
+
+@main.command()
+@click.argument("document_id", type=int)
+def verify(document_id):
+    """Check a document's review records: the hash chain and each reviewer's signature."""
+    from engine.disclosure import documents
+    from engine.errors import NotFound
+
+    _settings()
+    try:
+        result = documents.verify_chain(document_id)
+    except NotFound as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(2)
+    for r in result["checked"]:
+        if r["signed"]:
+            signed = "签名有效" if r["ok"] else "已签名"
+        else:
+            signed = "无签名（早于签名启用）" if r["ok"] else "无签名"
+        state = "通过" if r["ok"] else f"未通过：{r['problem']}"
+        click.echo(f"#{r['seq']} {r['stage']} {r['reviewer']} {r['hash_algorithm']} {signed} {state}")
+    if not result["intact"]:
+        click.echo(f"文件 {document_id} 的第 {result['broken_at']} 条审查记录未通过校验：{result['problem']}", err=True)
+        sys.exit(1)
+    click.echo(f"文件 {document_id} 的 {result['records']} 条审查记录完整，签名有效 (intact)")
+
+
+@main.command()
+def reseal():
+    """Seal every stored original again with the first key of GONGKAI_SEAL_KEYS (key rotation)."""
+    from engine import sealed
+
+    _settings()
+    click.echo(f"resealed: {sealed.reseal()}")
 
 
 def _register_optional():

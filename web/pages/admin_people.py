@@ -3,7 +3,7 @@ working-day calendar and the 政府信息公开指南."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import admin, agencies, clock, users
+from engine import admin, agencies, clock, lockout, users
 from engine.disclosure import guide
 from engine.errors import DomainError
 from engine.requests import agency_letters
@@ -46,6 +46,14 @@ def reset_password(user_id):
 def set_active(user_id):
     user = users.set_active(current_user(), user_id, request.form.get("active") == "1")
     flash(f"已{'启用' if user['active'] else '停用'}用户 {user['username']}")
+    return redirect(url_for("admin_people.users_page"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock(user_id):
+    user = lockout.unlock(current_user(), user_id)
+    flash(f"已解锁用户 {user['username']}")
     return redirect(url_for("admin_people.users_page"))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 import engine.models.types
 
 revision = "0020_law_third"
-down_revision = "0018_search_index"
+down_revision = "0019_security"
 branch_labels = None
 depends_on = None
 
