@@ -9,6 +9,8 @@ import csv
 import io
 import re
 
+from openpyxl.cell import WriteOnlyCell
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
@@ -30,6 +32,12 @@ def append(sheet, values) -> int:
     for cell in sheet[row]:
         _inert(cell)
     return row
+
+
+def append_streaming(sheet, values) -> None:
+    """Append a row to a write-only sheet (openpyxl's streaming mode), every cell inert: that mode
+    turns any text beginning with "=" into a formula as it writes."""
+    sheet.append([_inert(WriteOnlyCell(sheet, value=v)) if is_active(v) else v for v in values])
 
 
 def _inert(cell):

@@ -23,6 +23,7 @@ import re
 
 import python_calamine
 
+from engine import sheets
 from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts
 
 LABEL, FIELD_SEP = "：", "；"
@@ -46,14 +47,14 @@ class Sheet:
 
 def read(data: bytes, kind: str) -> Layout:
     """Read every sheet into a labelled form per row, each value character placed in its Cell."""
-    sheets = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
+    found = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
     out = _Builder()
-    hidden = [f"隐藏的工作表「{s.name}」（发布时删除）" for s in sheets if s.state != "visible"]
-    for sheet in sheets:
+    hidden = [f"隐藏的工作表「{s.name}」（发布时删除）" for s in found if s.state != "visible"]
+    for sheet in found:
         _add_sheet(out, sheet)
     if kind == "xlsx":
         hidden += _xlsx_extras(data)
-    return out.layout(kind, pages=len(sheets), hidden=hidden)
+    return out.layout(kind, pages=len(found), hidden=hidden)
 
 
 def _workbook_sheets(data: bytes) -> list[Sheet]:
@@ -64,7 +65,7 @@ def _workbook_sheets(data: bytes) -> list[Sheet]:
     except (python_calamine.CalamineError, ValueError) as exc:
         raise Unsafe(f"无法读取表格文件 (cannot read the spreadsheet: {str(exc)[:120]})",
                      fields={"file": ["unreadable"]}) from exc
-    sheets = []
+    found = []
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet" and "WorkSheet" not in str(meta.typ):
             continue
@@ -80,8 +81,8 @@ def _workbook_sheets(data: bytes) -> list[Sheet]:
                     sheet.values[(number, first_col + j + 1)] = value
             if cells:
                 sheet.rows.append((number, cells))
-        sheets.append(sheet)
-    return sheets
+        found.append(sheet)
+    return found
 
 
 def _state(visible) -> str:
@@ -236,7 +237,7 @@ def _redact_xlsx(data: bytes, edits: dict[Cell, list]) -> bytes:
         for cell, changes in edits.items():
             if cell.sheet == ws.title and cell.row > 0:
                 target = ws.cell(cell.row, cell.column)
-                target.value = _new_value(target.value, changes)
+                sheets.put(ws, cell.row, cell.column, _new_value(target.value, changes))
                 target.data_type = "s"  # a replacement is text, never a formula
         _clean_sheet(ws)
     _rename_sheets(book, edits)
@@ -290,12 +291,12 @@ def _rename_sheets(book, edits: dict[Cell, list]) -> None:
             book[cell.sheet].title = title
 
 
-def _xlsx_from_sheets(sheets: list[Sheet], edits: dict[Cell, list]) -> bytes:
+def _xlsx_from_sheets(read_sheets: list[Sheet], edits: dict[Cell, list]) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     book.properties.creator = ""
-    for sheet in sheets:
+    for sheet in read_sheets:
         if sheet.state != "visible":
             continue
         title = sheet.name
@@ -305,13 +306,13 @@ def _xlsx_from_sheets(sheets: list[Sheet], edits: dict[Cell, list]) -> bytes:
         last = 0
         for number, cells in sheet.rows:
             while last < number - 1:
-                ws.append([])
+                sheets.append_streaming(ws, [])
                 last += 1
             values: list = [None] * (cells[-1][0])
             for column, text in cells:
                 changes = edits.get(Cell(sheet.name, number, column))
                 values[column - 1] = apply_edits(text, changes) if changes else _typed(sheet.values[(number, column)])
-            ws.append(values)
+            sheets.append_streaming(ws, values)  # a text that begins with "=" stays text
             last = number
     out = io.BytesIO()
     book.save(out)
@@ -339,8 +340,8 @@ def render(data: bytes, kind: str, page: int) -> bytes:
     """Draw sheet `page` (0-based, hidden ones included, in the file's order) as a grid, as PNG."""
     from engine.files import draw
 
-    sheets = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
-    if not 0 <= page < len(sheets):
+    found = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
+    if not 0 <= page < len(found):
         raise Unsafe(f"没有第 {page + 1} 个工作表 (no sheet {page + 1})", fields={"page": ["out of range"]})
-    sheet = sheets[page]
+    sheet = found[page]
     return draw.grid(sheet.name, [(n, cells) for n, cells in sheet.rows])

@@ -26,7 +26,7 @@ from tests.support.ysq import APPLICANT, Staff, do, register
 
 # One database is enough: the rules compared live above it (the walk takes about a minute).
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-STAFF = ("publisher1", "drafter1", "reviewer1", "secrecy1", "leader1", "admin")
+STAFF = ("publisher1", "drafter1", "reviewer1", "secrecy1", "leader1", "head1", "admin")
 DOCUMENT = {"title": "关于公开预算的通知", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
             "body": "2026年预算共1200万元。"}
 WITHHELD = {**DOCUMENT, "attribute": "withheld", "attribute_ground": "internal_affairs", "attribute_reason": "内部人事安排"}
@@ -49,7 +49,8 @@ REQUEST_PATHS = {
 REQUEST_PATHS |= {
     "consultation": REQUEST_PATHS["request_handle"] + [("handle", {"decision": "consult", "consulted_party": "third_party",
                                                                    "third_party": "某建设公司"})],
-    "extension_approval": REQUEST_PATHS["request_handle"] + [("handle", {"decision": "extend", "extension_days": 10})],
+    "extension_approval": REQUEST_PATHS["request_handle"] + [("handle", {"decision": "extend", "extension_days": 10,
+                                                                         "opinion": "需调取档案逐件审查"})],
     "fee_payment": REQUEST_PATHS["request_handle"] + [("handle", {"decision": "fee", "fee_method": "per_page",
                                                                   "pages": 40})],
     "reply_draft": REQUEST_PATHS["request_handle"] + [("handle", {"decision": "reply"})],
@@ -66,6 +67,7 @@ DOCUMENT_PATHS = {
     "document_revise": (DOCUMENT, [{"decision": "return", "opinion": "请补充依据"}]),
     "confirm_redaction": (DOCUMENT, [APPROVE, APPROVE, None]),
     "signoff": (WITHHELD, [APPROVE, APPROVE]),
+    "publication_approval": ({**DOCUMENT, "category": "normative", "interpretation": "解读"}, [APPROVE, APPROVE]),
 }
 
 
