@@ -69,6 +69,8 @@ def list_for(actor, agency=None, year=None, kind=None) -> dict:
             raise Forbidden("只能查看本机关的监督记录 (only your own agency's records)")
         query = select(SupervisionRecord).where(SupervisionRecord.agency_id == _agency_key(owner))
         if year:
+            if not 2000 <= int(year) <= 2100:
+                raise Invalid("年份有误 (a year between 2000 and 2100)", fields={"year": ["2000–2100"]})
             query = query.where(SupervisionRecord.received_on.between(date(int(year), 1, 1), date(int(year), 12, 31)))
         if kind:
             query = query.where(SupervisionRecord.kind == kind)

@@ -25,7 +25,7 @@ def test_cue_less_name_in_a_reply_letter_is_redacted_on_the_public_page(app, api
 
     task = publisher.get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
     page = login(app.test_client(), "publisher1").get(f"/tasks/{task['id']}").get_data(as_text=True)
-    preview = re.search(r'id="redacted-preview">(.*?)</div>', page, re.S).group(1)
+    preview = re.search(r'id="redacted-preview"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert "宫德胜" not in preview and "东羊楼村" in preview
     body = re.search(r'data-field="body".*?class="redaction-data">(.*?)</script>', page, re.S).group(1)
     data = json.loads(body)

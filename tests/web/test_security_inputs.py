@@ -71,7 +71,7 @@ def test_report_figures_must_be_finite(api_as, value):
     publisher = api_as("publisher1")
     resp = publisher.put("/api/reports/annual/2025/text", data='{"figures": {"coercion": %s}}' % value,
                          headers={"Content-Type": "application/json"})
-    _field_error(resp, "coercion")
+    _field_error(resp, "figures.coercion")
     assert publisher.get("/api/reports/annual/2025").status_code == 200
     assert publisher.get("/api/reports/annual/2025?format=docx").status_code == 200
 

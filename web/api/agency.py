@@ -80,7 +80,11 @@ def get_agency_letters():
     get:
       parameters:
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
-      responses: {200: {content: {application/json: {schema: AgencyLettersSchema}}}}
+      responses:
+        200: {content: {application/json: {schema: AgencyLettersSchema}}}
+        403: {description: not the agency's staff nor the admin}
+        404: {description: no such agency}
+        422: {description: the agency is neither root nor a department id}
     """
     return respond(AgencyLettersSchema, agency_letters.view(require_user(), request.args.get("agency")))
 
@@ -95,6 +99,8 @@ def put_agency_letters():
       requestBody: {content: {application/json: {schema: AgencyLettersBody}}}
       responses:
         200: {content: {application/json: {schema: AgencyLettersSchema}}}
+        403: {description: not the admin}
+        404: {description: no such agency}
         422: {description: a body without its address, or an unknown field}
     """
     return respond(AgencyLettersSchema, agency_letters.save(require_user(), request.args.get("agency"), parse(bodies.AgencyLettersBody)))

@@ -6,6 +6,7 @@ import io
 from flask import jsonify, request, send_file
 
 from engine.disclosure import documents, file_redaction, files
+from engine.errors import NotFound
 from web.api import bp
 from web.auth import require_user
 from web.idempotency import idempotent
@@ -72,14 +73,21 @@ def change_document_file(document_id, file_id):
     return jsonify(documents.replace_file(actor, document_id, file_id, found[0] if found else None))
 
 
-@bp.get("/documents/<int:document_id>/files/<int:file_id>/<any(original, redacted):version>")
+@bp.get("/documents/<int:document_id>/files/<int:file_id>/<version>")
 def document_file_copy(document_id, file_id, version):
     """The file as uploaded (`original`) or as it will be published (`redacted`): whoever may see the document.
     ---
     get:
-      responses: {200: {description: the file, content: {"*/*": {schema: {type: string, format: binary}}}}}
+      parameters:
+        - {in: path, name: version, required: true, schema: {type: string, enum: [original, redacted]}}
+      responses:
+        200: {description: the file, content: {"*/*": {schema: {type: string, format: binary}}}}
+        404: {description: no such document, file or version}
     """
-    name, media_type, data = file_redaction.staff_copy(require_user(), document_id, file_id, version)
+    actor = require_user()
+    if version not in ("original", "redacted"):
+        raise NotFound("没有这个版本 (the version is original or redacted)")
+    name, media_type, data = file_redaction.staff_copy(actor, document_id, file_id, version)
     return send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=name)
 
 

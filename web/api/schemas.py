@@ -37,6 +37,8 @@ def field_errors(messages, prefix="") -> dict:
             out[prefix] = ["应为对象 (must be an object)"]
             continue
         name = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+        if isinstance(value, dict) and set(value) <= {"key", "value"}:  # a Dict field's entry: name the entry
+            value = [m for part in value.values() for m in (part if isinstance(part, list) else [part])]
         out.update(field_errors(value, name) if isinstance(value, dict) else {name: value})
     return out
 

@@ -18,7 +18,11 @@ def list_supervision():
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's"}
         - {in: query, name: year, schema: {type: integer}}
         - {in: query, name: kind, schema: {type: string, enum: [suggestion, assessment, social_review, accountability, complaint, report]}}
-      responses: {200: {content: {application/json: {schema: SupervisionListSchema}}}}
+      responses:
+        200: {content: {application/json: {schema: SupervisionListSchema}}}
+        403: {description: not allowed to read this agency's records}
+        404: {description: no such agency}
+        422: {description: a year outside 2000–2100, or an unknown kind}
     """
     args = request.args
     year = args.get("year", type=int)
