@@ -377,9 +377,10 @@ DUE_ON_STEPS = ("handle", "draft_reply", "secrecy_review_reply", "approve_extens
 
 @hooks.form_data(PROCESS_KEY)
 def form_values(human_task) -> dict:
-    """Show the material to the drafter again when a reply comes back for changes; offer the
-    applicant's e-mail address (from their contact details) to the delivery step."""
-    if human_task.bpmn_id not in ("draft_reply", "deliver_reply") or human_task.request_id is None:
+    """What some steps open with: the material when a reply comes back to its drafter for changes;
+    the applicant's chosen delivery and e-mail address at delivery; at a second review (after a
+    correction), the fact that the one correction allowed was already asked for."""
+    if human_task.request_id is None or human_task.bpmn_id not in ("review_request", "draft_reply", "deliver_reply"):
         return {}
     from engine.db import reading
 
@@ -387,7 +388,19 @@ def form_values(human_task) -> dict:
         req = s.get(InformationRequest, human_task.request_id)
         if req is None:
             return {}
+        if human_task.bpmn_id == "review_request":
+            asked = any(p.reason == "correction" for p in records.pauses(s, req))
+            return {"correction_requested": "yes"} if asked else {}
         if human_task.bpmn_id == "deliver_reply":
-            found = EMAIL.search(req.applicant_contact or "")
-            return {"email_to": found.group(0)} if found else {}
+            return _delivery_defaults(req)
         return {"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {}
+
+
+def _delivery_defaults(req) -> dict:
+    """The way the applicant asked to receive the reply (Art. 29), as the delivery step's choice."""
+    found = EMAIL.search(req.applicant_contact or "")
+    out = {"email_to": found.group(0)} if found else {}
+    method = {"post": "post", "pickup": "pickup"}.get(req.delivery)
+    if req.delivery == "email":
+        method = "send_email" if current().smtp_url and found else "email"
+    return {**out, "delivery_method": method} if method else out
