@@ -55,6 +55,18 @@ def person(username) -> str:
     return SYSTEM_ACTORS.get(username) or users.display_names().get(username, username)
 
 
+def served_url(url) -> str:
+    """A public link stored at publication, as the reader can follow it: without GONGKAI_PUBLIC_URL the
+    stored default base is replaced by the address this page was served from."""
+    from flask import current_app, request
+
+    settings = current_app.config["GONGKAI"]
+    base = settings.public_base_url.rstrip("/")
+    if settings.public_url_set or not url or not url.startswith(base + "/"):
+        return url or ""
+    return request.url_root.rstrip("/") + url[len(base):]
+
+
 def form_name(key) -> str:
     return f"{FORM_NAMES[key]}（{key}）" if key in FORM_NAMES else (key or "")
 
@@ -91,3 +103,4 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(action_names=ACTIONS, role_names=BUILTIN_ROLES, stage_names=STAGES,
                                  decision_names=outcome_names(), form_name=form_name)
     app.jinja_env.filters["person"] = person
+    app.jinja_env.filters["served_url"] = served_url

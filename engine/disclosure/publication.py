@@ -19,7 +19,7 @@ from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
 from engine.errors import Gone, Invalid, NotFound
-from engine.models import Document, Publication
+from engine.models import Document, Notification, Publication
 
 
 def publish(document_id: int) -> dict:
@@ -36,7 +36,19 @@ def publish(document_id: int) -> dict:
         url, detail = CHANNELS[channel](payload)
         _record(document_id, channel, url, detail)
         results[channel] = url
+    _tell_drafter(document_id)
     return {"published": sorted(set(results) | done)}
+
+
+def _tell_drafter(document_id) -> None:
+    """The drafter learns that their document is out, with its address (once, however often retried)."""
+    key = f"published:{document_id}"
+    with transaction() as s:
+        doc = s.get(Document, document_id)
+        if doc.drafter_id is None or s.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
+            return
+        s.add(Notification(user_id=doc.drafter_id, instance_id=doc.instance_id, kind="info", dedupe_key=key,
+                           message=f"您起草的《{doc.title}》已公开发布：{public_url(doc.id)}"))
 
 
 def public_payload(doc, fields: dict) -> dict:
@@ -125,8 +137,8 @@ def search(q=None, category=None, year=None, agency=None, limit=20, offset=0) ->
         query = select(Document).where(Document.status == "published", Document.published_text.is_not(None))
         if agency not in (None, ""):
             query = query.where(_published_by(s, agency))
-        if q:
-            pattern = f"%{q.strip()[:100]}%"
+        for word in (q or "")[:100].split()[:10]:  # words apart ("岱宗大街 积水"): each must be found
+            pattern = f"%{word}%"
             query = query.where(or_(Document.published_title.ilike(pattern),
                                     Document.published_doc_number.ilike(pattern), Document.published_text.ilike(pattern)))
         if category:
