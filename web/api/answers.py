@@ -411,7 +411,12 @@ class PublicRequestStatusSchema(Schema):
     received_on = _text()
     due_on = _text()
     correction_due_on = _text()
+    correction_items = fields.List(fields.String(), required=True, metadata={"description": "what to correct (补正事项)"})
+    correction_received_on = _text()
     replied_on = _text()
+    outcome_name = _text()
+    letter = fields.String(allow_none=True, required=True, metadata={"description": "the reply letter, once replied"})
+    attachment = fields.Boolean(required=True, metadata={"description": "the reply has an attachment (the information provided)"})
 
 
 class CorrectionSchema(Schema):

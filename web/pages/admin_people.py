@@ -3,7 +3,7 @@ working-day calendar and the 政府信息公开指南."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import admin, agencies, clock, users
+from engine import admin, agencies, clock, letter_style, users
 from engine.disclosure import guide
 from engine.errors import DomainError
 from web.auth import current_user
@@ -98,7 +98,17 @@ def agency_page():
     actor = current_user()
     return render_template("admin/agency.html", departments=agencies.list_all(actor), kinds=agencies.KINDS,
                            guide=guide.for_editor(actor, request.args.get("agency") or agencies.ROOT),
-                           agencies=agencies.public_list())
+                           agencies=agencies.public_list(), styles=agencies.letter_styles(actor),
+                           date_numerals=letter_style.DATE_NUMERALS)
+
+
+@bp.post("/agency/<agency>/letter-style")
+@admin_required
+def set_letter_style(agency):
+    agencies.set_letter_style(current_user(), agency, {"number_prefix": request.form.get("number_prefix", ""),
+                                                       "date_numerals": request.form.get("date_numerals")})
+    flash("已保存公文格式")
+    return redirect(url_for("admin_people.agency_page") + "#letter-style")
 
 
 @bp.post("/departments/<int:department_id>/identity")
