@@ -1,0 +1,157 @@
+"""The journeys as the people who do them meet them, in Chromium at a desk (1400 px) and on a phone
+(390 px), public pages also in 长者模式: a document from its drafter to the public catalogue, and a
+request with a correction from the citizen's filing to the letter on the status page. Each stop
+asserts what the person reads there; each stop's screenshot is saved under test-artifacts/journeys/."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from engine import clock
+from tests.support.disclosure import run_worker
+from tests.support.journey import PHONE, complete, log_in, look, open_task
+from tests.support.ysq import Staff, do
+
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+
+
+@pytest.fixture
+def staff(settings, api_as):
+    return Staff(api_as, settings.secret_key)
+
+
+BODY = "经审核，王秀英同志家庭符合城乡低保条件。身份证号110101199003074573。感谢王秀英同志配合入户调查。"
+
+
+def test_a_document_from_its_drafter_to_the_public(page, live_server, staff):
+    log_in(page, live_server, "drafter1")
+    page.goto(f"{live_server}/documents/new")
+    page.fill("input[name=title]", "关于岱宗大街积水点整治情况的通报")
+    page.fill("input[name=formed_on]", clock.today().isoformat())
+    page.select_option("#category", "general")
+    page.select_option("#attribute", "proactive")
+    page.fill("textarea[name=body]", BODY)
+    page.click("#new-document button[type=submit]")
+    page.wait_for_url(re.compile(r"/documents/\d+$"))
+    doc = int(page.url.rsplit("/", 1)[1])
+    look(page, "doc-1-drafter-submitted", ["初审中", "关于岱宗大街积水点整治情况的通报"])
+
+    log_in(page, live_server, "reviewer1")
+    open_task(page, live_server, staff("reviewer1"), f"document_id={doc}")
+    page.get_by_label("同意", exact=True).check()
+    page.get_by_label("审查意见").fill("内容属实，同意公开。")
+    complete(page)
+
+    log_in(page, live_server, "secrecy1")
+    open_task(page, live_server, staff("secrecy1"), f"document_id={doc}")
+    # The reviewer's words are beside the form, read-only; the form itself is empty.
+    text = look(page, "doc-2-secrecy-review", ["此前的办理意见", "内容属实，同意公开。", "复审（保密审查）"])
+    assert page.get_by_label("审查意见").input_value() == ""
+    assert "secrecy_reviewer" not in text and "reviewer1" not in text  # names, not codes
+    page.get_by_label("同意", exact=True).check()
+    page.get_by_label("审查意见").fill("经审查不涉及国家秘密，同意公开。")
+    complete(page)
+    run_worker()
+
+    log_in(page, live_server, "publisher1")
+    open_task(page, live_server, staff("publisher1"), f"document_id={doc}")
+    assert page.get_by_label("备注").input_value() == ""  # not the secrecy reviewer's opinion
+    look(page, "doc-3-confirm-redaction", ["经审查不涉及国家秘密，同意公开。", "请在右侧核对"])
+    names = page.locator("#redaction-view mark.finding", has_text="王秀英")
+    assert names.count() == 2 and page.locator("#redaction-view mark.finding.redacted", has_text="王秀英").count() == 2
+    # Released in one place only, the name would tell who the pseudonym stands for: a warning says so.
+    page.uncheck("#every-occurrence")
+    names.first.click()
+    expect(page.locator("#redaction-warnings")).to_contain_text("「王秀英」有 1 处保留原文")
+    names.first.click()
+    expect(page.locator("#redaction-warnings")).to_be_hidden()
+    # By default a release applies to every occurrence.
+    page.check("#every-occurrence")
+    names.first.click()
+    expect(page.locator("#redaction-view mark.finding.kept", has_text="王秀英")).to_have_count(2)
+    names.first.click()
+    expect(page.locator("#redaction-view mark.finding.redacted", has_text="王秀英")).to_have_count(2)
+    expect(page.locator("#redacted-preview")).not_to_contain_text("王秀英")
+    page.get_by_label("确认去标识化结果并发布").check()
+    complete(page)
+    run_worker()
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/public?q=岱宗大街 积水")
+    look(page, "doc-4-public-catalogue", ["关于岱宗大街积水点整治情况的通报", "索引号"], elder=True)
+    page.click(f"a[href$='/public/documents/{doc}']")
+    text = look(page, "doc-5-public-document", ["发布机构", "成文日期", "感谢"], elder=True)
+    assert "王秀英" not in text and "110101199003074573" not in text
+    # On a phone the 目录信息 table is a stack of label/value pairs, and 长者模式 and 订阅 are on screen.
+    page.set_viewport_size({"width": 360, "height": 800})
+    for control in (page.locator("#elder-toggle"), page.get_by_role("link", name="订阅（Atom）")):
+        box = control.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] < 60, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    log_in(page, live_server, "drafter1")
+    page.goto(f"{live_server}/notifications")
+    look(page, "doc-6-drafter-told", ["您起草的《关于岱宗大街积水点整治情况的通报》已公开发布"], widths=(PHONE,))
+
+
+def test_a_request_with_a_correction_to_the_letter(page, live_server, staff):
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    page.goto(f"{live_server}/public/requests/new")
+    page.select_option("select[name=applicant_type]", "natural_person")
+    page.fill("input[name=applicant_name]", "张三")
+    page.fill("input[name=applicant_id_number]", "110101199003074573")
+    page.fill("input[name=applicant_contact]", "zhangsan@example.com")
+    page.fill("textarea[name=description]", "道路改造的预算")
+    page.click("#submit-request")
+    no, code = page.locator("#request-no").inner_text().strip(), page.locator("#access-code").inner_text().strip()
+    status_url = f"{live_server}/public/requests/status?no={no}&code={code}"
+    publisher = staff("publisher1")
+    rid = publisher.get("/api/requests").get_json()["items"][0]["id"]
+
+    log_in(page, live_server, "publisher1")
+    open_task(page, live_server, publisher, f"request_id={rid}")
+    page.get_by_label("申请内容不明确，一次性告知补正").check()
+    page.get_by_label("补正事项（每行一项）").fill("请写明道路名称和年度\n请写明所需的预算文件名称")
+    page.get_by_label("审查意见").fill("申请内容不明确")
+    complete(page)
+
+    page.context.clear_cookies()
+    page.goto(status_url)
+    look(page, "req-1-citizen-correction", ["需要补正的事项", "请写明道路名称和年度", "请写明所需的预算文件名称"],
+         elder=True)
+    page.fill("textarea[name=description]", "申请公开2026年岱宗大街改造工程的预算")
+    page.click("form[method=post] button[type=submit]")
+    look(page, "req-2-citizen-sent", ["您的补正已提交", "收到您的补正"], elder=True)
+
+    log_in(page, live_server, "publisher1")
+    open_task(page, live_server, publisher, f"request_id={rid}", "review_request")
+    look(page, "req-3-second-review", ["本申请已告知过一次补正", "申请内容不明确"])
+    assert not page.get_by_label("申请内容不明确，一次性告知补正").is_checked()  # no old choice
+    page.get_by_label("受理，交信息所在部门承办").check()
+    complete(page)
+    do(staff("drafter1"), rid, "handle", {"decision": "reply"})
+    do(staff("drafter1"), rid, "draft_reply", {"outcome": "disclosed", "material":
+                                              "岱宗大街改造工程预算1200万元。联系人李四，电话13912341234。"})
+    run_worker()
+
+    log_in(page, live_server, "secrecy1")
+    open_task(page, live_server, staff("secrecy1"), f"request_id={rid}")
+    text = look(page, "req-4-secrecy-sees-material", ["提供的信息内容", "岱宗大街改造工程预算1200万元。"])
+    assert "13912341234" not in page.inner_text("#redacted-material") and "张三" in text
+    page.get_by_label("同意提供").check()
+    page.get_by_label("审查意见").fill("不涉密")
+    complete(page)
+    do(staff("leader1"), rid, "leader_signoff", {"decision": "approve", "opinion": "同意"})
+
+    log_in(page, live_server, "publisher1")
+    open_task(page, live_server, publisher, f"request_id={rid}", "deliver_reply")
+    assert page.get_by_label("电子邮件（已另行发送，仅登记）").is_checked()  # the applicant chose e-mail
+    look(page, "req-5-delivery", ["送达答复", "岱宗大街改造工程预算1200万元。"])
+    page.locator(".fjs-form-field-datetime input").fill(clock.today().isoformat())
+    page.keyboard.press("Enter")
+    complete(page)
+
+    page.context.clear_cookies()
+    page.goto(status_url)
+    look(page, "req-6-citizen-outcome", ["答复结果", "予以公开", "（见附件）", "下载附件：提供的政府信息"], elder=True)
