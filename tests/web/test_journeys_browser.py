@@ -148,7 +148,7 @@ def test_a_request_with_a_correction_to_the_letter(page, live_server, staff):
     open_task(page, live_server, publisher, f"request_id={rid}", "deliver_reply")
     assert page.get_by_label("电子邮件（已另行发送，仅登记）").is_checked()  # the applicant chose e-mail
     look(page, "req-5-delivery", ["送达答复", "岱宗大街改造工程预算1200万元。"])
-    page.locator(".fjs-form-field-datetime input").fill(clock.today().isoformat())
+    page.get_by_role("textbox", name="送达日期").fill(clock.today().strftime("%Y/%m/%d"))  # a date picker
     page.keyboard.press("Enter")
     complete(page)
 
