@@ -155,3 +155,32 @@ def test_a_request_with_a_correction_to_the_letter(page, live_server, staff):
     page.context.clear_cookies()
     page.goto(status_url)
     look(page, "req-6-citizen-outcome", ["答复结果", "予以公开", "（见附件）", "下载附件：提供的政府信息"], elder=True)
+
+
+def test_the_editors_speak_chinese(page, live_server):
+    """The admin's BPMN, DMN and form editors: the libraries' own chrome in Chinese (bpmn-js-i18n and
+    dmn-js through their translate service; form-js, which has none, by replacing its texts)."""
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/processes/disclosure_review/edit")
+    page.wait_for_selector("[data-ready=true]")
+    assert page.locator(".djs-palette [aria-label='启动手动工具']").count() == 1  # bpmn-js-i18n's words
+    page.locator(".djs-element[data-element-id=dept_review]").first.click()
+    panel = page.inner_text(".properties")
+    assert "部门审核人（dept_reviewer）" in panel and "审查文件（review_document）" in panel
+    look(page, "edit-1-bpmn", ["流程"], widths=(1400,))
+
+    page.goto(f"{live_server}/admin/decisions/publication_deadline.dmn/edit")
+    page.wait_for_selector("#dmn[data-ready=true]")
+    text = page.inner_text("#dmn")
+    assert "命中策略" in text and "Hit policy" not in text
+    look(page, "edit-2-dmn", ["决策表"], widths=(1400,))
+
+    page.goto(f"{live_server}/admin/forms/review_document/edit")
+    page.wait_for_selector("#form-editor[data-ready=true]")
+    page.locator(".fjs-editor-container .fjs-form-field").first.click()
+    text = page.inner_text("#form-editor")
+    for words in ("组件", "单行文本", "单选按钮组", "常规", "条件", "校验", "请选择"):
+        assert words in text, words
+    for english in ("Components", "Text field", "General", "Validation", "Select"):
+        assert english not in text, english
+    look(page, "edit-3-form", ["表单"], widths=(1400,))
