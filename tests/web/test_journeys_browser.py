@@ -184,3 +184,42 @@ def test_the_editors_speak_chinese(page, live_server):
     for english in ("Components", "Text field", "General", "Validation", "Select"):
         assert english not in text, english
     look(page, "edit-3-form", ["表单"], widths=(1400,))
+
+
+def test_the_seed_work_plan_of_a_first_time_office(page, live_server, staff):
+    year = clock.today().year
+    text = (f"发布日期：{year}年3月1日\n示例县人民政府办公室关于印发《{year}年示例县政务公开工作要点》的通知\n"
+            f"一、重点领域信息公开\n（一）推进财政信息公开。全面公开预决算。（县财政局负责，年底前完成）\n"
+            f"（二）推进价格信息公开。公开重要商品价格。（区发展和改革局负责，年底前完成）\n"
+            f"（三）推进项目信息公开。公开重大项目批准信息。（区发改局负责，年底前完成）\n"
+            f"（四）做好解读回应。及时回应社会关切。（年底前完成）\n")
+    log_in(page, live_server, "office1")  # a demo user: the 政务公开办
+    page.goto(f"{live_server}/workplans/import")
+    page.fill("#plan-text", text)
+    page.click("#preview-button")
+    page.wait_for_selector("#preview:not([hidden])")
+    assert page.input_value("#plan-title") == f"{year}年示例县政务公开工作要点"  # the heading, not 发布日期
+    expect(page.locator("#unknown-list")).to_contain_text("您是否指：区发展和改革局")
+    page.click("#create-button")
+    expect(page.locator("#blocking-rows")).to_contain_text("第4行没有牵头单位")
+    assert "blocking" in page.locator("#preview-rows tr").nth(3).get_attribute("class")
+    look(page, "plan-1-import-blocking", ["有 1 行需要处理", "第4行没有牵头单位", "您是否指：区发展和改革局"])
+    page.locator("#preview-rows tr").nth(3).locator(".lead").fill("办公室")
+    page.click("#create-button")
+    page.wait_for_url(re.compile(r"/workplans/\d+$"))
+    plan = int(page.url.rsplit("/", 1)[1])
+
+    log_in(page, live_server, "liaison2")  # the demo liaison of 财政局 receives its task
+    open_task(page, live_server, staff("liaison2"), "process_key=workplan_task")
+    look(page, "plan-2-liaison-report", ["全面公开预决算"])
+    page.get_by_label("工作进展").fill("已在门户网站公开本级预决算及说明。")
+    page.get_by_label("佐证链接（每行一个网址）").fill("https://www.example.gov.cn/czyjs")
+    page.get_by_label("任务已完成，申请销号").check()
+    complete(page)
+
+    log_in(page, live_server, "office1")
+    page.goto(f"{live_server}/workplans/{plan}")
+    look(page, "plan-3-dashboard", ["最近报送的进展", "已在门户网站公开本级预决算及说明。", "申请销号"])
+    open_task(page, live_server, staff("office1"), "process_key=workplan_task", "review")
+    text = look(page, "plan-4-office-review", ["已在门户网站公开本级预决算及说明。", "https://www.example.gov.cn/czyjs"])
+    assert "request_completion" not in text and "False" not in text  # content, not process variables

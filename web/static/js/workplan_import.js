@@ -7,9 +7,12 @@
   var rows = [], unknown = [], suggested = {};
   var $ = function (id) { return document.getElementById(id); };
 
-  function cell(tag, value, cls) {
+  // Each input is named by its column's heading and its row's number (screen readers, axe).
+  function cell(tag, value, cls, row, column) {
     var td = document.createElement("td"), input = document.createElement(tag);
+    var heading = document.querySelectorAll("#preview thead th")[column];
     input.value = value;
+    input.setAttribute("aria-label", "第" + (row + 1) + "行 " + (heading ? heading.textContent.trim() : ""));
     if (cls) input.className = cls;
     if (tag === "textarea") input.rows = 3;
     td.appendChild(input);
@@ -24,8 +27,8 @@
       var tr = document.createElement("tr");
       tr.dataset.index = i;
       if (row.problems.length) { tr.className = "needs-check"; flagged += 1; }
-      tr.appendChild(cell("input", row.section, "section"));
-      var task = cell("textarea", row.task, "task");
+      tr.appendChild(cell("input", row.section, "section", i, 0));
+      var task = cell("textarea", row.task, "task", i, 1);
       row.problems.forEach(function (p) {
         var tag = document.createElement("span");
         tag.className = "tag";
@@ -33,13 +36,13 @@
         task.appendChild(tag);
       });
       tr.appendChild(task);
-      tr.appendChild(cell("input", row.lead_units.join("、"), "lead"));
-      tr.appendChild(cell("input", row.assist_units.join("、"), "assist"));
-      var deadline = cell("input", row.deadline, "deadline");
+      tr.appendChild(cell("input", row.lead_units.join("、"), "lead", i, 2));
+      tr.appendChild(cell("input", row.assist_units.join("、"), "assist", i, 3));
+      var deadline = cell("input", row.deadline, "deadline", i, 4);
       deadline.firstChild.addEventListener("change", recheck);
       tr.appendChild(deadline);
       tr.appendChild(dueCell(row));
-      tr.appendChild(cell("input", row.note, "note"));
+      tr.appendChild(cell("input", row.note, "note", i, 6));
       var td = document.createElement("td"), remove = document.createElement("button");
       remove.type = "button"; remove.textContent = labels.remove; remove.className = "remove-row";
       remove.addEventListener("click", function () { readRows(); rows.splice(i, 1); renderRows(); });
