@@ -457,3 +457,5 @@ class RequestSettingsSchema(Schema):
     intake_department = _text()
     agency_code = _text()
     agency_kind = _text()
+    letter_style = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "per agency (root or a department id): number_prefix (发文机关代字), date_numerals (arabic|chinese)"})
