@@ -29,7 +29,7 @@ def test_the_approvers_see_the_material_on_their_task_and_the_request_page(staff
     client = login(app.test_client(), "secrecy1")
     page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
     assert "提供的信息内容" in page and "合计：1200万元。" in page
-    shown = page.split('id="redacted-material">')[1].split("</div>")[0]
+    shown = page.split('id="redacted-material" tabindex="0">')[1].split("</div>")[0]
     assert "110101199003074573" not in shown and "13912341234" not in shown
     do(staff("secrecy1"), rid, "secrecy_review_reply", {"decision": "approve", "opinion": "不涉密"})
     task = staff("leader1").get(f"/api/tasks?scope=available&request_id={rid}").get_json()["items"][0]
