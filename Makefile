@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
-# bpmn-js, dmn-js, form-js and axe-core (the browser tests' accessibility check) from npm (pinned by
+# bpmn-js, dmn-js, form-js, bpmn-js-i18n (the modeler's Chinese) and axe-core (the browser tests'
+# accessibility check) from npm (pinned by
 # package-lock.json), copied next to our static files.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -23,6 +24,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp -r node_modules/dmn-js/dist/dmn-modeler.production.min.js node_modules/dmn-js/dist/assets $(VENDOR)/dmn-js/
 	cp -r node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js node_modules/@bpmn-io/form-js/dist/assets $(VENDOR)/form-js/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
+	mkdir -p $(VENDOR)/bpmn-js-i18n  # an ES module: made a plain script the editor page can load
+	sed 's/^export default /window.gkBpmnZh = /' node_modules/bpmn-js-i18n/translations/zn.js > $(VENDOR)/bpmn-js-i18n/zh.js
 	touch $@
 
 vendor: $(VENDOR)/.installed

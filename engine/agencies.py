@@ -7,7 +7,7 @@ name) speaks with its parent's identity, and the top of the tree with the instal
 
 from sqlalchemy import select
 
-from engine import audit, users
+from engine import audit, letter_style, users
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
@@ -202,3 +202,24 @@ def _parent(session, dept, value, errors):
             return None
         ancestor, depth = session.scalar(select(Department.parent_id).where(Department.id == ancestor)), depth + 1
     return parent_id
+
+
+def letter_styles(actor) -> list[dict]:
+    """Each agency with its letter house style (admin): {key, name, style}."""
+    users.require_admin(actor)
+    with reading() as s:
+        saved = settings.load(s)["letter_style"]
+        return [{"key": key_of(a), "name": a["name"], "style": letter_style.style_of(saved, key_of(a))}
+                for a in all_agencies(s)]
+
+
+def set_letter_style(actor, agency_key: str, values: dict) -> dict:
+    """Save one agency's letter house style (admin): its 发文机关代字 and how 成文日期 is written."""
+    users.require_admin(actor)
+    with reading() as s:
+        if named(s, agency_key) is None:
+            raise NotFound("机关不存在 (no such agency)")
+        saved = dict(settings.load(s)["letter_style"])
+    saved[str(agency_key)] = letter_style.check(values)
+    settings.update(actor, {"letter_style": saved})
+    return saved[str(agency_key)]

@@ -24,6 +24,11 @@ DEMO_USERS = (
     ("admin", "系统管理员", ["admin"], "办公室"),
     ("drafter2", "周起草", ["drafter"], "财政局"),
     ("reviewer2", "吴审核", ["dept_reviewer"], "财政局"),
+    # The year's work plan: the office that issues it and a liaison in each department, so that the
+    # tasks of a plan created on a fresh installation reach someone.
+    ("office1", "钱公开办", ["gongkai_office"], "办公室"),
+    ("liaison1", "郑联络", ["liaison"], "办公室"),
+    ("liaison2", "冯联络", ["liaison"], "财政局"),
 )
 
 

@@ -28,6 +28,7 @@ class Settings:
     sweep_grace: int = 30
     agency_name: str = "示例县人民政府办公室"
     public_base_url: str = "http://127.0.0.1:5000"
+    public_url_set: bool = False  # GONGKAI_PUBLIC_URL given: else pages link to the host they are served from
     webhook_url: str | None = None
     webhook_secret: str = ""
     # smtp://[user:password@]host[:port] (smtps:// for TLS from the start; ?starttls=1 to upgrade)
@@ -61,6 +62,7 @@ def load(overrides: dict | None = None) -> Settings:
                     secret_key=env.get("GONGKAI_SECRET_KEY") or _instance_secret(data_dir),
                     agency_name=env.get("GONGKAI_AGENCY_NAME", Settings.agency_name),
                     public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url),
+                    public_url_set=bool(env.get("GONGKAI_PUBLIC_URL")),
                     webhook_url=env.get("GONGKAI_WEBHOOK_URL") or None,
                     webhook_secret=env.get("GONGKAI_WEBHOOK_SECRET", ""),
                     smtp_url=_smtp_url(env.get("GONGKAI_SMTP_URL") or None),

@@ -179,6 +179,22 @@ def get_cached(user_id) -> User | None:
 
 def forget_cached_users() -> None:
     _principals.clear()
+    _names.clear()
+
+
+_names: dict = {}
+
+
+def display_names() -> dict[str, str]:
+    """Map user names to the names people know them by (history, records, lists), cached like accounts."""
+    entry = _names.get("all")
+    now = time.monotonic()
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    with reading() as s:
+        names = {u: d or u for u, d in s.execute(select(User.username, User.display_name))}
+    _names["all"] = (now + PRINCIPAL_TTL_SECONDS, names)
+    return names
 
 
 @event.listens_for(Session, "before_flush")

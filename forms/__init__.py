@@ -123,11 +123,11 @@ def _field(comp: dict, required: bool) -> fields.Field:
     rules = comp.get("validate") or {}
     validators = []
     kind = comp["type"]
-    msg_required = {"required": "此项必填 (required)"}
+    msg_required = {"required": "此项必填"}
     if kind in ("select", "radio"):
         values = [v["value"] for v in comp.get("values", [])]
         if values:
-            validators.append(validate.OneOf(values, error="不是允许的选项 (not one of the options)"))
+            validators.append(validate.OneOf(values, error="不是允许的选项"))
         return fields.Raw(required=required, validate=validators, error_messages=msg_required)
     if kind in ("checklist", "taglist"):
         values = [v["value"] for v in comp.get("values", [])]
@@ -143,11 +143,13 @@ def _field(comp: dict, required: bool) -> fields.Field:
 
 def _string_rules(rules: dict) -> list:
     out = []
-    if rules.get("minLength") or rules.get("maxLength"):
-        out.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength"),
-                                   error="长度应在 {min} 到 {max} 之间 (length out of range)"))
+    low, high = rules.get("minLength"), rules.get("maxLength")
+    if low or high:
+        error = (f"长度应在 {low} 到 {high} 个字之间" if low and high else
+                 f"至少 {low} 个字" if low else f"最多 {high} 个字")
+        out.append(validate.Length(min=low, max=high, error=error))
     if rules.get("pattern"):
-        out.append(validate.Regexp(rules["pattern"], error="格式不正确 (does not match the pattern)"))
+        out.append(validate.Regexp(rules["pattern"], error="格式不正确"))
     return out
 
 

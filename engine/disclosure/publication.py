@@ -22,7 +22,7 @@ from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, files, publicity, redaction
 from engine.errors import Gone, Invalid, NotFound
-from engine.models import Document, DocumentFile, Publication
+from engine.models import Document, DocumentFile, Notification, Publication
 from engine.search import highlight
 from engine.search import index as search_index
 from engine.search import query as search_query
@@ -42,7 +42,19 @@ def publish(document_id: int) -> dict:
         url, detail = CHANNELS[channel](payload)
         _record(document_id, channel, url, detail)
         results[channel] = url
+    _tell_drafter(document_id)
     return {"published": sorted(set(results) | done)}
+
+
+def _tell_drafter(document_id) -> None:
+    """The drafter learns that their document is out, with its address (once, however often retried)."""
+    key = f"published:{document_id}"
+    with transaction() as s:
+        doc = s.get(Document, document_id)
+        if doc.drafter_id is None or s.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
+            return
+        s.add(Notification(user_id=doc.drafter_id, instance_id=doc.instance_id, kind="info", dedupe_key=key,
+                           message=f"您起草的《{doc.title}》已公开发布：{public_url(doc.id)}"))
 
 
 def public_payload(doc, fields: dict, files: list[dict] = ()) -> dict:

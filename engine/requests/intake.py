@@ -30,6 +30,7 @@ from engine.requests import (
     STATUS_NAMES,
     conversion,
     deadlines,
+    letters,
     notices,
     records,
     report_publication,
@@ -38,7 +39,6 @@ from engine.search import query as search_query
 from engine.workflow import instances
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out and typed
-PUBLIC_FIELDS = ("request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on", "replied_on")
 
 
 def _text(data, key, errors, limit, required=True):
@@ -215,13 +215,39 @@ def public_lookup(session, request_no: str, code: str) -> InformationRequest:
 
 
 def public_status(request_no: str, code: str) -> dict:
-    """Status and dates only: no applicant data, no description, no letter, no staff names."""
+    """What the applicant follows: status and dates; while a correction is awaited, the items to
+    correct; once it arrived, the day it was received; at the end, the outcome and the reply letter
+    (with whether it has an attachment). No applicant data, no staff names."""
     with reading() as s:
         req = public_lookup(s, request_no, code)
+        correction = next((p for p in records.pauses(s, req) if p.reason == "correction"), None)
+        ended = req.status in ("replied", "closed")
+        letter = records.latest_letter(s, req) if ended else None
         return {"request_no": req.request_no, "status": req.status, "status_name": STATUS_NAMES.get(req.status, req.status),
                 "agency": records.agency_name(s, req), "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on),
                 "correction_due_on": _iso(req.correction_due_on) if req.status == "awaiting_correction" else None,
-                "replied_on": _iso(req.closed_on)}
+                "correction_items": list(req.correction_items or []) if req.status == "awaiting_correction" else [],
+                "correction_received_on": _iso(correction.ended_on) if correction is not None else None,
+                "replied_on": _iso(req.closed_on),
+                "outcome_name": OUTCOME_NAMES.get(req.outcome or "") if ended else None,
+                "letter": letter.text if letter is not None else None,
+                "attachment": ended and records.attachment(s, req) is not None}
+
+
+def public_files(request_no: str, code: str, which: str) -> tuple[str, bytes]:
+    """The applicant's copy of the reply letter (`letter`) or its attachment (`attachment`), once the
+    request has ended."""
+    with reading() as s:
+        req = public_lookup(s, request_no, code)
+        letter = records.latest_letter(s, req)
+        if req.status not in ("replied", "closed") or letter is None:
+            raise NotFound("答复尚未作出 (no reply yet)")
+        if which == "letter":
+            return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text, **records.layout(s, req, letter))
+        found = records.attachment(s, req)
+        if found is None:
+            raise NotFound("该答复没有附件 (the reply has no attachment)")
+        return found
 
 
 def summary(req, department=None) -> dict:

@@ -10,7 +10,7 @@ from datetime import date
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from engine import clock
+from engine import clock, letter_style
 from engine.config import current
 from engine.requests import REASON_NAMES, fees
 
@@ -131,45 +131,26 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
     ])
 
 
-def as_email(subject: str, to: str, text: str, filename: str) -> EmailMessage:
-    """A letter as an e-mail: its text as the body and its Word file attached (From: the settings)."""
+def as_email(subject: str, to: str, text: str, filename: str, layout: dict | None = None,
+             attachments: tuple = ()) -> EmailMessage:
+    """A letter as an e-mail: its text as the body, its Word file and any `attachments` ((file name,
+    bytes) pairs: the information provided) attached; From: the settings."""
     settings = current()
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.mail_from or f"noreply@{urlsplit(settings.public_base_url).hostname}"
     message["To"] = to
     message.set_content(text)
-    message.add_attachment(to_docx(text), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename=filename)
+    for name, data in ((filename, to_docx(text, **(layout or {}))), *attachments):
+        message.add_attachment(data, maintype="application", filename=name,
+                               subtype="vnd.openxmlformats-officedocument.wordprocessingml.document")
     return message
 
 
-def to_docx(text: str) -> bytes:
-    """Lay a letter's text out as a Word document to print, sign and seal, or attach to an e-mail:
-    agency, title and number centred, indented paragraphs, signature block flush right."""
-    import io
-
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc = Document()
-    lines = text.split("\n")
-    closing = max((i for i, line in enumerate(lines) if not line.strip()), default=len(lines))
-    for i, line in enumerate(lines):
-        para = doc.add_paragraph()
-        run = para.add_run(line.strip())
-        if i < 3:  # agency, title, number
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run.bold = i == 1
-            run.font.size = Pt(18 if i == 1 else 12)
-        elif i > closing and i < len(lines) - 1:  # the agency and the date under the text
-            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif line.startswith("    "):
-            para.paragraph_format.first_line_indent = Pt(24)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+def to_docx(text: str, style: dict | None = None, number: str | None = None, attachment: str | None = None) -> bytes:
+    """Lay a letter's text out as a Word document to print, sign and seal, or attach to an e-mail, in
+    the agency's GB/T 9704 house style (`engine.letter_style`)."""
+    return letter_style.render(text, style, number=number, attachment=attachment)
 
 
 def _cn(day: date) -> str:

@@ -70,7 +70,8 @@ def docx(actor, request_id: int, notice_id: int) -> tuple[str, bytes]:
     with reading() as s:
         req = records.get_for(s, actor, request_id)
         notice = _get(s, req, notice_id)
-        return f"{req.request_no}-{KINDS[notice.kind]}-{notice.id}.docx", letters.to_docx(notice.text)
+        return f"{req.request_no}-{KINDS[notice.kind]}-{notice.id}.docx", letters.to_docx(notice.text,
+                                                                                         **records.layout(s, req))
 
 
 def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
@@ -331,7 +332,7 @@ def email_message(request_id: int, notice_id: int):
             return None
         req = s.get(InformationRequest, notice.request_id)
         return letters.as_email(f"{KINDS[notice.kind]}（{req.request_no}）", notice.data["email_to"], notice.text,
-                                f"{req.request_no}-{KINDS[notice.kind]}.docx")
+                                f"{req.request_no}-{KINDS[notice.kind]}.docx", layout=records.layout(s, req))
 
 
 def mark_emailed(notice_id: int) -> None:

@@ -51,7 +51,7 @@ def email_reply(ctx) -> dict:
         letter = records.latest_letter(s, req)
         if letter.delivered_on is not None:
             return {"sent": False, "already_delivered": letter.delivered_on.isoformat()}
-        message = _reply_message(req, letter, to)
+        message = _reply_message(req, letter, to, records.layout(s, req, letter), records.attachment(s, req))
     _send(message)
     with transaction() as s:
         req = s.get(InformationRequest, request_id)
@@ -60,8 +60,10 @@ def email_reply(ctx) -> dict:
     return {"sent": True, "to": to}
 
 
-def _reply_message(req, letter, to) -> EmailMessage:
-    return letters.as_email(f"政府信息公开申请答复书（{req.request_no}）", to, letter.text, f"{req.request_no}-答复书.docx")
+def _reply_message(req, letter, to, layout, attachment) -> EmailMessage:
+    """The reply with its attachment (the information provided: what the letter's "见附件" means)."""
+    return letters.as_email(f"政府信息公开申请答复书（{req.request_no}）", to, letter.text, f"{req.request_no}-答复书.docx",
+                            layout=layout, attachments=(attachment,) if attachment else ())
 
 
 @operation("email_notice", describe=_notice_failure)

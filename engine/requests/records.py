@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import access, agencies, audit, clock
+from engine import access, agencies, audit, clock, letter_style, storage
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ProcessInstance, ReplyLetter, RequestPause
-from engine.requests import agency_letters, deadlines, letters
+from engine.requests import agency_letters, deadlines, letters, settings
 from engine.workflow import state, transition
 
 # An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
@@ -123,7 +123,43 @@ def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
         letter = latest_letter(s, req)
         if letter is None:
             raise NotFound("该申请尚未拟写答复书 (no reply letter yet)")
-        return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text)
+        return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text, **layout(s, req, letter))
+
+
+ATTACHMENT_TITLE = "提供的政府信息"
+
+
+def layout(session, req, letter=None) -> dict:
+    """How the request's letters are laid out: its agency's house style, its 发文字号 (the agency's
+    代字, the year, the request's number in the register) and, for a reply that provides information
+    ("见附件"), the 附件说明."""
+    key = agencies.key_of(agency(session, req))
+    style = letter_style.style_of(settings.load(session)["letter_style"], key)
+    number = letter_style.document_number(style, req.receipt_on.year, int(re.sub(r"\D", "", req.request_no)[-5:] or 0))
+    provides = letter is not None and letter.outcome in PROVIDING and req.redacted_sha256
+    return {"style": style, "number": number, "attachment": ATTACHMENT_TITLE if provides else None}
+
+
+PROVIDING = ("disclosed", "partially_disclosed")
+
+
+def attachment(session, req) -> tuple[str, bytes] | None:
+    """The reply's attachment: the information provided, de-identified, as a Word file; None when the
+    reply provides none (or the material is not de-identified yet)."""
+    letter = latest_letter(session, req)
+    if letter is None or letter.outcome not in PROVIDING or not req.redacted_sha256:
+        return None
+    return (f"{req.request_no}-附件-{ATTACHMENT_TITLE}.docx",
+            letter_style.render_attachment(ATTACHMENT_TITLE, storage.get_text(req.redacted_sha256)))
+
+
+def attachment_docx(actor, request_id: int) -> tuple[str, bytes]:
+    """(file name, .docx) of the reply's attachment, for whoever may see the request."""
+    with reading() as s:
+        found = attachment(s, get_for(s, actor, request_id))
+        if found is None:
+            raise NotFound("该答复没有附件 (the reply provides no information as an attachment)")
+        return found
 
 
 def write_letter(session, req, outcome, reason, by, location=None, explanation=None, facts=None) -> ReplyLetter:

@@ -10,7 +10,7 @@ import string
 
 from sqlalchemy import select
 
-from engine import audit, clock, crypto, users
+from engine import audit, clock, crypto, letter_style, users
 from engine.db import reading, transaction
 from engine.errors import Invalid
 from engine.models import AgencySetting
@@ -43,6 +43,8 @@ DEFAULTS = {
     # The cryptographic suite (engine.crypto): gm for a new installation; one installed before it
     # existed keeps international (migration 0019) until an admin switches.
     "crypto_suite": "gm",
+    # Each agency's letter house style (GB/T 9704): {agency key: {number_prefix, date_numerals}}.
+    "letter_style": {},
 }
 AGENCY_KINDS = {"department": "政府部门", "government": "人民政府"}
 AGENCY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
@@ -116,6 +118,12 @@ def check_pattern(value) -> str:
     return value
 
 
+def _letter_styles(value):
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        raise Invalid("公文格式设置应按机关给出 (letter_style: {agency: {...}})", fields={"letter_style": ["invalid"]})
+    return {key: letter_style.check(style) for key, style in value.items()}
+
+
 def _agency_kind(value):
     if value not in AGENCY_KINDS:
         raise Invalid(f"机关类型应为以下之一 (one of): {', '.join(AGENCY_KINDS)}", fields={"agency_kind": ["unknown"]})
@@ -129,4 +137,4 @@ def _agency_code(value):
 
 
 _CHECKERS = {"index_pattern": check_pattern, "agency_kind": _agency_kind, "agency_code": _agency_code,
-             "crypto_suite": crypto.check_suite}
+             "crypto_suite": crypto.check_suite, "letter_style": _letter_styles}

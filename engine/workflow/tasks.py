@@ -139,15 +139,31 @@ def detail_for(actor, task_id: int) -> dict:
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
         data = dict(spiff_task.data) if spiff_task is not None else {}
         out["completed_bpmn_ids"] = projection.completed_bpmn_ids(workflow)
-    fields_shown = {c["key"] for c in forms.input_components(out["form"] or {})}
     out["data"] = {k: v for k, v in data.items() if not k.startswith("_")}
-    extra = hooks.extra_form_data(task)
-    # The inputs' values, plus the other variables: form-js templates and conditions read them
-    # (the revise form shows `return_reason`); only the inputs are ever accepted back.
-    out["form_data"] = {k: v for k, v in {**data, **extra}.items()
-                        if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
-    out["form_data"].update(_options(out["form"] or {}, extra))
+    out["form_data"] = initial_values(out["form"] or {}, data, hooks.extra_form_data(task))
     return out
+
+
+def initial_values(schema: dict, data: dict, extra: dict) -> dict:
+    """What a task's form opens with. An input starts empty unless its form declares that it edits a
+    value of the process (`properties.prefill`: the drafter's own document being revised, the
+    applicant's chosen delivery; from the data or a domain hook). Task data holds what earlier steps
+    wrote — another person's decision and opinion under the same keys — and that is never offered
+    as this person's answer. The other variables stay (form-js templates and conditions read them:
+    the revise form shows `return_reason`); only the inputs are ever accepted back."""
+    inputs = {c["key"]: c for c in forms.input_components(schema)}
+    values = {k: v for k, v in data.items()
+              if not k.startswith("_") and not isinstance(v, dict | list) and k not in inputs}
+    offered = {**data, **extra}
+    values.update({k: offered[k] for k, c in inputs.items() if k in offered and prefilled(c)})
+    values.update({k: v for k, v in extra.items() if k not in inputs})
+    values.update(_options(schema, extra))
+    return values
+
+
+def prefilled(component: dict) -> bool:
+    """Does the form declare that `component` opens with the process's current value?"""
+    return str((component.get("properties") or {}).get("prefill", "")).lower() == "true"
 
 
 def _options(schema: dict, given: dict) -> dict:

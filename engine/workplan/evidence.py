@@ -46,20 +46,21 @@ def _urls(value) -> list[str]:
 
 
 def _documents(session, value) -> list[Document]:
-    text = str(value or "").strip()
-    if not text:
+    """Published documents cited by number in the catalogue or by 索引号, several separated by commas."""
+    tokens = list(dict.fromkeys(t for t in re.split(r"[\s,，、；;]+", str(value or "").strip()) if t))
+    if not tokens:
         return []
-    if not re.fullmatch(r"\d+([\s,，、]+\d+)*", text):
-        raise Invalid("文件编号应为数字，多个用逗号分隔 (document numbers, comma separated)",
-                      fields={"document_ids": ["not a list of numbers"]})
-    ids = list(dict.fromkeys(int(x) for x in re.split(r"[\s,，、]+", text)))
-    found = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids),
-                                                                   Document.status == "published"))}
-    missing = [i for i in ids if i not in found]
+    ids = [int(t) for t in tokens if t.isdigit() and len(t) < 10]
+    numbers = [t for t in tokens if not (t.isdigit() and len(t) < 10)]
+    published = Document.status == "published"
+    by_id = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids), published))} if ids else {}
+    by_no = ({d.index_no: d for d in session.scalars(select(Document).where(Document.index_no.in_(numbers), published))}
+             if numbers else {})
+    missing = [t for t in tokens if (by_id.get(int(t)) if t in map(str, ids) else by_no.get(t)) is None]
     if missing:  # only the public catalogue can be cited: nothing unpublished leaks through a report
-        raise Invalid("只能引用已公开的文件 (only published documents can be cited)",
-                      fields={"document_ids": [f"目录中没有已公开的文件 {i}" for i in missing]})
-    return [found[i] for i in ids]
+        raise Invalid("只能引用已公开的文件：请填写目录中的文件编号或索引号",
+                      fields={"document_ids": [f"目录中没有已公开的文件 {t[:80]}" for t in missing]})
+    return list({d.id: d for d in (by_id.get(int(t)) if t in map(str, ids) else by_no[t] for t in tokens)}.values())
 
 
 def link(session, task_id: int, document_ids, by: str) -> None:

@@ -35,7 +35,23 @@ def preview(rows: list[dict], directory: units.Directory, mapping=None) -> dict:
         if lead_unknown or assist_unknown:
             problems.append("unknown_unit")
         unknown += [u for u in lead_unknown + assist_unknown if u not in unknown]
-    return {"rows": rows, "unknown_units": unknown}
+    return {"rows": rows, "unknown_units": unknown, "suggestions": units.suggestions(unknown, directory.names)}
+
+
+BOOK_TITLE = re.compile(r"《([^《》]{4,80}?(?:要点|方案|计划|安排|任务|分解表|清单))》")
+PLAN_WORDS = re.compile(r"(工作要点|要点|分工方案|工作方案|工作计划|任务分工)")
+META_LINE = re.compile(r"(发布日期|发文日期|成文日期|来源|索引号|发文字号|主题分类|浏览次数|[:：])")
+
+
+def title_of(text: str) -> str:
+    """The plan's title from its heading, not from a 发布日期 line: the name in 《》 of a 关于印发《…》的通知
+    (whose heading may be broken over lines), else the first heading line naming a plan."""
+    head = [line.strip() for line in (text or "").splitlines()[:40] if line.strip()]
+    found = BOOK_TITLE.search("".join(head))
+    if found:
+        return found.group(1)
+    return next((line for line in head if PLAN_WORDS.search(line) and not META_LINE.search(line) and len(line) <= 60),
+                next((line for line in head if not META_LINE.search(line)), ""))[:200]
 
 
 def _row(section, text, lead=(), assist=(), deadline="", note="", problems=()) -> dict:

@@ -42,10 +42,11 @@ def preview(actor, *, text=None, filename=None, data=None, rows=None, year=None,
         with reading() as s:
             return {"rows": [_with_deadline(s, _checked_preview_row(i, r), year, congress) for i, r in enumerate(rows)],
                     "year": year}
+    title = ""
     if data is not None:
         parsed = parse.read_file(filename, data)
     elif isinstance(text, str) and text.strip():
-        parsed = parse.from_text(text)
+        parsed, title = parse.from_text(text), parse.title_of(text)
     else:
         raise Invalid("请上传文件或粘贴工作要点全文 (upload a file or paste the text)",
                       fields={"text": ["required"]})
@@ -57,7 +58,7 @@ def preview(actor, *, text=None, filename=None, data=None, rows=None, year=None,
         for row in out["rows"]:
             row["rule"] = deadlines.recognise(row["task"])
             _with_deadline(s, row, year, congress)
-        return {**out, "year": year}
+        return {**out, "year": year, "title": title}
 
 
 def _preview_year(value, source) -> int:
@@ -96,11 +97,7 @@ def create(actor, body: dict) -> dict:
     congress = calendar.parse_day(body.get("congress_ends_on"), "congress_ends_on")
     with transaction() as s:
         _add_units(s, actor, body.get("new_units"))
-        known = directory(s)
-        checked = [_row(s, known, i, row, year, congress) for i, row in enumerate(rows)]
-        for index, (row, out) in enumerate(zip(rows, checked, strict=True)):  # units first, then deadlines
-            if deadlines.effective(out["due_on"], year) < clock.today():
-                _past_deadline(out, row, index, year)
+        checked = _checked_rows(s, rows, year, congress)
         plan = WorkPlan(year=year, title=title, report_cycle=cycle, created_by=actor.id,
                         office_department_id=actor.department_id, congress_ends_on=congress)
         s.add(plan)
@@ -186,20 +183,44 @@ def _plan_fields(body) -> tuple:
     return year, title.strip(), rows, cycle
 
 
+def _checked_rows(session, rows, year, congress) -> list[dict]:
+    """Every row checked, units first, then deadlines; every row that blocks the plan is named at
+    once, with its number, so the office fixes them in one pass instead of one refusal at a time."""
+    known, checked, problems, fields = directory(session), {}, [], {}
+
+    def attempt(index, check):
+        try:
+            return check()
+        except Invalid as exc:
+            problems.append({"element_id": f"rows[{index}]", "row": index + 1, "message": exc.message})
+            fields.update(exc.fields or {})
+            return None
+
+    for index, row in enumerate(rows):
+        checked[index] = attempt(index, lambda i=index, r=row: _row(session, known, i, r, year, congress))
+    for index, out in checked.items():  # units first, then deadlines
+        if out is not None and deadlines.effective(out["due_on"], year) < clock.today():
+            attempt(index, lambda i=index, o=out: _past_deadline(o, rows[i], i, year))
+    if problems:
+        raise Invalid(f"有{len(problems)}行需要处理后才能创建：" + "；".join(p["message"] for p in problems[:5])
+                      + ("……" if len(problems) > 5 else ""), fields=fields, details=problems)
+    return list(checked.values())
+
+
 def _row(session, known, index, row, year, congress) -> dict:
     where = f"rows[{index}]"
     if not isinstance(row, dict):
         raise Invalid("每行应为对象 (each row must be an object)", fields={where: ["not an object"]})
     task = row.get("task")
     if not isinstance(task, str) or not task.strip():
-        raise Invalid(f"第{index + 1}行没有任务内容 (row {index + 1} has no task)", fields={f"{where}.task": ["required"]})
+        raise Invalid(f"第{index + 1}行没有任务内容", fields={f"{where}.task": ["required"]})
     lead, lead_unknown = known.resolve(_names(row.get("lead_units"), f"{where}.lead_units"))
     assist, assist_unknown = known.resolve(_names(row.get("assist_units"), f"{where}.assist_units"))
     if lead_unknown or assist_unknown:
         raise Invalid(f"第{index + 1}行有未知单位：{'、'.join(lead_unknown + assist_unknown)}，请对应到已有单位或新建",
                       fields={f"{where}.lead_units": lead_unknown + assist_unknown})
     if not lead:
-        raise Invalid(f"第{index + 1}行没有牵头单位 (row {index + 1} has no lead unit)",
+        raise Invalid(f"第{index + 1}行没有牵头单位，请填写或对应到已有单位",
                       fields={f"{where}.lead_units": ["required"]})
     deadline = str(row.get("deadline") or "").strip()[:100]
     rule = deadlines.check_rule(row.get("rule"), f"{where}.rule")

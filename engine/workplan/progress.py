@@ -198,21 +198,49 @@ def dashboard(actor, plan_id: int) -> dict:
         if not access.is_office(actor):
             units = [u for u in units if u.department_id == actor.department_id] or units
         last, roots = _last_reports(s, [u.id for u in units]), _roots(s, plan.id)
-        by_dept, by_section = defaultdict(_counter), defaultdict(_counter)
+        by_dept, by_section, per_task = defaultdict(_counter), defaultdict(_counter), defaultdict(list)
         undelivered = _undelivered(s, units)
         for unit in units:
             task = tasks[unit.task_id]
             flags = unit_flags(unit, deadlines.effective(task.due_on, plan.year), last.get(unit.id), period, today,
                                _issued_on(plan))
-            by_dept[names.get(unit.department_id)]["undelivered_notices"] += undelivered.get(unit.id, 0)
-            for bucket in (by_dept[names.get(unit.department_id)], by_section[roots.get(task.section_id, "")]):
-                bucket["tasks"] += 1
-                for flag in flags:
-                    bucket[flag] += 1
+            per_task[task.id].append(flags)
+            bucket = by_dept[names.get(unit.department_id)]
+            bucket["undelivered_notices"] += undelivered.get(unit.id, 0)
+            bucket["tasks"] += 1
+            for flag in flags:
+                bucket[flag] += 1
+        # A section counts tasks, as the plan lists them, not lead units (a task led by three
+        # departments is one task): done when every lead unit is, late when any is.
+        for task_id, unit_flags_list in per_task.items():
+            bucket = by_section[roots.get(tasks[task_id].section_id, "")]
+            bucket["tasks"] += 1
+            for flag in _task_flags(unit_flags_list):
+                bucket[flag] += 1
         return {"plan_id": plan.id, "year": plan.year, "title": plan.title, "period_start": period.isoformat(),
                 "congress_ends_on": _iso(plan.congress_ends_on), "undelivered_notices": sum(undelivered.values()),
                 "departments": [{"department": k, **v} for k, v in sorted(by_dept.items(), key=lambda kv: str(kv[0]))],
-                "sections": [{"section": k, **v} for k, v in by_section.items()]}
+                "sections": [{"section": k, **v} for k, v in by_section.items()],
+                "reports": _recent_reports(s, units, tasks, names)}
+
+
+RECENT_REPORTS = 10
+
+
+def _recent_reports(session, units, tasks, names) -> list[dict]:
+    """The latest reports filed on the plan (what the office looks at first), newest first."""
+    by_id = {u.id: u for u in units}
+    if not by_id:
+        return []
+    rows = session.scalars(select(WorkPlanReport).where(WorkPlanReport.unit_id.in_(by_id))
+                           .order_by(WorkPlanReport.submitted_at.desc(), WorkPlanReport.id.desc()).limit(RECENT_REPORTS))
+    return [{**report_dict(r, {u: names.get(by_id[u].department_id) for u in by_id}),
+             "task_id": by_id[r.unit_id].task_id, "task": tasks[by_id[r.unit_id].task_id].text[:80]} for r in rows]
+
+
+def _task_flags(flag_sets: list[set]) -> set:
+    every = set.intersection(*flag_sets)
+    return (every & {"done", "on_time"}) | (set.union(*flag_sets) & {"late", "at_risk", "no_report"})
 
 
 def _counter():
@@ -243,11 +271,17 @@ def year_summary(actor, plan_id: int) -> dict:
     """A draft for the annual report's 一、总体情况: the year's tasks by section and department."""
     access.require_office(actor)
     board = dashboard(actor, plan_id)
-    total = sum(d["tasks"] for d in board["departments"])
-    done = sum(d["done"] for d in board["departments"])
-    on_time = sum(d["on_time"] for d in board["departments"])
-    lines = [f"{board['year']}年，按照《{board['title']}》，全年共分解政务公开重点任务{total}项（按牵头单位计），"
-             f"已完成{done}项，其中按时完成{on_time}项，逾期完成或未完成{total - on_time}项。"]
+    count = {k: sum(x[k] for x in board["sections"]) for k in ("tasks", "done", "on_time", "late")}
+    units = sum(d["tasks"] for d in board["departments"])
+    late_done = count["done"] - count["on_time"]
+    open_late = count["late"] - late_done  # not done and past its deadline
+    not_due = count["tasks"] - count["done"] - open_late  # not done, its deadline still ahead
+    lines = [f"{board['year']}年，按照《{board['title']}》，全年共分解政务公开重点任务{count['tasks']}项"
+             f"（落实到牵头单位{units}项次），已完成{count['done']}项，其中按时完成{count['on_time']}项"
+             + (f"、逾期完成{late_done}项" if late_done else "") + "；"
+             + (f"尚未完成{count['tasks'] - count['done']}项" if count["tasks"] > count["done"] else "全部完成")
+             + (f"，其中已超过完成时限{open_late}项" if open_late > 0 else "")
+             + (f"，未到完成时限{not_due}项" if not_due > 0 else "") + "。"]
     for section in board["sections"]:
         lines.append(f"在“{section['section'] or '其他'}”方面，{section['tasks']}项任务已完成{section['done']}项。")
     late = [d["department"] for d in board["departments"] if d["late"]]

@@ -102,6 +102,42 @@ def due_on(deadline: str, year: int) -> tuple[date | None, bool]:
     return date.fromordinal(next_month.toordinal() - 1), False
 
 
+# Words a unit's name may or may not carry: "发展和改革局" and "发展改革局" are one unit.
+FILLERS = re.compile(r"[和与及的]")
+
+
+def _plain(name: str) -> str:
+    return FILLERS.sub("", core(name))
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Is `short` an abbreviation of `full` ("发改局" of "发展改革局"): same first character and
+    suffix, its characters in order within the longer name?"""
+    if len(short) >= len(full) or short[:1] != full[:1]:
+        return False
+    suffix = UNIT_SUFFIX.search(short)
+    if not suffix or not full.endswith(suffix.group(0)):
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def similar(a: str, b: str) -> bool:
+    """Do two unit names probably mean one unit (区发展和改革局 / 区发展改革局 / 区发改局)?"""
+    x, y = _plain(a), _plain(b)
+    return x == y or _abbreviates(x, y) or _abbreviates(y, x)
+
+
+def suggestions(unknown: list[str], departments: list[str]) -> dict:
+    """For each unknown unit, the department or earlier unknown unit it probably is ("did you mean")."""
+    out = {}
+    for i, name in enumerate(unknown):
+        found = [d for d in departments if similar(name, d)] or [u for u in unknown[:i] if similar(name, u)]
+        if found:
+            out[name] = found[0]
+    return out
+
+
 class Directory:
     """The department list, for matching the names a plan writes."""
 

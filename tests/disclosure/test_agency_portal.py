@@ -115,7 +115,7 @@ def test_the_catalogue_is_filtered_by_its_publisher_agency(api_as, client, finan
     page = client.get(f"/public?agency={cz}").get_data(as_text=True)
     assert "示例县财政局关于专项资金管理的通知" in page and "2026年政府工作报告" not in page
     assert re.search(rf'<option value="{cz}"\s+selected>示例县财政局</option>', page)
-    assert '<td data-field="publisher">示例县财政局</td>' in page
+    assert '<td data-field="publisher" data-label="发布机构">示例县财政局</td>' in page
     everything = client.get(f"/public?agency={ys}").get_data(as_text=True)  # the page ignores what it does not list
     assert "2026年政府工作报告" in everything and "示例县财政局关于专项资金管理的通知" in everything
 

@@ -22,7 +22,7 @@ def test_the_signed_letter_downloads_as_a_word_document(staff, app):
     assert resp.mimetype.endswith("wordprocessingml.document")
     assert "filename*=UTF-8''" in resp.headers["Content-Disposition"]  # the request number and 答复书
     text = paragraphs(resp.data)
-    assert text[1] == "政府信息公开申请答复书"
+    assert text[0] == "示例县人民政府办公室" and "政府信息公开申请答复书" in text[1:5]  # 版头, then the title
     assert "张三：" in text  # the applicant addressed
     assert any("2026年城区道路改造工程的预算" in p for p in text)
     assert not any("答复类型" in p for p in text)  # internal bookkeeping stays out of the applicant's letter

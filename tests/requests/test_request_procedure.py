@@ -24,7 +24,7 @@ from tests.support.ysq import (
 )
 
 PUBLIC_KEYS = {"request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on",
-               "replied_on"}
+               "correction_items", "correction_received_on", "replied_on", "outcome_name", "letter", "attachment"}
 MATERIAL = "2026年城区道路改造工程预算表\n联系人李四，身份证号110101199003074573，电话13912341234。\n合计：1200万元。"
 
 
@@ -71,8 +71,9 @@ def test_public_request_is_handled_by_the_holding_department_and_replied(staff, 
         public = client.get(f"/api/public/requests/{no}?code={code}").get_json()
         assert set(public) == PUBLIC_KEYS
         assert (public["status"], public["replied_on"]) == ("replied", "2026-11-02")
-        text = str(public)
-        assert "张三" not in text and "道路" not in text and "leader1" not in text
+        # At the end the applicant has the outcome, the letter and its attachment; never staff names.
+        assert public["outcome_name"] == "予以公开" and public["letter"] == letter["text"] and public["attachment"]
+        assert "leader1" not in str(public) and "drafter2" not in str(public)
 
 
 def test_public_lookup_needs_the_right_code_and_shows_status_and_dates_only(settings, client):

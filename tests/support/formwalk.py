@@ -76,3 +76,11 @@ def sample(comp: dict, shown: dict):
                 return candidate
         raise AssertionError(f"no sample value for {comp['key']}'s pattern {rules['pattern']}")
     return TEXT[:rules.get("maxLength") or len(TEXT)]
+
+
+def prefilled_by_others(schema: dict, shown: dict) -> dict:
+    """The inputs a task opened with a value the form does not declare it shows (`prefill`): the
+    previous person's answer leaking into this one's form."""
+    return {c["key"]: shown[c["key"]] for c in forms.input_components(schema)
+            if shown.get(c["key"]) not in (None, "", [])
+            and str((c.get("properties") or {}).get("prefill", "")).lower() != "true"}

@@ -19,7 +19,7 @@ from engine.calendar import SHANGHAI
 from engine.workflow import timers
 from tests.support.disclosure import run_worker
 from tests.support.flows import deploy_ok, start
-from tests.support.formwalk import branches, declared_valid, required_now
+from tests.support.formwalk import branches, declared_valid, prefilled_by_others, required_now
 from tests.support.web import start_review
 from tests.support.workplan import add_staff, create_plan
 from tests.support.ysq import APPLICANT, Staff, do, register
@@ -167,11 +167,14 @@ def test_work_plan_forms_declare_what_the_server_checks(staff):
 
 
 def _walk(key, reach):
-    """Submit every branch of form `key` as declared; leave out each declared-required field."""
+    """Submit every branch of form `key` as declared; leave out each declared-required field. Each
+    task opens with no answer but those its form declares it shows (`prefill`): never the words or
+    the choice of the person before."""
     schema = forms.load(key)
     for choice in branches(schema):
         api, task = reach()
         shown = api.get(f"/api/tasks/{task}").get_json()["form_data"]
+        assert prefilled_by_others(schema, shown) == {}, key
         data = declared_valid(schema, choice, shown)
         api.post(f"/api/tasks/{task}/claim")
         for field in required_now(schema, data):
@@ -184,6 +187,30 @@ def _walk(key, reach):
             assert resp.status_code == 422 and known[0][1] in resp.get_json()["error"]["fields"], resp.get_json()
         else:
             assert resp.status_code == 200, (key, data, resp.get_json())
+
+
+@SQLITE
+def test_a_second_review_starts_empty_and_cannot_ask_for_a_second_correction(staff):
+    """Art. 30: corrections are asked for once, all at once. After the corrected request arrives the
+    review opens without the first reviewer's choice and items, says why, and refuses a second 补正."""
+    publisher = staff("publisher1")
+    rid = register(publisher)["id"]
+    do(publisher, rid, "review_request", {"decision": "correction", "correction_items": "请写明年份",
+                                          "opinion": "申请内容不明确"})
+    do(publisher, rid, "await_correction", {"received_on": _today(), "description": "申请公开2026年道路改造预算"})
+    api, task = _open_task(staff, f"request_id={rid}", "request_review")
+    shown = api.get(f"/api/tasks/{task}").get_json()["form_data"]
+    assert prefilled_by_others(forms.load("request_review"), shown) == {}
+    assert shown["correction_requested"] == "yes"  # the form's note: 本申请已告知过一次补正
+    refused = do(publisher, rid, "review_request", {"decision": "correction", "correction_items": "请写明路段"},
+                 status=422)
+    assert "一次性告知" in refused["error"]["message"]
+
+
+def _today():
+    from engine import clock
+
+    return clock.today().isoformat()
 
 
 def _tasks(api, where):

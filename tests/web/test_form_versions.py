@@ -45,7 +45,7 @@ def test_an_edit_is_a_new_version_every_process_sees(backend, login_as, review_t
     assert "file_no" in errors
     assert _save(admin, "review", {"components": []}).get_json()["version"] == 3
     listing = admin.get("/admin/forms").get_data(as_text=True)
-    assert "v3（admin" in listing and "v1（随系统发布）" in listing  # review edited; the others as shipped
+    assert "v3（系统管理员" in listing and "v1（随系统发布）" in listing  # review edited; the others as shipped
 
 
 def test_a_task_is_validated_against_the_saved_form(backend, login_as, api_as, review_task):

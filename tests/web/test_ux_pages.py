@@ -50,8 +50,8 @@ def test_request_review_offers_the_departments_as_a_list(api_as):
 
 def test_required_when_is_checked_by_the_server():
     partial = {"outcome": "partially_disclosed", "material": "材料"}
-    assert forms.validate_data("reply_draft", partial)[1] == {"explanation": ["此项必填 (required)"]}
+    assert forms.validate_data("reply_draft", partial)[1] == {"explanation": ["此项必填"]}
     assert forms.validate_data("reply_draft", {**partial, "explanation": "第三方信息不予公开"})[1] == {}
-    assert forms.validate_data("reply_draft", {"outcome": "disclosed"})[1] == {"material": ["此项必填 (required)"]}
+    assert forms.validate_data("reply_draft", {"outcome": "disclosed"})[1] == {"material": ["此项必填"]}
     assert forms.validate_data("reply_draft", {"outcome": "disclosed", "source_document_id": 3})[1] == {}
     assert forms.validate_data("reply_draft", {"outcome": "not_held"})[1] == {}  # hidden or not required: fine

@@ -63,7 +63,8 @@ def test_a_task_is_reported_returned_supervised_and_signed_off(staff, app):
         letter = staff("liaison_cz").get(f"/api/workplans/notices/{notice.id}.docx")
         assert letter.status_code == 200 and letter.mimetype.endswith("wordprocessingml.document")
         lines = [p.text for p in docx.Document(io.BytesIO(letter.data)).paragraphs]
-        assert lines[1:3] == ["政务公开工作督办单", "（督办〔2026〕1号）"] and "财政局：" in lines
+        # GB/T 9704: the 发文字号 under the agency, the red line, then the title
+        assert lines[1] == "（督办〔2026〕1号）" and "政务公开工作督办单" in lines[2:5] and "财政局：" in lines
         assert staff("liaison_jy").get(f"/api/workplans/notices/{notice.id}.docx").status_code == 404  # as its task: no part in it
         page = login(app.test_client(), "liaison_cz").get(f"/workplans/tasks/{task['id']}").get_data(as_text=True)
         assert f"/api/workplans/notices/{notice.id}.docx" in page  # the task page offers the letter

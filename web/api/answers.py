@@ -494,7 +494,12 @@ class PublicRequestStatusSchema(Schema):
     received_on = nullable_text()
     due_on = nullable_text()
     correction_due_on = nullable_text()
+    correction_items = fields.List(fields.String(), required=True, metadata={"description": "what to correct (补正事项)"})
+    correction_received_on = nullable_text()
     replied_on = nullable_text()
+    outcome_name = nullable_text()
+    letter = fields.String(allow_none=True, required=True, metadata={"description": "the reply letter, once replied"})
+    attachment = fields.Boolean(required=True, metadata={"description": "the reply has an attachment (the information provided)"})
 
 
 class CorrectionSchema(Schema):
@@ -539,6 +544,8 @@ class RequestSettingsSchema(Schema):
     agency_code = nullable_text()
     agency_kind = nullable_text()
     crypto_suite = fields.String(metadata={"description": "gm (SM2/SM3/SM4) or international"})
+    letter_style = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "per agency (root or a department id): number_prefix (发文机关代字), date_numerals (arabic|chinese)"})
 
 
 # The re-check of published texts -------------------------------------------------------------------

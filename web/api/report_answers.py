@@ -235,6 +235,7 @@ class DashboardSchema(Schema):
     period_start = fields.String(required=True)
     departments = fields.List(fields.Nested(DepartmentCountsSchema), required=True)
     sections = fields.List(fields.Nested(SectionCountsSchema), required=True)
+    reports = fields.List(fields.Dict(), required=True, metadata={"description": "the latest reports filed, newest first"})
 
 
 class YearSummarySchema(Schema):

@@ -111,6 +111,17 @@ def reply_letter_docx(request_id):
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
+@bp.get("/requests/<int:request_id>/reply-attachment.docx")
+def reply_attachment_docx(request_id):
+    """The reply's attachment: the information provided, de-identified (what the letter's "见附件" means).
+    ---
+    get:
+      responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}, 404: {description: "the reply provides no information"}}
+    """
+    name, data = records.attachment_docx(require_user(), request_id)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
+
+
 @bp.get("/requests/<int:request_id>/notices")
 def list_notices(request_id):
     """The notices of a request (补正, 延期, 收费, 第三方征求意见): kind, created_at, delivered_on, docx_url.

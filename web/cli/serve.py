@@ -100,6 +100,10 @@ def run(host: str, port: int, workers: int | None = None, threads: int = 8, dev:
         with_worker: bool = True) -> None:
     """Serve until stopped; every process started here is stopped with it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if "GONGKAI_PUBLIC_URL" not in os.environ and host not in ("0.0.0.0", "::", ""):
+        # The links in the feed, exports, webhooks and 发布记录 point at the address served here
+        # (the web processes and the worker inherit it), not at the default port.
+        os.environ["GONGKAI_PUBLIC_URL"] = f"http://{host}:{port}"
     settings = config.load()  # validates settings and makes the secret key before any fork
     started_redis = False
     if not settings.redis_url and not _is_reloader_child():

@@ -63,7 +63,7 @@ def init_app(app) -> None:
     app.register_blueprint(public_requests.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(supervision.bp)
-    app.register_blueprint(workplans.bp)
+    workplans.init_app(app)
     app.jinja_env.filters["cn_time"] = cn_time
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["working_days_left"] = working_days_left

@@ -12,6 +12,7 @@ from engine.workflow import definitions, operations, service_tasks
 from web.api.schemas import db_int
 from web.auth import current_user
 from web.bpmn_layout import ensure_layout
+from web.labels import form_name
 from web.pages.common import admin_required, json_body, page_or_json_error
 from web.upload_gate import gated
 
@@ -70,7 +71,8 @@ def new_process():
 def edit_process(key):
     loaded = admin.load_for_edit(current_user(), key)
     return render_template("admin/editor.html", loaded=loaded, xml=ensure_layout(loaded["xml"]),
-                           roles=users.list_roles(), form_keys=form_store.keys(),
+                           roles=users.list_roles(),
+                           form_keys=[{"key": k, "label": form_name(k)} for k in form_store.keys()],
                            operations=sorted(operations.names()))
 
 

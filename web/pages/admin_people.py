@@ -3,7 +3,7 @@ working-day calendar and the 政府信息公开指南."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import admin, agencies, clock, lockout, users
+from engine import admin, agencies, clock, letter_style, lockout, users
 from engine.disclosure import guide
 from engine.errors import DomainError
 from engine.requests import agency_letters
@@ -108,7 +108,17 @@ def agency_page():
     chosen = request.args.get("agency") or agencies.ROOT
     return render_template("admin/agency.html", departments=agencies.list_all(actor), kinds=agencies.KINDS,
                            guide=guide.for_editor(actor, chosen), letters=agency_letters.view(actor, chosen),
-                           agencies=agencies.public_list())
+                           agencies=agencies.public_list(), styles=agencies.letter_styles(actor),
+                           date_numerals=letter_style.DATE_NUMERALS)
+
+
+@bp.post("/agency/<agency>/letter-style")
+@admin_required
+def set_letter_style(agency):
+    agencies.set_letter_style(current_user(), agency, {"number_prefix": request.form.get("number_prefix", ""),
+                                                       "date_numerals": request.form.get("date_numerals")})
+    flash("已保存公文格式")
+    return redirect(url_for("admin_people.agency_page") + "#letter-style")
 
 
 @bp.post("/agency-letters")

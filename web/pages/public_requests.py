@@ -1,6 +1,8 @@
 """The public's request pages: file a request (/public/requests/new) and follow it (/public/requests/status)."""
 
-from flask import Blueprint, render_template, request
+import io
+
+from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext, lazy_gettext
 
 from engine import agencies
@@ -69,4 +71,14 @@ def request_status():
     if status:
         status = {**status, "status_name": engine_text(status["status_name"])}
     return render_template("public/request_status.html", no=no, code=code, status=status, error=error,
+                           corrected=request.method == "POST" and status is not None,
                            agencies=agencies.public_list() if status else [])
+
+
+@bp.get("/public/requests/status/<any(letter, attachment):which>.docx")
+@limited("public_lookup")
+def reply_file(which):
+    """The applicant's copy of the reply letter or its attachment (number and access code)."""
+    name, data = intake.public_files(request.args.get("no", ""), request.args.get("code", ""), which)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

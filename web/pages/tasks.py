@@ -12,6 +12,7 @@ from engine.errors import DomainError, Forbidden
 from engine.workflow import definitions, instances, tasks
 from web.auth import current_user, login_required
 from web.bpmn_layout import ensure_layout
+from web.labels import readable_diagram
 from web.pages.common import json_body, page_or_json_error
 
 bp = Blueprint("tasks", __name__)
@@ -25,10 +26,21 @@ def task_page(task_id):
     task = tasks.detail_for(actor, task_id)
     instance = _instance_or_none(actor, task["instance_id"])
     xml = definitions.get_version(instance["definition_key"], instance["version"]).bpmn_xml if instance else None
-    return render_template("task.html", task=task, instance=instance, diagram_xml=ensure_layout(xml) if xml else None,
+    roles = {r["key"]: r["name"] for r in users.list_roles()}
+    return render_template("task.html", task=task, instance=instance,
+                           diagram_xml=readable_diagram(ensure_layout(xml), roles) if xml else None,
+                           earlier=earlier_opinions(instance, task),
                            colleagues=users.colleagues(actor, task["role"], task["department"]),
                            department=users.department_names().get(task["department"]),
                            can_act=task["can_act"])
+
+
+def earlier_opinions(instance, task) -> list[dict]:
+    """The decisions and opinions recorded before this task, shown read-only beside its form."""
+    if instance is None:
+        return []
+    return [h for h in instance["history"] if h["action"] == "complete" and h["task_id"] != task["id"]
+            and (h["detail"].get("outcome") or h["detail"].get("opinion"))]
 
 
 def _instance_or_none(actor, instance_id):

@@ -16,6 +16,23 @@ bp = Blueprint("workplans", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
 
 
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["workplan_for_task"] = workplan_for_task
+
+
+def workplan_for_task(task) -> dict | None:
+    """The plan task a work-plan step is about, with its reports as the office reads them (the task
+    page shows them instead of process variables); None for other tasks or when it is hidden."""
+    plan_task = (task.get("data") or {}).get("task_id")
+    if task.get("process_key") != "workplan_task" or not plan_task:
+        return None
+    try:
+        return progress.task_detail(current_user(), plan_task)
+    except DomainError:
+        return None
+
+
 @bp.get("/workplans")
 @login_required
 def plan_list():

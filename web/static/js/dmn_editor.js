@@ -2,7 +2,9 @@
 (function () {
   var status = document.getElementById("editor-status"), problems = document.getElementById("problems");
   var container = document.getElementById("dmn");
-  var modeler = new DmnJS({ container: container });
+  // Per view: dmn-js 17 replaces `common.additionalModules` with each view's own list.
+  var chinese = { additionalModules: [gk.translateModule(window.gkDmnZh)] };
+  var modeler = new DmnJS({ container: container, drd: chinese, decisionTable: chinese, literalExpression: chinese });
   window.gkDmn = modeler;
   modeler.importXML(gk.embedded("dmn-xml")).then(function () {
     var table = modeler.getViews().filter(function (v) { return v.type === "decisionTable"; })[0];

@@ -7,7 +7,9 @@
   var marked = [];
 
   fetch(root.dataset.moddleUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (spiff) {
-    var modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: spiff } });
+    // bpmn-js-i18n's Chinese (npm, vendored by `make vendor`) through bpmn-js's translate service.
+    var modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: spiff },
+                               additionalModules: [gk.translateModule(window.gkBpmnZh || {})] });
     window.gkModeler = modeler;
     gk.PropertiesPanel(modeler, document.getElementById("properties"), gk.embedded("editor-options"));
     return modeler.importXML(gk.embedded("diagram-xml")).then(function (result) {

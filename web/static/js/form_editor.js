@@ -2,6 +2,7 @@
 (function () {
   var status = document.getElementById("editor-status");
   var container = document.getElementById("form-editor");
+  gk.translateFormJs(container);
   var editor = new FormEditor.FormEditor({ container: container });
   window.gkFormEditor = editor;
   editor.importSchema(gk.embedded("form-schema")).then(function () { container.dataset.ready = "true"; })

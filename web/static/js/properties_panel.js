@@ -119,8 +119,13 @@ gk.PropertiesPanel = function (modeler, container, options) {
     modeling.updateModdleProperties(element, timer, props);
   }
 
+  function roleName(key) {
+    var role = options.roles.filter(function (r) { return r.key === key; })[0];
+    return role ? role.name + "（" + key + "）" : key;
+  }
+
   function laneNames(bo) {
-    return (bo.get("lanes") || []).map(function (l) { return l.name; }).join("、") || "（不在泳道中）";
+    return (bo.get("lanes") || []).map(function (l) { return roleName(l.name); }).join("、") || "（不在泳道中）";
   }
 
   function render(element) {
@@ -146,7 +151,7 @@ gk.PropertiesPanel = function (modeler, container, options) {
     }
     if (type === "bpmn:UserTask") {
       rows.push(el("p", {}, [document.createTextNode("所在泳道：" + laneNames(bo))]));
-      rows.push(field("表单", select("form-key", options.forms.map(function (f) { return { value: f, label: f }; }),
+      rows.push(field("表单", select("form-key", options.forms.map(function (f) { return { value: f.key, label: f.label }; }),
         taskProperty(bo, "formKey"), function (v) { setTaskProperty(element, "formKey", v); })));
       TASK_EXPRESSIONS.forEach(function (t) {
         rows.push(field(t.label, input("task-" + t.name, taskProperty(bo, t.name),

@@ -48,6 +48,7 @@
         cursor = Math.max(cursor, f.end);
       });
       if (cursor < text.length) view.appendChild(span("", cursor, text.slice(cursor)));
+      if (warnings) warn();
     }
 
     function save() {
@@ -67,20 +68,27 @@
         });
     }
 
+    // Release or restore a finding: with "every occurrence" ticked (the default), every finding of
+    // the same words goes with it.
     function toggle(index) {
       var f = findings[index];
       if (!editable || !f) return;
-      f.redacted = !f.redacted;
+      var next = !f.redacted;
+      (everywhere && everywhere.checked ? sameText(f) : [f]).forEach(function (g) { g.redacted = next; });
       save();
     }
 
+    // Mark a missed span (and, by default, every other occurrence of the same words not yet marked).
     function add(start, end) {
       if (findings.some(function (f) { return f.start < end && start < f.end; })) {
         gk.show(status, "选中的文字与已有标注重叠", true);
         return false;
       }
-      findings.push({ start: start, end: end, kind: root.querySelector(".finding-kind").value,
-                      redacted: true, reason: "manual" });
+      var kind = root.querySelector(".finding-kind").value;
+      occurrences(start, end).forEach(function (span) {
+        var clash = findings.some(function (f) { return f.start < span[1] && span[0] < f.end; });
+        if (!clash) findings.push({ start: span[0], end: span[1], kind: kind, redacted: true, reason: "manual" });
+      });
       save();
       return true;
     }
@@ -89,6 +97,31 @@
       var el = node.nodeType === 3 ? node.parentElement : node;
       if (!el || !view.contains(el) || el.dataset.start === undefined) return null;
       return parseInt(el.dataset.start, 10) + offset;
+    }
+
+    // A name released in one place and pseudonymised in another tells who the pseudonym is: by
+    // default a release or an addition applies to every occurrence of the same words.
+    var everywhere = root.querySelector(".every-occurrence");
+    var warnings = root.querySelector(".redaction-warnings");
+
+    function sameText(f) {
+      return findings.filter(function (g) { return g.text === f.text; });
+    }
+
+    function warn() {
+      var seen = {}, lines = [];
+      findings.forEach(function (f) {
+        if (seen[f.text]) return;
+        seen[f.text] = true;
+        var all = sameText(f), kept = all.filter(function (g) { return !g.redacted; });
+        var hidden = all.filter(function (g) { return g.redacted; });
+        if (!kept.length || !hidden.length) return;
+        var alias = hidden[0].replacement ? "「" + hidden[0].replacement + "」" : "处理后的文字";
+        lines.push("「" + f.text + "」有 " + kept.length + " 处保留原文，另 " + hidden.length + " 处以" + alias +
+                   "代替：保留处会让人看出" + alias + "指的是谁。");
+      });
+      warnings.textContent = lines.join("\n");
+      warnings.hidden = !lines.length;
     }
 
     view.addEventListener("click", function (ev) {
@@ -102,6 +135,13 @@
       ev.preventDefault();
       toggle(parseInt(mark.dataset.index, 10));
     });
+
+    function occurrences(start, end) {
+      if (!everywhere || !everywhere.checked) return [[start, end]];
+      var words = text.slice(start, end), out = [], at = text.indexOf(words);
+      while (at >= 0) { out.push([at, at + words.length]); at = text.indexOf(words, at + words.length); }
+      return out;
+    }
 
     root.querySelector(".add-finding").addEventListener("click", function () {
       var sel = window.getSelection();

@@ -53,6 +53,7 @@
   }
 
   if (formEl) {
+    gk.translateFormJs(formEl);  // form-js's own messages ("Field is required.") in Chinese
     form = new FormViewer.Form({ container: formEl });
     form.importSchema(gk.embedded("form-schema"), gk.embedded("form-data") || {}).then(function () {
       if (formEl.dataset.readonly === "true") form.setProperty("readOnly", true);

@@ -4,12 +4,15 @@
 // whose deadline has passed asks the office what to do with it before anything is created.
 (function () {
   var labels = gk.embedded("labels"), departments = gk.embedded("departments");
-  var rows = [], unknown = [];
+  var rows = [], unknown = [], suggested = {};
   var $ = function (id) { return document.getElementById(id); };
 
-  function cell(tag, value, cls) {
+  // Each input is named by its column's heading and its row's number (screen readers, axe).
+  function cell(tag, value, cls, row, column) {
     var td = document.createElement("td"), input = document.createElement(tag);
+    var heading = document.querySelectorAll("#preview thead th")[column];
     input.value = value;
+    input.setAttribute("aria-label", "第" + (row + 1) + "行 " + (heading ? heading.textContent.trim() : ""));
     if (cls) input.className = cls;
     if (tag === "textarea") input.rows = 3;
     td.appendChild(input);
@@ -24,8 +27,8 @@
       var tr = document.createElement("tr");
       tr.dataset.index = i;
       if (row.problems.length) { tr.className = "needs-check"; flagged += 1; }
-      tr.appendChild(cell("input", row.section, "section"));
-      var task = cell("textarea", row.task, "task");
+      tr.appendChild(cell("input", row.section, "section", i, 0));
+      var task = cell("textarea", row.task, "task", i, 1);
       row.problems.forEach(function (p) {
         var tag = document.createElement("span");
         tag.className = "tag";
@@ -33,13 +36,13 @@
         task.appendChild(tag);
       });
       tr.appendChild(task);
-      tr.appendChild(cell("input", row.lead_units.join("、"), "lead"));
-      tr.appendChild(cell("input", row.assist_units.join("、"), "assist"));
-      var deadline = cell("input", row.deadline, "deadline");
+      tr.appendChild(cell("input", row.lead_units.join("、"), "lead", i, 2));
+      tr.appendChild(cell("input", row.assist_units.join("、"), "assist", i, 3));
+      var deadline = cell("input", row.deadline, "deadline", i, 4);
       deadline.firstChild.addEventListener("change", recheck);
       tr.appendChild(deadline);
       tr.appendChild(dueCell(row));
-      tr.appendChild(cell("input", row.note, "note"));
+      tr.appendChild(cell("input", row.note, "note", i, 6));
       var td = document.createElement("td"), remove = document.createElement("button");
       remove.type = "button"; remove.textContent = labels.remove; remove.className = "remove-row";
       remove.addEventListener("click", function () { readRows(); rows.splice(i, 1); renderRows(); });
@@ -104,7 +107,16 @@
       var create = new Option(labels.create, "__create__");
       select.appendChild(create);
       departments.forEach(function (d) { select.appendChild(new Option(labels.map + " " + d, d)); });
+      // Another spelling of a unit named earlier in this plan: merge it into that one.
+      unknown.slice(0, unknown.indexOf(name)).forEach(function (u) { select.appendChild(new Option(labels.merge + " " + u, u)); });
       td.appendChild(select);
+      if (suggested[name]) {  // "did you mean": 区发改局 for 区发展和改革局
+        select.value = suggested[name];
+        var hint = document.createElement("span");
+        hint.className = "hint did-you-mean";
+        hint.textContent = labels.did_you_mean.replace("{name}", suggested[name]);
+        td.appendChild(hint);
+      }
       tr.appendChild(th); tr.appendChild(td);
       list.appendChild(tr);
     });
@@ -170,8 +182,9 @@
       gk.show($("preview-message"), "");
       rows = result.body.rows;
       unknown = result.body.unknown_units;
+      suggested = result.body.suggestions || {};
       $("plan-year").value = result.body.year || guessYear(text || (file && file.name));
-      $("plan-title").value = $("plan-title").value || (file ? file.name.replace(/\.\w+$/, "") : text.split("\n")[0].trim());
+      $("plan-title").value = $("plan-title").value || result.body.title || (file ? file.name.replace(/\.\w+$/, "") : "");
       $("preview").hidden = false;
       renderUnknown();
       renderRows();
@@ -200,9 +213,30 @@
         gk.show($("create-message"), labels.created);
         window.location = "/workplans/" + result.body.id;
       } else {
-        gk.show($("create-message"), (result.body.error || {}).message, true);
+        showBlocking(result.body);
       }
     });
+  }
+
+  // Every row that blocks the plan at once: numbered, each a link to its row, the rows highlighted.
+  function showBlocking(body) {
+    var message = $("create-message"), problems = body.errors || [];
+    document.querySelectorAll("#preview-rows tr.blocking").forEach(function (tr) { tr.classList.remove("blocking"); });
+    gk.show(message, problems.length ? labels.blocking.replace("{n}", problems.length) : (body.error || {}).message, true);
+    if (!problems.length) return;
+    var list = document.createElement("ol");
+    list.id = "blocking-rows";
+    problems.forEach(function (p) {
+      var tr = document.querySelector('#preview-rows tr[data-index="' + (p.row - 1) + '"]');
+      if (tr) { tr.classList.add("blocking"); tr.id = "plan-row-" + p.row; }
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "#plan-row-" + p.row;
+      a.textContent = p.message;
+      a.addEventListener("click", function () { if (tr) tr.querySelector(".task").focus(); });
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    message.appendChild(list);
   }
 
   $("preview-button").addEventListener("click", preview);
