@@ -14,7 +14,7 @@ import urllib.request
 
 from sqlalchemy import extract, or_, select
 
-from engine import agencies, audit, calendar, clock
+from engine import agencies, audit, calendar, clock, storage_backends
 from engine.config import current
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES, catalogue, publicity, redaction
@@ -70,15 +70,26 @@ def _catalogue(payload):
     return payload["url"], {}
 
 
+def _exports():
+    """The static export's place: GONGKAI_EXPORT_URL, beside the files in a shared object store, or
+    the data folder's `export/`; public content, so a local folder keeps the umask's modes."""
+    settings = current()
+    return storage_backends.for_url(settings.export_url, settings.data_dir / "export", private=False)
+
+
+def export_address() -> str:
+    return _exports().address("")
+
+
 def _static_export(payload):
-    folder = current().data_dir / "export"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{payload['id']}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+    exports = _exports()
+    exports.write(f"{payload['id']}.json", json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"),
+                  "application/json; charset=utf-8")
     page = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{html.escape(payload['title'])}"
             f"</title><h1>{html.escape(payload['title'])}</h1><p>{html.escape(payload['doc_number'] or '')}</p>"
             f"<pre>{html.escape(payload['text'])}</pre>{_interpretation_html(payload)}</html>")
-    (folder / f"{payload['id']}.html").write_text(page, "utf-8")
-    return f"file://{folder / (str(payload['id']) + '.html')}", {"folder": str(folder)}
+    exports.write(f"{payload['id']}.html", page.encode("utf-8"), "text/html; charset=utf-8")
+    return exports.address(f"{payload['id']}.html"), {"folder": exports.address("")}
 
 
 def _interpretation_html(payload) -> str:
@@ -106,10 +117,10 @@ def post_signed(body: dict):
 
 
 def remove_static_export(document_id: int) -> None:
-    """Delete the document's files from the static export folder (the portal's crawler loses them)."""
-    folder = current().data_dir / "export"
+    """Delete the document's files from the static export (the portal's crawler loses them)."""
+    exports = _exports()
     for suffix in ("json", "html"):
-        (folder / f"{int(document_id)}.{suffix}").unlink(missing_ok=True)
+        exports.delete(f"{int(document_id)}.{suffix}")
 
 
 CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}
