@@ -20,8 +20,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from engine.storage_backends import StorageError
 
-URL_FORM = "s3://[ACCESS_KEY:SECRET_KEY@]bucket[/prefix][?endpoint=http://host:9000&region=…&addressing=path|virtual&sse=AES256|aws:kms]"
-OPTIONS = {"endpoint", "region", "addressing", "sse"}
+URL_FORM = ("s3://[ACCESS_KEY:SECRET_KEY@]bucket[/prefix]"
+            "[?endpoint=http://host:9000&region=…&addressing=path|virtual&sse=AES256|aws:kms&tries=5]")
+OPTIONS = {"endpoint", "region", "addressing", "sse", "tries"}
 MISSING = {"NoSuchKey", "404", "NotFound"}
 # Above this a file goes up in parts (s3transfer's multipart upload), each retried alone.
 MULTIPART_FROM = 16 * 1024 * 1024
@@ -40,8 +41,10 @@ def parse_url(url: str, name: str = "GONGKAI_STORAGE_URL") -> dict:
         raise ValueError(f"{name}: endpoint must start with http:// or https://, got {endpoint!r}")
     if options.get("addressing", "path") not in ("path", "virtual"):
         raise ValueError(f"{name}: addressing must be path or virtual, got {options['addressing']!r}")
+    if not options.get("tries", "5").isdigit() or int(options.get("tries", "5")) < 1:
+        raise ValueError(f"{name}: tries must be a whole number from 1, got {options['tries']!r}")
     return {"bucket": parts.hostname, "prefix": parts.path.strip("/"), "endpoint": endpoint,
-            "region": options.get("region"), "sse": options.get("sse"),
+            "region": options.get("region"), "sse": options.get("sse"), "tries": int(options.get("tries", "5")),
             # MinIO and Ceph answer at one host for every bucket: path style unless told otherwise.
             "addressing": options.get("addressing", "path" if endpoint else "virtual"),
             "access_key": unquote(parts.username) if parts.username else None,
@@ -50,12 +53,12 @@ def parse_url(url: str, name: str = "GONGKAI_STORAGE_URL") -> dict:
 
 class S3Backend:
     def __init__(self, bucket: str, prefix: str = "", endpoint: str | None = None, region: str | None = None,
-                 addressing: str = "path", sse: str | None = None, access_key: str | None = None,
+                 addressing: str = "path", sse: str | None = None, tries: int = 5, access_key: str | None = None,
                  secret_key: str | None = None):
         self.bucket, self.prefix, self.endpoint, self.sse = bucket, prefix, endpoint, sse
         config = Config(
-            retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60,
-            s3={"addressing_style": addressing},
+            retries={"max_attempts": tries, "mode": "standard"}, connect_timeout=5, read_timeout=60,
+            s3={"addressing_style": addressing}, signature_version="s3v4",  # v2 links are refused by most stores
             # botocore adds CRC checksums to every upload by default since 1.36; several
             # S3-compatible stores refuse them. Only when the operation requires one.
             request_checksum_calculation="when_required", response_checksum_validation="when_required")
@@ -121,8 +124,12 @@ class S3Backend:
         return f"s3://{self.bucket}/{self._key(key)}"
 
     def check(self) -> None:
-        with self._errors("访问存储桶 (reach the bucket)", ""):
-            self.client.head_bucket(Bucket=self.bucket)
+        try:
+            with self._errors("访问存储桶 (reach the bucket)", ""):
+                self.client.head_bucket(Bucket=self.bucket)
+        except FileNotFoundError:  # HEAD answers a bare 404 for a missing bucket
+            raise StorageError(f"存储桶不存在 (NoSuchBucket): {self.address('')}"
+                               + (f" at {self.endpoint}" if self.endpoint else "")) from None
 
     def _errors(self, action: str, key: str):
         return _Translated(self, action, key)
