@@ -9,8 +9,16 @@ import click
 from engine import bootstrap, config
 
 
+def _load_settings():
+    """The settings, or the command stops with the message saying what to fix (no traceback)."""
+    try:
+        return config.load()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _settings():
-    return config.configure(config.load())
+    return config.configure(_load_settings())
 
 
 @click.group()
@@ -49,6 +57,7 @@ def serve(host, port, workers, threads, dev, no_worker):
     """Run the web app on gunicorn and one supervised worker; Ctrl-C or SIGTERM stops both."""
     from web.cli.serve import run
 
+    _load_settings()  # refuse bad settings before anything starts
     run(host, port, workers=workers, threads=threads, dev=dev, with_worker=not no_worker)
 
 
