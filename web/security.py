@@ -45,12 +45,12 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
     def open_session(self, app, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:  # an API call with a token: no signer to build (Flask builds one per request)
+            return self.session_class() if app.secret_key else None
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
-            return self.session_class()
         try:
             data, signed_at = serializer.loads(value, return_timestamp=True)
         except BadSignature:
