@@ -108,7 +108,7 @@ def test_healthz_names_the_missing_worker(backend, client):
     resp = client.get("/healthz")
     assert resp.status_code == 503
     body = resp.get_json()
-    assert body["checks"] == {"database": True, "redis": True, "workers": False}
+    assert body["checks"] == {"database": True, "redis": True, "workers": False, "storage": True}
     assert "worker" in body["problems"]["workers"]
 
 
@@ -116,6 +116,18 @@ def test_healthz_is_ok_with_a_beating_worker_and_needs_no_login(backend, client,
     resp = client.get("/healthz")
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["ok"] is True
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_healthz_names_an_object_store_whose_bucket_is_gone(backend, client, live_worker, object_store):
+    server, bucket = object_store
+    assert client.get("/healthz").status_code == 200
+    server.client().delete_bucket(Bucket=bucket)
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    body = resp.get_json()
+    assert body["checks"] == {"database": True, "redis": True, "workers": True, "storage": False}
+    assert bucket in body["problems"]["storage"] and "NoSuchBucket" in body["problems"]["storage"]
 
 
 def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend, client, api_as, live_worker):
@@ -182,7 +194,7 @@ def test_healthz_answers_fast_when_redis_and_the_database_hang(backend, app_with
         assert time.monotonic() - started < monitoring.CHECK_SECONDS + 1.5
         assert resp.status_code == 503
         body = resp.get_json()
-        assert body["checks"] == {"database": False, "redis": False, "workers": False}
+        assert body["checks"] == {"database": False, "redis": False, "workers": False, "storage": True}
         assert "2 s" in body["problems"]["database"] and "2 s" in body["problems"]["redis"]
 
 

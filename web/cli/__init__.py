@@ -30,10 +30,16 @@ def main():
 @click.option("--demo", is_flag=True, help="Also create the demo users (password gongkai-demo).")
 def init(demo):
     """Create or upgrade the database and deploy the shipped diagrams."""
+    from engine import storage
     from engine.errors import Invalid
 
+    settings = _settings()
     try:
-        result = bootstrap.init(_settings(), demo=demo)
+        storage.check()  # an object store's missing bucket or refused credentials: said before anything else
+    except storage.StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = bootstrap.init(settings, demo=demo)
     except Invalid as exc:
         click.echo(exc.message, err=True)
         for err in exc.details or []:
