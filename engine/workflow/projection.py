@@ -63,7 +63,7 @@ def status_of(workflow, has_incident=False) -> str:
 
 _OPEN_TASKS = select(HumanTask.id, HumanTask.task_guid).where(
     HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
-_INSERT_TASKS = insert(HumanTask.__table__)
+_INSERT_TASKS = insert(HumanTask.__table__).inline()  # no RETURNING: the new ids are not needed here
 
 
 def _sync_human_tasks(session, row, workflow, is_new=False):
