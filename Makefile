@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 VENDOR := web/static/vendor
 
-.PHONY: setup run test browser lint vendor bench clean
+.PHONY: setup run test browser ocr lint vendor bench clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -28,6 +28,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 vendor: $(VENDOR)/.installed
 
 run: setup
+	@$(PY) -m tests.support.tesseract --warn
 	$(PY) -m web.cli init --demo
 	$(PY) -m web.cli serve --host 127.0.0.1 --port 5000
 
@@ -39,7 +40,7 @@ run: setup
 MOVED_DATES := 2027-01-04 2027-02-08 2027-12-31
 DATED_TESTS := tests/workplan tests/requests tests/disclosure/test_deadlines.py tests/disclosure/test_take_down.py \
                tests/engine/test_calendar.py tests/engine/test_timers.py tests/engine/test_events.py
-test: setup browser
+test: setup browser ocr
 	$(PY) -m pytest -q -n auto --maxprocesses 4
 	@for day in $(MOVED_DATES); do echo "== the date-sensitive tests on $$day"; \
 	  GONGKAI_TEST_TODAY=$$day $(PY) -m pytest -q -n auto --maxprocesses 4 -p no:cacheprovider \
@@ -50,6 +51,11 @@ test: setup browser
 browser: setup
 	@$(PY) -m tests.support.chromium --ensure
 
+# OCR of scanned files uses Debian's tesseract with its Chinese model: installed here when the machine
+# allows it (root, apt), otherwise this stops at once with one line saying what to install.
+ocr: setup
+	@$(PY) -m tests.support.tesseract --ensure
+
 lint: setup
 	$(VENV)/bin/ruff check engine web workers forms tests bench workflows
 
@@ -58,6 +64,7 @@ bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/deid.py
 	$(PY) bench/real_http.py
+	$(PY) bench/files.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance

@@ -1,7 +1,9 @@
-"""Benchmark engine.deid on both labelled corpora, with and without the statistical recognizer,
-and against Microsoft Presidio, side by side.
+"""Benchmark engine.deid on the three labelled corpora, with and without the statistical recognizer,
+beside the recognizer's raw person spans (so a filter that throws away good model names shows up
+as a number) and against Microsoft Presidio.
 
-Run: .venv/bin/python bench/deid.py [--rounds N] [--errors]. Speed is characters per CPU-second
+Each corpus is reported per kind and per group of documents (pattern type, development or held-out
+set). Run: .venv/bin/python bench/deid.py [--rounds N] [--errors] [--corpus NAME]. Speed is characters per CPU-second
 of this process in its fastest pass (the model runs on one onnxruntime thread), so other load on
 the machine counts against it as little as possible; wall-clock speed is printed beside it. Presidio (the `bench` extra) is configured
 offline for Chinese: a blank spaCy "zh" pipeline and one PatternRecognizer per kind.
@@ -16,9 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.deid import Finding, deidentify, warm_up  # noqa: E402
+from engine.deid import (  # noqa: E402
+    Finding,
+    deidentify,
+    model_names,  # noqa: E402
+    recognizer,  # noqa: E402
+    warm_up,
+)
 from engine.deid.core import assign_replacements, detect, render  # noqa: E402
-from engine.deid.corpus import PROSE, load_all  # noqa: E402
+from engine.deid.corpus import HELDOUT, PATTERNS, PROSE, load_all  # noqa: E402
 from engine.deid.evaluate import Report, evaluate  # noqa: E402
 from engine.deid.policy import get_policy, is_redacted  # noqa: E402
 
@@ -82,6 +90,15 @@ def rules_only(text: str, category: str) -> list[Finding]:
     return findings
 
 
+def raw_model(text: str, category: str) -> list[Finding]:
+    """The recognizer's person spans as they come out of it, on every clause, before any filter."""
+    pieces = recognizer.segments(text, candidates_only=False)
+    tags = recognizer.tagger().tag([p for _, p in pieces]) if pieces else []
+    return [Finding(offset + m.start(), offset + m.end(), "person_name", text[offset + m.start():offset + m.end()],
+                    replacement="", reason="raw model")
+            for (offset, _), letters in zip(pieces, tags, strict=True) for m in recognizer.PERSON.finditer(letters)]
+
+
 def throughput(detect_fn, docs, rounds: int) -> tuple[float, float]:
     """Return (chars per CPU-second, chars per wall-second) of the fastest of `rounds` passes.
 
@@ -113,16 +130,67 @@ def print_report(title: str, report: Report) -> None:
         print(f"{kind} labels redacted: {report.redacted_share(kind):.1%} ({hit}/{total})")
 
 
-def run_corpus(title: str, docs, presidio, rounds: int, show_errors: bool) -> None:
+def groups(docs, all_heldout: bool = False) -> dict[str, list]:
+    """The documents per set (held-out or development) and pattern type, then per set."""
+    out: dict[str, list] = {}
+    for d in docs:
+        part = "heldout" if all_heldout or d.name.startswith(("holdout", "heldout")) else "dev"
+        out.setdefault(f"{part} {d.type}", []).append(d)
+    for part in ("dev", "heldout"):
+        out[f"{part} (all)"] = [d for key, group in out.items() if key.startswith(part + " ") for d in group]
+    return {k: v for k, v in out.items() if v}
+
+
+def print_groups(docs, all_heldout: bool = False) -> None:
+    """One line per group: overall and name scores, the raw model's names, what stays visible."""
+    print(f"\n{'group':22} {'docs':>4} {'R':>6} {'P':>6} {'nameR':>6} {'nameP':>6} {'modelR':>6} {'modelP':>6} "
+          f"{'visible':>8} {'places':>7} {'public':>7}")
+    for key, group in sorted(groups(docs, all_heldout).items()):
+        ours, raw = evaluate(group), evaluate(group, raw_model)
+        names, model = ours.kinds["person_name"], raw.kinds["person_name"]
+        print(f"{key:22} {len(group):4} {ours.overall.recall:6.3f} {ours.overall.precision:6.3f} {names.recall:6.3f} "
+              f"{names.precision:6.3f} {model.recall:6.3f} {model.precision:6.3f} {ours.visible_share:8.2%} "
+              f"{ours.redacted_share('place'):7.1%} {ours.redacted_share('public_term'):7.1%}")
+
+
+def print_patterns(docs) -> None:
+    """Recall per leak pattern (labels tagged with one), beside the raw model's for the name patterns."""
+    ours, raw = evaluate(docs), evaluate(docs, raw_model)
+    if not ours.patterns:
+        return
+    print(f"\n{'pattern':16} {'labels':>6} {'R':>6} {'missed':>6} {'modelR':>6}")
+    for pattern, s in sorted(ours.patterns.items()):
+        model = raw.patterns[pattern]
+        shown = f"{model.recall:6.3f}" if pattern.startswith(("name", "official")) else f"{'':6}"
+        print(f"{pattern:16} {s.tp + s.fn:6} {s.recall:6.3f} {s.fn:6} {shown}")
+
+
+def print_dropped(docs) -> None:
+    """Each labelled name the model read as a person that we still miss, with the filter that threw
+    it out (model_names.judge) — or "kept" when a later step lost it."""
+    counts: dict[str, int] = {}
+    for d in docs:
+        ours = [f for f in deidentify(d.text, d.category).findings if f.kind == "person_name"]
+        gold = [g for g in d.gold if g.kind == "person_name" and not any(f.start < g.end and g.start < f.end for f in ours)]
+        for span, _found, why in model_names.judge(d.text, recognizer.read(d.text)):
+            for g in gold:
+                if span.start < g.end and g.start < span.end:
+                    counts[why] = counts.get(why, 0) + 1
+                    print(f"  model read {d.text[span.start:span.end]!r} for {d.text[g.start:g.end]!r} ({d.name}): {why}")
+    print(f"names the model read and we miss, per filter: {counts or 'none'}")
+
+
+def run_corpus(title: str, docs, presidio, rounds: int, show_errors: bool, all_heldout: bool = False) -> None:
     print(f"\n######## {title}: {len(docs)} documents, {sum(len(d.text) for d in docs)} characters, "
           f"{sum(len(d.gold) for d in docs)} labelled spans")
     ours = evaluate(docs)
     print_report("engine.deid (rules + recognizer)", ours)
     if show_errors:
         print("\n".join(ours.errors))
-    held = [d for d in docs if d.name.startswith(("holdout", "heldout"))]
-    if held:
-        print_report(f"engine.deid (held-out documents only: {len(held)})", evaluate(held))
+    print_report("the recognizer's raw person spans (every clause, no filter)", evaluate(docs, raw_model))
+    print_groups(docs, all_heldout)
+    print_patterns(docs)
+    print_dropped(docs)
     print_report("engine.deid rules only (before the recognizer)", evaluate(docs, rules_only))
     cpu, wall = throughput(lambda t, c: deidentify(t, c), docs, rounds)
     print(f"\nengine.deid with the model: {cpu:,.0f} chars/CPU-s ({wall:,.0f} chars/s wall) detect + redact")
@@ -139,6 +207,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="passes over each corpus for the timing")
     parser.add_argument("--errors", action="store_true", help="list every miss and false finding")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), action="append",
+                        help="run only this corpus (repeatable; default: all)")
     args = parser.parse_args()
     started = time.perf_counter()
     warm_up()
@@ -147,10 +217,19 @@ def main() -> int:
     if engine is None:
         print(f"presidio: not run: {why}")
     presidio = presidio_detector(engine) if engine is not None else None
-    run_corpus("forms corpus (engine/deid/corpus)", load_all(), presidio, args.rounds, args.errors)
-    run_corpus("running-text corpus (engine/deid/corpus_prose)", load_all(PROSE), presidio, args.rounds,
-               args.errors)
+    for name in args.corpus or CORPORA:
+        title, directory = CORPORA[name]
+        run_corpus(title, load_all(directory) if directory else load_all(), presidio, args.rounds, args.errors,
+                   all_heldout=directory == HELDOUT)
     return 0
+
+
+CORPORA = {
+    "forms": ("forms corpus (engine/deid/corpus)", None),
+    "prose": ("running-text corpus (engine/deid/corpus_prose)", PROSE),
+    "patterns": ("pattern corpus (engine/deid/corpus_patterns)", PATTERNS),
+    "heldout": ("second held-out set (engine/deid/corpus_heldout, never tuned on)", HELDOUT),
+}
 
 
 if __name__ == "__main__":

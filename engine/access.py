@@ -103,10 +103,17 @@ def may_see_document(session, actor, doc: Document) -> bool:
 
 
 def may_take_down(actor, doc: Document) -> bool:
-    """Taking a published document down (撤下) is for its department's publisher (公开专员) and admins:
-    whoever confirmed its publication, not its drafter or reviewers."""
+    """Taking a published document down (撤下), or re-publishing it re-redacted, is for its department's
+    publisher (公开专员) and admins: whoever confirmed its publication, not its drafter or reviewers."""
     return actor is not None and (actor.is_admin or (actor.has_role("publisher")
                                                      and doc.department_id == actor.department_id))
+
+
+def take_down_clause(actor):
+    """`may_take_down` as SQL: the published documents whose re-redaction this actor answers for."""
+    if actor.is_admin:
+        return true()
+    return Document.department_id == DEPT if actor.has_role("publisher") else false()
 
 
 def document_clause(actor):

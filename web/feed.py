@@ -23,7 +23,7 @@ def _child(parent, tag: str, text=None, **attrs):
 
 
 def atom(title: str, self_url: str, updated: str, entries: list[dict]) -> bytes:
-    """The feed document; each entry is {title, url, updated, category, category_name, summary}."""
+    """The feed document; each entry is {title, url, updated, category, category_name, summary, files?}."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _child(feed, "title", title)
@@ -38,4 +38,7 @@ def atom(title: str, self_url: str, updated: str, entries: list[dict]) -> bytes:
         _child(entry, "updated", item["updated"])
         _child(entry, "category", term=item["category"], label=item["category_name"])
         _child(entry, "summary", item["summary"])
+        for file in item.get("files") or []:  # the published (redacted) files, as enclosures
+            _child(entry, "link", rel="enclosure", href=file["url"], type=file["media_type"], length=file["size"],
+                   title=file["name"])
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -1,5 +1,6 @@
 """Rate limits counted in Redis, so every web process shares them: failed logins, and the public
-endpoints anyone can call (filing a request, looking one up with its access code).
+endpoints anyone can call (filing a request, looking one up with its access code, searching the
+catalogue's text).
 
 Counted per fixed window, judged over a sliding one: this window's count plus the previous window's,
 weighted by the part of it still inside the last `per` seconds (a fixed window alone let a burst that
@@ -19,6 +20,7 @@ LIMITS = {
     "login_failure_ip": (50, 300),  # per address, whatever the name: guessing across accounts
     "public_filing": (30, 3600),
     "public_lookup": (60, 600),
+    "public_search": (120, 60),  # a catalogue search by text, per address (page and API)
 }
 
 

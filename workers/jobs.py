@@ -4,6 +4,7 @@ import logging
 
 from rq import get_current_job
 
+from engine.disclosure import published_audit_runs
 from engine.workflow import messages, service_tasks, timers
 from engine.workplan import plans
 
@@ -43,3 +44,10 @@ def deliver_message(name: str, correlation: dict, payload: dict) -> dict:
              outcome["started"])
     return outcome
 
+
+
+def run_published_audit(run_id: int) -> str:
+    """Re-check the published documents of one audit run (continues after the last one done)."""
+    outcome = published_audit_runs.perform(run_id)
+    log.info("job %s: published audit run %s %s", _job_id(), run_id, outcome)
+    return outcome

@@ -9,8 +9,8 @@ import logging
 import threading
 
 from engine import config, idempotency, sessions
-from engine.disclosure import takedown
-from engine.workflow import service_tasks, timers
+from engine.disclosure import published_audit_runs, takedown
+from engine.workflow import service_tasks, stranded, timers
 from engine.workplan import plans
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,10 @@ def periodic() -> tuple:
     return (
         ("fire_due_timers", 5, timers.fire_due),
         ("sweep_outbox", config.current().sweep_every, service_tasks.sweep_outbox),
+        ("stranded_tasks", config.current().sweep_every, stranded.sweep),
         ("start_workplan_tasks", 60, plans.start_pending),
         ("take_down_ended_publicity", 60, takedown.sweep_ended),
+        ("sweep_published_audits", config.current().sweep_every, published_audit_runs.sweep),
         ("purge_idempotency_keys", 3600, idempotency.purge),
         ("purge_sessions", 3600, sessions.purge),
     )

@@ -11,14 +11,25 @@ from collections.abc import Iterator
 from . import context, tables
 from .model import Finding
 
+# Whatever stands before a cue (a bracket, a quote, a line start, a comma) and whatever closes
+# around it (【住址】, “住址：…) does not hide it.
+_AFTER_CUE = r"[】\]」』”\"'：:\s]{0,3}(?:为|是|在|于)?"
 PERSONAL_CUE = re.compile(r"(?:家庭住址|现住址|住址|家住|现住|住在|居住地址?|户籍地址?|户籍所在地|通讯地址|联系地址|送达地址|"
-                          # A bare 住 after a field or a name: "，住小井村五组23号", "栾长贵，住…".
-                          r"(?<=[，,；;：:\s])住(?![宅房院所户])|(?<=[，,；;：:\s])现居)"
-                          r"[：:\s]{0,2}(?:为|是|在)?")
-GENERIC_CUE = re.compile(r"(?<![居住讯系达籍])(?:住所|地址)[：:\s]{0,2}(?:为|是|在)?")
+                          # A bare 住 after a field, a name or a bracket: "，住小井村五组23号", "（住…".
+                          r"(?:(?<=[，,；;：:\s（(【\[「『“\"'、])|^)住(?![宅房院所户])|(?<=[，,；;：:\s（(【\[“])现居)"
+                          + _AFTER_CUE, re.MULTILINE)
+GENERIC_CUE = re.compile(r"(?<![居住讯系达籍])(?:住所|地址)" + _AFTER_CUE)
 ADDRESS_HEADER = re.compile(r"(?:家庭住址|住址|地址|居住地址|现住址|户籍地址|家庭地址)")
 # An address body: no sentence punctuation, no second field label.
-BODY = re.compile(r"[^，,。；;：:\n\t|（）()、\s]{4,60}")
+BODY = re.compile(r"[^，,。；;：:\n\t|（）()【】、\s]{4,60}")
+# An address ends on its last unit whatever follows it (…501室的居民反映, …501室住户): the body
+# stops at the first word no address contains, then goes back to its last unit.
+NOT_ADDRESS = re.compile(r"的|了|住户|居民|业主|家中|家里|反映|来电|来信|投诉|举报|表示|期间|附近|一带|门口|对面|周边|发生|"
+                         r"申请|要求|长期|现已|已经|自行|擅自|因病|被盗|等人|等户")
+SMALL_UNIT_END = re.compile(r"(?:村|组|屯|号|室|楼|栋|幢|单元|层|户|院)$")
+NUMBERED_END = re.compile(r"[\dA-Za-z０-９一二三四五六七八九十百零〇]+(?:号院|号楼|号|栋|幢|单元|楼|层|室|户|组)"
+                          r"|(?:(?<=单元)|(?<=号楼)|(?<=栋)|(?<=幢))\d{3,4}")
+
 PLACE_UNIT = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|道|村|组|屯|号|室|楼|栋|单元|小区|花园|大厦|社区|胡同)")
 # An address ends on a unit, a number or a named compound, never on a verb.
 ADDRESS_END = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|路|街|巷|村|组|屯|号|室|楼|栋|幢|单元|层|小区|花园|大厦|社区|院|段|胡同|[\d一二三四五六七八九十]组)$")
@@ -36,11 +47,28 @@ INDIVIDUAL = re.compile(r"(?:个体工商户|经营者|当事人：[\u4e00-\u9ff
 
 def _body_at(text: str, pos: int) -> tuple[int, int] | None:
     m = BODY.match(text, pos)
-    if not m or not PLACE_UNIT.search(m.group()) or not ADDRESS_END.search(m.group()):
+    if not m:
         return None
-    if len(PLACE_UNIT.findall(m.group())) < 2 and not re.search(r"\d", m.group()):
-        return None  # "住在向阳社区": one neighbourhood of thousands is a place, not an address
-    return m.start(), m.end()
+    stop = NOT_ADDRESS.search(m.group())
+    body = m.group()[:stop.start()] if stop else m.group()
+    body = body[:_last_unit(body)]
+    if len(body) < 4 or not PLACE_UNIT.search(body):
+        return None
+    if not re.search(r"\d", body) and (len(PLACE_UNIT.findall(body)) < 2 or not SMALL_UNIT_END.search(body)):
+        # "住在向阳社区", "家住石家庄路与黄山路": a neighbourhood or a crossing of thousands is a place.
+        return None
+    return m.start(), m.start() + len(body)
+
+
+def _last_unit(body: str) -> int:
+    """Where the address in `body` ends: after its last numbered unit (3号楼, 501室), else its last unit."""
+    numbered = [n.end() for n in NUMBERED_END.finditer(body)]
+    if numbered:
+        return numbered[-1]
+    for end in range(len(body), 0, -1):
+        if ADDRESS_END.search(body[:end]):
+            return end
+    return 0
 
 
 def _block_before(text: str, start: int, lines: int = 6) -> str:
@@ -86,6 +114,39 @@ def _uncued(text: str) -> Iterator[Finding]:
     for m in UNCUED.finditer(text):
         if not _is_public(text, m.start(), m.end(), m.start()):
             yield Finding(m.start(), m.end(), "address", m.group(), score=0.8, reason="address with room number")
+
+
+# A household's address with no cue, known by its shape: a place (…村, …路, …小区) then the numbers
+# of one household — a village group's house (上高村五组24号) or a room (环湖路18号2单元402室). A
+# road and a door number alone may be an agency's or a shop's: those need a cue.
+HOUSE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:村|庄|屯|寨|路|街|巷|胡同|小区|花园|苑|家园|社区|大厦|公寓|新村)"
+                   r"(?:[\d一二三四五六七八九十]+组\d+号|(?:\d+号院?)?(?:\d+(?:号楼|栋|幢))?(?:\d+单元)?(?:\d+层)?\d+室)"
+                   r"(?![\dA-Za-z])")
+# Words that end the clause before an address's place name (楼上|环湖路…, 的房屋（…).
+_HEAD_STOP = re.compile(r".*[的在于住到从是为和与及将把被向上下里内]")
+
+
+def find_houses(text: str, places: list[tuple[int, int]] = (), taken=None) -> list[Finding]:
+    """Return addresses without a cue that reach one household (see HOUSE).
+
+    `places` are the model's place spans: where one starts inside the match, the address starts
+    there (楼上|环湖路18号…); a place name alone is never an address. `taken` (core.Coverage)
+    marks what other findings already cover.
+    """
+    out = []
+    for m in HOUSE.finditer(text):
+        start = m.start()
+        inside = [p for p, e in places if m.start() <= p < m.end() and e > p]
+        if inside:
+            start = min(inside)
+        else:
+            head = _HEAD_STOP.match(text, start, m.end())
+            start = head.end() if head else start
+        if (taken is not None and taken.hits(start, m.end())) or _is_public(text, start, m.end(), start):
+            continue
+        out.append(Finding(start, m.end(), "address", text[start:m.end()], score=0.8,
+                           reason="a household's numbers after a place" + (" (the recognizer's place)" if inside else "")))
+    return out
 
 
 def find_addresses(text: str) -> list[Finding]:

@@ -9,8 +9,9 @@ from 1985) and raises KeyError on some codes, so only its check digit and birth 
 """
 
 import datetime
+from functools import lru_cache
 
-from stdnum import luhn
+from stdnum import luhn, numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
@@ -32,6 +33,26 @@ def is_id_card(number: str) -> bool:
     except ValidationError:
         return False
     return datetime.date(1900, 1, 1) <= born <= clock.today()
+
+
+def has_id_shape(number: str) -> bool:
+    """Tell whether `number` reads as a resident ID whatever its check digit: 17 digits, a region
+    code that has existed in some year (stdnum's county table) and a birth date since 1900."""
+    number = number.upper()
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        return False
+    try:
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return datetime.date(1900, 1, 1) <= born <= clock.today() and is_region_code(number[:6])
+
+
+@lru_cache(maxsize=4096)
+def is_region_code(code: str) -> bool:
+    """Tell whether `code` names a province and a county (of any period) in GB/T 2260."""
+    parts = numdb.get("cn/loc").info(code)
+    return len(parts) == 2 and all(props for _, props in parts)
 
 
 def is_bank_card(number: str) -> bool:

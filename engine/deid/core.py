@@ -8,11 +8,11 @@ findings (`apply_findings`) produces exactly the published text.
 
 from __future__ import annotations
 
-from . import addresses, detectors, names, recognizer
+from . import addresses, detectors, model_names, names, recognizer, references
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
-from .surnames import GIVEN_NAME_FUNCTION_CHARS
+from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -27,7 +27,17 @@ def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
     `model=False` runs the rules alone; only the benchmark uses it, to show what the model adds.
     """
     rules = detectors.find_patterns(text) + addresses.find_addresses(text)
-    raw = rules + names.everywhere(text, person_names(text, rules, model))
+    people, reading = person_names(text, rules, model)
+    if reading is not None:
+        settled = Coverage(text, rules + people)
+        people += [f for f in references.bare_surnames(text, reading.letters) if not settled.hits(f.start, f.end)]
+    places = [(s.start, s.end) for s in reading.spans if s.label == "LOC"] if reading else []
+    rules += addresses.find_houses(text, places, Coverage(text, rules))
+    full = names.everywhere(text, [f for f in people if not f.reason.startswith("surname")])
+    references.refer_surnames(full + people)
+    refs = [f for f in people if f.reason.startswith("surname")]
+    taken = Coverage(text, rules + full + refs)
+    raw = rules + full + refs + references.back_references(text, full, taken)
     raw = [f for f in raw if f.kind not in policy["ignore"]]
     kept: list[Finding] = []
     rank = {kind: i for i, kind in enumerate(PRIORITY)}
@@ -44,23 +54,27 @@ def detect(text: str, policy: dict, model: bool = True) -> list[Finding]:
 FIELD_MARKS = frozenset("：: \u3000\t")
 
 
-def person_names(text: str, rules: list[Finding], model: bool = True) -> list[Finding]:
-    """Merge the two name detectors: the cue rules, and the recognizer where no rule span is.
+def person_names(text: str, rules: list[Finding], model: bool = True
+                 ) -> tuple[list[Finding], recognizer.Reading | None]:
+    """Merge the two name detectors: the cue rules, and the recognizer where no rule span is;
+    return the names and what the model read (None without it).
 
     Rules win on boundaries (a table cell, a cue's exact end); a model span overlapping any rule
     finding (a name, an address, a number) is dropped rather than allowed to stretch it.
     """
     ruled = names.find_names(text)
     if not model:
-        return ruled
+        return ruled, None
     fields = [f for f in ruled if not _needs_second_opinion(text, f)]
     reading = recognizer.read(text, [(f.start, f.end) for f in rules + fields])
     # In running text a cue is followed by a verb or an adverb as often as by a name (丈夫干脆,
     # 负责人曾给): where the model reads the first character as one, it is not a name.
     ruled = fields + [_model_end(text, f, reading) for f in ruled
-                      if _needs_second_opinion(text, f) and reading.starts_word_of_its_own(f.start)]
+                      if _needs_second_opinion(text, f) and (reading.starts_word_of_its_own(f.start)
+                                                             or _function_word_surname(text, f)
+                                                             or _segmented_as_name(text, f, reading))]
     taken = Coverage(text, ruled + rules)
-    return ruled + [f for f in names.from_model(text, reading) if not taken.hits(f.start, f.end)]
+    return ruled + [f for f in model_names.from_model(text, reading) if not taken.hits(f.start, f.end)], reading
 
 
 class Coverage:
@@ -91,28 +105,71 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
         # Nor is a trailing 和/之/中 … dropped: the rule kept it because no name follows (聂文和会同).
         near = span.end > name.end if "·" in name.text or name.text[-1] in GIVEN_NAME_FUNCTION_CHARS \
             else abs(span.end - name.end) == 1
-        if near and names.is_name_shaped(text, span.start, span.end, reading.letters):
+        # Shorter only when the dropped character starts a word that runs on (李强|调查): a
+        # character the model reads as a word of one (欧阳德才|也) may as well be the name's.
+        shorter_word = span.end < name.end and reading.letters[name.end:name.end + 1] != "i"
+        if near and not shorter_word and model_names.is_name_shaped(text, span.start, span.end, reading.letters):
             return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
                            reason=name.reason + ", end from the recognizer")
     return name
+
+
+# Surnames that are also prepositions or conjunctions: the model reads them as such (其父于长海,
+# 妹夫和建军), so after a cue a name closed by punctuation or a verb needs no second opinion.
+FUNCTION_WORD_SURNAMES = frozenset("于向和从把与及对将在")
+
+
+def _function_word_surname(text: str, name: Finding) -> bool:
+    return name.text[0] in FUNCTION_WORD_SURNAMES and names.closed(text, name.end)
+
+
+# The commonest surnames that are also prepositions, and compound ones. After a cue, the model's own segmentation
+# tells the name from the preposition even when a verb follows at once (邻居于国庆在场, 舅舅于长河
+# 代为签收, 兄弟于学武共有): the given name is a word of its own, or one word with the surname, and
+# the next word starts where the name ends. Rarer ones (把, 将, 从 …) still need punctuation.
+PREPOSITION_SURNAMES = frozenset("于向和")
+
+
+def _segmented_as_name(text: str, name: Finding, reading: recognizer.Reading) -> bool:
+    letters = reading.letters
+    start, end = name.start, name.end
+    if " " in letters[start:end] or letters[end:end + 1] == "i":
+        return False  # unread, or the word runs on past the name (于国|庆祝)
+    if name.text[:2] in COMPOUND_SURNAMES:
+        return True  # 岳父上官德福: after a cue 上官 is no verb, whatever the model tags it
+    given = text[start + 1:end]
+    if name.text[0] not in PREPOSITION_SURNAMES or given in names.PREFIX_CUES or given in WORD_STOPLIST:
+        return False  # 和孩子, 于今年: the "given name" is a word of its own kind
+    if letters[start + 1] == "A" and letters[start + 2:end] == "i" * (end - start - 2):
+        return False  # one adjective (和困难群众); 于小|军 is a name
+    if letters[start + 1] == "i":  # one word with the surname: a three-character name read whole
+        return end - start == 3 and letters[start + 2] == "i"
+    return True  # the given name starts a word of its own
 
 
 def _needs_second_opinion(text: str, name: Finding) -> bool:
     # What follows a cue word may be a verb, and where the name ends is a guess. A name after a
     # field label with a colon (户主：冷延军), before 同志/大爷, in a table column or before "，男，"
     # has both ends fixed by the form, and the rule alone decides.
-    return name.reason.startswith(("cue", "list")) and text[name.start - 1:name.start] not in FIELD_MARKS
+    return name.reason.startswith(("cue", "list")) and text[name.start - 1:name.start] not in FIELD_MARKS \
+        and not (name.reason in NAMING_CUES and names.closed(text, name.end))
+
+
+# "他叫包宇航，": a cue that says a name follows, and punctuation that says where it ends.
+NAMING_CUES = frozenset(f"cue {c}" for c in ("他叫", "她叫", "名叫", "我叫"))
 
 
 def assign_replacements(findings: list[Finding], policy: dict) -> None:
     """Fill in `replacement` for redacted findings that have none, keeping pseudonyms consistent."""
     book = PseudonymBook()
     for f in findings:
-        if f.redacted and f.replacement is not None:
+        if f.redacted and f.replacement is not None and not f.refers_to:
             book.learn(f.kind, f.text, f.replacement)
-    for f in sorted(findings, key=lambda f: f.start):
+    for f in sorted(findings, key=lambda f: (f.refers_to is not None, f.start)):
         if f.redacted and f.replacement is None:
-            f.replacement = apply_operator(policy["operators"][f.kind], f.kind, f.text, book)
+            # A reference (小鞠) takes the pseudonym of the full name it refers to (鞠晓燕 → 乙).
+            f.replacement = apply_operator(policy["operators"][f.kind], f.kind, f.refers_to or f.text, book,
+                                           reference=f.refers_to is not None)
         elif not f.redacted:
             f.replacement = None
 

@@ -35,14 +35,22 @@ def _finding(match: re.Match, kind: str, reason: str, score: float = 1.0) -> Fin
 # A number the text itself calls an ID number is one even with a typo in it: a wrong check digit
 # would otherwise publish the other 17 digits of someone's identity.
 ID_LABEL = re.compile(r"(?:身份证|公民身份号码|身份号码|证件号码|证件号)[^，。；\n\d]{0,6}$")
+# The same shape under another label is that thing: a 文号, an account, a project or order code.
+OTHER_NUMBER_LABEL = re.compile(r"(?:文号|字号|编号|代码|项目|账号|帐号|账户|帐户|卡号|单号|流水号|合同号|订单号|索引号|批号|"
+                                r"登记号|注册号|许可证号|案号|工单|凭证号|税号|信用代码)[^，。；\n\d]{0,6}$")
 
 
 def find_id_cards(text: str) -> Iterator[Finding]:
     for m in ID_CARD.finditer(text):
+        before = text[max(0, m.start() - 16):m.start()]
         if checks.is_id_card(m.group()):
             yield _finding(m, "id_card", "GB 11643 check digit and birth date")
-        elif ID_LABEL.search(text[max(0, m.start() - 16):m.start()]):
+        elif ID_LABEL.search(before):
             yield _finding(m, "id_card", "labelled as an ID number (check digit does not match)", score=0.9)
+        elif checks.has_id_shape(m.group()) and not OTHER_NUMBER_LABEL.search(before) \
+                and not BANK_CUE.search(text[max(0, m.start() - 40):m.start()]):
+            # A typo in the check digit still tells where and when a person was born.
+            yield _finding(m, "id_card", "region code and birth date of an ID (check digit does not match)", 0.85)
 
 
 def find_credit_codes(text: str) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
-from engine import docx_limits
+from engine import uploads
 
 from .core import deidentify, edits
 from .model import Redaction
@@ -110,8 +110,18 @@ def docx_text(source) -> str:
 
     `source` is a path or a binary file object (an upload read into memory).
     """
-    docx_limits.check(source)
+    _gate(source)
     return build_text_map(docx.Document(str(source) if isinstance(source, str | Path) else source)).text
+
+
+def _gate(source) -> None:
+    """Pass the file through the upload gate (bombs, broken zips) before python-docx opens it."""
+    if isinstance(source, str | Path):
+        name, data = Path(source).name, Path(source).read_bytes()
+    else:
+        name, data = getattr(source, "name", None) or "document.docx", source.read()
+        source.seek(0)
+    uploads.check(name if str(name).lower().endswith(".docx") else "document.docx", data, {"docx"}, field="docx")
 
 
 def apply_to_runs(tm: TextMap, changes: list[tuple[int, int, str]]) -> None:
@@ -138,7 +148,7 @@ def deidentify_docx(src: str | Path, dst: str | Path, category: str = "general",
     """Write the redacted copy of `src` to `dst` and return the findings; `src` is never written."""
     if Path(src).resolve() == Path(dst).resolve():
         raise ValueError("the redacted copy must not overwrite the original")
-    docx_limits.check(Path(src))
+    _gate(Path(src))
     document = docx.Document(str(src))
     tm = build_text_map(document)
     redaction = deidentify(tm.text, category, policy)

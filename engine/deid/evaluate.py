@@ -33,6 +33,7 @@ class Score:
 @dataclass
 class Report:
     kinds: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    patterns: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))  # recall per leak pattern
     overall: Score = field(default_factory=Score)
     personal_chars: int = 0
     personal_visible: int = 0
@@ -71,8 +72,12 @@ def score_document(doc: Document, findings, report: Report) -> None:
         hit = any(f.kind == g.kind and _overlaps(f, g) for f in findings)
         report.kinds[g.kind].tp += hit
         report.kinds[g.kind].fn += not hit
+        if g.pattern:
+            report.patterns[g.pattern].tp += hit
+            report.patterns[g.pattern].fn += not hit
         if not hit:
-            report.errors.append(f"{doc.name}: missed {g.kind} {doc.text[g.start:g.end]!r}")
+            report.errors.append(f"{doc.name}: missed {g.kind} {doc.text[g.start:g.end]!r}"
+                                 + (f" [{g.pattern}]" if g.pattern else ""))
     for f in findings:
         if not any(f.kind == g.kind and _overlaps(f, g) for g in doc.gold):
             report.kinds[f.kind].fp += 1

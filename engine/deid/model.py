@@ -34,6 +34,8 @@ class Finding:
     replacement: str | None = None
     score: float = 1.0
     reason: str = ""
+    # For a later reference to a person (老黄, 鞠说): the full name it refers to, whose pseudonym it takes.
+    refers_to: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 from . import tables
 from .model import Finding
-from .recognizer import Reading
 from .surnames import (
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
     GIVEN_NAME_FUNCTION_CHARS,
     NON_NAME_CHARS,
     PLACE_SUFFIX_CHARS,
+    RARE_SURNAMES,
     SINGLE_SURNAMES,
     WORD_STOPLIST,
 )
@@ -33,11 +33,17 @@ PREFIX_CUES = (
     # Kinship, neighbours and roles that introduce a private person in running text (学生X说).
     "学生 同学 邻居 同事 朋友 岳父 岳母 公公 婆婆 爷爷 奶奶 外公 外婆 姥姥 姥爷 哥哥 姐姐 弟弟 妹妹 侄子 侄女 "
     "外甥 女婿 儿媳 老伴 继父 继母 养父 养母 村医 会计 网格员 志愿者 骑手 教练 老兵 支书 工人 职工 员工 学员 "
-    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机"
+    "选手 患者 病人 他叫 她叫 名叫 住户 业主 负责同志 讲解员 司机 "
+    # The wider family and the people around a household (舅舅于长河代为签收, 儿媳第五丽娟).
+    "舅舅 舅妈 姑姑 姑父 姨妈 姨父 叔叔 婶婶 伯伯 伯父 伯母 堂哥 堂姐 堂弟 堂妹 表哥 表姐 表弟 表妹 胞弟 胞兄 "
+    "胞妹 胞姐 兄长 嫂子 弟媳 姐夫 妹夫 孙子 孙女 外孙 外孙女 侄儿 继子 继女 养子 养女 同桌 室友 舍友 闺蜜 发小 "
+    "房东 租户 租客 护工 保姆 店主 摊主 亲属 遗孀 前妻 前夫 未婚妻 未婚夫 通讯员 记者"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
-SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人|老师|律师|夫妇|教授|师傅|"
-                       r"大爷|大妈|大娘|阿姨|医生|护士)")
+SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人(?!们|家)|老师(?!们)|律师(?!事务所)|夫妇|教授|师傅|"
+                       r"大爷|大妈|大娘|阿姨|医生|护士|"
+                       # "同意和顺利等5户": the count after a name makes it the first of a list of people.
+                       r"等[\d一二三四五六七八九十]+[户人名家]|等人(?!员))")
 # "X，男，汉族" in résumés, notices and penalty decisions: the gender field makes X a person.
 GENDER_AFTER = re.compile(r"(?:^|(?<=[：:，,。；;\s]))([\u4e00-\u9fff·]{2,12})(?=[，,]\s*[男女][，,、。；;（(\s])",
                           re.MULTILINE)
@@ -66,7 +72,21 @@ def _plain_name_end(text: str, pos: int) -> int | None:
             return end
     if pos < len(text) and text[pos] in SINGLE_SURNAMES:
         return _given_name_end(text, pos + 1)
+    if pos < len(text) and text[pos] in RARE_SURNAMES:
+        end = _given_name_end(text, pos + 1)
+        return end if end and closed(text, end) else None
     return None
+
+
+def closed(text: str, end: int) -> bool:
+    """Tell whether a name ending at `end` is closed by punctuation, a bracket, a verb or a title
+    after it (门德胜同志, 于建华于2025年)."""
+    return end >= len(text) or text[end] in CLEAR_END or text[end] in OPENING \
+        or text[end:end + 2] in WORDS_AFTER_NAMES or text[end:end + 3] in WORDS_AFTER_NAMES \
+        or SUFFIX_RE.match(text, end) is not None
+
+
+OPENING = frozenset("（(【[“\"")
 
 
 # A surname followed by a title or a kinship word (何先生, 刘奶奶) addresses someone; it is not a name.
@@ -117,7 +137,7 @@ FUNCTION_WORDS = frozenset("中心 中国 中学 中队 中旬 中午 中央 中
 # Two-character words that often follow a name directly, without punctuation.
 WORDS_AFTER_NAMES = frozenset(
     "符合 同意 申请 反映 认为 表示 提出 要求 承诺 签字 签收 领取 负责 联系 来信 来电 来访 投诉 举报 说明 "
-    "陈述 确认 经营 居住 户籍 家庭 等人 等户 夫妇 本人 系该 现住 现居 于20 因病 患有".split())
+    "陈述 确认 经营 居住 户籍 家庭 等人 等户 夫妇 本人 系该 现住 现居 于20 于19 因病 患有".split())
 NUMERALS = frozenset("一二三四五六七八九十")
 CLEAR_END = frozenset("，。、；：,;:)）\n 　")
 
@@ -210,7 +230,20 @@ def _by_table(text: str) -> Iterator[tuple[int, int, str]]:
             yield cell.start, cell.end, "table column"
 
 
-STRATEGIES = ((_by_table, 0.95), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9), (_by_gender, 0.9))
+# A name right before a bracket that opens on an ID number, its label, a gender or an address
+# ("关于柏秀芳(身份证号…", "对于长江（4101…）"): the bracket says whose data follows.
+BRACKETED = re.compile(r"([\u4e00-\u9fff]{2,5})(?=[（(](?:身份证|公民身份|证件号|\d{17}[\dXx]|[男女][，,、)）]|住|家住|现住|电话|手机))")
+
+
+def _by_bracket(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in BRACKETED.finditer(text):
+        for start in range(m.start(1), m.end(1) - 1):
+            if name_end(text, start) == m.end(1):
+                yield start, m.end(1), "before a bracket of personal data"
+                break
+
+
+STRATEGIES = ((_by_table, 0.95), (_by_bracket, 0.9), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9), (_by_gender, 0.9))
 
 
 def find_names(text: str) -> list[Finding]:
@@ -234,13 +267,32 @@ def everywhere(text: str, names: list[Finding]) -> list[Finding]:
                and any(public_term(text, m.start(), m.end()) for m in re.finditer(re.escape(f.text), text))}
     names = [f for f in names if f.text not in figures or not f.reason.startswith(("statistical", "before"))]
     found = {(f.start, f.end): f for f in names}
-    for name in {f.text for f in names}:
-        for m in re.finditer(re.escape(name), text):
-            if (m.start(), m.end()) not in found and _stands_alone(text, m.start(), m.end()) \
-                    and not public_term(text, m.start(), m.end()):
-                found[(m.start(), m.end())] = Finding(m.start(), m.end(), "person_name", name, score=0.85,
-                                                      reason="same name found elsewhere")
+    for start, end in occurrences(text, {f.text for f in names}):
+        if (start, end) not in found and _stands_alone(text, start, end) and not public_term(text, start, end):
+            found[(start, end)] = Finding(start, end, "person_name", text[start:end], score=0.85,
+                                          reason="same name found elsewhere")
     return sorted(found.values(), key=lambda f: f.start)
+
+
+def occurrences(text: str, words: set[str]) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every non-overlapping occurrence of each word, in one pass over `text`.
+
+    One search per word would read the text once per name: a list of 10,000 households
+    (a spreadsheet) took seconds, growing with the square of its length.
+    """
+    by_first: dict[str, dict[int, set[str]]] = {}
+    for word in filter(None, words):
+        by_first.setdefault(word[0], {}).setdefault(len(word), set()).add(word)
+    if not by_first:
+        return
+    last_end: dict[str, int] = {}  # a word's own matches do not overlap (as re.finditer's do not)
+    for m in re.finditer("[" + re.escape("".join(by_first)) + "]", text):
+        start = m.start()
+        for length, group in by_first[m.group()].items():
+            word = text[start:start + length]
+            if word in group and last_end.get(word, 0) <= start:
+                last_end[word] = start + length
+                yield start, start + length
 
 
 # A name followed by one of these is part of a public term, a place or an institution named
@@ -248,92 +300,18 @@ def everywhere(text: str, names: list[Finding]) -> list[Finding]:
 PUBLIC_AFTER = re.compile(
     r"(?:同志)?(?:理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
     r"事迹|生平|精神|体|式|路|大道|大街|街|巷|广场|公园|楼|堂|馆|中学|小学|大学|学院|学校|医院|基金|奖|杯|号|村|庄|镇|乡|县|市|区|"
-    r"桥|山|湖|河|港|站|集团|公司|总书记)")
+    r"桥|山|湖|河|港|站|集团|公司|总书记|律师事务所|事务所|合作社|银行|农牧|农业|种业|科技|股份|商行|超市|酒店|宾馆|诊所)")
 # A transliterated name: parts joined by a middle dot; a part stops at a function word's character
 # (说, 对, 和), which transliterations avoid.
 _PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也都又并或即就我你他她它们给和]{1,8}"
 DOTS = "·•・"
-TRANSLITERATION = re.compile(_PART + "(?:[" + DOTS + "]" + _PART + ")+")
-
-
-# After a span the model calls a person: an agency or a place (卫健委, 王庄镇), or the rest of a
-# document number (吉高执罚决字〔2020〕).
-MODEL_NOT_AFTER = re.compile(r"[委局厅署村镇乡县市省路街巷]|[\u4e00-\u9fff]{0,6}[〔\[(（]\d{4}")
-
-
-def _transliteration_around(text: str, start: int, end: int, letters: str) -> tuple[int, int] | None:
-    if text[start - 1:start] in DOTS and start >= 2:
-        start -= 2  # the tagger began after the dot (让·|皮埃尔): take the word before it too
-        while start > 0 and letters[start] == "i":
-            start -= 1
-    m = TRANSLITERATION.match(text, start)
-    return (start, max(end, m.end())) if m and m.end() > start + 1 else None
+JOINERS = DOTS + "-‐"  # 让-皮埃尔·杜邦
+TRANSLITERATION = re.compile(_PART + "(?:[" + JOINERS.replace("-", "\\-") + "]" + _PART + ")+")
 
 
 def public_term(text: str, start: int, end: int) -> bool:
     """Tell whether the name-like text[start:end] belongs to a public term or a place name."""
     return bool(PUBLIC_AFTER.match(text, end))
-
-
-def from_model(text: str, reading: Reading) -> list[Finding]:
-    """Turn the recognizer's person spans into name findings, keeping only what looks like a name.
-
-    The model proposes; a name must still start with a surname (or be a transliteration with ·),
-    have a given name of name characters, and not be a place or part of a public term.
-    """
-    places = bytearray(len(text) + 1)
-    for s in reading.spans:
-        if s.label != "PER":
-            places[s.start:s.end] = b"\x01" * (s.end - s.start)
-    out = []
-    for span in reading.spans:
-        if span.label != "PER":
-            continue
-        bounds = _model_name(text, span.start, span.end, reading.letters)
-        if bounds and not public_term(text, *bounds) and not places[bounds[0]]:
-            out.append(Finding(*bounds, "person_name", text[bounds[0]:bounds[1]], score=0.8,
-                               reason="statistical recognizer"))
-    return out
-
-
-def is_name_shaped(text: str, start: int, end: int, letters: str) -> bool:
-    """Tell whether text[start:end] has a name's shape (surname, given-name characters, not a place)."""
-    return _model_name(text, start, end, letters) is not None
-
-
-def _model_name(text: str, start: int, end: int, letters: str = "") -> tuple[int, int] | None:
-    word = text[start:end]
-    whole = _transliteration_around(text, start, end, letters)
-    if whole and (start == whole[0] or text[start - 1] in DOTS):
-        # The tagger sometimes reads only one part of it (艾合|买提, 让·|皮埃尔); the dots join them.
-        return whole
-    surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in SINGLE_SURNAMES else 0
-    given = word[surname:]
-    if not surname or not 1 <= len(given) <= 2 or "某" in given or given in HONORIFICS or given[0] == "总":
-        return None
-    if MODEL_NOT_AFTER.match(text, end):
-        return None
-    if not all(_CJK.match(c) and (c not in NON_NAME_CHARS or c in GIVEN_NAME_FUNCTION_CHARS) for c in given):
-        return None
-    if word in WORD_STOPLIST or text[end:end + 1] in STRONG_PLACE:
-        return None
-    return start, _third_character(text, start, end)
-
-
-# After a name these end the clause or start the predicate; a character between them and a
-# two-character name the tagger found is more likely the name's third one (宫德|胜|于3月).
-THIRD_CHAR_FOLLOWERS = frozenset("于在的说称向从对") | CLEAR_END
-
-
-def _third_character(text: str, start: int, end: int) -> int:
-    # Privacy first: a leaked given-name character identifies; a redacted verb does not.
-    if end - start != 2 or text[start:start + 2] in COMPOUND_SURNAMES or end + 1 >= len(text):
-        return end
-    c = text[end]
-    if _CJK.match(c) and c not in BAD_LAST_CHARS and text[end + 1] in THIRD_CHAR_FOLLOWERS \
-            and text[start + 1:end + 1] not in WORD_STOPLIST:
-        return end + 1
-    return end
 
 
 # After a name already known from a cue only a strong place suffix makes it a place (马国栋路);

@@ -43,18 +43,25 @@ class PseudonymBook:
 
     def __init__(self) -> None:
         self.by_text: dict[tuple[str, str], str] = {}
+        self.used: set[str] = set()
+        # Where the search for the next free stem resumes, per prefix: a list of 10,000 names (a
+        # spreadsheet) would otherwise rescan every stem already handed out for each new name.
+        self.next: dict[str, int] = {}
 
     def learn(self, kind: str, text: str, pseudonym: str) -> None:
-        self.by_text.setdefault((kind, text), pseudonym)
+        if (kind, text) not in self.by_text:
+            self.by_text[(kind, text)] = pseudonym
+            self.used.add(pseudonym)
 
     def get(self, kind: str, text: str, prefix: str = "") -> str:
         key = (kind, text)
         if key not in self.by_text:
-            used = {v for v in self.by_text.values()}
-            n = 0
-            while (candidate := prefix + _stem(n)) in used:
+            n = self.next.get(prefix, 0)
+            while (candidate := prefix + _stem(n)) in self.used:
                 n += 1
+            self.next[prefix] = n + 1
             self.by_text[key] = candidate
+            self.used.add(candidate)
         return self.by_text[key]
 
 
@@ -101,9 +108,14 @@ def suppress(kind: str, text: str) -> str:
     return ""
 
 
-def apply_operator(spec: dict, kind: str, text: str, book: PseudonymBook) -> str:
-    """Return the replacement of `text` under the operator `spec` ({"operator": name, options})."""
+def apply_operator(spec: dict, kind: str, text: str, book: PseudonymBook, reference: bool = False) -> str:
+    """Return the replacement of `text` under the operator `spec` ({"operator": name, options}).
+
+    `reference`: `text` is the full name a bare surname refers to; a mask then hides the surname.
+    """
     name = spec.get("operator", "label")
+    if reference and name == "mask":
+        return spec.get("char", "*")
     if name == "mask":
         return mask(kind, text, spec.get("char", "*"))
     if name == "label":

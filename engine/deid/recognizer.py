@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, NON_NAME_CHARS, SINGLE_SURNAMES
+from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, NON_NAME_CHARS
 
 # Clauses longer than this are cut (at a 、 or hard): the GRU's useful context is a clause.
 MAX_SEGMENT = 80
@@ -37,13 +37,19 @@ BATCH_ROWS = 48
 # dates and agency wording are skipped, which halves the text the GRU has to read.
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,|\t]|[ \u3000]{2,}")
 _GIVEN = "[^" + "".join(sorted(NON_NAME_CHARS - set(GIVEN_NAME_FUNCTION_CHARS))) + r"\W\dA-Za-z_]"
-_CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES))
-                        + "])" + _GIVEN + "|[·•・]")
+_CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES))
+                        + "])" + _GIVEN + "|[·•・]"
+                        # and a household's numbers, whose place name the model finds (core.detect)
+                        + r"|[\d一二三四五六七八九十]组\d|\d室"
+                        # and 老/小 with a surname (老韩, 小颜), which it tells from 小高层 (references.bare_surnames)
+                        + "|[老小][" + "".join(sorted(ALL_SURNAMES)) + "]")
 # Tag letters for the span search: the B of PER, LOC, ORG; F the B of a verb or function word;
-# x any other B; i any I (a word runs from its B through the following I tags, whatever their
+# A the B of an adjective (职工和|困难群众: no given name); x any other B; i any I (a word runs from its B through the following I tags, whatever their
 # label, as in LAC's own decoder). Unread positions are " ".
-_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F")
+_BEGIN = {"PER": "P", "LOC": "L", "ORG": "O"} | dict.fromkeys("v vd d ad p c u r xc".split(), "F") \
+    | dict.fromkeys("a an".split(), "A")
 _SPAN = re.compile(r"[PLO]i*")
+PERSON = re.compile(r"Pi*")
 _KIND = {"P": "PER", "L": "LOC", "O": "ORG"}
 
 
@@ -250,18 +256,19 @@ def warm_up() -> None:
     tagger().tag(["王建国于三月到北京市反映情况。"])
 
 
-def segments(text: str, settled: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+def segments(text: str, settled: list[tuple[int, int]] = (), candidates_only: bool = True) -> list[tuple[int, str]]:
     """Split `text` into (offset, clause) pieces that may hold a name, each short enough for one row.
 
     A candidate inside a `settled` span (a number, an address, a name the rules found in a field)
-    needs no second opinion: a clause with no other candidate is not read.
+    needs no second opinion: a clause with no other candidate is not read. `candidates_only=False`
+    returns every clause (the benchmark's raw model output).
     """
     done = bytearray(len(text) + 1)
     for start, end in settled:
         done[start:end] = b"\x01" * (end - start)
     out, start = [], 0
     for m in _CLAUSE_END.finditer(text + "\n"):
-        if any(not done[c.start()] for c in _CANDIDATE.finditer(text, start, m.start())):
+        if not candidates_only or any(not done[c.start()] for c in _CANDIDATE.finditer(text, start, m.start())):
             _cut(text, start, m.start(), out)
         start = m.end()
     return out

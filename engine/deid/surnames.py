@@ -59,9 +59,18 @@ WORD_STOPLIST = frozenset(
     "边界 燕子 冀州 浦东 尚未 农村 农民 温度 庄稼 柴油 连接 习惯 艾草 鱼塘 向上 古代 易于 慎重 戈壁 "
     "终止 居委 都会 耿直 满足 国务 国内 国际 文字 寇准 广州 东部 利于 越来 师范 巩固 聂耳 晁盖 勾画 "
     "融资 冷库 辛苦 那些 简单 饶恕 空间 曾经 沙子 养殖 关注 相对 查看 后期 后续 荆州 红旗 游泳 权限 "
-    "盖州 益阳 公众 事项 兰州 兰花 晋城 晋中 晋江 麦田 麦子 靖江 揭阳 揭示 揭露 隋朝 尧都".split()
+    "盖州 益阳 公众 事项 兰州 兰花 晋城 晋中 晋江 麦田 麦子 靖江 揭阳 揭示 揭露 隋朝 尧都 家中 家里 家人 家乡".split()
 )
 
 # Function characters that real given names still use (王和平, 李元芳, 刘之华, 陈其美, 张万里, 周中华,
 # 孙通海, 赵政宇): allowed inside a given name where the character after them closes the name.
 GIVEN_NAME_FUNCTION_CHARS = "和元之其万通政中"
+
+# Real surnames outside the lists above, most of them also common words (门, 展, 铁, 敬): the
+# recognizer reads clauses holding them, and a cue name with one needs its end fixed by
+# punctuation or a verb (老伴门德旺因病…), never a guess.
+RARE_SURNAMES = frozenset(
+    "母门展铁达闪仉撒代卿蹇谯敬植鄢粘把佴冶帖剧拓揣练过校种但买库图沐苑候初战庹綦逮信修召凡智"
+    "续盘丛迟衣承礼寻操栗矫玄泮隽淡卯豆芦雒百琚律区黑商巫历来言亢晋牛腾钦"
+) - SINGLE_SURNAMES
+ALL_SURNAMES = SINGLE_SURNAMES | RARE_SURNAMES

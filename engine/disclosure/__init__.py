@@ -7,7 +7,7 @@ BPMN process `disclosure_review` (status, review records), `operations` are its 
 """
 
 PROCESS_KEY = "disclosure_review"
-CATEGORY_NAMES = {"normative": "规范性文件", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
+CATEGORY_NAMES = {"normative": "规范性文件", "major_decision": "重大行政决策", "policy": "政策性文件", "licensing": "行政许可", "penalty": "行政处罚",
                   "proposal_reply": "建议提案复文", "social_assistance": "社会救助公示",
                   "service_change": "办事服务事项变更", "product_recall": "产品召回信息", "general": "其他"}
 CATEGORIES = tuple(CATEGORY_NAMES)

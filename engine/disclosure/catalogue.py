@@ -16,6 +16,7 @@ from engine.disclosure import publicity
 from engine.errors import Invalid, NotFound
 from engine.models import CatalogueCounter, Document
 from engine.requests import settings
+from engine.search import index as search
 
 TOPICS = ("综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
           "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管", "城乡建设、环境保护", "科技、教育",
@@ -129,6 +130,7 @@ def _apply_change(session, doc: Document) -> None:
         # The change takes effect on the decision's date (its 成文日期), else on its publication.
         target.validity_on = doc.formed_on or calendar.as_date(doc.published_at)
     target.updated_at = clock.now()
+    search.follow_document(session, target)  # the 有效性 filter sees the repeal at once
     audit.record(session, "validity_changed", actor="worker", document_id=target.id, by_document_id=doc.id,
                  change=doc.change_kind)
 
@@ -144,14 +146,14 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date | datetime) else None
 
 
-def fields(doc: Document, publicity_rule: dict | None = None) -> dict:
+def fields(doc: Document, publicity_rules: dict | None = None) -> dict:
     """The catalogue fields as the public sees them (page, API, exports, feed), with the 公示期 of a 公示."""
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None  # Beijing date
     return {"index_no": doc.index_no, "publisher": doc.publisher, "formed_on": _iso(doc.formed_on),
             "published_on": _iso(published_on), "topic": doc.topic, "area": doc.area,
             "validity": {"code": doc.validity or "valid", "name": VALIDITY_NAMES[doc.validity or "valid"],
                          "since": _iso(doc.validity_on)},
-            "publicity": publicity.period(doc, publicity_rule)}
+            "publicity": publicity.period(doc, publicity_rules)}
 
 
 def changes_of(session, doc: Document) -> list[dict]:

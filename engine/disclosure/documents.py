@@ -18,15 +18,18 @@ from engine.disclosure import (
     GROUNDS,
     PROCESS_KEY,
     catalogue,
+    files,
     publicity,
     redaction,
     reviews,
 )
+from engine.disclosure.files import Upload
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, Publication
 from engine.workflow import instances, progress
 
 TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
+SUMMARY_MAX = 500  # 内容概述: what the catalogue shows under the title
 
 
 def clean_submission(data: dict, partial=False) -> dict:
@@ -51,6 +54,10 @@ def clean_submission(data: dict, partial=False) -> dict:
     if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
         errors["channels"] = [f"渠道应为 (channels among): {', '.join(CHANNELS)}"]
     out["channels"] = channels if isinstance(channels, list) else []
+    summary = str(data.get("summary") or "").strip()
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = [f"内容概述最多{SUMMARY_MAX}字 (at most {SUMMARY_MAX} characters)"]
+    out["summary"] = summary[:SUMMARY_MAX]
     out["body"] = str(data.get("body") or "")
     out["interpretation"] = str(data.get("interpretation") or "")
     out.update(catalogue.clean(data, out["category"], errors))
@@ -80,40 +87,112 @@ def _formed_at(formed_on, formed_time, errors) -> str | None:
     return now.isoformat() if day == now.date() else datetime.combine(day, time(0), calendar.SHANGHAI).isoformat()
 
 
-def submit(actor, data: dict, docx: bytes | None = None, docx_name: str | None = None) -> dict:
-    """Create a document and start its disclosure procedure; returns {id, status, instance_id}."""
-    if not actor.has_role("drafter"):
-        raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
-    clean = clean_submission(data)
-    if docx:
-        clean["body"] = _docx_body(docx) or clean["body"]
+def submit(actor, data: dict, body: Upload | None = None, attachments: list[Upload] = ()) -> dict:
+    """Create a document and start its disclosure procedure; returns {id, status, instance_id, files}.
+
+    `body` is the document as issued (.docx, .pdf, .ofd): its text becomes the body unless one was
+    typed. `attachments` go with it. A refused file is a 422 naming it, and nothing is created.
+    """
+    clean, checked_body, checked_attachments = _checked_submission(actor, data, body, attachments)
     with transaction() as s:
         doc = Document(drafter_id=actor.id, department_id=actor.department_id, status="submitted")
         apply_fields(doc, clean)
         doc.changes_document_id, doc.change_kind = clean["changes_document_id"], clean["change_kind"]
-        if docx:
-            doc.docx_sha256, doc.original_filename = storage.put(docx), (docx_name or "document.docx")[:255]
         catalogue.check_target(s, doc)
         s.add(doc)
         s.flush()
-        audit.record(s, "document_submitted", actor=actor, document_id=doc.id, title=doc.title)
+        stored = ([files.add(s, doc, actor, checked_body, "body")] if checked_body else []) + \
+            [files.add(s, doc, actor, c, "attachment") for c in checked_attachments]
+        if checked_body is not None:
+            doc.original_filename = checked_body.name
+        audit.record(s, "document_submitted", actor=actor, document_id=doc.id, title=doc.title,
+                     files=[f.name for f in stored])
         row = instances.start(s, actor, PROCESS_KEY, task_data(doc, clean), document_id=doc.id,
                               department_id=doc.department_id, title=doc.title)
         doc.instance_id = row.id
-        return {"id": doc.id, "status": doc.status, "instance_id": row.id}
+        return {"id": doc.id, "status": doc.status, "instance_id": row.id,
+                "files": [files.summary(f) for f in stored]}
 
 
-def _docx_body(content: bytes) -> str:
-    import io
+def _checked_submission(actor, data, body, attachments):
+    """The fields and the files checked together: one 422 names every field and file to fix. A
+    refused file is refused whoever sends it (the gate judges it before anything reads it); a
+    caller who is not a drafter learns nothing else."""
+    found, errors = [], {}
+    for check in (lambda: clean_submission(data), lambda: files.check([body], "body")[0] if body else None,
+                  lambda: files.check(list(attachments), "attachment")):
+        try:
+            found.append(check())
+        except Invalid as exc:
+            errors.update(exc.fields or {"_": [exc.message]})
+    refused = [m for field in ("file", "attachments") for m in errors.get(field, [])]
+    if not refused and not actor.has_role("drafter"):
+        raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
+    if errors:
+        names = "；".join(refused)
+        raise Invalid(f"提交内容有误 (the submission has errors){'：' + names if names else ''}", fields=errors)
+    clean, checked_body, checked_attachments = found
+    if checked_body is not None and not clean["body"].strip():
+        clean["body"] = files.body_text(checked_body)
+    return clean, checked_body, checked_attachments
 
-    from engine.deid import docx_text
 
-    try:
-        return docx_text(io.BytesIO(content))
-    except Invalid:
-        raise
-    except Exception as exc:  # python-docx raises many kinds for a file that is not .docx
-        raise Invalid("无法读取 .docx 文件 (not a readable .docx file)", fields={"docx": [str(exc)[:200]]}) from exc
+def add_files(actor, document_id, uploads: list[Upload]) -> list[dict]:
+    """Add attachments while the document is with its drafter (at a 退文)."""
+    with transaction() as s:
+        doc = get_for(s, actor, document_id)
+        files.require_with_drafter(s, actor, doc)
+        checked = files.check(uploads, "attachment")
+        if len(files.of(s, doc.id)) + len(checked) > files.MAX_ATTACHMENTS + 1:
+            raise Invalid(f"附件最多 {files.MAX_ATTACHMENTS} 个 (at most {files.MAX_ATTACHMENTS} attachments)",
+                          fields={"attachments": ["too many"]})
+        added = [files.add(s, doc, actor, c, "attachment") for c in checked]
+        for row in added:
+            files.changed(s, actor, doc, "added", row)
+        return [files.summary(r) for r in added]
+
+
+def replace_file(actor, document_id, file_id, upload: Upload | None) -> dict:
+    """Replace one file (the body or an attachment) while the document is with its drafter; a new
+    body brings its text with it."""
+    if upload is None:
+        raise Invalid("请选择要替换的文件 (choose the file)", fields={"file": ["required"]})
+    with transaction() as s:
+        doc = get_for(s, actor, document_id)
+        old = files.get(s, doc, file_id)
+        files.require_with_drafter(s, actor, doc)
+        checked = files.check([upload], old.role)[0]
+        if old.role == "body":
+            text = files.body_text(checked)
+            doc.original_sha256, doc.original_filename = (storage.put_text(text) if text else None), checked.name
+        position = old.position
+        s.delete(old)
+        s.flush()
+        row = files.add(s, doc, actor, checked, old.role)
+        row.position = position
+        files.changed(s, actor, doc, "replaced", row)
+        return files.summary(row)
+
+
+def remove_file(actor, document_id, file_id) -> list[dict]:
+    """Remove an attachment while the document is with its drafter (the body is replaced, not removed)."""
+    with transaction() as s:
+        doc = get_for(s, actor, document_id)
+        row = files.get(s, doc, file_id)
+        files.require_with_drafter(s, actor, doc)
+        if row.role == "body":
+            raise Invalid("正文文件只能替换，不能删除 (the body file can be replaced, not removed)",
+                          fields={"file": ["body"]})
+        s.delete(row)
+        files.changed(s, actor, doc, "removed", row)
+        s.flush()
+        return [files.summary(f) for f in files.of(s, doc.id)]
+
+
+def detail_files(actor, document_id) -> list[dict]:
+    """The document's files as staff see them (never their content)."""
+    with reading() as s:
+        return [files.summary(f) for f in files.of(s, get_for(s, actor, document_id).id)]
 
 
 def apply_fields(doc: Document, clean: dict) -> None:
@@ -121,6 +200,7 @@ def apply_fields(doc: Document, clean: dict) -> None:
     for key in ("title", "doc_number", "category", "attribute", "attribute_ground", "attribute_reason", "channels",
                 "topic", "area"):
         setattr(doc, key, clean[key])
+    doc.summary = clean.get("summary") or None
     doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
     doc.publicity = clean["publicity"]
     doc.publicity_until = date.fromisoformat(clean["publicity_until"]) if clean["publicity_until"] else None
@@ -164,6 +244,7 @@ def detail_for(actor, document_id: int) -> dict:
             "interpretation": storage.get_text(doc.interpretation_sha256),
             "redacted_text": storage.get_text(doc.redacted_sha256), "findings": doc.findings or [],
             "redactions": redaction.for_confirmation(doc), "redaction_confirmed_by": doc.redaction_confirmed_by,
+            "files": [files.summary(f) for f in files.of(s, doc.id)],
             "publish_by_provisional": bool(doc.publish_by and is_provisional(doc.publish_by)),
             "reviews": reviews.for_document(s, doc.id),
             "publications": [{"channel": p.channel, "url": p.url, "published_at": p.published_at.isoformat(),
@@ -187,8 +268,8 @@ def progress_for(actor, document_id: int) -> dict:
                 **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
 
 
-def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
-    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "status": doc.status,
+def summary(doc: Document, publicity_rules: dict | None = None) -> dict:
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "summary": doc.summary, "status": doc.status,
             "attribute": doc.attribute, "attribute_ground": doc.attribute_ground,
             "attribute_reason": doc.attribute_reason, "category": doc.category,
             "formed_on": doc.formed_on.isoformat() if doc.formed_on else None,
@@ -199,7 +280,7 @@ def summary(doc: Document, publicity_rule: dict | None = None) -> dict:
             "changes_document_id": doc.changes_document_id, "change_kind": doc.change_kind,
             "taken_down": {"at": doc.taken_down_at.isoformat(), "by": doc.taken_down_by, "reason": doc.taken_down_reason}
             if doc.taken_down_at else None,
-            **catalogue.fields(doc, publicity_rule)}
+            **catalogue.fields(doc, publicity_rules)}
 
 
 def list_for(actor, status=None, limit=50, offset=0) -> dict:

@@ -1,26 +1,30 @@
 """The 政府信息公开指南 (Art. 12): each 行政机关 publishes its own guide, kept by the admin or that
 agency's publisher (`access.may_act_for_agency`).
 
-Stored as one agency setting per agency; every section Art. 12 names is required before saving. Until
-one is saved, a guide shows what the product itself knows (its categories, how the catalogue is
-ordered, where to search and file requests) and leaves the office's contacts marked as missing.
+Stored as one agency setting per agency; every section Art. 12 names is required before saving (the
+工作机构's name, address, hours, phone, fax and internet contact among them). Until one is saved, a
+guide shows what the product itself knows (its categories, how the catalogue is ordered, where to
+search and file requests, the department receiving requests) and leaves the contacts marked missing.
 """
 
 from engine import access, agencies, audit, clock
 from engine.db import reading, transaction
 from engine.disclosure import CATEGORY_NAMES
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import AgencySetting
+from engine.models import AgencySetting, Department
 
 KEY = "disclosure_guide"  # the installation's; a department agency's is KEY:<its department id>
 SECTIONS = (("classification", "分类"), ("arrangement", "编排体系"), ("obtaining", "获取方式"),
-            ("office_address", "办公地址"), ("office_hours", "办公时间"), ("phone", "联系电话"),
+            ("work_office", "政府信息公开工作机构"), ("office_address", "办公地址"), ("office_hours", "办公时间"), ("phone", "联系电话"),
             ("fax", "传真号码"), ("internet", "互联网联系方式"))
 MAX_CHARS = 4000
 
 
-def _defaults() -> dict:
+def _defaults(session, owner: dict) -> dict:
+    office = session.get(Department, agencies.intake_of(session, owner)) if agencies.intake_of(session, owner) else None
     return {
+        # Art. 12 asks for the 工作机构's name: by default the department that receives the agency's requests.
+        "work_office": f"{owner['name']}政府信息公开工作机构：{office.name}" if office is not None else "",
         "classification": "本机关主动公开的政府信息分为：" + "、".join(CATEGORY_NAMES.values()) + "。",
         "arrangement": "政府信息按主题分类和基层政务公开标准目录编排，每条信息有唯一的索引号，"
                        "并标明发布机构、成文日期、发布日期和有效性。",
@@ -50,7 +54,7 @@ def load(agency=None, session=None) -> dict:
     owner = agency_of(session, agency)
     row = session.get(AgencySetting, _key(owner))
     saved = (row.value or {}).get("value") or {} if row else {}
-    texts = {**_defaults(), **saved}
+    texts = {**_defaults(session, owner), **saved}
     sections = [{"key": key, "title": title, "text": texts.get(key) or ""} for key, title in SECTIONS]
     return {"agency": owner["name"], "agency_id": owner["department_id"], "agency_key": agencies.key_of(owner),
             "sections": sections,

@@ -10,7 +10,7 @@ import io
 
 from engine import audit, clock
 from engine.db import transaction
-from engine.disclosure import PROCESS_KEY, documents
+from engine.disclosure import PROCESS_KEY, documents, files
 from engine.errors import Forbidden, Invalid
 from engine.models import Department, Document
 from engine.workflow import hooks, instances
@@ -30,10 +30,10 @@ def rows_from_csv(content: bytes) -> list[dict]:
     return [{k: (row.get(k) or "").strip() for k in CSV_COLUMNS} for row in reader]
 
 
-def rows_from_docx(files: list[tuple[str, bytes]]) -> list[dict]:
+def rows_from_docx(docx_files: list[tuple[str, bytes]]) -> list[dict]:
     """One row per .docx: the file name is the title, the text is extracted."""
-    return [{"title": name.rsplit(".", 1)[0], "body": documents._docx_body(content), "category": "general"}
-            for name, content in files]
+    return [{"title": name.rsplit(".", 1)[0], "category": "general",
+             "body": files.body_text(files.Checked(name, content, "docx"))} for name, content in docx_files]
 
 
 def import_documents(actor, rows: list[dict], department_id: int | None = None) -> dict:

@@ -5,15 +5,17 @@ receiver or a store that keeps failing ends in an incident naming the document."
 
 from engine import access
 from engine.config import current
-from engine.disclosure import publication, redaction, takedown
+from engine.disclosure import file_redaction, publication, published_audit, redaction, takedown
 from engine.workflow.operations import operation
 
 
 @operation("deidentify")
 def deidentify(ctx) -> dict:
-    """Propose the redacted version of the document (policy from the deid_policy DMN table)."""
-    return redaction.redact(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"),
-                            ctx.params.get("policy"))
+    """Propose the redacted version of the document's fields and files (policy from the deid_policy
+    DMN table); a file that cannot be read is held back, the others go on."""
+    document_id = access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document")
+    result = redaction.redact(document_id, ctx.params.get("policy"))
+    return {**result, "files": file_redaction.read_files(document_id, ctx.params.get("policy"))}
 
 
 @operation("publish")
@@ -43,3 +45,9 @@ def remove_static_export(ctx) -> dict:
     """Delete the document's copy from the static export (idempotent); a failure raises (a failed try)."""
     publication.remove_static_export(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))
     return {"removed": True}
+
+
+@operation(published_audit.NOTICE_OPERATION)
+def notify_republished(ctx) -> dict:
+    """Send the webhook channel a re-published (re-redacted) version; a failure raises (a failed try)."""
+    return published_audit.notify_channel(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))

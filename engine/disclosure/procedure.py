@@ -10,15 +10,18 @@ from datetime import date
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock, storage
-from engine.disclosure import PROCESS_KEY, documents, redaction, reviews
+from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
+from engine.search import index as search
 from engine.workflow import hooks
 
-REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction"}
+APPROVAL_STAGES = {"approve_publication", "approve_publication_head"}  # publication_approval.dmn's row says which
+REVIEW_STAGES = {"dept_review", "secrecy_review", "leader_signoff", "re_review", "confirm_redaction", *APPROVAL_STAGES}
 STATUS_BY_STEP = (  # first match wins: what the document is waiting for
     ("revise", "returned"), ("dept_review", "dept_review"), ("secrecy_review", "secrecy_review"),
-    ("leader_signoff", "awaiting_signoff"), ("re_review", "re_review"), ("deidentify", "deidentifying"),
+    ("leader_signoff", "awaiting_signoff"), ("approve_publication", "awaiting_approval"),
+    ("approve_publication_head", "awaiting_approval"), ("re_review", "re_review"), ("deidentify", "deidentifying"),
     ("confirm_redaction", "confirming_redaction"), ("publish", "publishing"), ("wait_re_review", "withheld"),
 )
 END_STATUS = {"end_published": "published", "end_on_request": "on_request"}
@@ -27,6 +30,7 @@ MIRRORED = ("attribute", "attribute_ground", "attribute_reason", "return_reason"
 hooks.requires(PROCESS_KEY, {
     "revise": "document_revise", "dept_review": "review_document", "secrecy_review": "review_document",
     "leader_signoff": "signoff", "re_review": "re_review", "confirm_redaction": "confirm_redaction",
+    **dict.fromkeys(APPROVAL_STAGES, "publication_approval"), "approval_level": None,
     "deidentify": None, "publish": None, "wait_re_review": None, **dict.fromkeys(END_STATUS),
 })
 
@@ -48,6 +52,7 @@ def _revise(c, doc):
         clean["formed_at"] = before["formed_at"]  # a revision made later that day must not move an hour deadline
     documents.apply_fields(doc, clean)
     doc.updated_at = clock.now()
+    search.follow_instance(c.session, c.instance.id, c.instance.title, doc.title, doc.doc_number)
     c.data.clear()
     c.data.update({k: v for k, v in documents.task_data(doc, clean).items() if k != "returns"})
 
@@ -59,7 +64,7 @@ def _review(c, doc, stage):
     if stage == "confirm_redaction":
         # The confirmer signs every published field's redacted version (title, number, body,
         # interpretation): refused while any of them has not been through de-identification.
-        reviewed = redaction.confirm(doc)
+        reviewed = redaction.confirm(doc, file_redaction.require_confirmed(c.session, doc))
         doc.redaction_confirmed_by, doc.redaction_confirmed_at = c.actor.username, clock.now()
     else:
         reviewed = doc.original_sha256
@@ -86,8 +91,11 @@ def mirror_status(session, row, workflow) -> None:
     doc.returns = int(data.get("returns") or 0)
     if data.get("publish_by"):
         doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
+    was = doc.status
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = clock.now()
+    if "published" in (was, doc.status) and was != doc.status:
+        search.follow_document(session, doc)  # in the catalogue's search from the same commit
 
 
 def _latest_data(workflow) -> dict:
@@ -119,5 +127,5 @@ def form_values(human_task) -> dict:
 
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
-        return {"body": storage.get_text(doc.original_sha256),
+        return {"body": storage.get_text(doc.original_sha256), "summary": doc.summary or "",
                 "interpretation": storage.get_text(doc.interpretation_sha256)}

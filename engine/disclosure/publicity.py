@@ -1,7 +1,9 @@
 """公示 (publicity notices): which documents are one, and their period.
 
-A 公示 stays public at least its minimum period, the row "publicity" of the editable DMN table
-`workplan_deadlines.dmn` (the seed: 公告公示时间原则上不得少于10天). The drafter marks a document as
+A 公示 stays public at least its minimum period, read from the editable DMN table
+`workplan_deadlines.dmn`: the row "publicity:<category>" where a category has its own period (a 重大
+行政决策's 公开征求意见 at least 30 days, 国务院令第713号 第十四条), else the row "publicity" (the seed:
+公告公示时间原则上不得少于10天). The drafter marks a document as
 a 公示 (a 社会救助公示 always is one) and may plan its last day (公示期至): it then comes down by
 itself after that day (`takedown.sweep_ended`), never before the minimum period is over.
 """
@@ -25,9 +27,9 @@ def clean(data: dict, category: str, errors: dict) -> dict:
     flag = _flag(data.get("publicity"), errors)
     until = calendar.parse_day(data.get("publicity_until"), "publicity_until", errors)
     if until is not None:
-        earliest = last_day(clock.today())  # published today at the earliest
+        earliest = last_day(clock.today(), category)  # published today at the earliest
         if until < earliest:
-            errors["publicity_until"] = [f"公示期不得少于{minimum_days()}天，公示期至最早为"
+            errors["publicity_until"] = [f"公示期不得少于{minimum_days(category)}天，公示期至最早为"
                                          f"{earliest.isoformat()} (the period ends on {earliest.isoformat()} at the earliest)"]
     return {"publicity": bool(flag or until or category in ALWAYS),
             "publicity_until": until.isoformat() if until else None}
@@ -42,41 +44,52 @@ def _flag(value, errors) -> bool:
     return text in TRUE
 
 
-def minimum_days() -> int:
-    return rules.lookup(KIND)["days"]
-
-
-def may_end_on(published_on: date) -> date:
-    """The first day a 公示 published on `published_on` may come down (the DMN table's period)."""
-    return rules.publicity_may_end_on(published_on, KIND)
-
-
-def last_day(published_on: date) -> date:
-    """The last day of the minimum period: the 公示 is up through this day."""
-    return may_end_on(published_on) - timedelta(days=1)
-
-
-def rule() -> dict | None:
-    """The DMN row of the 公示 period; None when the office deleted it (the catalogue still shows,
-    taking down then says what to fix)."""
+def kind_for(category: str | None, session=None) -> str:
+    """The DMN row a category's 公示 period is read from: its own, else the general one."""
+    own = f"{KIND}:{category}"
     try:
-        return rules.lookup(KIND)
+        rules.lookup(own, session)
+    except Invalid:
+        return KIND
+    return own
+
+
+def minimum_days(category: str | None = None) -> int:
+    return rules.lookup(kind_for(category))["days"]
+
+
+def may_end_on(published_on: date, category: str | None = None) -> date:
+    """The first day a 公示 published on `published_on` may come down (the DMN table's period)."""
+    return rules.publicity_may_end_on(published_on, kind_for(category))
+
+
+def last_day(published_on: date, category: str | None = None) -> date:
+    """The last day of the minimum period: the 公示 is up through this day."""
+    return may_end_on(published_on, category) - timedelta(days=1)
+
+
+def rule(category: str | None = None) -> dict | None:
+    """The DMN row of a category's 公示 period; None when the office deleted it (the catalogue still
+    shows, taking down then says what to fix)."""
+    try:
+        return rules.lookup(kind_for(category))
     except Invalid:
         log.warning("workplan_deadlines.dmn has no row %r: 公示 shown without a minimum period", KIND)
         return None
 
 
-def rule_for(docs) -> dict | None:
-    """The row once for a list: read only when one of `docs` is a 公示 (a list reads it once, not per item)."""
-    return rule() if any(d.publicity for d in docs) else None
+def rule_for(docs) -> dict:
+    """The rows once for a list, by category: read only for the categories of its 公示s."""
+    return {category: rule(category) for category in {d.category for d in docs if d.publicity}}
 
 
-def period(doc, row: dict | None = None) -> dict | None:
+def period(doc, rows: dict | None = None) -> dict | None:
     """The 公示期 as the public and staff see it: from the publication day to the planned last day
-    (never shorter than the minimum), the minimum in days and the first day it may come down."""
+    (never shorter than the minimum), the minimum in days and the first day it may come down.
+    `rows` are `rule_for`'s, when a list read them once."""
     if not doc.publicity:
         return None
-    row = row or rule() or {"days": 0, "unit": "calendar", "missing": True}
+    row = (rows or {}).get(doc.category) or rule(doc.category) or {"days": 0, "unit": "calendar", "missing": True}
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None
     until = doc.publicity_until
     if published_on is None or row.get("missing"):
@@ -92,7 +105,7 @@ def comes_down_on(doc) -> date | None:
     """The day a 公示 with a planned last day comes down by itself (None: it stays until taken down)."""
     if not doc.publicity or doc.publicity_until is None or doc.published_at is None:
         return None
-    return max(doc.publicity_until + timedelta(days=1), may_end_on(calendar.as_date(doc.published_at)))
+    return max(doc.publicity_until + timedelta(days=1), may_end_on(calendar.as_date(doc.published_at), doc.category))
 
 
 def _iso(day) -> str | None:

@@ -1,6 +1,6 @@
 """De-identify every published field of a document and let the publisher adjust the findings.
 
-What leaves through a channel is the title, the document number, the body and the 政策解读: each
+What leaves through a channel is the title, the document number, the 内容概述, the body and the 政策解读: each
 is de-identified here (`engine.deid` is the only detector), shown to the publisher with its findings
 and published only in the version the publisher confirmed. The uploaded .docx is never published;
 its text is the body. Originals are never altered; each redacted version is a new stored file.
@@ -18,7 +18,7 @@ from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, HumanTask
 
 # The published fields in page order, with the label the publisher sees on the confirmation page.
-FIELDS = {"title": "标题", "doc_number": "文号", "body": "正文", "interpretation": "政策解读"}
+FIELDS = {"title": "标题", "doc_number": "文号", "summary": "内容概述", "body": "正文", "interpretation": "政策解读"}
 
 
 def original(doc: Document, field: str) -> str:
@@ -70,13 +70,15 @@ def for_confirmation(doc: Document) -> list[dict]:
     return out
 
 
-def confirm(doc: Document) -> str:
+def confirm(doc: Document, files: list[dict] = ()) -> str:
     """Fix what the publisher confirmed: store any proposal shown but not yet stored, then store the
-    bundle of published fields and return its sha256 (what the confirmer's record signs)."""
+    bundle of published fields and files' versions and return its sha256 (what the confirmer's
+    record signs)."""
     for field in FIELDS:
         if original(doc, field) and proposal(doc, field) is None and (made := _shown(doc, field)) is not None:
             _store(doc, field, apply_findings(original(doc, field), made["findings"], category=doc.category))
-    return storage.put_text(json.dumps(published_fields(doc), ensure_ascii=False, sort_keys=True))
+    bundle = {**published_fields(doc), **({"files": list(files)} if files else {})}
+    return storage.put_text(json.dumps(bundle, ensure_ascii=False, sort_keys=True))
 
 
 def published_fields(doc: Document) -> dict:
@@ -110,13 +112,11 @@ def update_findings(actor, document_id: int, findings: list, field: str | None =
     field = field or "body"
     if not isinstance(field, str) or field not in FIELDS:
         raise Invalid(f"field 应为以下之一 (one of): {', '.join(FIELDS)}", fields={"field": ["invalid"]})
-    if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
-        raise Invalid("findings 必须是对象列表 (findings must be a list of objects)", fields={"findings": ["invalid"]})
     with transaction() as s:
         doc = documents.get_for(s, actor, document_id)
-        _check_confirming(s, actor, doc)
+        check_confirming(s, actor, doc)
         text = original(doc, field)
-        items = [_checked(f, text) for f in findings]
+        items = checked_findings(findings, text)
         result = apply_findings(text, items, category=doc.category)
         _store(doc, field, result)
         audit.record(s, "redaction_edited", actor=actor, document_id=doc.id, instance_id=doc.instance_id,
@@ -124,13 +124,22 @@ def update_findings(actor, document_id: int, findings: list, field: str | None =
         return {"field": field, "redacted_text": result.text, "findings": findings_to_dict(result.findings)}
 
 
-def _check_confirming(session, actor, doc) -> None:
+def check_confirming(session, actor, doc) -> None:
+    """Refuse unless the document waits for its redaction to be confirmed by `actor` (or any publisher
+    of it while nobody holds the task)."""
     task = session.scalar(select(HumanTask).where(HumanTask.document_id == doc.id, HumanTask.status == "open",
                                                   HumanTask.bpmn_id == "confirm_redaction"))
     if task is None:
         raise Conflict("当前不在确认去标识化环节 (not waiting for the redaction to be confirmed)")
     if not actor.has_role("publisher") or task.claimed_by not in (None, actor.id):
         raise Forbidden("只有认领该任务的公开专员可以修改 (only the publisher holding the task)")
+
+
+def checked_findings(findings, text: str) -> list[dict]:
+    """The publisher's list of findings over `text`, each checked (span inside it, known kind)."""
+    if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
+        raise Invalid("findings 必须是对象列表 (findings must be a list of objects)", fields={"findings": ["invalid"]})
+    return [_checked(f, text) for f in findings]
 
 
 def _checked(finding: dict, text: str) -> dict:

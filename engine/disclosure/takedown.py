@@ -4,6 +4,10 @@ export folder, the webhook told, who/when/why recorded; a 公示 not before its 
 Taking down is not repeal: 有效性 (有效/失效/废止) says whether a document is still in force and a
 repealed one stays in the catalogue marked 废止; a document taken down is no longer public at all,
 keeps its validity, its 索引号 (never given again) and its record, and its old address answers 410.
+
+A document still in force whose category needs approval before publication (a 规范性文件: the row of
+`publication_approval.dmn`) is not taken down by its publisher alone: the request starts
+`document_takedown` (the same approver; `takedown_approval` takes it down on approval).
 """
 
 import logging
@@ -14,13 +18,17 @@ from engine import access, audit, calendar, clock
 from engine.db import after_commit, reading, transaction
 from engine.disclosure import documents, publication, publicity
 from engine.errors import Conflict, Forbidden, Invalid
-from engine.models import Document, Publication
-from engine.workflow import service_tasks
+from engine.models import Document, ProcessInstance, Publication
+from engine.search import index as search
+from engine.workflow import decisions, instances, service_tasks, state
 from engine.workplan import rules
 
 log = logging.getLogger(__name__)
 NOTICE_OPERATION = "notify_taken_down"  # engine/disclosure/operations.py
 EXPORT_REMOVAL = "remove_static_export"  # engine/disclosure/operations.py
+APPROVAL_KEY = "document_takedown"  # the approval of taking down a document in force (takedown_approval)
+APPROVAL_TABLE = "publication_approval.dmn"
+APPROVERS = ("leader", "head")
 PENDING = "taking_down"  # a webhook publication whose channel has not yet been told
 
 
@@ -37,16 +45,45 @@ def take_down(actor, document_id, reason) -> dict:
         if doc.status != "published":
             raise Conflict("只能撤下已公开的文件 (only a published document can be taken down)")
         if doc.publicity:
-            rules.check_withdrawal(calendar.as_date(doc.published_at), clock.today(), publicity.KIND)
+            rules.check_withdrawal(calendar.as_date(doc.published_at), clock.today(), publicity.kind_for(doc.category))
         if not reason:
             raise Invalid("请填写撤下理由 (give the reason)", fields={"reason": ["请填写撤下理由 (required)"]})
-        _take_down(s, doc, actor, reason)
+        level = approval_needed(s, doc)
+        if level is not None:
+            return {**documents.summary(doc), "take_down": _ask_approval(s, doc, actor, reason, level)}
+        remove(s, doc, actor, reason)
         return documents.summary(doc)
 
 
-def _take_down(session, doc: Document, actor, reason: str) -> None:
+def approval_needed(session, doc: Document) -> str | None:
+    """Who must approve taking `doc` down (leader, head), or None: only a document still in force whose
+    category's row of publication_approval.dmn names an approver."""
+    if doc.validity != "valid":
+        return None
+    row = decisions.first_row(APPROVAL_TABLE, doc.category, session) or {}
+    return row.get("approval") if row.get("approval") in APPROVERS else None
+
+
+def _ask_approval(session, doc, actor, reason: str, level: str) -> dict:
+    pending = session.scalar(select(ProcessInstance.id).where(
+        ProcessInstance.definition_key == APPROVAL_KEY, ProcessInstance.document_id == doc.id,
+        ProcessInstance.status.not_in(state.ENDED)))
+    if pending is not None:
+        raise Conflict("撤下该文件已提请审批，请等待审批结果 (a take-down awaits approval)")
+    row = instances.start(session, actor, APPROVAL_KEY, {
+        "document_id": doc.id, "approval": level, "reason": reason, "requested_by": actor.username,
+        "title": doc.published_title or doc.title}, document_id=doc.id, department_id=doc.department_id,
+        title=f"撤下：{doc.published_title or doc.title}")
+    audit.record(session, "take_down_requested", actor=actor, document_id=doc.id, instance_id=row.id,
+                 approval=level, reason=reason)
+    return {"pending": True, "approval": level, "instance_id": row.id}
+
+
+def remove(session, doc: Document, actor, reason: str) -> None:
+    """Take `doc` down everywhere inside the caller's transaction (after every check and approval)."""
     doc.status, doc.taken_down_at, doc.updated_at = "taken_down", clock.now(), clock.now()
     doc.taken_down_by, doc.taken_down_reason = getattr(actor, "username", None) or str(actor), reason
+    search.follow_document(session, doc)  # out of the search in the same transaction
     notify = exported = False
     for pub in session.scalars(select(Publication).where(Publication.document_id == doc.id)):
         notify |= pub.channel == "webhook"
@@ -112,7 +149,7 @@ def sweep_ended() -> int:
             if ends is None or ends > today:  # taken down meanwhile, or published late: the minimum first
                 continue
             period = publicity.period(doc)
-            _take_down(s, doc, "system", f"公示期满（{period['from']}至{period['to']}） (the publicity period ended)")
+            remove(s, doc, "system", f"公示期满（{period['from']}至{period['to']}） (the publicity period ended)")
             done += 1
     return done
 

@@ -4,6 +4,7 @@ from alembic import context
 
 import engine.models  # noqa: F401  (registers every table on Base.metadata)
 from engine.db import Base, configure
+from engine.models.search import described_by_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -22,7 +23,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_object=described_by_models(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 

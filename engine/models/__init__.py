@@ -5,7 +5,16 @@ Alembic migrations in `engine/migrations` own the schema; these classes are how 
 
 from engine.models.audit import AuditEvent, Notification
 from engine.models.calendar import CalendarDay, CalendarYear
-from engine.models.documents import CatalogueCounter, Document, Publication, ReviewRecord
+from engine.models.documents import (
+    CatalogueCounter,
+    Document,
+    DocumentFile,
+    Publication,
+    PublishedAuditRun,
+    PublishedSuspect,
+    PublishedVersion,
+    ReviewRecord,
+)
 from engine.models.reliability import FormVersion, IdempotencyKey
 from engine.models.requests import (
     AgencySetting,
@@ -19,7 +28,9 @@ from engine.models.requests import (
     RequestPause,
 )
 from engine.models.saved_filters import SavedFilter
+from engine.models.search import SearchDocument, SearchInstance
 from engine.models.sessions import UserSession
+from engine.models.supervision import SupervisionRecord
 from engine.models.users import Department, Role, User, user_roles
 from engine.models.workflow import (
     DecisionFile,
@@ -43,10 +54,10 @@ from engine.models.workplan import (
 
 __all__ = [
     "AuditEvent", "CalendarDay", "CalendarYear", "DecisionFile", "Department", "HumanTask", "Incident",
-    "Document", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
-    "SavedFilter", "Timer", "User", "UserSession", "user_roles",
+    "Document", "DocumentFile", "FormVersion", "IdempotencyKey", "Notification", "Outbox", "Publication", "PublishedAuditRun", "PublishedSuspect", "PublishedVersion", "ReviewRecord", "ProcessDefinition", "ProcessInstance", "ProcessVersion", "Role",
+    "SavedFilter", "SupervisionRecord", "Timer", "User", "UserSession", "user_roles",
     "AgencySetting", "AnnualReportText", "ConversionProposal", "InformationRequest", "LegalProceeding",
     "ReplyLetter", "RequestPause",
     "WorkPlan", "WorkPlanLink", "WorkPlanNotice", "WorkPlanReport", "WorkPlanSection", "WorkPlanTask", "WorkPlanUnit",
-    "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice",
+    "AnnualReportSnapshot", "CatalogueCounter", "RequestNotice", "SearchDocument", "SearchInstance",
 ]

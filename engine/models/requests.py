@@ -58,6 +58,11 @@ class InformationRequest(Base):
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     instance_id: Mapped[int | None] = mapped_column(index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # 一事一申请: a request staff split out of another keeps the receipt day and names its origin.
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("information_request.id"))
+    # Before a 不存在 / 不予公开 reply the agency's own catalogue is searched for the request's wording:
+    # {"matches": [...], "override_reason", "by", "at"} when the drafter replied despite matches.
+    catalogue_check: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

@@ -162,6 +162,9 @@ class Incident(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     bpmn_id: Mapped[str | None] = mapped_column(String(100))
+    # A task nobody can take (no active user with its role in its department): the incident names
+    # the task and resolves itself once someone can (engine/workflow/stranded.py).
+    human_task_id: Mapped[int | None] = mapped_column(Integer, index=True)
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

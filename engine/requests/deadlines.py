@@ -9,6 +9,9 @@
   so that later pauses move it like the rest of the period.
 - Art. 32 and 国办函〔2020〕109号: time spent consulting a third party, and between a fee notice
   and its payment, is not counted.
+- Art. 32 and 34: the consulted party's 15 working days run from the day it *receives* the
+  征求意见书 (自收到之日起); until that day is recorded the deadline is provisional
+  (`provisional_after_delivery`), as for the fee notice.
 
 A pause's own first day still counts (work was done on it); the working days after it, up to and
 including the day it ends, do not. Overlapping pauses are counted once.
@@ -25,6 +28,12 @@ REPLY_DAYS = 20              # Art. 33 (2)
 CORRECTION_REQUEST_DAYS = 7  # Art. 30
 MAX_EXTENSION_DAYS = 20      # Art. 33 (2)
 CONSULTATION_DAYS = 15       # Art. 32
+# Until a letter's delivery is recorded, nobody knows the day its period starts. The provisional
+# deadline assumes it reaches its addressee this many working days after it is written (a letter by
+# post; handed over or e-mailed by the system, its delivery is recorded that day): ending a period
+# before the addressee's real deadline would cut their time unlawfully, ending it a few days late only
+# leaves them more. The recorded delivery replaces it either way (the fee notice, the 征求意见书).
+PROVISIONAL_TRANSIT_DAYS = 5
 
 # Art. 31: which date is "the day the agency received the request", per channel.
 #   in_person        (一) 当面提交的，以提交之日为收到申请之日 → received_on
@@ -153,6 +162,17 @@ def reply_clock(receipt: date, pauses=(), extension_days: int = 0, as_of: date |
         return Clock(start, None, paused, extension_days, False, delay_days)
     deadline = calendar.deadline(start, REPLY_DAYS + paused + extension_days + delay_days)
     return Clock(start, deadline.due_on, paused, extension_days, deadline.provisional, delay_days)
+
+
+def consultation_due(received_on: date) -> date:
+    """The last day of the consulted party's 15 working days, counted from the day it received the letter."""
+    return add(received_on, CONSULTATION_DAYS)
+
+
+def provisional_after_delivery(issued_on: date, days: int) -> date:
+    """The end of a period of `days` working days counted from the delivery of a letter written on
+    `issued_on` whose delivery is not yet recorded (see PROVISIONAL_TRANSIT_DAYS)."""
+    return add(add(issued_on, PROVISIONAL_TRANSIT_DAYS), days)
 
 
 def add(start: date, n: int, calendar=None) -> date:

@@ -16,13 +16,14 @@ from engine.errors import Invalid
 from engine.requests import deadlines
 
 METHODS = ("per_request", "per_page")
+METHOD_NAMES = {"per_request": "按件计收", "per_page": "按量计收"}
+# 第五条: 按量 applies where the applicant asked to be given the information — paper copies, an
+# e-mail, a copy of electronic data; reading and copying it out on site (查阅、抄录) hands over nothing
+# to count in pages, so only 按件 (第四条: every kind of request) is offered then.
+PER_PAGE_DELIVERIES = ("email", "post", "pickup", "fax")
+PER_PAGE_REFUSED = ("按量计收适用于申请人要求以提供纸质件、发送电子邮件、复制电子数据等方式获取政府信息的情形"
+                    "（国办函〔2020〕109号第五条）；申请人要求现场查阅、抄录的，只能按件计收")
 PAYMENT_DAYS = 20
-# Until the notice's delivery is recorded, nobody knows the day its 20 working days start. The
-# provisional deadline assumes it reaches the applicant this many working days after it is written
-# (a letter by post; handed over or e-mailed by the system, its delivery is recorded that day):
-# lapsing a request before the applicant's real deadline would end it unlawfully, lapsing a few
-# days late only leaves the applicant more time. The recorded delivery replaces it either way.
-PROVISIONAL_TRANSIT_DAYS = 5
 
 
 def pay_by(received_on: date) -> date:
@@ -31,9 +32,15 @@ def pay_by(received_on: date) -> date:
 
 
 def provisional_pay_by(issued_on: date) -> date:
-    """The payment deadline of a notice written on `issued_on` whose delivery is not yet recorded."""
-    return pay_by(deadlines.add(issued_on, PROVISIONAL_TRANSIT_DAYS))
+    """The payment deadline of a notice written on `issued_on` whose delivery is not yet recorded
+    (`deadlines.PROVISIONAL_TRANSIT_DAYS` for it to arrive, then the 20 working days)."""
+    return deadlines.provisional_after_delivery(issued_on, PAYMENT_DAYS)
 PAGE_TIERS = ((30, 0), (100, 10), (200, 20), (None, 40))  # (last page of the tier, yuan per page)
+
+
+def methods_for(req) -> tuple:
+    """The methods a request may be charged by: 按件 always, 按量 only for a way of providing that 第五条 covers."""
+    return METHODS if req.delivery in PER_PAGE_DELIVERIES else ("per_request",)
 
 
 def per_request(nth_in_month: int) -> int:

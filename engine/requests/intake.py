@@ -34,6 +34,7 @@ from engine.requests import (
     records,
     report_publication,
 )
+from engine.search import query as search_query
 from engine.workflow import instances
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out and typed
@@ -129,14 +130,18 @@ def clean_request(data: dict, staff: bool, session=None) -> dict:
 
 def file_public(data: dict) -> dict:
     """File a request through the portal, addressed to `agency` (default: the installation's); returns
-    the number, the access code (shown once), the dates and the agency that received it."""
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    the number, the access code (shown once), the dates and the agency that received it. An agency
+    nobody there can take a request for is refused, never left to wait unseen."""
+    code = new_code()
     with transaction() as s:
         clean = clean_request(data, staff=False, session=s)
+        why = agencies.missing_intake(s, clean["agency"] or agencies.root(s))
+        if why is not None:
+            raise Invalid(why, fields={"agency": [why]})
         # Art. 31 (3): online requests count from the day both sides confirm. The portal confirms on the
         # spot by issuing the request number, so that day is the day of receipt.
         clean.update(channel="online", received_on=clock.today(), confirmed_on=clock.today())
-        return _filed(s, _create(s, None, clean, code), code)
+        return _filed(s, create(s, None, clean, code), code)
 
 
 def register(actor, data: dict) -> dict:
@@ -144,10 +149,10 @@ def register(actor, data: dict) -> dict:
     admin: for any, `agency` naming it)."""
     if not (actor.has_role("publisher") or actor.is_admin):
         raise Forbidden("只有公开专员可以登记申请 (only publishers register requests)")
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    code = new_code()
     with transaction() as s:
         clean = clean_request(data, staff=True, session=s)
-        return _filed(s, _create(s, actor, clean, code, backdate_reason=data.get("backdate_reason")), code)
+        return _filed(s, create(s, actor, clean, code, backdate_reason=data.get("backdate_reason")), code)
 
 
 def _filed(session, req, code) -> dict:
@@ -155,9 +160,17 @@ def _filed(session, req, code) -> dict:
             "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
 
 
-def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
+def new_code() -> str:
+    """An access code for the applicant (shown once, stored only as a hash)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def create(s, actor, clean, code, backdate_reason=None, intake=None) -> InformationRequest:
+    """Store a request and start its procedure; `intake` (the receiving department) when already known
+    (a request split out of another keeps its agency), else from the addressee and the caller."""
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
-    intake = records.intake_for(s, actor, clean.pop("agency", None))
+    agency = clean.pop("agency", None)
+    intake = intake if intake is not None else records.intake_for(s, actor, agency)
     # The agency's report of that year is frozen: a request backdated into it would silently falsify it.
     report_publication.reopen(s, receipt.year, actor, backdate_reason, agencies.identity(s, intake)["department_id"])
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
@@ -170,17 +183,17 @@ def _create(s, actor, clean, code, backdate_reason=None) -> InformationRequest:
     audit.record(s, "request_received", actor=actor or "申请人", request_id=req.id, channel=req.channel,
                  receipt_on=receipt.isoformat())
     row = instances.start(s, actor, PROCESS_KEY, {
-        "request_id": req.id, "request_no": req.request_no, "title": _title(req), "due_on": _iso(reply_clock.due_on),
+        "request_id": req.id, "request_no": req.request_no, "title": title_of(req), "due_on": _iso(reply_clock.due_on),
         "correction_request_by": deadlines.correction_request_deadline(receipt).isoformat(),
         "review_decision": None, "decision": None, "outcome": None, "outcome_reason": None,
         "correction_due_on": None, "consultation_due_on": None, "fee_due_on": None,
-        "third_party_answer": None}, department_id=intake, request_id=req.id, title=_title(req))
+        "third_party_answer": None}, department_id=intake, request_id=req.id, title=title_of(req))
     req.instance_id = row.id
     conversion.check(s, req)
     return req
 
 
-def _title(req) -> str:
+def title_of(req) -> str:
     text = " ".join(req.description.split())
     return f"{req.request_no} {text[:60]}"
 
@@ -246,7 +259,8 @@ def detail_for(actor, request_id: int) -> dict:
                 "fee": req.fee or {}, "material": storage.get_text(req.material_sha256) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
                 "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
-                "notices": notices.for_request(s, req),
+                "notices": notices.for_request(s, req), "catalogue_check": req.catalogue_check or {},
+                "split_from_id": req.split_from_id,
                 "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
                                    "due_at": _iso(t.due_at)} for t in tasks],
                 "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}
@@ -278,10 +292,14 @@ def search_register(actor, q: str | None, limit=20) -> dict:
         raise Forbidden("您无权检索目录 (staff only)")
     with reading() as s:
         query = select(Document).where(Document.status.in_(("on_request", "withheld")), access.document_clause(actor))
-        if q:
-            pattern = f"%{q.strip()[:100]}%"
-            query = query.where(Document.title.ilike(pattern) | Document.doc_number.ilike(pattern))
-        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), access.params(actor))
+        params = access.params(actor)
+        if q and q.strip():
+            dialect = s.connection().dialect.name
+            params["q_staff"] = search_query.staff_terms(dialect, q)
+            if params["q_staff"] is None:
+                return {"items": []}
+            query = query.where(Document.instance_id.in_(search_query.instance_ids(dialect)))
+        rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), params)
         return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
                            "attribute_ground": d.attribute_ground, "department_id": d.department_id,
                            "formed_on": _iso(d.formed_on)} for d in rows]}

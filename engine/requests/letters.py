@@ -1,7 +1,8 @@
 """Reply letters (政府信息公开申请答复书): one template per outcome, its legal basis and the remedy.
 
 Every reply names the remedy (Art. 51): administrative reconsideration within 60 days, or a lawsuit
-within 6 months, before the bodies configured for the agency. Articles cited are those of the
+within 6 months, before the agency's own bodies (`agency_letters`: its 复议机关 and court, the
+installation's by default). Articles cited are those of the
 Regulations on Open Government Information (2019 revision) unless another instrument is named.
 """
 
@@ -52,7 +53,8 @@ WITHHELD_BASIS = {
                                                  "行政法规的规定办理"),
 }
 NOT_PROCESSED_BASIS = {
-    "petition_complaint": ("第三十九条第一款", "系以政府信息公开申请的形式进行信访、投诉、举报等活动，请通过相应渠道提出"),
+    "petition_complaint": ("第三十九条第一款", "系以政府信息公开申请的形式进行信访、投诉、举报等活动，"
+                                           "请通过{petition_channel}提出"),
     "repeated": ("第三十六条第（六）项", "系重复申请公开本机关已作出答复的相同政府信息"),
     "publication": ("第三十九条第二款", "系要求提供政府公报、报刊、书籍等公开出版物，您可以通过公开发行渠道获取"),
     "excessive": ("第三十五条", "申请公开政府信息的数量、频次明显超过合理范围"),
@@ -84,6 +86,7 @@ def legal_basis(outcome: str, reason: str | None) -> str:
 
 
 def remedy(settings: dict) -> str:
+    """The remedy sentence (Art. 51) naming the agency's own 复议机关 and court (`agency_letters`)."""
     body, court = settings["reconsideration_body"], settings["litigation_court"]
     return (f"如对本答复不服，可以自收到本答复之日起六十日内向{body['name']}（地址：{body['address']}）申请行政复议，"
             f"或者自收到本答复之日起六个月内向{court['name']}（地址：{court['address']}）提起行政诉讼。")
@@ -101,7 +104,8 @@ def render(req, outcome: str, reason: str | None, *, agency: str, settings: dict
     basis = legal_basis(outcome, reason)
     if outcome == "not_held" and facts.get("holder_agency"):
         template, basis = NOT_OURS, f"{REGS}第三十六条第（五）项"
-    reason_text = _reason(outcome, reason)[1]
+    # Art. 39 names the channel the applicant should use: the agency's own 信访 channel.
+    reason_text = _reason(outcome, reason)[1].replace("{petition_channel}", settings.get("petition_channel") or "信访渠道")
     if reason == "excessive":
         reason_text = f"申请公开政府信息的数量、频次明显超过合理范围，经本机关要求说明理由，{facts.get('reasons_result', '')}"
     body = template.format(
@@ -178,12 +182,14 @@ def _notice(agency, title, req, recipient, paragraphs, on) -> str:
                       *[f"    {p}" for p in paragraphs], "", agency, _cn(on)])
 
 
-def extension_notice(req, days: int, new_due: date, agency: str, on: date | None = None) -> str:
-    """延期答复告知书 (Art. 33(2)): the reply period is extended once, with the office head's consent."""
+def extension_notice(req, days: int, new_due: date, agency: str, on: date | None = None, reason: str = "") -> str:
+    """延期答复告知书 (Art. 33(2)): the reply period is extended once, with the office head's consent,
+    for the reason the handler gave."""
     on = on or clock.today()
+    why = f"因{reason.rstrip('。.')}，" if reason else "因"
     return _notice(agency, "政府信息公开申请延期答复告知书", req, req.applicant_name, [
         f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。",
-        f"因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
+        f"{why}需要延长答复期限，经本机关政府信息公开工作机构负责人同意，答复期限延长{days}个工作日，"
         f"本机关将于{_cn(new_due)}前作出答复。",
         f"根据{REGS}第三十三条第二款的规定，特此告知。"], on)
 
@@ -217,13 +223,14 @@ def fee_notice(req, fee: dict, agency: str, payment: str, on: date) -> str:
         "申请期限自收到本通知书之日起至缴费之日止中止计算。"], on)
 
 
-def third_party_notice(req, party: str, agency: str, due: date, on: date, co_producer=False) -> str:
-    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34."""
+def third_party_notice(req, party: str, agency: str, on: date, co_producer=False) -> str:
+    """第三方征求意见书 (Art. 32) or, for a co-producing agency, the consultation letter of Art. 34. The
+    period runs from the day the party receives it, so the letter names no date of its own."""
     article = "第三十四条" if co_producer else "第三十二条"
     return _notice(agency, "政府信息公开征求意见书", req, party, [
         f"本机关于{_cn(req.receipt_on)}收到政府信息公开申请，申请获取“{req.description.strip()}”的政府信息。"
         + ("该信息由本机关与贵机关共同制作。" if co_producer else "经审查，该信息公开可能损害您的合法权益。"),
-        f"请于{_cn(due)}前（自收到本意见书之日起15个工作日内）向本机关提出书面意见。"
+        "请自收到本意见书之日起15个工作日内向本机关提出书面意见。"
         + ("逾期未提出意见的，视为同意公开。" if co_producer else
            "逾期未提出意见的，由本机关依照条例规定决定是否公开；您不同意公开且有合理理由的，本机关不予公开，"
            "但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的内容和理由书面告知您。"),
@@ -248,6 +255,20 @@ def delayed_reply_notice(req, answered_on: date, reply_by: date, agency: str, on
         f"您于{_cn(answered_on)}说明了申请理由，本机关认为理由合理。因您申请公开政府信息的数量、频次明显超过合理范围，"
         f"本机关无法在法定期限内答复，确定延迟答复的合理期限，将于{_cn(reply_by)}前作出答复。",
         f"根据{REGS}第三十五条的规定，特此告知。"], on)
+
+
+def split_notice(req, original: str, parts: list[tuple], agency: str, on: date) -> str:
+    """分件处理告知书 (一事一申请): one request asking for several unrelated things becomes several, each
+    answered and timed on its own from the same day of receipt; each part's number and access code."""
+    lines = [f"{i}. 申请编号{no}{f'（查询码：{code}）' if code else '（原申请编号）'}：{text}"
+             for i, (no, code, text) in enumerate(parts, start=1)]
+    return _notice(agency, "政府信息公开申请分件处理告知书", req, req.applicant_name, [
+        f"本机关于{_cn(req.receipt_on)}收到您提出的政府信息公开申请，申请获取“{original.strip()}”的政府信息。",
+        f"经审查，您的申请包含多项内容，按照“一事一申请”原则，本机关将其分为以下{len(parts)}件申请分别处理，"
+        f"各件的收到申请之日均为{_cn(req.receipt_on)}，答复期限分别计算：",
+        *lines,
+        "您可以凭各件的申请编号和查询码查询办理进度。",
+        f"根据{REGS}第二十九条、第三十三条的规定，特此告知。"], on)
 
 
 def disclosure_decision_notice(req, party: str, agency: str, reason: str, on: date) -> str:

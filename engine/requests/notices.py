@@ -24,7 +24,7 @@ from engine.workflow import service_tasks
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
          "third_party": "第三方征求意见书", "reasons": "说明理由通知书", "disclosure_decision": "决定公开告知书",
-         "delayed_reply": "延迟答复告知书"}
+         "delayed_reply": "延迟答复告知书", "split": "分件处理告知书"}
 ANSWER_NAMES = {"agree": "同意公开", "object": "有合理理由不同意公开", "object_unreasonable": "不同意公开但理由不成立",
                 "silent": "逾期未提出意见"}
 REASONS_DAYS = (1, 15)  # the period the agency gives for reasons (Art. 35 leaves it to the agency)
@@ -90,6 +90,14 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
 
 def _delivered(session, req, notice, on: date) -> None:
     notice.delivered_on = on
+    if notice.kind == "third_party":
+        # Art. 32/34: 15 working days from the day the consulted party receives the letter.
+        notice.data = {**notice.data, "due_on": deadlines.consultation_due(on).isoformat(), "due_provisional": False,
+                       "received_on": on.isoformat()}
+        latest = latest_consultation(session, req)
+        if latest is not None and latest.id == notice.id and not notice.data.get("answer") and any(
+                p.reason == "consultation" and p.ended_on is None for p in records.pauses(session, req)):
+            records.follow_process(session, req)
     if notice.kind == "fee":
         # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it;
         # the provisional deadline set with the notice gives way, and the process's timer follows.
@@ -264,7 +272,8 @@ def consultations(session, req) -> list[dict]:
                                                        RequestNotice.kind == "third_party").order_by(RequestNotice.id))
     return [{"notice_id": n.id, "party": n.data.get("party"), "recipient": n.recipient, "due_on": n.data.get("due_on"),
              "answer": n.data.get("answer"), "answer_name": ANSWER_NAMES.get(n.data.get("answer") or ""),
-             "effective": n.data.get("effective")} for n in rows]
+             "effective": n.data.get("effective"), "due_provisional": bool(n.data.get("due_provisional")),
+             "delivered_on": n.delivered_on.isoformat() if n.delivered_on else None} for n in rows]
 
 
 def check_disclosure_over_objection(session, req, outcome: str, reason_text, by) -> None:

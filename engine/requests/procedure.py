@@ -9,9 +9,9 @@ the handling department and any pause whose step is over are brought in line wit
 
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from engine import audit, calendar, clock, storage, users
+from engine import agencies, audit, calendar, clock, storage, users
 from engine.config import current
 from engine.disclosure import documents
 from engine.errors import Forbidden, Invalid, NotFound
@@ -20,6 +20,7 @@ from engine.requests import (
     CORRECTION_RESULTS,
     PROCESS_KEY,
     REASONS_BY_OUTCOME,
+    catalogue_check,
     deadlines,
     fees,
     letters,
@@ -121,15 +122,22 @@ def _handle(c, req):
     decision, today = c.data.get("decision"), clock.today()
     if decision == "consult":
         # Art. 32 (a third party) and Art. 34 (another agency that co-produced the information):
-        # either has 15 working days, and Art. 33 leaves the time spent out of the deadline (pause).
+        # either has 15 working days from receiving the letter, and Art. 33 leaves the time spent out
+        # of the deadline (pause). Until its delivery is recorded the end is provisional
+        # (`notices._delivered` fixes it, and the waiting timer follows).
         party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
         records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
-        due = deadlines.add(today, deadlines.CONSULTATION_DAYS)
+        due = deadlines.provisional_after_delivery(today, deadlines.CONSULTATION_DAYS)
         c.data["consultation_due_on"] = due.isoformat()
         _consultation_notice(c, req, due, today)
     elif decision == "extend":
         deadlines.check_extension(int(c.data.get("extension_days") or 0), req.extension_days or 0)
         _check_not_overdue(req, today)
+        # The handler's reason goes to the leader and, once approved, into the 延期答复告知书.
+        reason = str(c.data.get("opinion") or "").strip()
+        if not reason:
+            raise Invalid("请写明需要延期答复的理由（将写入延期答复告知书）", fields={"opinion": ["required"]})
+        c.data["extension_reason"] = reason[:500]
     elif decision == "fee":
         _charge(c, req, today)
 
@@ -139,15 +147,18 @@ def _consultation_notice(c, req, due, today):
     if not name:
         raise Invalid("请填写被征求意见的第三方或机关名称", fields={"third_party": ["required"]})
     co_producer = c.data.get("consulted_party") == "co_producer"
-    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), due, today, co_producer)
+    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), today, co_producer)
     notices.issue(c.session, req, "third_party", text, recipient=name, by=c.actor,
-                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat()})
+                  data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat(),
+                        "due_provisional": True})
 
 
 def _charge(c, req, today):
     """国办函〔2020〕109号: compute the fee, notify, and stop the clock until payment."""
-    fee = fees.compute(c.data.get("fee_method"), nth_in_month=_nth_in_month(c.session, req),
-                       pages=int(c.data.get("pages") or 0))
+    method = c.data.get("fee_method")
+    if method == "per_page" and method not in fees.methods_for(req):
+        raise Invalid(fees.PER_PAGE_REFUSED, fields={"fee_method": [fees.PER_PAGE_REFUSED]})
+    fee = fees.compute(method, nth_in_month=_nth_in_month(c.session, req), pages=int(c.data.get("pages") or 0))
     due = fees.provisional_pay_by(today)  # until the notice's delivery is recorded (notices._delivered)
     req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "pay_by_provisional": True,
                "paid_on": None}
@@ -159,9 +170,15 @@ def _charge(c, req, today):
 
 
 def _nth_in_month(session, req) -> int:
+    """Which of the applicant's requests to this agency in the calendar month this one is (109号第四条:
+    counted per agency — another agency's requests are that agency's to count — and a request split
+    by 一事一申请 counts as the pieces it became)."""
     first = req.receipt_on.replace(day=1)
+    speakers = agencies.speakers(session, records.agency(session, req)["department_id"])
+    receiver = func.coalesce(InformationRequest.intake_department_id, InformationRequest.department_id)
     ids = session.scalars(select(InformationRequest.id).where(
-        InformationRequest.applicant_id_number == req.applicant_id_number,
+        InformationRequest.applicant_id_number == req.applicant_id_number, receiver.in_(speakers),
+        InformationRequest.kind != "correction",
         InformationRequest.receipt_on >= first, InformationRequest.receipt_on <= req.receipt_on)
         .order_by(InformationRequest.receipt_on, InformationRequest.id)).all()
     return ids.index(req.id) + 1 if req.id in ids else len(ids)
@@ -182,10 +199,11 @@ def _extension(c, req):
     _check_not_overdue(req, clock.today())
     req.extension_days = days
     reply_clock = records.refresh_clock(c.session, req)
+    reason = str(c.spiff_task.data.get("extension_reason") or c.spiff_task.data.get("opinion") or "").strip()
     notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
-                  data={"days": days, "due_on": reply_clock.due_on.isoformat()},
+                  data={"days": days, "due_on": reply_clock.due_on.isoformat(), "reason": reason},
                   text=letters.extension_notice(req, days, reply_clock.due_on, records.agency_name(c.session, req),
-                                                clock.today()))
+                                                clock.today(), reason=reason))
 
 
 def _check_not_overdue(req, today):
@@ -221,8 +239,10 @@ def _draft(c, req):
         req.material_sha256, req.redacted_sha256 = storage.put_text(material), None
         data.pop("material", None)  # texts live in files, never in task data
     notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
+    facts = _facts(c.session, req, outcome, reason, data)
+    catalogue_check.check(c.session, req, outcome, facts, data.get("catalogue_override_reason"), c.actor)
     records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
-                         explanation=data.get("explanation"), facts=_facts(c.session, req, outcome, reason, data))
+                         explanation=data.get("explanation"), facts=facts)
     data.update(outcome=outcome, outcome_reason=reason)
 
 
@@ -341,8 +361,11 @@ def mirror(session, row, workflow) -> None:
         else req.intake_department_id
     reply_clock = records.refresh_clock(session, req)
     moved = {"due_on": reply_clock.due_on.isoformat() if reply_clock.due_on else None}
-    if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
+    open_pauses = {p.reason for p in records.pauses(session, req) if p.ended_on is None}
+    if "fee" in open_pauses:
         moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
+    if "consultation" in open_pauses and (consulted := notices.latest_consultation(session, req)) is not None:
+        moved["consultation_due_on"] = consulted.data.get("due_on")  # follows the 征求意见书's delivery
     _push_due(session, row, workflow, moved)
 
 
@@ -360,34 +383,17 @@ def _finish(session, req, ended):
 
 def _push_due(session, row, workflow, moved: dict):
     """Give waiting tasks and timers the current deadlines: `due_on` (it moves with pauses, the
-    extension and an Art. 35 delay) and, while a fee is awaited, `fee_due_on` (it moves with the
-    notice's delivery)."""
+    extension and an Art. 35 delay) and, while a fee or a consulted party's opinion is awaited,
+    `fee_due_on` or `consultation_due_on` (each moves with its letter's recorded delivery)."""
     for name, value in moved.items():
         timers.set_waiting_data(workflow, name, value)
-    due_iso = moved["due_on"]
-    if due_iso:
-        due_at = parse_when(due_iso)
-        for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",
-                                                            HumanTask.bpmn_id.in_(DUE_ON_STEPS))):
-            task.due_at = due_at
+    due_of = {step: moved.get(name) for step, name in DUE_STEPS.items()}
+    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open",
+                                                        HumanTask.bpmn_id.in_(DUE_STEPS))):
+        if due_of.get(task.bpmn_id):
+            task.due_at = parse_when(due_of[task.bpmn_id])
 
 
-DUE_ON_STEPS = ("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff", "deliver_reply")
-
-
-@hooks.form_data(PROCESS_KEY)
-def form_values(human_task) -> dict:
-    """Show the material to the drafter again when a reply comes back for changes; offer the
-    applicant's e-mail address (from their contact details) to the delivery step."""
-    if human_task.bpmn_id not in ("draft_reply", "deliver_reply") or human_task.request_id is None:
-        return {}
-    from engine.db import reading
-
-    with reading() as s:
-        req = s.get(InformationRequest, human_task.request_id)
-        if req is None:
-            return {}
-        if human_task.bpmn_id == "deliver_reply":
-            found = EMAIL.search(req.applicant_contact or "")
-            return {"email_to": found.group(0)} if found else {}
-        return {"material": storage.get_text(req.material_sha256)} if req.material_sha256 else {}
+# The open steps whose due date is a moving deadline, and the deadline each follows.
+DUE_STEPS = {**dict.fromkeys(("handle", "draft_reply", "secrecy_review_reply", "approve_extension", "leader_signoff",
+                              "deliver_reply"), "due_on"), "consult_third_party": "consultation_due_on"}

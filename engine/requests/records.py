@@ -12,7 +12,7 @@ from engine import access, agencies, audit, clock
 from engine.db import reading
 from engine.errors import Forbidden, NotFound
 from engine.models import Department, InformationRequest, ProcessInstance, ReplyLetter, RequestPause
-from engine.requests import deadlines, letters, settings
+from engine.requests import agency_letters, deadlines, letters
 from engine.workflow import state, transition
 
 # An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
@@ -32,8 +32,7 @@ def get_for(session, actor, request_id: int, lock=False) -> InformationRequest:
 
 def intake_department(session) -> int | None:
     """The department that receives requests (政府信息公开工作机构), from the settings."""
-    name = settings.load(session)["intake_department"]
-    return session.scalar(select(Department.id).where(Department.name == name))
+    return agencies.configured_intake(session)
 
 
 def intake_for(session, actor, agency: dict | None = None) -> int | None:
@@ -129,12 +128,14 @@ def letter_docx(actor, request_id: int) -> tuple[str, bytes]:
 
 def write_letter(session, req, outcome, reason, by, location=None, explanation=None, facts=None) -> ReplyLetter:
     """Render the reply for `outcome` and store it as the request's newest letter version."""
+    speaker = agency(session, req)
+    named = agency_letters.for_agency(session, speaker)  # its own 复议机关, court and 信访 channel
     if outcome == "correction":
-        text = letters.render_correction(req, reason, agency=agency_name(session, req), settings=settings.load(session),
-                                         on=clock.today(), explanation=explanation, facts=facts)
+        text = letters.render_correction(req, reason, agency=speaker["name"], settings=named, on=clock.today(),
+                                         explanation=explanation, facts=facts)
     else:
-        text = letters.render(req, outcome, reason, agency=agency_name(session, req), settings=settings.load(session),
-                              on=clock.today(), location=location, explanation=explanation, facts=facts)
+        text = letters.render(req, outcome, reason, agency=speaker["name"], settings=named, on=clock.today(),
+                              location=location, explanation=explanation, facts=facts)
     letter = ReplyLetter(request_id=req.id, outcome=outcome, outcome_reason=reason, text=text, created_by=by)
     session.add(letter)
     req.outcome, req.outcome_reason = outcome, reason

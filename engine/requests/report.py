@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import extract, func, or_, select
 
-from engine import access, agencies, audit, calendar, clock
+from engine import access, agencies, audit, calendar, clock, supervision
 from engine.db import reading, transaction
 from engine.disclosure import EVER_PUBLISHED, catalogue
 from engine.errors import Forbidden, Invalid, NotFound
@@ -24,6 +24,7 @@ from engine.models import (
     Document,
     InformationRequest,
     LegalProceeding,
+    RequestNotice,
 )
 from engine.requests import (
     CORRECTION_RESULTS,
@@ -241,6 +242,14 @@ def fees_collected(session, year: int, agency: dict) -> dict:
     return {"count": len(paid), "amount": sum(int(f.get("amount") or 0) for f in paid)}
 
 
+def fee_notices(session, year: int, agency: dict) -> dict:
+    """收费通知书 issued in the year (国办函〔2020〕109号): how many went out and for how much."""
+    rows = session.scalars(select(RequestNotice).join(InformationRequest, InformationRequest.id == RequestNotice.request_id)
+                           .where(RequestNotice.kind == "fee", _requests_of(agency)))
+    issued = [n for n in rows if calendar.as_date(n.created_at).year == year]
+    return {"count": len(issued), "amount": sum(int((n.data or {}).get("amount") or 0) for n in issued)}
+
+
 def annual(actor, year: int, agency=None) -> dict:
     """The whole report of an agency (`agency_for`) for `year` as data (the page, the API and the
     downloads render this)."""
@@ -258,7 +267,8 @@ def annual(actor, year: int, agency=None) -> dict:
                 "section3": requests_table(s, year, agency), "section4": proceedings_section(s, year, agency),
                 "problems": text.problems if text else "",
                 "other_matters": (text.other_matters if text else "") or "",
-                "fees_collected": fees_collected(s, year, agency), "by_month": by_month(s, year, agency),
+                "fees_collected": fees_collected(s, year, agency), "fee_notices": fee_notices(s, year, agency),
+                "supervision": supervision.counts(s, year, agency["key"]), "by_month": by_month(s, year, agency),
                 "entered_figures": figures, "corrections": corrections(s, year, agency),
                 "versions": _versions(s, year, agency)}
 

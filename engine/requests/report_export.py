@@ -7,6 +7,7 @@ The identity check (新收 + 上年结转 = 总计 + 结转下年度) is for sta
 
 import io
 
+from engine import supervision
 from engine.config import current
 
 RESULT_GROUP = "三、本年度办理结果"
@@ -80,9 +81,18 @@ def section2_rows(report) -> list[list]:
     return rows
 
 
+def overview(report) -> str:
+    """Section one: the staff's text, then the 监督保障 figures the system counts (never typed in)."""
+    return "\n".join(t for t in (report["overview"], supervision.report_lines(report.get("supervision"))) if t)
+
+
 def other_matters(report) -> str:
     fees = report["fees_collected"]
-    line = f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{fees['count']}件，共计{fees['amount']}元。"
+    line = ""
+    if "fee_notices" in report:  # 30号: the 信息处理费 charged under 109号, from the notices themselves
+        sent = report["fee_notices"]
+        line = f"本年度发出信息处理费收费通知书{sent['count']}份，金额共计{sent['amount']}元；"
+    line += f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{fees['count']}件，共计{fees['amount']}元。"
     c = report.get("corrections") or {}
     if c.get("received") or any(c.get(k) for k in ("corrected", "not_corrected", "referred")):
         line += (f"收到更正与本人相关政府信息记录的申请（条例第四十一条）{c['received']}件，本年度予以更正{c['corrected']}件、"
@@ -104,7 +114,7 @@ def to_docx(report) -> bytes:
     doc.add_paragraph(f"本报告依据《中华人民共和国政府信息公开条例》第五十条编制，格式依{report['format']}。"
                       f"统计期限为{report['year']}年1月1日至12月31日。")
     for heading, body, rows in (
-        ("一、总体情况", report["overview"], None),
+        ("一、总体情况", overview(report), None),
         ("二、主动公开政府信息情况", None, section2_rows(report)),
         ("三、收到和处理政府信息公开申请情况", None, section3_grid(report)),
         ("四、政府信息公开行政复议、行政诉讼情况", None, section4_grid(report)),

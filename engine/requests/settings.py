@@ -25,8 +25,14 @@ DEFAULTS = {
     "conversion_window_months": 6,
     "similarity_threshold": 0.5,        # bigram Jaccard at or above which two descriptions match
     "intake_department": "办公室",       # the 政府信息公开工作机构 that receives requests
+    # The installation's own 复议机关 (a county government's is the city government) and the court.
     "reconsideration_body": {"name": "示例市人民政府", "address": "示例市人民大道1号"},
     "litigation_court": {"name": "示例县人民法院", "address": "示例县法院路8号"},
+    # 行政复议法 (2023) 第二十四条: a county department's 复议机关 is the county people's government; the
+    # default for every department agency (engine/requests/agency_letters.py sets one per agency).
+    "department_reconsideration_body": {"name": "示例县人民政府", "address": "示例县人民路1号"},
+    # Art. 39: a petition, complaint or 举报 filed as a request is pointed to the 信访 channel by name.
+    "petition_channel": "示例县信访局（地址：示例县人民路1号；网上信访：国家信访局网上信访平台）",
     # 收费通知书's 缴纳方式 (国办函〔2020〕109号 leaves the channel to the agency's non-tax revenue system).
     "fee_payment": "通过本机关指定的非税收入缴款渠道缴纳，缴款后请将缴款凭证送交本机关政府信息公开工作机构。",
     # The installation's own agency (departments without their own identity speak as it).
@@ -76,7 +82,7 @@ def _checked(key, value):
         if not isinstance(value, int | float) or not 0.1 <= float(value) <= 1.0:
             raise Invalid("相似度阈值应在 0.1–1.0 之间", fields={key: ["out of range"]})
         value = float(value)
-    elif key in ("reconsideration_body", "litigation_court"):
+    elif key in ("reconsideration_body", "litigation_court", "department_reconsideration_body"):
         if not isinstance(value, dict) or not str(value.get("name") or "").strip() or not str(value.get("address") or "").strip():
             raise Invalid("请填写机关名称和地址 (name and address required)", fields={key: ["name and address"]})
         value = {"name": str(value["name"]).strip()[:100], "address": str(value["address"]).strip()[:200]}

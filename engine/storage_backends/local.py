@@ -55,6 +55,12 @@ class LocalBackend:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def delete_tree(self, prefix: str) -> None:
+        """Remove every key under `prefix/` (a folder)."""
+        folder = self._path(prefix)
+        if folder != self.root.resolve():
+            shutil.rmtree(folder, ignore_errors=True)
+
     def url(self, key: str, seconds: int, filename: str | None) -> str | None:
         return None  # a local file has no address another machine could fetch: the app serves it
 

@@ -113,6 +113,18 @@ class S3Backend:
         with self._errors("删除 (delete)", key):
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
+    def delete_tree(self, prefix: str) -> None:
+        """Remove every key under `prefix/`, a thousand per request (the most S3 takes at once)."""
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole store")
+        with self._errors("删除 (delete)", prefix + "/"):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self._key(prefix.strip("/") + "/"))
+            for page in pages:
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+                if keys:
+                    self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+
     def url(self, key: str, seconds: int, filename: str | None) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._key(key)}
         if filename:

@@ -9,7 +9,8 @@ import importlib
 from dataclasses import dataclass
 
 # Modules that register hooks when imported; loaded on first use so every process has them.
-DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.requests.procedure",
+DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.disclosure.takedown_approval",
+                  "engine.requests.procedure", "engine.requests.task_forms",
                   "engine.requests.conversion", "engine.workplan.procedure", "engine.workplan.deadlines")
 _loaded = {"done": False}
 

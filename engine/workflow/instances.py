@@ -11,6 +11,7 @@ from engine import access, audit, clock, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
+from engine.search import index as search
 from engine.workflow import hooks, projection, state, transition
 from engine.workflow.definitions import startable_version
 
@@ -43,6 +44,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     row = ProcessInstance(id=session.connection().execute(_INSERT, values).scalar_one(), **values)
     make_transient_to_detached(row)
     session.add(row)
+    search.follow_instance(session, row.id, row.title, data.get("doc_number"))
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
     transition.begin(session, row, workflow, is_new=True)

@@ -18,7 +18,7 @@ from engine import audit, clock, config, queue, users
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, NotFound
 from engine.models import Incident, Outbox, ProcessInstance, Timer
-from engine.workflow import operations, state, transition
+from engine.workflow import operations, state, stranded, transition
 from engine.workflow.operations import OperationContext
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,11 @@ def retry_incident(actor, incident_id: int) -> dict:
             raise NotFound("事件不存在 (no such incident)")
         if incident.resolved_at is not None:
             raise Conflict("该事件已处理 (incident already resolved)")
+        if incident.human_task_id is not None:  # a task nobody could take: nothing to run again
+            stranded.retry(s, incident)
+            incident.resolved_by = actor.username
+            audit.record(s, "retry", actor=actor, instance_id=incident.instance_id, incident=incident.id)
+            return {"id": incident.id, "instance_id": incident.instance_id, "status": "resolved"}
         incident.resolved_at, incident.resolved_by = clock.now(), actor.username
         outbox = s.get(Outbox, incident.outbox_id) if incident.outbox_id else None
         instance = s.get(ProcessInstance, incident.instance_id)

@@ -15,6 +15,7 @@ from engine import access, audit, clock, forms, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from engine.models import HumanTask, User
+from engine.search import query as search_query
 from engine.workflow import hooks, projection, state, transition
 
 MAX_LIMIT = 200
@@ -48,7 +49,7 @@ def _scope_clause(scope: str, is_admin: bool):
 
 
 @lru_cache(maxsize=256)
-def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort):
+def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort, dialect="sqlite"):
     where = [_scope_clause(scope, is_admin)]
     where += [getattr(HumanTask, name) == bindparam(name) for name in filters]
     if overdue:
@@ -56,7 +57,9 @@ def _statements(scope, is_admin, filters, has_q, overdue, has_due_before, sort):
     if has_due_before:
         where.append(HumanTask.due_at <= bindparam("due_before"))
     if has_q:
-        where.append(or_(HumanTask.title.ilike(bindparam("pattern")), HumanTask.doc_number.ilike(bindparam("pattern"))))
+        # The staff's index (engine/search): every term in the instance's title or its document's
+        # title or number, as the catalogue finds them.
+        where.append(HumanTask.instance_id.in_(search_query.instance_ids(dialect)))
     order = {"due": (HumanTask.due_at.is_(None), HumanTask.due_at.asc(), HumanTask.id.desc()),
              "oldest": (HumanTask.id.asc(),)}.get(sort, (HumanTask.id.desc(),))
     items = (select(*HumanTask.__table__.columns).where(*where).order_by(*order)
@@ -77,11 +80,15 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
     given = {"instance_id": instance_id, "document_id": document_id, "request_id": request_id,
              "process_key": process_key, "name": name}
     filters = tuple(k for k in _FILTERS if given[k] not in (None, ""))
-    items_stmt, count_stmt = _statements(scope, actor.is_admin, filters, bool(q), bool(overdue),
-                                         bool(due_before), sort)
-    params = _params(actor, limit=limit, offset=offset, due_before=due_before,
-                     pattern=f"%{q.strip()}%" if q else None, **{k: given[k] for k in filters})
     with reading() as s:
+        dialect = s.connection().dialect.name
+        terms = search_query.staff_terms(dialect, q) if q and q.strip() else None
+        if q and q.strip() and terms is None:
+            return {"items": [], "total": 0}  # only punctuation: nothing can match
+        items_stmt, count_stmt = _statements(scope, actor.is_admin, filters, terms is not None, bool(overdue),
+                                             bool(due_before), sort, dialect)
+        params = _params(actor, limit=limit, offset=offset, due_before=due_before, q_staff=terms,
+                         **{k: given[k] for k in filters})
         # Core rows on the connection, not ORM objects: the inbox is read more than anything else.
         items = [as_dict(r) for r in s.connection().execute(items_stmt, params)]
         if offset == 0 and len(items) < limit:
@@ -139,15 +146,17 @@ def detail_for(actor, task_id: int) -> dict:
     # (the revise form shows `return_reason`); only the inputs are ever accepted back.
     out["form_data"] = {k: v for k, v in {**data, **extra}.items()
                         if k in fields_shown or (not k.startswith("_") and not isinstance(v, dict | list))}
-    out["form_data"].update(_options(out["form"] or {}))
+    out["form_data"].update(_options(out["form"] or {}, extra))
     return out
 
 
-def _options(schema: dict) -> dict:
+def _options(schema: dict, given: dict) -> dict:
     """The option lists a form's selects read from its data (`valuesKey`): a select, not free
-    text, for what the server only accepts from a list."""
+    text, for what the server only accepts from a list. A process's form-data hook may give the
+    list for one task (the fee methods a request allows); the departments are known everywhere."""
     sources = {"departments": lambda: [{"label": n, "value": n} for n in sorted(users.department_names().values())]}
-    return {key: sources[key]() for key in forms.option_keys(schema) if key in sources}
+    return {key: given[key] if key in given else sources[key]() for key in forms.option_keys(schema)
+            if key in given or key in sources}
 
 
 # A task is locked and changed with plain statements (no ORM object): claim and complete are the

@@ -16,7 +16,7 @@ from engine import audit, queue
 from engine.db import after_commit
 from engine.errors import DomainError, Invalid
 from engine.models import Incident
-from engine.workflow import hooks, projection, state
+from engine.workflow import hooks, projection, state, stranded
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +223,7 @@ def advance(session, row, workflow, *, is_new=False, budget=None) -> None:
     workflow.do_engine_steps(will_complete_task=budget)
     hooks.run_after_transition(session, row, workflow)
     new_outbox, due_times = projection.sync(session, row, workflow, is_new=is_new)
+    stranded.open_for(session, row.id)  # a new task nobody can take is seen at once, not found later
     messages = projection.thrown_messages(workflow)
     # An open incident always leaves the instance in "error" (service_tasks sets and clears it).
     status = projection.status_of(workflow, has_incident=row.status == "error")

@@ -6,52 +6,20 @@ after the people's congress session ends. The office changes the numbers in the 
 """
 
 from datetime import date, timedelta
-from functools import lru_cache
-from xml.etree import ElementTree
-
-from sqlalchemy import select
 
 from engine import calendar
-from engine.bootstrap import SHIPPED
-from engine.db import reading
 from engine.errors import Invalid
-from engine.models import DecisionFile
+from engine.workflow import decisions
 
 FILE = "workplan_deadlines.dmn"
-NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
-
-
-def _table_xml(session=None) -> str:
-    query = select(DecisionFile.xml).where(DecisionFile.name == FILE)
-    if session is not None:  # inside the transaction saving a new version of the table
-        xml = session.scalar(query)
-    else:
-        with reading() as s:
-            xml = s.scalar(query)
-    return xml or (SHIPPED / FILE).read_text(encoding="utf-8")
 
 
 def lookup(kind: str, session=None) -> dict:
     """The first row matching `kind` (an empty input entry matches anything): days, unit, rule."""
-    for entry, out in _rows(_table_xml(session)):
-        if entry in ("", "-") or entry.strip('"') == kind:
-            return dict(out)
-    raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
-
-
-@lru_cache(maxsize=8)
-def _rows(xml: str) -> tuple:
-    # Parsed once per version of the table: the catalogue asks for every 公示 it lists.
-    table = ElementTree.fromstring(xml).find(".//dmn:decisionTable", NS)
-    names = [o.get("name") for o in table.findall("dmn:output", NS)]
-    rows = []
-    for rule in table.findall("dmn:rule", NS):
-        entry = (rule.find("dmn:inputEntry/dmn:text", NS).text or "").strip()
-        values = [(o.find("dmn:text", NS).text or "").strip().strip('"') for o in rule.findall("dmn:outputEntry", NS)]
-        out = dict(zip(names, values, strict=False))
-        out["days"] = int(out["days"])
-        rows.append((entry, out))
-    return tuple(rows)
+    row = decisions.first_row(FILE, kind, session)
+    if row is None:
+        raise Invalid(f"时限规则表中没有“{kind}” (no deadline rule for {kind})", fields={"kind": ["unknown"]})
+    return {**row, "days": int(row["days"])}
 
 
 def add_period(start: date, rule: dict) -> date:

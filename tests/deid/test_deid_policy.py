@@ -89,18 +89,18 @@ def test_policy_override_and_validation():
 
 
 def test_apply_findings_after_adding_and_releasing():
-    text = "申请人：张建华，手机13905381276，其邻居老周也在场。"
+    text = "申请人：张建华，手机13905381276，其邻居阿毛也在场。"
     r = deidentify(text)
     assert apply_findings(text, r.findings).text == r.text
     edited = [f.to_dict() for f in r.findings]
     mobile = next(f for f in edited if f["kind"] == "mobile")
     mobile["redacted"] = False
-    start = text.index("老周")
+    start = text.index("阿毛")
     added = manual_finding(text, start, start + 2, "person_name")
     assert added.reason == "manual"
     out = apply_findings(text, [*edited, added])
     assert out.text == "申请人：甲，手机13905381276，其邻居乙也在场。"
-    assert text == "申请人：张建华，手机13905381276，其邻居老周也在场。"
+    assert text == "申请人：张建华，手机13905381276，其邻居阿毛也在场。"
 
 
 def test_redaction_is_json_ready():

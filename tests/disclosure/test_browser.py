@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import assert_clean_page, log_in
-from tests.support.disclosure import APPROVE, do_task, run_worker
+from tests.support.disclosure import open_confirmation, run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
-BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周证明属实。"
+BODY = "经审核，户主张伟符合条件。身份证号110101199003074573，联系电话13912341234。其邻居老周（绰号“胖墩”）证明属实。"
 
 
 
@@ -34,30 +34,24 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     assert "初审中" in page.inner_text("main") and "2026-11-30" in page.inner_text("main")
     assert_clean_page(page)
 
-    do_task(api_as("reviewer1"), doc_id, APPROVE)
-    do_task(api_as("secrecy1"), doc_id, APPROVE)
-    run_worker()
-
-    log_in(page, live_server, "publisher1")
-    task = api_as("publisher1").get(f"/api/tasks?scope=available&document_id={doc_id}").get_json()["items"][0]
-    page.goto(f"{live_server}/tasks/{task['id']}")
-    page.click("#claim")
+    open_confirmation(page, live_server, api_as, doc_id)
     page.wait_for_selector("#redaction-view mark.finding")
     marks = page.locator("#redaction-view mark.finding.redacted")
     assert {"张伟", "110101199003074573", "13912341234"} <= set(marks.all_inner_texts())
     assert_clean_page(page)
-    # Release the phone number (the publisher knows it is the office's) and mark the missed nickname.
+    # Release the phone number (the publisher knows it is the office's) and mark the nickname, which
+    # no detector can know is a person's.
     page.locator("#redaction-view mark.finding", has_text="13912341234").click()
     # Locator assertions, not wait_for_function: that evaluates a string, which our CSP forbids.
     expect(page.locator("#redacted-preview")).to_contain_text("13912341234")
     page.evaluate("""() => {
-        const node = [...document.querySelectorAll('#redaction-view span')].find(s => s.textContent.includes('老周')).firstChild;
-        const at = node.textContent.indexOf('老周');
+        const node = [...document.querySelectorAll('#redaction-view span')].find(s => s.textContent.includes('胖墩')).firstChild;
+        const at = node.textContent.indexOf('胖墩');
         const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 2);
         const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
     }""")
     page.click("#add-finding")
-    expect(page.locator("#redacted-preview")).not_to_contain_text("老周")
+    expect(page.locator("#redacted-preview")).not_to_contain_text("胖墩")
     confirmed = page.inner_text("#redacted-preview")
     # The title has its own check: a nickname the detector missed there is marked the same way.
     missed = page.evaluate("""() => {
@@ -85,6 +79,6 @@ def test_submit_confirm_redaction_and_find_it_in_the_catalogue(page, live_server
     page.wait_for_url(re.compile(rf"/public/documents/{doc_id}$"))
     text = page.inner_text(".doc-text")
     assert text.strip() == confirmed.strip()
-    assert "110101199003074573" not in text and "张伟" not in text and "老周" not in text
+    assert "110101199003074573" not in text and "张伟" not in text and "老周" not in text and "胖墩" not in text
     assert "低保对象" in page.inner_text("h1") and "老周" not in page.content()
     assert_clean_page(page)

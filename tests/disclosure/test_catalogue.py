@@ -101,6 +101,7 @@ def test_repealing_a_normative_document_is_a_procedure_with_its_own_deadline(api
     assert publisher.client.get(f"/api/public/documents/{target}").get_json()["validity"]["code"] == "valid"
     do_task(api_as("reviewer1"), change, APPROVE)
     do_task(api_as("secrecy1"), change, APPROVE)
+    do_task(api_as("head1"), change, APPROVE)  # a 规范性文件: the head approves before publication
     run_worker()
     do_task(publisher, change, {"decision": "confirm"})
     run_worker()

@@ -104,7 +104,7 @@ def test_public_catalogue_page_and_feed_show_only_published_redacted_documents(a
     SimpleWorker([queue.queue()], connection=queue.redis()).work(burst=True)
 
     catalogue = client.get("/public?q=低保").get_data(as_text=True)
-    assert "低保对象公示" in catalogue and "<title>" in catalogue
+    assert "<mark>低保</mark>对象公示" in catalogue and "<title>" in catalogue  # the term marked in the title
     page = client.get(f"/public/documents/{doc_id}").get_data(as_text=True)
     assert "王五" in page  # social-assistance publicity keeps the household head's name
     assert "110101199003074573" not in page and "13912341234" not in page

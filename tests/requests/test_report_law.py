@@ -32,6 +32,7 @@ def test_normative_documents_are_counted_from_formation_and_validity(api_as, sta
         "changes_document_id": target, "change_kind": "repeal"}).get_json()["id"]
     do_task(api_as("reviewer1"), change, APPROVE)
     do_task(api_as("secrecy1"), change, APPROVE)
+    do_task(api_as("head1"), change, APPROVE)  # 规范性文件: approved by the head before publication
     run_worker()
     do_task(publisher, change, {"decision": "confirm"})
     run_worker()

@@ -191,8 +191,13 @@ def test_consultation_days_are_excluded_and_silence_lets_the_agency_decide(staff
         handle = task_for(staff("drafter1"), rid, "handle")
         assert handle["due_at"].startswith("2026-12-03T15:59:59")  # 23:59:59 in Beijing
 
-        # A second consultation the third party never answers: after 15 working days the agency decides.
+        # A second consultation the third party never answers: 15 working days after it received the
+        # letter (handed over that day) the agency decides.
         do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party", "third_party": "示例建设公司"})
+        letter = [n for n in staff("publisher1").get(f"/api/requests/{rid}/notices").get_json()["items"]
+                  if n["kind"] == "third_party"][-1]
+        assert staff("publisher1").post(f"/api/requests/{rid}/notices/{letter['id']}/delivery",
+                                        json={"delivery_method": "in_person", "delivered_on": "2026-11-05"}).status_code == 200
         clock.move_to(morning(D(2026, 11, 27)))
         assert timers.fire_due() >= 1
         d = detail(staff("publisher1"), rid)

@@ -108,6 +108,10 @@ def test_disclosing_over_a_third_partys_objection_needs_the_public_interest_and_
 
 
 def test_a_silent_co_producer_agrees_a_silent_third_party_leaves_it_to_the_agency(staff):
+    from datetime import timedelta
+
+    from engine.clock import today as clock_today
+    from engine.requests import deadlines
     from engine.workflow import timers
 
     with time_machine.travel(morning(D(2026, 11, 2)), tick=False) as clock:
@@ -115,11 +119,12 @@ def test_a_silent_co_producer_agrees_a_silent_third_party_leaves_it_to_the_agenc
         do(staff("publisher1"), rid, "review_request", {"decision": "accept"})
         do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "co_producer",
                                               "third_party": "示例县财政局"})
-        clock.move_to(morning(D(2026, 11, 24)))
+        # Never recorded as delivered: the provisional end (5 working days to arrive, then the 15) applies.
+        clock.move_to(morning(deadlines.provisional_after_delivery(D(2026, 11, 2), 15) + timedelta(days=1)))
         assert timers.fire_due() >= 1
         do(staff("drafter1"), rid, "handle", {"decision": "consult", "consulted_party": "third_party",
                                               "third_party": "示例建设公司"})
-        clock.move_to(morning(D(2026, 12, 16)))
+        clock.move_to(morning(deadlines.provisional_after_delivery(clock_today(), 15) + timedelta(days=1)))
         assert timers.fire_due() >= 1
         co, third = detail(staff("publisher1"), rid)["consultations"]
         assert (co["party"], co["answer"], co["effective"]) == ("co_producer", "silent", "agree")

@@ -47,14 +47,16 @@ def _has_cjk_fonts() -> bool:
     return bool(out.strip())
 
 
-def _can_install() -> bool:
+def can_install() -> bool:
+    """Tell whether this process may install Debian packages (root, with apt)."""
     return os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
-def _apt_install() -> bool:
-    print(f"installing Debian's {' and '.join(PACKAGES)} for the browser tests", flush=True)
+def apt_install(packages: tuple[str, ...], purpose: str) -> bool:
+    """Install Debian `packages` quietly (the caller checked `can_install`); tell whether it worked."""
+    print(f"installing Debian's {' and '.join(packages)} for {purpose}", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *PACKAGES]):
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
         if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False).returncode != 0:
             return False
     return True
@@ -64,7 +66,7 @@ def ensure() -> int:
     """Make sure a Chromium and CJK fonts are there; return the exit status for `make test`."""
     if find() and _has_cjk_fonts():
         return 0
-    if _can_install() and _apt_install() and find():
+    if can_install() and apt_install(PACKAGES, "the browser tests") and find():
         return 0
     if find():  # a browser without CJK fonts still runs the tests; pages only look wrong
         print("warning: no CJK fonts found (fonts-noto-cjk); screenshots will show boxes", file=sys.stderr)

@@ -16,6 +16,17 @@ def payload(description="申请公开2026年城区道路改造工程的预算", 
             "delivery": "email", **extra}
 
 
+def add_staff(username, roles, department, display_name=None) -> None:
+    """A staff account (demo password) in `department`, created directly: no admin page is under test."""
+    from engine import bootstrap, users
+    from engine.db import transaction
+
+    with transaction() as s:
+        users.ensure_department(s, department)
+        users.create_user(username, bootstrap.DEMO_PASSWORD, roles, department, display_name=display_name or username,
+                          session=s, password_hash=bootstrap._demo_hash())
+
+
 def morning(day: date, hour=9) -> datetime:
     """`hour` o'clock in Beijing on `day`, as an aware UTC datetime for time_machine."""
     return datetime.combine(day, time(hour), SHANGHAI).astimezone(timezone.utc)

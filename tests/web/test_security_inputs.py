@@ -133,9 +133,9 @@ def test_docx_bombs_are_refused_before_parsing(api_as, kind):
     started = time.monotonic()
     resp = api_as("drafter1").post("/api/documents", content_type="multipart/form-data", data={
         "title": "炸弹", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
-        "docx": (io.BytesIO(content), "bomb.docx")})
+        "file": (io.BytesIO(content), "bomb.docx")})
     assert time.monotonic() - started < 5
-    _field_error(resp, "docx")
+    _field_error(resp, "file")
 
 
 def test_an_ordinary_docx_is_still_read(api_as):
@@ -144,7 +144,7 @@ def test_an_ordinary_docx_is_still_read(api_as):
     content = _docx_with_body(_many_paragraphs(200))
     resp = api_as("drafter1").post("/api/documents", content_type="multipart/form-data", data={
         "title": "正常文件", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
-        "docx": (io.BytesIO(content), "ok.docx")})
+        "file": (io.BytesIO(content), "ok.docx")})
     assert resp.status_code == 201, resp.get_json()
 
 

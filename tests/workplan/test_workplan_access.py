@@ -7,7 +7,10 @@ from openpyxl import load_workbook
 
 from engine.db import transaction
 from engine.models import Document
+from tests.support.sample_files import plain_pdf
 from tests.support.workplan import create_plan, published_document
+
+BUDGET_PDF = plain_pdf()
 
 
 def _tasks(api, plan_id):
@@ -94,7 +97,7 @@ def test_uploaded_evidence_files_are_kept_and_shown_only_to_those_who_see_the_ta
                       content_type="multipart/form-data")
     assert refused.status_code == 422 and "evidence_files" in refused.get_json()["error"]["fields"]
     sent = cz.post(url, data={"text": "预算公开截图见附件", "evidence_files": [
-        (io.BytesIO(b"%PDF-1.4 budget"), "预算公开截图.pdf")]}, content_type="multipart/form-data")
+        (io.BytesIO(BUDGET_PDF), "预算公开截图.pdf")]}, content_type="multipart/form-data")
     assert sent.status_code == 200, sent.get_json()
     report = cz.get(f"/api/workplans/tasks/{finance}").get_json()["reports"][0]
     attached = next(e for e in report["evidence"] if e["kind"] == "file")
@@ -105,5 +108,5 @@ def test_uploaded_evidence_files_are_kept_and_shown_only_to_those_who_see_the_ta
         resp = staff(who).get(link)
         assert resp.status_code == status, who
         if status == 200:
-            assert resp.data == b"%PDF-1.4 budget"
+            assert resp.data == BUDGET_PDF
     assert cz.get(f"/api/workplans/reports/{report['id']}/files/{'0' * 64}").status_code == 404

@@ -8,6 +8,7 @@ import pytest
 
 from engine import clock
 from tests.support.browser import log_in
+from tests.support.sample_files import plain_pdf
 from tests.support.workplan import create_plan, published_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -73,7 +74,7 @@ def test_a_department_reports_with_evidence_and_the_office_reviews(page, live_se
     page.fill("#report-form textarea[name=evidence_urls]", "https://example.gov.cn/czyjs/2026")
     page.fill("#report-form input[name=document_ids]", str(doc_id))
     page.set_input_files("#report-form input[name=evidence_files]", files=[
-        {"name": "预算公开截图.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 budget"}])
+        {"name": "预算公开截图.pdf", "mimeType": "application/pdf", "buffer": plain_pdf()}])
     page.click("#report-form button[type=submit]")
     page.wait_for_selector("#reports li.report")
     report = page.locator("#reports li.report").first

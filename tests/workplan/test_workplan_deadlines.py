@@ -9,6 +9,7 @@ from pathlib import Path
 import time_machine
 
 from engine import admin, users
+from engine.bootstrap import SHIPPED
 from engine.workplan import rules
 from tests.support.web import login
 from tests.support.workplan import create_plan, notes_of, sweep
@@ -68,7 +69,7 @@ def test_the_congress_date_and_the_dmn_row_move_the_deadline_and_its_timers(app,
         assert "2026-04-17" in page and RULE_TEXT in page
 
         # The office shortens the period in the decision table: open rule tasks follow at once.
-        xml = (rules.SHIPPED / rules.FILE).read_text(encoding="utf-8").replace(
+        xml = (SHIPPED / rules.FILE).read_text(encoding="utf-8").replace(
             '<outputEntry id="workplan_deadlines_r1_days"><text>60</text>',
             '<outputEntry id="workplan_deadlines_r1_days"><text>30</text>')
         admin.save_decision_file(users.by_username("admin"), rules.FILE, xml)  # what the DMN editor's save calls

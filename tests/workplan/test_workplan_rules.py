@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from engine import users
+from engine.bootstrap import SHIPPED
 from engine.errors import Invalid
 from engine.workflow import definitions
 from engine.workplan import rules
@@ -27,7 +28,7 @@ def test_the_poverty_fund_plan_is_due_sixty_working_days_after_the_congress(sett
 
 
 def test_the_office_changes_the_period_in_the_decision_table(settings):
-    xml = (rules.SHIPPED / rules.FILE).read_text(encoding="utf-8")
+    xml = (SHIPPED / rules.FILE).read_text(encoding="utf-8")
     changed = xml.replace('<outputEntry id="workplan_deadlines_r0_days"><text>10</text>',
                           '<outputEntry id="workplan_deadlines_r0_days"><text>15</text>')
     definitions.save_decision_file(users.by_username("admin"), rules.FILE, changed)

@@ -5,8 +5,11 @@ from flask import jsonify, request
 
 from engine import agencies
 from engine.disclosure import guide
+from engine.requests import agency_letters
 from web.api import bp
+from web.api.oversight_answers import AgencyLettersSchema
 from web.api.requests import parse_json
+from web.api.schemas import respond
 from web.auth import require_user
 
 
@@ -67,3 +70,29 @@ def update_department(department_id):
       responses: {200: {content: {application/json: {schema: DepartmentSchema}}}}
     """
     return jsonify(agencies.update_department(require_user(), department_id, parse_json()))
+
+
+@bp.get("/agency-letters")
+def get_agency_letters():
+    """What an agency's letters name: its 复议机关, court and 信访 channel (its staff, the admin).
+    ---
+    get:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: root"}
+      responses: {200: {content: {application/json: {schema: AgencyLettersSchema}}}}
+    """
+    return respond(AgencyLettersSchema, agency_letters.view(require_user(), request.args.get("agency")))
+
+
+@bp.put("/agency-letters")
+def put_agency_letters():
+    """Set an agency's 复议机关, court or 信访 channel (admin); an empty value goes back to the installation's.
+    ---
+    put:
+      parameters:
+        - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency"}
+      responses:
+        200: {content: {application/json: {schema: AgencyLettersSchema}}}
+        422: {description: a body without its address, or an unknown field}
+    """
+    return respond(AgencyLettersSchema, agency_letters.save(require_user(), request.args.get("agency"), parse_json()))

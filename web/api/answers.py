@@ -12,11 +12,11 @@ from marshmallow import Schema, fields
 from web.api.schemas import HistoryEventSchema, PublicityPeriodSchema, TaskSchema, ValiditySchema
 
 
-def _text(**kwargs):
+def nullable_text(**kwargs):
     return fields.String(allow_none=True, required=True, **kwargs)
 
 
-def _id():
+def nullable_id():
     return fields.Integer(allow_none=True, required=True)
 
 
@@ -25,10 +25,10 @@ def _id():
 class DepartmentSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    agency_name = _text()
-    agency_code = _text()
-    agency_kind = _text()
-    parent = _text(metadata={"description": "the parent department's name"})
+    agency_name = nullable_text()
+    agency_code = nullable_text()
+    agency_kind = nullable_text()
+    parent = nullable_text(metadata={"description": "the parent department's name"})
     own_agency = fields.Boolean(required=True)
     speaks_as = fields.String(required=True, metadata={"description": "the agency name its letters carry"})
 
@@ -47,9 +47,11 @@ class AgencySchema(Schema):
     """An agency the public may address (a request, a guide, the catalogue's 发布机构 filter)."""
 
     key = fields.String(required=True, metadata={"description": "what ?agency= or a request's agency takes"})
-    id = _id()
+    id = nullable_id()
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    takes_requests = fields.Boolean(required=True, metadata={
+        "description": "an active 公开专员 can take a request addressed to it now; the public form offers only these"})
 
 
 class AgencyListSchema(Schema):
@@ -58,20 +60,20 @@ class AgencyListSchema(Schema):
 
 class GuideSchema(Schema):
     agency = fields.String(required=True)
-    agency_id = _id()
+    agency_id = nullable_id()
     agency_key = fields.String(required=True, metadata={"description": "root, or the agency's department id"})
     complete = fields.Boolean(required=True)
     sections = fields.List(fields.Nested(GuideSectionSchema), required=True)
-    updated_at = _text()
-    updated_by = _text()
+    updated_at = nullable_text()
+    updated_by = nullable_text()
 
 
 # Documents ----------------------------------------------------------------------------------------
 
 class TakenDownSchema(Schema):
     at = fields.String(required=True)
-    by = _text()
-    reason = _text()
+    by = nullable_text()
+    reason = nullable_text()
 
 
 class DocumentSchema(Schema):
@@ -79,27 +81,28 @@ class DocumentSchema(Schema):
 
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    doc_number = _text()
+    summary = fields.String(allow_none=True, metadata={"description": "内容概述 as written (the catalogue shows it de-identified)"})
+    doc_number = nullable_text()
     category = fields.String(required=True)
-    attribute = _text()
-    attribute_ground = _text()
-    attribute_reason = _text()
+    attribute = nullable_text()
+    attribute_ground = nullable_text()
+    attribute_reason = nullable_text()
     channels = fields.List(fields.String(), required=True)
-    department_id = _id()
-    instance_id = _id()
+    department_id = nullable_id()
+    instance_id = nullable_id()
     status = fields.String(required=True)
-    formed_on = _text()
-    publish_by = _text()
-    published_at = _text()
-    published_on = _text()
-    publisher = _text()
-    index_no = _text()
-    topic = _text()
-    area = _text()
+    formed_on = nullable_text()
+    publish_by = nullable_text()
+    published_at = nullable_text()
+    published_on = nullable_text()
+    publisher = nullable_text()
+    index_no = nullable_text()
+    topic = nullable_text()
+    area = nullable_text()
     validity = fields.Nested(ValiditySchema, required=True)
-    change_kind = _text()
-    changes_document_id = _id()
-    return_reason = _text()
+    change_kind = nullable_text()
+    changes_document_id = nullable_id()
+    return_reason = nullable_text()
     returns = fields.Integer(required=True)
     publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
     taken_down = fields.Nested(TakenDownSchema, allow_none=True, metadata={"description": "撤下: null while it is up"})
@@ -116,13 +119,13 @@ class FindingSchema(Schema):
     kind = fields.String(required=True)
     reason = fields.String(required=True)
     redacted = fields.Boolean(required=True)
-    replacement = _text()
+    replacement = nullable_text()
     score = fields.Float(required=True)
 
 
 class RedactionSchema(Schema):
     field = fields.String(required=True)
-    redacted_text = _text()
+    redacted_text = nullable_text()
     findings = fields.List(fields.Nested(FindingSchema), required=True)
 
 
@@ -138,21 +141,21 @@ class CurrentTaskSchema(Schema):
     role = fields.String(required=True)
     bpmn_id = fields.String()
     claimed_by = fields.Integer(allow_none=True)
-    due_at = _text()
+    due_at = nullable_text()
 
 
 class ReviewRecordSchema(Schema):
     seq = fields.Integer(required=True)
     document_id = fields.Integer(required=True)
-    task_id = _id()
+    task_id = nullable_id()
     stage = fields.String(required=True)
     role = fields.String(required=True)
     reviewer_id = fields.Integer(required=True)
     reviewer_name = fields.String(required=True)
     decision = fields.String(required=True)
-    opinion = _text()
-    attribute = _text()
-    ground = _text()
+    opinion = nullable_text()
+    attribute = nullable_text()
+    ground = nullable_text()
     channels = fields.List(fields.String(), required=True)
     content_sha256 = fields.String(required=True)
     prev_hash = fields.String(required=True)
@@ -162,7 +165,7 @@ class ReviewRecordSchema(Schema):
 
 class PublicationSchema(Schema):
     channel = fields.String(required=True)
-    url = _text()
+    url = nullable_text()
     published_at = fields.String(required=True)
 
 
@@ -172,11 +175,60 @@ class ProgressSchema(Schema):
     incident = fields.Dict(allow_none=True, required=True)
 
 
+class DocumentFileSchema(Schema):
+    """One of a document's files as staff see it (never its content)."""
+
+    id = fields.Integer(required=True)
+    role = fields.String(required=True, metadata={"description": "body | attachment"})
+    name = fields.String(required=True, metadata={"description": "the name it was uploaded with"})
+    kind = fields.String(required=True, metadata={"description": "pdf, ofd, docx, xlsx, xls, csv, png, jpeg, tiff"})
+    format = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    pages = nullable_id()
+    state = fields.String(required=True, metadata={
+        "description": "uploaded (not read yet) | read (findings proposed) | held (cannot be made safe: message)"})
+    message = nullable_text()
+    hidden = fields.List(fields.String(), required=True, metadata={
+        "description": "what the file carries out of sight, cleaned on redaction (metadata, comments, hidden sheets …)"})
+    findings = fields.Integer(required=True, metadata={"description": "findings and regions to be removed"})
+    withheld = fields.Boolean(required=True, metadata={"description": "kept out of publication by the publisher"})
+    confirmed_by = nullable_text()
+    confirmed_at = nullable_text()
+    redacted = fields.Boolean(required=True, metadata={"description": "its redacted version exists"})
+
+
+class DocumentFileListSchema(Schema):
+    items = fields.List(fields.Nested(DocumentFileSchema), required=True)
+
+
+class FileRedactionSchema(Schema):
+    id = fields.Integer(required=True)
+    redacted_text = fields.String(required=True, metadata={"description": "the file's text as it will read"})
+    findings = fields.List(fields.Nested(FindingSchema), required=True)
+    regions = fields.List(fields.Dict(), required=True, metadata={"description": "[{page, x0, y0, x1, y1}]"})
+    places = fields.List(fields.Dict(), required=True, metadata={
+        "description": "per finding: {boxes: [[page, x0, y0, x1, y1]], cells: [[sheet, row, column]]}"})
+
+
+class FileCheckSchema(DocumentFileSchema):
+    """A file as the publisher checks it (staff who may see the document read it too)."""
+
+    text = fields.String(required=True, metadata={"description": "the file's text as the detector read it; "
+                                                                 "findings are spans of it"})
+    findings = fields.List(fields.Dict(), required=True)
+    regions = fields.List(fields.Dict(), required=True)
+    places = fields.List(fields.Dict(), required=True)
+    page_sizes = fields.List(fields.List(fields.Float()), required=True, metadata={
+        "description": "each page's width and height (points; pixels for images): regions are in these units"})
+    sheets = fields.List(fields.Dict(), required=True, metadata={"description": "a sheet's rows of cells with their spans"})
+
+
 class DocumentDetailSchema(DocumentSchema):
     body = fields.String(required=True)
-    interpretation = _text()
-    redacted_text = _text()
-    redaction_confirmed_by = _text()
+    interpretation = nullable_text()
+    redacted_text = nullable_text()
+    redaction_confirmed_by = nullable_text()
     publish_by_provisional = fields.Boolean(required=True)
     findings = fields.List(fields.Nested(FindingSchema), required=True)
     redactions = fields.List(fields.Nested(FieldRedactionSchema), required=True)
@@ -186,12 +238,14 @@ class DocumentDetailSchema(DocumentSchema):
     progress = fields.Nested(ProgressSchema, required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
     may_take_down = fields.Boolean(required=True, metadata={"description": "the caller may take it down (撤下) now"})
+    files = fields.List(fields.Nested(DocumentFileSchema), required=True)
 
 
 class DocumentSubmittedSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
-    instance_id = _id()
+    instance_id = nullable_id()
+    files = fields.List(fields.Nested(DocumentFileSchema), required=True)
 
 
 class ImportedSchema(Schema):
@@ -202,11 +256,11 @@ class ImportedSchema(Schema):
 class ReviewChainSchema(Schema):
     intact = fields.Boolean(required=True)
     records = fields.Integer(required=True)
-    broken_at = _id()
+    broken_at = nullable_id()
 
 
 class ReturnsSchema(Schema):
-    department = _text()
+    department = nullable_text()
     documents = fields.Integer(required=True)
     returns = fields.Integer(required=True)
 
@@ -249,15 +303,15 @@ class MigrationSchema(Schema):
 
 class ApplicantSchema(Schema):
     type = fields.String(required=True)
-    subtype = _text()
+    subtype = nullable_text()
     name = fields.String(required=True)
-    id_type = _text()
-    id_number = _text()
-    contact = _text()
-    contact_person = _text()
-    legal_representative = _text()
-    address = _text()
-    postcode = _text()
+    id_type = nullable_text()
+    id_number = nullable_text()
+    contact = nullable_text()
+    contact_person = nullable_text()
+    legal_representative = nullable_text()
+    address = nullable_text()
+    postcode = nullable_text()
 
 
 class RequestSchema(Schema):
@@ -269,23 +323,23 @@ class RequestSchema(Schema):
     channel = fields.String(required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
     description = fields.String(required=True)
-    form = _text()
-    delivery = _text()
-    department = _text()
-    department_id = _id()
-    instance_id = _id()
+    form = nullable_text()
+    delivery = nullable_text()
+    department = nullable_text()
+    department_id = nullable_id()
+    instance_id = nullable_id()
     status = fields.String(required=True)
-    status_name = _text()
-    outcome = _text()
-    outcome_name = _text()
-    outcome_reason = _text()
-    outcome_reason_name = _text()
-    received_on = _text()
-    receipt_on = _text()
-    confirmed_on = _text()
-    due_on = _text()
+    status_name = nullable_text()
+    outcome = nullable_text()
+    outcome_name = nullable_text()
+    outcome_reason = nullable_text()
+    outcome_reason_name = nullable_text()
+    received_on = nullable_text()
+    receipt_on = nullable_text()
+    confirmed_on = nullable_text()
+    due_on = nullable_text()
     due_provisional = fields.Boolean(required=True)
-    closed_on = _text()
+    closed_on = nullable_text()
 
 
 class RequestListSchema(Schema):
@@ -295,13 +349,13 @@ class RequestListSchema(Schema):
 class NoticeSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
-    kind_name = _text()
-    recipient = _text()
+    kind_name = nullable_text()
+    recipient = nullable_text()
     text = fields.String(required=True)
     created_at = fields.String(required=True)
-    created_by = _text()
-    delivery_method = _text()
-    delivered_on = _text()
+    created_by = nullable_text()
+    delivery_method = nullable_text()
+    delivered_on = nullable_text()
     docx_url = fields.String(required=True)
 
 
@@ -310,38 +364,40 @@ class NoticeListSchema(Schema):
 
 
 class ConsultationSchema(Schema):
-    notice_id = _id()
+    notice_id = nullable_id()
     party = fields.String(required=True)
-    recipient = _text()
-    due_on = _text()
-    answer = _text()
-    answer_name = _text()
-    effective = _text()
+    recipient = nullable_text()
+    due_on = nullable_text()
+    answer = nullable_text()
+    answer_name = nullable_text()
+    effective = nullable_text()
+    due_provisional = fields.Boolean(metadata={"description": "true until the letter's delivery is recorded (Art. 32)"})
+    delivered_on = nullable_text(metadata={"description": "the day the party received the 征求意见书; its 15 working days start"})
 
 
 class PauseSchema(Schema):
     reason = fields.String(required=True)
     started_on = fields.String(required=True)
-    ended_on = _text()
-    note = _text()
+    ended_on = nullable_text()
+    note = nullable_text()
 
 
 class ReplyLetterSchema(Schema):
     id = fields.Integer(required=True)
     outcome = fields.String(required=True)
-    outcome_reason = _text()
+    outcome_reason = nullable_text()
     text = fields.String(required=True)
-    created_by = _text()
-    signed_by = _text()
-    signed_at = _text()
-    delivery_method = _text()
-    delivery_note = _text()
-    delivered_on = _text()
+    created_by = nullable_text()
+    signed_by = nullable_text()
+    signed_at = nullable_text()
+    delivery_method = nullable_text()
+    delivery_note = nullable_text()
+    delivered_on = nullable_text()
 
 
 class ReasonsOpenSchema(Schema):
     id = fields.Integer(required=True)
-    due_on = _text()
+    due_on = nullable_text()
     earliest = fields.String(required=True)
     latest = fields.String(required=True)
     lapsed = fields.Boolean(required=True)
@@ -371,9 +427,9 @@ class DelayOptionsSchema(Schema):
 
 
 class RequestDetailSchema(RequestSchema):
-    agency = _text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
-    clock_start = _text()
-    correction_due_on = _text()
+    agency = nullable_text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
+    clock_start = nullable_text()
+    correction_due_on = nullable_text()
     correction_items = fields.List(fields.String(), required=True)
     extension_days = fields.Integer(required=True)
     delay_days = fields.Integer(required=True, metadata={"description": "working days added by an Art. 35 延迟答复"})
@@ -382,21 +438,33 @@ class RequestDetailSchema(RequestSchema):
     paused_days = fields.Integer(required=True)
     pauses = fields.List(fields.Nested(PauseSchema), required=True)
     fee = fields.Dict(required=True)
-    material = _text()
-    redacted_material = _text()
+    material = nullable_text()
+    redacted_material = nullable_text()
     consultations = fields.List(fields.Nested(ConsultationSchema), required=True)
     notices = fields.List(fields.Nested(NoticeSchema), required=True)
     reply_letter = fields.Nested(ReplyLetterSchema, allow_none=True, required=True)
     current_tasks = fields.List(fields.Nested(CurrentTaskSchema), required=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
+    split_from_id = nullable_id()
+    catalogue_check = fields.Dict(required=True, metadata={
+        "description": "before a 不存在/不予公开 reply: {outcome, terms, matches: [{id, title, index_no, doc_number, url, term}],"
+                       " override_reason, by, at}; {} when none was needed"})
+
+
+class SplitSchema(Schema):
+    """一事一申请: the request kept (its first part), the new requests and the 分件处理告知书."""
+
+    request = fields.Nested(RequestSchema, required=True)
+    parts = fields.List(fields.Nested(RequestSchema), required=True)
+    notice_id = fields.Integer(required=True)
 
 
 class PublicRequestFiledSchema(Schema):
     request_no = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     access_code = fields.String(required=True, metadata={"description": "needed to look the request up"})
-    received_on = _text()
-    due_on = _text()
+    received_on = nullable_text()
+    due_on = nullable_text()
 
 
 class RequestRegisteredSchema(PublicRequestFiledSchema):
@@ -407,27 +475,27 @@ class PublicRequestStatusSchema(Schema):
     request_no = fields.String(required=True)
     status = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
-    status_name = _text()
-    received_on = _text()
-    due_on = _text()
-    correction_due_on = _text()
-    replied_on = _text()
+    status_name = nullable_text()
+    received_on = nullable_text()
+    due_on = nullable_text()
+    correction_due_on = nullable_text()
+    replied_on = nullable_text()
 
 
 class CorrectionSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
-    due_on = _text()
+    due_on = nullable_text()
 
 
 class RegisterEntrySchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    doc_number = _text()
-    department_id = _id()
-    formed_on = _text()
+    doc_number = nullable_text()
+    department_id = nullable_id()
+    formed_on = nullable_text()
     attribute = fields.String(required=True)
-    attribute_ground = _text()
+    attribute_ground = nullable_text()
 
 
 class RegisterSchema(Schema):
@@ -442,13 +510,62 @@ class BodyAddressSchema(Schema):
 class RequestSettingsSchema(Schema):
     reconsideration_body = fields.Nested(BodyAddressSchema, required=True)
     litigation_court = fields.Nested(BodyAddressSchema, required=True)
+    department_reconsideration_body = fields.Nested(BodyAddressSchema, required=True, metadata={
+        "description": "the default 复议机关 of the installation's department agencies (the county government, 行政复议法 2023)"})
+    petition_channel = nullable_text(metadata={"description": "the 信访 channel an Art. 39 reply names (default for every agency)"})
     correction_period_days = fields.Integer(required=True)
     delayed_reply_max_days = fields.Integer(required=True, metadata={"description": "Art. 35: the latest 延迟答复, in working days after the deadline"})
     conversion_threshold = fields.Integer(required=True)
     conversion_window_months = fields.Integer(required=True)
     similarity_threshold = fields.Float(required=True)
-    fee_payment = _text()
-    index_pattern = _text()
-    intake_department = _text()
-    agency_code = _text()
-    agency_kind = _text()
+    fee_payment = nullable_text()
+    index_pattern = nullable_text()
+    intake_department = nullable_text()
+    agency_code = nullable_text()
+    agency_kind = nullable_text()
+
+
+# The re-check of published texts -------------------------------------------------------------------
+
+class AuditRunSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "queued | running | done | failed"})
+    requested_by = fields.String(required=True)
+    documents_total = fields.Integer(required=True, metadata={"description": "published documents in its scope when asked"})
+    documents_done = fields.Integer(required=True)
+    suspects = fields.Integer(required=True, metadata={"description": "suspects found so far"})
+    attempts = fields.Integer(required=True, metadata={"description": "failed tries so far"})
+    error = nullable_text(metadata={"description": "the last failed try's error"})
+    created_at = fields.String(required=True)
+    started_at = nullable_text()
+    finished_at = nullable_text()
+
+
+class AuditRunListSchema(Schema):
+    items = fields.List(fields.Nested(AuditRunSchema), required=True)
+
+
+class SuspectSchema(Schema):
+    field = fields.String(required=True, metadata={"description": "title | doc_number | body | interpretation | file:NAME"})
+    field_name = fields.String(required=True)
+    kind = fields.String(required=True)
+    context = fields.String(required=True, metadata={"description": "the text around it, the suspect in 【】"})
+    found_at = fields.String(required=True)
+
+
+class SuspectDocumentSchema(Schema):
+    document_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    index_no = nullable_text()
+    suspects = fields.List(fields.Nested(SuspectSchema), required=True)
+
+
+class SuspectListSchema(Schema):
+    items = fields.List(fields.Nested(SuspectDocumentSchema), required=True)
+
+
+class RepublishedSchema(Schema):
+    document_id = fields.Integer(required=True)
+    version = fields.Integer(required=True, metadata={"description": "the new published version"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, attribute="fields", data_key="fields",
+                          metadata={"description": "findings redacted per changed field"})

@@ -7,6 +7,7 @@ from engine.workflow import definitions
 from web.api import bp
 from web.api.schemas import DefinitionListSchema, DefinitionSchema, respond
 from web.auth import require_user
+from web.upload_gate import gated
 
 
 @bp.get("/process-definitions")
@@ -22,6 +23,7 @@ def list_definitions():
 
 
 @bp.post("/process-definitions")
+@gated(body="xml")
 def deploy():
     """Deploy a BPMN diagram.
     ---

@@ -2,38 +2,53 @@
 
 from flask import jsonify, request
 
-from engine.disclosure import documents, redaction, takedown
+from engine.disclosure import documents, files, redaction, takedown
+from engine.errors import Invalid
 from web.api import bp
 from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
 from web.auth import require_user
 from web.idempotency import idempotent
+from web.multipart import uploads
+from web.upload_gate import gated
 
 
 @bp.post("/documents")
 @idempotent
+@gated(files={"file": set(files.BODY_KINDS), "docx": {"docx"}, "attachments": set(files.ATTACHMENT_KINDS)},
+       in_view=True)  # documents.submit runs every file through the gate, naming all the refused ones
 def submit_document():
     """Submit a document (drafter).
     ---
     post:
-      summary: Submit a document with its disclosure attribute; JSON, or multipart with a .docx file
+      summary: "Submit a document with its disclosure attribute: JSON, or multipart with the document's fields,
+        `file` (the body as issued: .docx, .pdf or .ofd; its text becomes the body unless `body` is given) and
+        `attachments` (zero or more: .pdf, .ofd, .docx, .xlsx, .xls, .csv, .jpg, .png, .tif)"
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                title: {type: string}
+                file: {type: string, format: binary}
+                attachments: {type: array, items: {type: string, format: binary}}
+                channels: {type: array, items: {type: string}}
       responses:
-        201: {description: "{id, status, instance_id}", content: {application/json: {schema: DocumentSubmittedSchema}}}
+        201: {description: "{id, status, instance_id, files}", content: {application/json: {schema: DocumentSubmittedSchema}}}
         403: {description: not a drafter}
-        422: {description: invalid fields}
+        422: {description: "invalid fields, or a refused file: error.fields.file / error.fields.attachments name it"}
     """
     actor = require_user()
-    upload = request.files.get("docx")
-    if upload is not None:
+    if request.mimetype == "multipart/form-data":
         data = request.form.to_dict()
         data["channels"] = request.form.getlist("channels") or None
-        content, name = upload.read(), upload.filename
-    else:
-        data, content, name = request.get_json(silent=True), None, None
-        if not isinstance(data, dict):
-            from engine.errors import Invalid
-
-            raise Invalid("请求体必须是 JSON 对象 (body must be a JSON object)")
-    return jsonify(documents.submit(actor, data, content, name)), 201
+        body = (uploads("file") or uploads("docx") or [None])[0]  # `docx`: the field's earlier name
+        return jsonify(documents.submit(actor, data, body, uploads("attachments"))), 201
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("请求体必须是 JSON 对象，或 multipart/form-data (body must be a JSON object, or multipart)")
+    return jsonify(documents.submit(actor, data)), 201
 
 
 @bp.get("/documents")
@@ -83,12 +98,16 @@ def take_down(document_id):
       responses:
         200: {description: "the document, status taken_down, with taken_down {at, by, reason}",
               content: {application/json: {schema: DocumentSchema}}}
+        202: {description: "a document in force whose category needs approval (a 规范性文件): the take-down awaits
+              the approver; it stays published until approved",
+              content: {application/json: {schema: TakeDownPendingSchema}}}
         403: {description: not the document's department publisher nor an admin}
         409: {description: not published, or already taken down}
         422: {description: "no reason, or a 公示 before its minimum period: the message names the day it may end"}
     """
     user = require_user()  # a stranger learns nothing, not even what the body should hold
-    return jsonify(takedown.take_down(user, document_id, parse(TakeDownSchema)["reason"]))
+    result = takedown.take_down(user, document_id, parse(TakeDownSchema)["reason"])
+    return jsonify(result), 202 if (result.get("take_down") or {}).get("pending") else 200
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")
@@ -113,6 +132,7 @@ def returns_report():
 
 @bp.post("/documents/import")
 @idempotent
+@gated(files={"csv": {"csv"}, "docx": {"docx"}})
 def import_historical():
     """Import historical documents (清理历年文件): a CSV file `csv`, or .docx files `docx`.
     ---
@@ -123,7 +143,6 @@ def import_historical():
         422: {description: rows with errors; nothing imported}
     """
     from engine.disclosure import historical
-    from engine.errors import Invalid
 
     actor = require_user()
     if "csv" in request.files:

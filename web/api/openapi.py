@@ -9,7 +9,7 @@ from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
 
 from web import idempotency
-from web.api import answers, bp, report_answers, schemas  # noqa: F401 (docstrings name their schemas)
+from web.api import answers, bp, oversight_answers, report_answers, schemas  # noqa: F401 (docstrings name their schemas)
 
 PUBLIC = {"/api/login", "/api/openapi.json"}
 RESPONSE_KEYS = {"description", "headers", "content", "links"}

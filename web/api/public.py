@@ -11,14 +11,17 @@ from web.api.schemas import (
     parse,
     respond,
 )
+from web.ratelimit import limited
 
 
 @bp.get("/public/documents")
+@limited("public_search", when=lambda r: bool(r.args.get("q", "").strip()))
 def public_documents():
     """Search the catalogue.
     ---
     get:
-      summary: Published documents, by text, category, year and 发布机构 (agency)
+      summary: "Search published documents by text (title or number first, then newest), category, year,
+        发布机构 (agency), 有效性 (validity) and 公示: items with highlighted snippets, and the total"
       parameters:
         - {in: query, schema: PublicQuerySchema}
       responses: {200: {content: {application/json: {schema: PublicDocumentListSchema}}}}

@@ -129,6 +129,10 @@ class AnnualReportSchema(Schema):
     by_month = fields.List(fields.Nested(MonthSchema), required=True)
     corrections = fields.Nested(CorrectionsSchema, required=True)
     fees_collected = fields.Nested(FeesSchema, required=True)
+    fee_notices = fields.Nested(FeesSchema, metadata={"description": "收费通知书 issued in the year: how many, and for how much"})
+    supervision = fields.Dict(keys=fields.String(), metadata={
+        "description": "监督保障 counted from the supervision records, per kind (suggestion, assessment, social_review, "
+                       "accountability, complaint, report): {received, handled, adopted, upheld, persons}"})
     entered_figures = fields.Dict(keys=fields.String(), metadata={"description": "figures staff entered (staff)"})
     versions = fields.List(fields.Nested(VersionListedSchema), metadata={"description": "published versions (staff)"})
     published = fields.Nested(PublishedVersionSchema, metadata={"description": "the published version (public)"})

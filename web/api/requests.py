@@ -9,9 +9,10 @@ import io
 from flask import jsonify, request, send_file
 
 from engine.errors import Invalid
-from engine.requests import intake, notices, records, settings, steps
+from engine.requests import intake, notices, records, settings, split, steps
 from web.api import bp
-from web.api.schemas import ListQuerySchema, parse
+from web.api.answers import SplitSchema
+from web.api.schemas import ListQuerySchema, parse, respond
 from web.auth import require_user
 from web.idempotency import idempotent
 from web.ratelimit import limited
@@ -190,6 +191,24 @@ def delay_reply(request_id):
         422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
     """
     return jsonify(notices.delay_reply(require_user(), request_id, parse_json())), 201
+
+
+@bp.post("/requests/<int:request_id>/split")
+@idempotent
+def split_request(request_id):
+    """一事一申请: split a request under review into parts (the receiving agency's publisher).
+    ---
+    post:
+      summary: "{parts: [text, …] (2–20; the first stays with this request), reason?}: each other part becomes a request
+        with its own number, access code, procedure and deadline, the day of receipt carried over; the applicant is
+        told by a 分件处理告知书"
+      responses:
+        201: {content: {application/json: {schema: SplitSchema}}}
+        403: {description: not the receiving agency's publisher}
+        409: {description: the request is no longer under review}
+        422: {description: fewer than two parts, or a part too long}
+    """
+    return respond(SplitSchema, split.split(require_user(), request_id, parse_json()), 201)
 
 
 @bp.post("/requests/<int:request_id>/correction")

@@ -186,7 +186,8 @@ class PublicityPeriodSchema(Schema):
     """公示期 of a 公示: from its publication day to its last day (null: until taken down)."""
     from_ = fields.String(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
     to = fields.String(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
-    min_days = fields.Integer(required=True, metadata={"description": "minimum period (DMN workplan_deadlines, row publicity)"})
+    min_days = fields.Integer(required=True, metadata={
+        "description": "minimum period (DMN workplan_deadlines: row publicity:<category>, else publicity)"})
     unit = fields.String(required=True, metadata={"description": "calendar / working days"})
     may_end_on = fields.String(allow_none=True, metadata={"description": "first day it may be taken down"})
 
@@ -196,6 +197,7 @@ class PublicDocumentSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     doc_number = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True, metadata={"description": "内容概述 (de-identified)"})
     category = fields.String(required=True)
     category_name = fields.String(required=True)
     formed_on = fields.String(allow_none=True)
@@ -209,8 +211,19 @@ class PublicDocumentSchema(Schema):
     publicity = fields.Nested(PublicityPeriodSchema, allow_none=True, metadata={"description": "公示期; null: not a 公示"})
 
 
+class PublicSearchItemSchema(PublicDocumentSchema):
+    """A catalogue item found by a search: its title and a snippet of its text, the terms marked."""
+    title_html = fields.String(required=True, metadata={
+        "description": "the title as escaped HTML, each place a term matches in <mark>"})
+    snippet = fields.String(required=True, metadata={
+        "description": "about 120 characters of the text around the first match, escaped HTML with <mark>"})
+
+
 class PublicDocumentListSchema(Schema):
-    items = fields.List(fields.Nested(PublicDocumentSchema), required=True)
+    items = fields.List(fields.Nested(PublicSearchItemSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "every match, not only this page"})
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
 
 
 class DocumentChangeSchema(Schema):
@@ -221,10 +234,22 @@ class DocumentChangeSchema(Schema):
     index_no = fields.String(allow_none=True)
 
 
+class PublicFileSchema(Schema):
+    """A published file: always its redacted version."""
+
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"description": "body | attachment"})
+    url = fields.String(required=True, metadata={"description": "download; 410 once the document is taken down"})
+    media_type = fields.String(required=True)
+    format = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+
+
 class PublishedDocumentSchema(PublicDocumentSchema):
     text = fields.String(required=True)
     interpretation = fields.String(allow_none=True)
     changed_by = fields.List(fields.Nested(DocumentChangeSchema))
+    files = fields.List(fields.Nested(PublicFileSchema), required=True)
 
 
 INT_MAX = 2**31 - 1  # INTEGER columns: PostgreSQL errors on larger values, SQLite on 64-bit overflow
@@ -260,13 +285,17 @@ class ListQuerySchema(Schema):
 
 
 class PublicQuerySchema(Schema):
-    """?q=&category=&year=&agency=&limit=&offset= of the public catalogue."""
+    """?q=&category=&year=&agency=&validity=&publicity=&limit=&offset= of the public catalogue: the
+    terms of q (separated by spaces) must all match; title or number matches first, then newest."""
 
     q = fields.String(validate=validate.Length(max=200))
     category = fields.String(validate=validate.Length(max=50))
     year = fields.Integer(validate=validate.Range(min=1900, max=2200))
     agency = fields.String(validate=validate.Length(max=20), metadata={
         "description": "发布机构: root (the installation) or the department id of an agency (GET /api/public/agencies)"})
+    validity = fields.String(validate=validate.OneOf(["valid", "expired", "repealed"]), metadata={
+        "description": "有效性: valid (有效), expired (失效), repealed (废止)"})
+    publicity_only = fields.Boolean(data_key="publicity", metadata={"description": "true: 公示 items only"})
     limit = _limit(20, 100)
     offset = _offset()
 
@@ -301,6 +330,11 @@ class CompleteSchema(Schema):
 class TakeDownSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
                            metadata={"description": "撤下理由, recorded in the audit and the document's timeline"})
+
+
+class RepublishSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "重新发布理由, recorded in the audit log and the version"})
 
 
 class CancelSchema(Schema):

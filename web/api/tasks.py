@@ -2,8 +2,9 @@
 
 from flask import jsonify, request
 
-from engine.workflow import tasks
+from engine.workflow import stranded, tasks
 from web.api import bp
+from web.api.oversight_answers import StrandedTaskListSchema
 from web.api.schemas import CompleteSchema, DelegateSchema, TaskListSchema, TaskQuerySchema, parse, respond
 from web.auth import require_user
 
@@ -21,6 +22,19 @@ def list_tasks():
     actor = require_user()
     query = parse(TaskQuerySchema, request.args.to_dict())
     return respond(TaskListSchema, tasks.list_for(actor, **query))
+
+
+@bp.get("/tasks/stranded")
+def stranded_tasks():
+    """Open tasks nobody can take (admin, 政务公开办).
+    ---
+    get:
+      summary: Each open task with no active user holding its role in its department, with the incident naming what is missing
+      responses:
+        200: {content: {application/json: {schema: StrandedTaskListSchema}}}
+        403: {description: not the admin or the office}
+    """
+    return respond(StrandedTaskListSchema, {"items": stranded.list_for(require_user())})
 
 
 @bp.get("/tasks/<int:task_id>")

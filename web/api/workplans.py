@@ -14,12 +14,14 @@ from engine.workplan.export import plan_xlsx
 from web.api import bp
 from web.api.requests import parse_json
 from web.auth import require_user
+from web.upload_gate import EVIDENCE_KINDS, gated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
 @bp.post("/workplans/import")
+@gated(files={"file": {"docx", "xlsx", "txt"}})
 def import_workplan():
     """Parse a plan into rows to correct; nothing is created (the 政务公开 office).
     ---
@@ -274,6 +276,7 @@ def get_workplan_task(task_id):
 
 
 @bp.post("/workplans/tasks/<int:task_id>/reports")
+@gated(files={"evidence_files": EVIDENCE_KINDS})
 def report_workplan_task(task_id):
     """Report progress for the caller's department (its liaison).
     ---

@@ -1,4 +1,5 @@
-"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, user, deid)."""
+"""The `gongkai` command: one sub-command per noun (init, serve, worker, deploy, reindex, user, deid,
+audit-published)."""
 
 import json
 import sys
@@ -131,6 +132,18 @@ def import_historical(path, username, department_id):
     click.echo(f"imported {result['imported']} documents; determination tasks created")
 
 
+@main.command()
+def reindex():
+    """Rebuild the search indexes from the database (after loading data from an old portal)."""
+    from engine.search import index
+
+    _settings()
+    result = index.rebuild(progress=lambda n: n % 10_000 == 0 and click.echo(f"  {n} documents", err=True))
+    rate = result["documents"] / result["seconds"] if result["seconds"] else 0.0
+    click.echo(f"indexed {result['documents']} published documents and {result['instances']} process instances "
+               f"in {result['seconds']:.1f} s ({rate:.0f} documents/s)")
+
+
 @main.group()
 def user():
     """Manage staff accounts."""
@@ -154,6 +167,35 @@ def user_add(username, password, roles, department, display_name):
         click.echo(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}", err=True)
         sys.exit(1)
     click.echo(f"user {username} added")
+
+
+@main.command("audit-published")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--queue", "queued", is_flag=True, help="hand the run to the workers and print its id")
+def audit_published(fmt, queued):
+    """Re-check every published text with today's detector and list what it finds."""
+    from engine.disclosure import published_audit, published_audit_runs
+
+    _settings()
+    run = published_audit_runs.request_run(published_audit_runs.SYSTEM)
+    if queued:
+        click.echo(f"复查任务 {run['id']} 已交给后台处理 ({run['status']})")
+        return
+    published_audit_runs.perform(run["id"])  # the same path a worker takes, in this process
+    summary = {"documents": 0, "suspects": 0, **_counts(published_audit_runs.get_any(run["id"]))}
+    items = published_audit.suspects("system")
+    if fmt == "json":
+        click.echo(json.dumps({**summary, "items": items}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"已复查 {summary['documents']} 件已公开文件，发现疑似个人信息 {summary['suspects']} 处")
+    for item in items:
+        click.echo(f"\n[{item['document_id']}] {item['title']}（索引号 {item['index_no'] or '—'}）")
+        for s in item["suspects"]:
+            click.echo(f"  {s['field_name']} · {s['kind']}: {s['context']}")
+
+
+def _counts(run: dict) -> dict:
+    return {"run": run["id"], "status": run["status"], "documents": run["documents_done"], "suspects": run["suspects"]}
 
 
 def _register_optional():

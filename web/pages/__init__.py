@@ -25,6 +25,15 @@ def cn_time(value, fmt="%Y-%m-%d %H:%M") -> str:
     return value.astimezone(calendar.SHANGHAI).strftime(fmt) if value.tzinfo else value.strftime(fmt)
 
 
+def file_size(size) -> str:
+    """A file's size as people read it: 820 字节, 12.4 KB, 3.1 MB."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
 def working_days_left(due) -> int | None:
     """Working days from today to `due` (negative when overdue); None without a due date."""
     if not due:
@@ -34,13 +43,14 @@ def working_days_left(due) -> int | None:
 
 def init_app(app) -> None:
     from web.api import bp as api_bp
-    from web.pages import admin, admin_people, auth, guide, inbox, settings, tasks
+    from web.pages import admin, admin_people, auth, guide, inbox, published_audit, settings, tasks
 
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens, which a foreign site cannot send
-    for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp):
+    for blueprint in (bp, auth.bp, inbox.bp, tasks.bp, settings.bp, admin.bp, admin_people.bp, guide.bp,
+                      published_audit.bp):
         app.register_blueprint(blueprint)
-    from web.pages import documents, public, public_requests, reports, workplans
+    from web.pages import documents, public, public_requests, reports, supervision, workplans
 
     documents.init_app(app)
     from web.pages import requests as request_pages
@@ -52,6 +62,8 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(public_requests.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(supervision.bp)
     app.register_blueprint(workplans.bp)
     app.jinja_env.filters["cn_time"] = cn_time
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["working_days_left"] = working_days_left

@@ -13,6 +13,7 @@ from web.api.schemas import db_int
 from web.auth import current_user
 from web.bpmn_layout import ensure_layout
 from web.pages.common import admin_required, json_body, page_or_json_error
+from web.upload_gate import gated
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(DomainError, page_or_json_error)
@@ -75,12 +76,14 @@ def edit_process(key):
 
 @bp.post("/processes/<key>/validate")
 @admin_required
+@gated(body="json", json_text={"xml": "xml"})
 def validate_process(key):
     return jsonify(errors=admin.validate(current_user(), _xml()))
 
 
 @bp.post("/processes/<key>/layout")
 @admin_required
+@gated(body="json", json_text={"xml": "xml"})
 def layout_process(key):
     """Give a file imported in the editor a drawing when it has none (bpmn-js draws nothing then)."""
     return jsonify(xml=ensure_layout(_xml()))
@@ -88,12 +91,14 @@ def layout_process(key):
 
 @bp.post("/processes/<key>/draft")
 @admin_required
+@gated(body="json", json_text={"xml": "xml"})
 def save_draft(key):
     return jsonify(admin.save_draft(current_user(), key, _xml()))
 
 
 @bp.post("/processes/<key>/deploy")
 @admin_required
+@gated(body="json", json_text={"xml": "xml"})
 def deploy_process(key):
     return jsonify(admin.deploy(current_user(), key, _xml()))
 
@@ -135,6 +140,7 @@ def edit_decision(name):
 
 @bp.post("/decisions/<name>")
 @admin_required
+@gated(body="json", json_text={"xml": "xml"})
 def save_decision(name):
     return jsonify(admin.save_decision_file(current_user(), name, json_body().get("xml") or ""))
 
@@ -153,6 +159,7 @@ def edit_form(key):
 
 @bp.post("/forms/<key>")
 @admin_required
+@gated(body="json")
 def save_form(key):
     version = admin.save_form(current_user(), key, json_body().get("schema"))
     return jsonify(ok=True, key=key, version=version)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from engine import admin, agencies, clock, users
 from engine.disclosure import guide
 from engine.errors import DomainError
+from engine.requests import agency_letters
 from web.auth import current_user
 from web.pages.common import admin_required, page_or_json_error
 
@@ -96,9 +97,21 @@ def delete_calendar(year):
 def agency_page():
     """Each department's agency identity and the 政府信息公开指南 of one agency (?agency=, default root)."""
     actor = current_user()
+    chosen = request.args.get("agency") or agencies.ROOT
     return render_template("admin/agency.html", departments=agencies.list_all(actor), kinds=agencies.KINDS,
-                           guide=guide.for_editor(actor, request.args.get("agency") or agencies.ROOT),
+                           guide=guide.for_editor(actor, chosen), letters=agency_letters.view(actor, chosen),
                            agencies=agencies.public_list())
+
+
+@bp.post("/agency-letters")
+@admin_required
+def save_agency_letters():
+    form = request.form
+    saved = agency_letters.save(current_user(), request.args.get("agency"), {
+        **{key: {"name": form.get(f"{key}_name", ""), "address": form.get(f"{key}_address", "")}
+           for key in agency_letters.BODIES}, "petition_channel": form.get("petition_channel", "")})
+    flash("已保存答复文书中的复议机关、法院和信访渠道")
+    return redirect(url_for("admin_people.agency_page", agency=saved["agency_key"]) + "#letters")
 
 
 @bp.post("/departments/<int:department_id>/identity")

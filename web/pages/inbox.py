@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from engine import saved_filters, users
-from engine.workflow import definitions, tasks
+from engine.workflow import definitions, stranded, tasks
 from web.auth import current_user, login_required
 
 bp = Blueprint("inbox", __name__)
@@ -31,7 +31,7 @@ def inbox():
     return render_template("inbox.html", tabs=TABS, sorts=SORTS, query=query, result=result,
                            counts=tasks.counts_for(actor), departments=users.department_names(),
                            processes=definitions.list_definitions(), filters=saved_filters.list_for(actor),
-                           urlencode=urlencode)
+                           stranded=stranded.list_for(actor) if stranded.may_see(actor) else [], urlencode=urlencode)
 
 
 def _end_of_day(day: str):

@@ -35,8 +35,9 @@ def engine_text(text: str) -> str:
 @limited("public_filing", when=lambda r: r.method == "POST")
 @idempotent
 def new_request():
-    # The 申请表 is addressed to a 行政机关 (Art. 27): a choice only where there is more than one.
-    addressees = agencies.public_list()
+    # The 申请表 is addressed to a 行政机关 (Art. 27): a choice only where there is more than one, and
+    # only of those that can take a request now (someone there to handle it).
+    addressees = agencies.public_list(requests_only=True)
     if request.method == "GET":
         return render_template("public/request_new.html", form={}, errors={}, agencies=addressees, **CHOICES)
     form = request.form

@@ -6,7 +6,7 @@ One agency's report at a time: `?agency=` as in the API (root or a department id
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import clock
+from engine import clock, supervision
 from engine.errors import DomainError, Invalid
 from engine.requests import report, report_export, report_publication
 from web.auth import current_user, login_required
@@ -29,7 +29,8 @@ def annual(year=None):
                                 ("section4", report_export.section4_grid(data)))}
     return render_template("reports/annual.html", r=data, chart=chart(data["by_month"]), groups=GROUPS, grids=grids,
                            kinds=report.PROCEEDING_KINDS, results=report.PROCEEDING_RESULTS,
-                           agency=_key(data["agency_id"]), agencies=report.readable_agencies(current_user()))
+                           agency=_key(data["agency_id"]), agencies=report.readable_agencies(current_user()),
+                           supervision_kinds=supervision.KINDS)
 
 
 def _key(agency_id) -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import DomainError, Invalid
-from engine.requests import intake, notices
+from engine.requests import intake, notices, split
 from web.auth import current_user, login_required
 from web.idempotency import idempotent
 from web.pages.common import page_or_json_error
@@ -95,6 +95,16 @@ def reasons_answer(request_id, notice_id):
             "reasonable": {"yes": True, "no": False}.get(form.get("reasonable", ""))}
     return _form_post(request_id, "answer", lambda: notices.record_answer(current_user(), request_id, notice_id, body),
                       _("已登记申请人说明的理由"))
+
+
+@bp.post("/requests/<int:request_id>/split")
+@login_required
+@idempotent
+def split_request(request_id):
+    """一事一申请: split the request into parts, one per line (publisher, while it is under review)."""
+    body = {"parts": request.form.get("parts", "").splitlines(), "reason": request.form.get("reason") or None}
+    return _form_post(request_id, "split", lambda: split.split(current_user(), request_id, body),
+                      _("已拆分申请并出具分件处理告知书"))
 
 
 @bp.post("/requests/<int:request_id>/delay")

@@ -10,6 +10,7 @@ from engine.workplan import CYCLES, access, deadlines, operations, plans, progre
 from web.api.workplans import uploads
 from web.auth import current_user, login_required
 from web.pages.common import page_or_json_error
+from web.upload_gate import EVIDENCE_KINDS, gated
 
 bp = Blueprint("workplans", __name__)
 bp.register_error_handler(DomainError, page_or_json_error)
@@ -74,6 +75,7 @@ def deliver_notice(notice_id):
 
 @bp.post("/workplans/tasks/<int:task_id>/report")
 @login_required
+@gated(files={"evidence_files": EVIDENCE_KINDS})
 def report(task_id):
     steps.submit_report(current_user(), task_id, _form(("text", "evidence_urls", "document_ids"),
                                                        ("request_completion",)), uploads())

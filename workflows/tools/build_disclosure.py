@@ -10,9 +10,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from bpmn_xml import document, edge, operator, shape
 
-LANES = ["drafter", "dept_reviewer", "secrecy_reviewer", "leader", "publisher"]
+LANES = ["drafter", "dept_reviewer", "secrecy_reviewer", "leader", "head", "publisher"]
 LANE_NAMES = {"drafter": "起草人", "dept_reviewer": "部门审核人（初审）", "secrecy_reviewer": "保密审查员（复审）",
-              "leader": "分管领导", "publisher": "公开专员"}
+              "leader": "分管领导", "head": "主要负责人", "publisher": "公开专员"}
 LANE_H, COL_W, X0 = 190, 150, 190
 
 # id: (kind, lane, column, name, extra)
@@ -64,12 +64,23 @@ NODES = {
     "re_review": ("userTask", "secrecy_reviewer", 12, "定期评审", {"formKey": "re_review"}),
     "gw_re_review": ("exclusiveGateway", "secrecy_reviewer", 13, "评审结论", {}),
     "mark_release": ("scriptTask", "publisher", 13, "解除不予公开", {"script": "attribute = 'proactive'"}),
-    "deid_policy": ("businessRuleTask", "publisher", 9, "确定去标识化策略", {"decision": "deid_policy"}),
-    "deidentify": ("serviceTask", "publisher", 10, "去标识化处理", {"operation": "deidentify",
+    # Approval before publication: who approves (none, 分管领导, 主要负责人) is the category's row of
+    # publication_approval.dmn, which the admin edits; 规范性文件 and 重大行政决策 need the head's.
+    "approval_level": ("businessRuleTask", "publisher", 9, "确定公开前审批", {"decision": "publication_approval"}),
+    "gw_approval": ("exclusiveGateway", "publisher", 10, "须经审批？", {}),
+    "approve_publication": ("userTask", "leader", 14, "分管领导审批公开", {"formKey": "publication_approval",
+                                                                    "dueAt": "publish_by"}),
+    "approve_publication_head": ("userTask", "head", 14, "主要负责人审批公开", {"formKey": "publication_approval",
+                                                                       "dueAt": "publish_by"}),
+    "gw_approved": ("exclusiveGateway", "head", 15, "审批决定", {}),
+    "mark_approval_return": ("scriptTask", "drafter", 15, "审批退文", {"script": (
+        "return_reason = opinion\nreturn_stage = 'approval'\nreturns = returns + 1")}),
+    "deid_policy": ("businessRuleTask", "publisher", 16, "确定去标识化策略", {"decision": "deid_policy"}),
+    "deidentify": ("serviceTask", "publisher", 17, "去标识化处理", {"operation": "deidentify",
                                                               "params": {"document_id": "document_id", "policy": "deid_policy"}}),
-    "confirm_redaction": ("userTask", "publisher", 11, "确认去标识化结果", {"formKey": "confirm_redaction", "dueAt": "publish_by"}),
-    "publish": ("serviceTask", "publisher", 12, "发布", {"operation": "publish", "params": {"document_id": "document_id"}}),
-    "end_published": ("endEvent", "publisher", 14, "已公开", {}),
+    "confirm_redaction": ("userTask", "publisher", 18, "确认去标识化结果", {"formKey": "confirm_redaction", "dueAt": "publish_by"}),
+    "publish": ("serviceTask", "publisher", 19, "发布", {"operation": "publish", "params": {"document_id": "document_id"}}),
+    "end_published": ("endEvent", "publisher", 20, "已公开", {}),
 }
 
 FLOWS = [
@@ -85,13 +96,19 @@ FLOWS = [
     ("gw_secrecy", "mark_secrecy_withhold", "decision == 'withhold'"), ("gw_secrecy", "gw_attribute", "default"),
     ("mark_secrecy_return", "revise", None), ("mark_secrecy_withhold", "leader_signoff", None),
     ("gw_attribute", "leader_signoff", "attribute == 'withheld'"),
-    ("gw_attribute", "end_on_request", "attribute == 'on_request'"), ("gw_attribute", "deid_policy", "default"),
+    ("gw_attribute", "end_on_request", "attribute == 'on_request'"), ("gw_attribute", "approval_level", "default"),
+    ("approval_level", "gw_approval", None),
+    ("gw_approval", "approve_publication_head", "approval == 'head'"),
+    ("gw_approval", "approve_publication", "approval == 'leader'"), ("gw_approval", "deid_policy", "default"),
+    ("approve_publication", "gw_approved", None), ("approve_publication_head", "gw_approved", None),
+    ("gw_approved", "mark_approval_return", "decision == 'return'"), ("gw_approved", "deid_policy", "default"),
+    ("mark_approval_return", "revise", None),
     ("leader_signoff", "gw_signoff", None),
     ("gw_signoff", "mark_signoff_return", "decision == 'reject'"), ("gw_signoff", "re_review_days", "default"),
     ("mark_signoff_return", "revise", None), ("re_review_days", "schedule_re_review", None),
     ("schedule_re_review", "wait_re_review", None), ("wait_re_review", "re_review", None),
     ("re_review", "gw_re_review", None), ("gw_re_review", "mark_release", "decision == 'release'"),
-    ("gw_re_review", "re_review_days", "default"), ("mark_release", "deid_policy", None),
+    ("gw_re_review", "re_review_days", "default"), ("mark_release", "approval_level", None),
     ("deid_policy", "deidentify", None), ("deidentify", "confirm_redaction", None),
     ("confirm_redaction", "publish", None), ("publish", "end_published", None),
 ]
@@ -192,7 +209,7 @@ def flow_points(a, b):
 
 def build() -> str:
     b_parts, b_shapes, b_edges, b_lanes = boundary_parts()
-    total_w = X0 + 60 + 15 * COL_W
+    total_w = X0 + 60 + 21 * COL_W
     lane_xml = []
     for lane in LANES:
         refs = [n for n, v in NODES.items() if v[1] == lane] + b_lanes.get(lane, [])
@@ -213,7 +230,30 @@ def build() -> str:
     return document("disclosure_review", "政府信息主动公开审查发布", lane_xml, process, shapes + b_shapes + edges + b_edges)
 
 
+# Taking down a valid 规范性文件 goes through the same approval (the category's row of
+# publication_approval.dmn, given as `approval` when the publisher asks): the approver's decision
+# takes it down (engine/disclosure/takedown.py) or leaves it published.
+TAKEDOWN_NODES = {
+    "start": ("startEvent", "leader", 0, "申请撤下", {}),
+    "gw_level": ("exclusiveGateway", "leader", 1, "审批人", {}),
+    "approve_takedown": ("userTask", "leader", 2, "分管领导审批撤下", {"formKey": "publication_approval"}),
+    "approve_takedown_head": ("userTask", "head", 2, "主要负责人审批撤下", {"formKey": "publication_approval"}),
+    "end_decided": ("endEvent", "leader", 4, "审批完成", {}),
+}
+TAKEDOWN_FLOWS = [("start", "gw_level", None), ("gw_level", "approve_takedown_head", "approval == 'head'"),
+                  ("gw_level", "approve_takedown", "default"), ("approve_takedown", "end_decided", None),
+                  ("approve_takedown_head", "end_decided", None)]
+
+
+def build_takedown() -> str:
+    from build_request import Diagram
+
+    return Diagram("document_takedown", "撤下有效的规范性文件（审批）", ["leader", "head"],
+                   {"leader": "分管领导", "head": "主要负责人"}, TAKEDOWN_NODES, TAKEDOWN_FLOWS).build()
+
+
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parents[1] / "bpmn" / "disclosure_review.bpmn"
-    out.write_text(build(), encoding="utf-8")
-    print(f"wrote {out}")
+    folder = Path(__file__).resolve().parents[1] / "bpmn"
+    for name, text in (("disclosure_review.bpmn", build()), ("document_takedown.bpmn", build_takedown())):
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"wrote {folder / name}")

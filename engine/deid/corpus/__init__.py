@@ -1,8 +1,8 @@
 """The labelled corpus: synthetic documents of each type with hand-written label sidecars.
 
 Each `NAME.txt` has a `NAME.json` giving the document type, the deid category and the personal
-data as exact substrings (all occurrences, or the 1-based ones listed), written by hand rather
-than produced by the detector.
+data as exact substrings (all occurrences, or the 1-based ones listed; with `in`, the needle
+inside each occurrence of a longer context), written by hand rather than produced by the detector.
 """
 
 import json
@@ -11,6 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 PROSE = HERE.parent / "corpus_prose"
+PATTERNS = HERE.parent / "corpus_patterns"
+HELDOUT = HERE.parent / "corpus_heldout"
 
 
 @dataclass
@@ -19,6 +21,7 @@ class Gold:
     end: int
     kind: str
     keep: bool
+    pattern: str = ""  # the leak pattern a label stands for (addr_bracket, name_ref …), when tagged
 
 
 @dataclass
@@ -33,15 +36,20 @@ class Document:
 def _resolve(text: str, label: list) -> list[Gold]:
     needle, kind = label[0], label[1]
     options = label[2] if len(label) > 2 else {}
-    starts, pos = [], text.find(needle)
+    # "in": the needle inside each occurrence of a longer context (a surname in "老宋说").
+    context = options.get("in", needle)
+    offset = context.find(needle)
+    if offset < 0:
+        raise ValueError(f"label {needle!r} not inside its context {context!r}")
+    starts, pos = [], text.find(context)
     while pos >= 0:
-        starts.append(pos)
-        pos = text.find(needle, pos + 1)
+        starts.append(pos + offset)
+        pos = text.find(context, pos + 1)
     if not starts:
         raise ValueError(f"label {needle!r} not found")
     wanted = options.get("occurrence")
     chosen = [s for i, s in enumerate(starts, 1) if wanted is None or i in wanted]
-    return [Gold(s, s + len(needle), kind, bool(options.get("keep"))) for s in chosen]
+    return [Gold(s, s + len(needle), kind, bool(options.get("keep")), options.get("pattern", "")) for s in chosen]
 
 
 def load(name: str, directory: Path = HERE) -> Document:

@@ -1,0 +1,161 @@
+"""The leak patterns of issue 22 on the detector alone: addresses after bracketed cues and followed
+by more words, names in titles and after kinship cues, references by surname, typo'd ID numbers,
+organisations and places that are not people."""
+
+import pytest
+
+from engine.deid import deidentify
+
+
+def found(text, kind):
+    return [f.text for f in deidentify(text).findings if f.kind == kind]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("反映其母亲欧阳秀兰（住城南街道柳营村三组47号）申请救助。", "城南街道柳营村三组47号"),
+    ("其父【住址】上高街道渐汶河社区12号楼3单元302室，现已退休。", "上高街道渐汶河社区12号楼3单元302室"),
+    ("家住阳光家园小区8号楼2单元501室的居民反映供暖不足。", "阳光家园小区8号楼2单元501室"),
+    ("经查，家住红门路社区9号楼2单元501室住户已获补贴。", "红门路社区9号楼2单元501室"),
+    ("“住西关村二组18号”的村民到场。", "西关村二组18号"),
+])
+def test_an_address_ends_on_its_last_unit_whatever_stands_around_it(text, address):
+    assert found(text, "address") == [address]
+
+
+def test_a_bare_place_is_no_address():
+    assert found("家住石家庄路与黄山路交叉口附近的居民反映噪音。", "address") == []
+    assert found("他住在向阳社区，平时很少出门。", "address") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("关于柏秀芳(身份证号370911199308093544)申请低保的公示", ["柏秀芳"]),
+    ("关于撤销对于长江（410105198511075540）行政处罚的决定", ["于长江"]),
+    ("关于同意和顺利等5户农户宅基地审批的批复", ["和顺利"]),
+    ("村民于凤兰反映，其外甥和小平反映情况属实。", ["于凤兰", "和小平"]),
+    ("其侄子向永刚（身份证号码另附）有车有房。", ["向永刚"]),
+    ("来访人之子展小军反映，老伴门德旺因病卧床。", ["展小军", "门德旺"]),
+    ("护士长植玉霞说，术后护理同样关键。", ["植玉霞"]),
+    ("来自意大利的马可罗西第三次参赛。", ["马可罗西"]),
+    ("此次手术邀请了法国专家让-皮埃尔·杜邦现场指导。", ["让-皮埃尔·杜邦"]),
+])
+def test_names_in_titles_after_cues_and_without_listed_surnames(text, names):
+    assert found(text, "person_name") == names
+
+
+def test_later_references_by_surname_take_the_full_names_pseudonym():
+    text = "本地选手鞠晓燕夺得冠军。“特别开心。”鞠说。她的教练告诉记者，小鞠备战了半年。老宋说不出话。"
+    r = deidentify(text)
+    refs = {f.text: f.replacement for f in r.findings}
+    assert refs["鞠晓燕"] == refs["鞠"] == "甲"
+    assert "小甲备战" in r.text and "甲说" in r.text and "鞠" not in r.text
+    # No 宋 was named in full: 老宋 is another person, by surname alone.
+    assert "老乙说不出话" in r.text
+
+
+def test_a_surname_with_a_title_beside_the_full_name_is_the_same_person():
+    r = deidentify("来电人：何先生（何立伟），反映噪音扰民。")
+    assert r.text == "来电人：甲先生（甲），反映噪音扰民。"
+
+
+@pytest.mark.parametrize("number", ["370911199308093544", "13010419901001404X"])
+def test_an_id_with_a_wrong_check_digit_is_redacted_labelled_or_not(number):
+    assert found(f"关于{number}的户籍迁移证明", "id_card") == [number]
+    assert found(f"身份证号：{number}", "id_card") == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "项目代码：371302202601010012", "文号：370902202611080017", "账号：622848123456789012",
+    "值班期间：202603012026053100", "编号999999198001011234",
+])
+def test_numbers_that_are_no_ids_stay(text):
+    assert found(text, "id_card") == []
+
+
+@pytest.mark.parametrize("text", [
+    "2014年至2019年在北京大北农科技集团股份有限公司任区域经理，协助大北农在鲁中建立示范基地。",
+    "曾任职于泰安中天律师事务所、山东华信会计师事务所。",
+    "曾在泰安金农农业发展有限公司（简称“金农”）任会计。",
+    "今天去了趟曲阜，孔庙人好多。周末带爸妈去了趟大汶口。",
+])
+def test_organisations_and_places_are_not_people(text):
+    assert found(text, "person_name") == []
+
+
+# Second pass (issue 22): the model's segmentation, its place spans and bare surnames.
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("邻居于国庆在场，表示愿意作证。", ["于国庆"]),
+    ("你提出由你的舅舅于长河代为签收相关文书。", ["于长河"]),
+    ("被征收人于学文、于学武兄弟共有的房屋已评估。", ["于学文", "于学武"]),
+    ("该认定书载明，向玉芳之夫和振山于2025年3月擅自建房。", ["和振山"]),
+    ("其岳父上官德福。今年8月起改造卫生间。", ["上官德福"]),
+    ("上官桂荣的老伴欧阳德才也跟着学会了视频通话。", ["上官桂荣", "欧阳德才"]),
+])
+def test_a_preposition_or_compound_surname_after_a_cue_even_before_a_verb(text, names):
+    assert names == [n for n in found(text, "person_name") if n in names]
+    assert set(found(text, "person_name")) == set(names)
+
+
+def test_a_cue_before_an_adjective_or_a_common_word_is_no_name():
+    assert found("惠及一线职工和困难群众1200余人次。", "person_name") == []
+    assert found("村民从小就在这里生活，妻子和孩子都在外地。", "person_name") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("关于门德胜同志任职的通知", ["门德胜"]),
+    ("关于对上官红旗未按规定办理装修报备的处理决定", ["上官红旗"]),
+    ("2026年11月18日，副区长刘建设主持召开专题会议。", ["刘建设"]),
+])
+def test_names_the_model_is_sure_of_in_titles_and_prose(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize("text", [
+    "关于开展李白杜甫诗词诵读活动的通知",
+    "发现当事人销售的羊肉串中检出禁用兽药克伦特罗。",
+])
+def test_works_and_substances_are_no_people(text):
+    assert found(text, "person_name") == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("8月强降雨期间，上高村五组24号村民连俊峰家房屋倒塌。", "上高村五组24号"),
+    ("欧阳德胜的房屋（邱家店村四组36号）于2019年纳入改造范围。", "邱家店村四组36号"),
+    ("经查，楼上环湖路18号2单元402室的房屋登记在鲍春雷名下。", "环湖路18号2单元402室"),
+    ("东岳小区2号楼3单元601室住户年过九旬，行动不便。", "东岳小区2号楼3单元601室"),
+])
+def test_an_address_without_a_cue_that_reaches_one_household(text, address):
+    assert found(text, "address") == [address]
+
+
+@pytest.mark.parametrize("text", [
+    "地点为本委第一仲裁庭（泰山区擎天路126号）。",
+    "东北望村一组、二组共17户已签约，安置于和美家园小区。",
+    "区政务服务中心位于泰山区东岳大街396号。",
+])
+def test_an_agencys_door_or_a_place_alone_is_no_household(text):
+    assert found(text, "address") == []
+
+
+@pytest.mark.parametrize(("text", "surnames"), [
+    ("楼下新开的面馆不错，老板是个回族大哥，姓马，汤头很正。", ["马"]),
+    ("周末去黄前水库钓鱼，碰到邻居老韩，他钓了十几条鲫鱼。", ["韩"]),
+    ("东岳小区住户欧阳老人年过九旬，行动不便。", ["欧阳"]),
+])
+def test_a_bare_surname_that_names_a_person(text, surnames):
+    assert found(text, "person_name") == surnames
+
+
+@pytest.mark.parametrize("text", [
+    "小区里的小高层住宅，小于18岁的不得入内，发扬老黄牛精神。",
+    "楼下新开的“老马家牛肉面”味道不错。",
+    "小井社区组织居民开展文艺演出。",
+    "老师和老乡们都来了，老百姓很高兴。",
+])
+def test_words_made_of_old_young_and_a_surname_are_not_people(text):
+    assert found(text, "person_name") == []
+
+
+def test_a_bare_surname_takes_the_pseudonym_of_the_full_name_before_it():
+    r = deidentify("其丈夫于国庆今年6月突发脑溢血住院。请社区做好回访，老于出院后如仍有困难，及时帮助申请低保。")
+    assert "老甲出院后" in r.text and "于国庆" not in r.text
