@@ -5,7 +5,7 @@ from tests.support.disclosure import publish
 
 SECRET_ID = "110101199003074573"
 PUBLIC_FIELDS = {"id", "title", "doc_number", "category", "category_name", "formed_on", "published_at", "index_no",
-                 "publisher", "published_on", "topic", "area", "validity", "publicity", "title_html", "snippet"}
+                 "publisher", "published_on", "topic", "area", "validity", "publicity", "title_html", "snippet", "summary"}
 
 
 def _found(client, query):

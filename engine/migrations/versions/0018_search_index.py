@@ -48,7 +48,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     for statement in index.backend(connection).DDL:
         connection.exec_driver_sql(statement)
-    index.rebuild_on(connection)  # the documents already published are found at once
+    # Filled by schema.upgrade once every migration has run: the index reads the newest columns.
 
 
 def downgrade() -> None:
