@@ -6,7 +6,8 @@ import json
 
 from engine.config import current
 from engine.models import Document
-from tests.support.disclosure import publish, run_worker
+from tests.support.disclosure import approve_and_deidentify, confirmation_task, publish, run_worker
+from tests.support.document_files import PERSONAL, list_csv, multipart
 from tests.support.flows import rows
 
 BODY = "关于公布低保名单的通知。户主李四，身份证号110101199003074573，电话13912341234。"
@@ -61,3 +62,29 @@ def test_an_export_the_store_could_not_remove_is_retried_then_an_incident_until_
     run_worker()
     assert server.keys(bucket, "export/") == []
     assert api_as("admin").get("/api/incidents").get_json()["items"] == []
+
+
+def test_a_documents_files_are_exported_to_the_store_and_removed_with_it(api_as, client, object_store):
+    server, bucket = object_store
+    drafter = api_as("drafter1")
+    resp = drafter.post("/api/documents", content_type="multipart/form-data", data=multipart(
+        fields={"channels": ["catalogue", "static_export"], "body": "临时救助对象名单见附件。"},
+        attachments=[("救助名单.csv", list_csv())]))
+    assert resp.status_code == 201, resp.get_json()
+    doc_id = resp.get_json()["id"]
+    approve_and_deidentify(api_as, doc_id)
+    publisher, task = api_as("publisher1"), confirmation_task(api_as, doc_id)
+    assert publisher.post(f"/api/tasks/{task['id']}/claim").status_code == 200
+    for item in publisher.get(f"/api/documents/{doc_id}/files").get_json()["items"]:
+        assert publisher.post(f"/api/documents/{doc_id}/files/{item['id']}/confirm", json={}).status_code == 200
+    assert publisher.post(f"/api/tasks/{task['id']}/complete", json={"data": {"decision": "confirm"}}).status_code == 200
+    run_worker()
+
+    listed = json.loads(server.client().get_object(Bucket=bucket, Key=f"export/{doc_id}.json")["Body"].read())
+    (exported,) = listed["files"]
+    body = server.client().get_object(Bucket=bucket, Key=f"export/{exported['path']}")
+    text = body["Body"].read().decode("utf-8-sig")
+    assert body["ContentType"] == "text/csv" and "救助金额" in text
+    assert not any(personal in text for personal in PERSONAL)  # the redacted version, never the original
+    assert publisher.post(f"/api/documents/{doc_id}/take-down", json={"reason": "信息有误"}).status_code == 200
+    assert server.keys(bucket, "export/") == []
