@@ -20,12 +20,13 @@ from engine.workflow.validation import form_key_of
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
 
-def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime]]:
-    """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
-    _sync_human_tasks(session, row, workflow, is_new)
+def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime], int]:
+    """Bring the projections in line with `workflow`; return new outbox ids, timer due times and
+    how many human tasks it created."""
+    new_tasks = _sync_human_tasks(session, row, workflow, is_new)
     new_outbox = _sync_outbox(session, row, workflow)
     due_times = _sync_timers(session, row, workflow) if _has_timers(workflow) else []
-    return new_outbox, due_times
+    return new_outbox, due_times, new_tasks
 
 
 def _has_timers(workflow) -> bool:
@@ -78,6 +79,7 @@ def _sync_human_tasks(session, row, workflow, is_new=False):
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
         session.connection().execute(_INSERT_TASKS, new)
+    return len(new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:

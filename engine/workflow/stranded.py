@@ -8,7 +8,9 @@ resolves the incident once someone can take the task again or it is no longer op
 job, a stranded task leaves its instance's status alone: the procedure is right, people are missing.
 """
 
-from sqlalchemy import and_, exists, or_, select
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from engine import audit, clock, users
 from engine.db import reading, transaction
@@ -32,14 +34,19 @@ def _open_incident(task_id):
     return exists(select(Incident.id).where(Incident.human_task_id == task_id, Incident.resolved_at.is_(None)))
 
 
+@lru_cache(maxsize=2)
+def _stranded(of_one_instance: bool):
+    # Built once (a transition that creates a task asks this): building the statement cost more
+    # than running it.
+    query = select(HumanTask).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
+    return query.where(HumanTask.instance_id == bindparam("instance_id")) if of_one_instance else query
+
+
 def open_for(session, instance_id: int | None = None) -> int:
     """Open an incident for every open task (of `instance_id`, or all) nobody can take and none is
     open for yet; return how many were opened."""
-    query = select(HumanTask).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
-    if instance_id is not None:
-        query = query.where(HumanTask.instance_id == instance_id)
     opened = 0
-    for task in session.scalars(query):
+    for task in session.scalars(_stranded(instance_id is not None), {"instance_id": instance_id}):
         message = describe(session, task)
         session.add(Incident(instance_id=task.instance_id, bpmn_id=task.bpmn_id, human_task_id=task.id,
                              message=message))

@@ -222,8 +222,9 @@ def advance(session, row, workflow, *, is_new=False, budget=None) -> None:
     budget.started = time.monotonic()  # the engine's own time: hooks before it (a large document) do not count
     workflow.do_engine_steps(will_complete_task=budget)
     hooks.run_after_transition(session, row, workflow)
-    new_outbox, due_times = projection.sync(session, row, workflow, is_new=is_new)
-    stranded.open_for(session, row.id)  # a new task nobody can take is seen at once, not found later
+    new_outbox, due_times, new_tasks = projection.sync(session, row, workflow, is_new=is_new)
+    if new_tasks:  # a new task nobody can take is seen at once; one stranded later, by the sweep
+        stranded.open_for(session, row.id)
     messages = projection.thrown_messages(workflow)
     # An open incident always leaves the instance in "error" (service_tasks sets and clears it).
     status = projection.status_of(workflow, has_incident=row.status == "error")
