@@ -35,18 +35,22 @@ def _open_incident(task_id):
 
 
 @lru_cache(maxsize=2)
-def _stranded(of_one_instance: bool):
-    # Built once (a transition that creates a task asks this): building the statement cost more
-    # than running it.
-    query = select(HumanTask).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
+def _stranded_ids(of_one_instance: bool):
+    # Built once and run as a plain statement (a transition that creates a task asks this, and the
+    # answer is nearly always none): the ORM's loading machinery cost more than the query.
+    query = select(HumanTask.id).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
     return query.where(HumanTask.instance_id == bindparam("instance_id")) if of_one_instance else query
 
 
 def open_for(session, instance_id: int | None = None) -> int:
     """Open an incident for every open task (of `instance_id`, or all) nobody can take and none is
     open for yet; return how many were opened."""
+    session.flush()  # what the ORM's own query did first: pending incidents and rows are seen
+    ids = session.connection().execute(_stranded_ids(instance_id is not None), {"instance_id": instance_id}).scalars().all()
+    if not ids:
+        return 0
     opened = 0
-    for task in session.scalars(_stranded(instance_id is not None), {"instance_id": instance_id}):
+    for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.id)):
         message = describe(session, task)
         session.add(Incident(instance_id=task.instance_id, bpmn_id=task.bpmn_id, human_task_id=task.id,
                              message=message))
