@@ -4,10 +4,14 @@
 tests all start through it.
 """
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from engine.storage_backends import beside, validate_url
 
 
 @dataclass
@@ -42,6 +46,11 @@ class Settings:
     metrics_allow: str = ""
     # Keys that seal stored originals (engine.crypto): "k2:base64,k1:base64", the first one seals.
     seal_keys: str = ""
+    # Where stored files and the static export go (engine.storage_backends): the data folder when
+    # None, else s3://bucket/prefix?endpoint=… (shared by every host) or a folder path. The export
+    # follows the files into an object store (prefix/export/) unless GONGKAI_EXPORT_URL says otherwise.
+    storage_url: str | None = None
+    export_url: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -58,8 +67,12 @@ def load(overrides: dict | None = None) -> Settings:
     redis_url = env.get("REDIS_URL") or None
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"REDIS_URL must start with redis:// or unix://, got {redis_url!r}")
+    storage_url = validate_url("GONGKAI_STORAGE_URL", env.get("GONGKAI_STORAGE_URL"))
     return Settings(data_dir=data_dir, database_url=database_url, redis_url=redis_url,
-                    secret_key=env.get("GONGKAI_SECRET_KEY") or _instance_secret(data_dir),
+                    secret_key=_secret_key(env, data_dir, database_url, redis_url, storage_url),
+                    storage_url=storage_url,
+                    export_url=(validate_url("GONGKAI_EXPORT_URL", env.get("GONGKAI_EXPORT_URL"))
+                                or beside(storage_url, "export")),
                     agency_name=env.get("GONGKAI_AGENCY_NAME", Settings.agency_name),
                     public_base_url=env.get("GONGKAI_PUBLIC_URL", Settings.public_base_url),
                     public_url_set=bool(env.get("GONGKAI_PUBLIC_URL")),
@@ -94,6 +107,60 @@ def _smtp_url(url):
     if url and not url.startswith(("smtp://", "smtps://")):
         raise ValueError(f"GONGKAI_SMTP_URL must start with smtp:// or smtps://, got {url!r}")
     return url
+
+
+def _secret_key(env, data_dir: Path, database_url: str, redis_url: str | None, storage_url: str | None) -> str:
+    """GONGKAI_SECRET_KEY, or a key generated for this data folder when nothing is shared.
+
+    Sessions and API tokens are signed with it: hosts that share the database, Redis or the store
+    with others must all sign with the same key, or a session made on one is refused by the next.
+    A key of its own per data folder would be exactly that, so it is refused there.
+    """
+    if env.get("GONGKAI_SECRET_KEY"):
+        return env["GONGKAI_SECRET_KEY"]
+    shared = shared_services(database_url, redis_url, storage_url)
+    if shared:
+        generated = data_dir / "secret_key"
+        reuse = (f"; to keep this host's sessions and tokens valid, use the key in {generated}"
+                 if generated.exists() else "")
+        raise ValueError(
+            f"未设置 GONGKAI_SECRET_KEY：本安装与其他机器共用 {'、'.join(shared)}，各主机必须使用同一个密钥。"
+            f" GONGKAI_SECRET_KEY is not set, but this installation shares {', '.join(shared)} with other "
+            f"hosts: set GONGKAI_SECRET_KEY to the same random value on every host (for example the "
+            f"output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`){reuse}")
+    return _instance_secret(data_dir)
+
+
+def shared_services(database_url: str, redis_url: str | None, storage_url: str | None) -> list[str]:
+    """The services named in the settings that other machines can reach too: an object store, or a
+    database or Redis on another host. Empty for an installation that lives on one machine."""
+    shared = []
+    if database_url.startswith("postgresql") and not _is_local(*_database_hosts(database_url)):
+        shared.append("DATABASE_URL")
+    if redis_url and not redis_url.startswith("unix://") and not _is_local(urlsplit(redis_url).hostname):
+        shared.append("REDIS_URL")
+    if storage_url and storage_url.startswith("s3://"):
+        shared.append("GONGKAI_STORAGE_URL")
+    return shared
+
+
+def _database_hosts(url: str) -> list:
+    parts = urlsplit(url)
+    return [parts.hostname, *parse_qs(parts.query).get("host", [])]
+
+
+def _is_local(*hosts) -> bool:
+    """True when every host is this machine: none (a Unix socket), a socket folder, localhost or loopback."""
+    for host in hosts:
+        if not host or host.startswith("/") or host == "localhost":
+            continue
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                continue
+        except ValueError:
+            pass
+        return False
+    return True
 
 
 def _instance_secret(data_dir: Path) -> str:

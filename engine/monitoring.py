@@ -1,6 +1,6 @@
 """What an operator watches: is the service healthy, and how much work waits where.
 
-`health()` checks the database, Redis and the workers' heartbeats, each within a few seconds even
+`health()` checks the database, Redis, the workers' heartbeats and the file store, each within a few seconds even
 when one of them hangs; `snapshot()` counts the queue,
 jobs, incidents, tasks, request deadlines and due timers. Counts come from the database and Redis,
 never from one process's memory, so every web process reports the same figures.
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
-from engine import calendar, clock, queue, users
+from engine import calendar, clock, queue, storage, users
 from engine.db import reading
 from engine.models import HumanTask, Incident, InformationRequest, Outbox, Timer
 
@@ -27,13 +27,13 @@ CHECK_SECONDS = 2.0
 
 
 def health(timeout: float = CHECK_SECONDS) -> dict:
-    """{"database": ok?, "redis": ok?, "workers": ok?}: each False with the reason in `problems`.
+    """{"database", "redis", "workers", "storage": ok?}: each False with the reason in `problems`.
 
     The checks run side by side in threads of their own; one without an answer after `timeout`
     seconds is down. The clients' own timeouts end such a thread later (queue.ping, db's connect).
     """
     results: dict = {}
-    checks = {"database": _database, "redis": _redis, "workers": _workers}
+    checks = {"database": _database, "redis": _redis, "workers": _workers, "storage": _storage}
     threads = [threading.Thread(target=_run, args=(name, check, timeout, results), daemon=True,
                                 name=f"gongkai-health-{name}") for name, check in checks.items()]
     deadline = time.monotonic() + timeout
@@ -67,6 +67,11 @@ def _redis(timeout) -> bool:
 
 def _workers(timeout) -> bool:
     return any(w["alive"] for w in queue.workers(timeout))
+
+
+def _storage(_timeout) -> bool:
+    storage.check()  # the data folder, or the object store's bucket (StorageError names it)
+    return True
 
 
 def workers_for(actor) -> dict:

@@ -21,7 +21,7 @@ from engine import bootstrap, config, schema, users
 from engine.db import Base, get_engine
 from engine.workflow import definitions
 
-pytest_plugins = ["tests.support.clock", "tests.support.browser"]
+pytest_plugins = ["tests.support.clock", "tests.support.browser", "tests.support.s3"]
 
 PG_DSN = os.environ.get("GONGKAI_TEST_PG", "postgresql://127.0.0.1:5432/test")
 RUN_ID = uuid.uuid4().hex[:8]

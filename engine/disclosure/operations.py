@@ -1,6 +1,7 @@
-"""Service-task operations of the disclosure procedure (`deidentify`, `publish`) and the take-down
-notice to the webhook channel (`notify_taken_down`, an outbox job of the document's instance that
-no task waits for): a receiver that keeps failing ends in an incident naming the document."""
+"""Service-task operations of the disclosure procedure (`deidentify`, `publish`) and the take-down's
+jobs (outbox jobs of the document's instance that no task waits for): the notice to the webhook
+channel (`notify_taken_down`) and the removal from the static export (`remove_static_export`); a
+receiver or a store that keeps failing ends in an incident naming the document."""
 
 from engine import access
 from engine.config import current
@@ -32,6 +33,18 @@ def _take_down_failure(params) -> str:
 def notify_taken_down(ctx) -> dict:
     """Tell the webhook channel the document was taken down; a failure raises (a failed try)."""
     return takedown.notify_channel(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))
+
+
+def _export_removal_failure(params) -> str:
+    return (f"撤下失败：文件《{params.get('title') or ''}》（索引号 {params.get('index_no') or '未编号'}）"
+            f"已撤下，但静态导出（{publication.export_address()}）中的副本尚未删除")
+
+
+@operation(takedown.EXPORT_REMOVAL, describe=_export_removal_failure)
+def remove_static_export(ctx) -> dict:
+    """Delete the document's copy from the static export (idempotent); a failure raises (a failed try)."""
+    publication.remove_static_export(access.bound_id(ctx.document_id, ctx.params.get("document_id"), "document"))
+    return {"removed": True}
 
 
 @operation(published_audit.NOTICE_OPERATION)

@@ -10,13 +10,13 @@ import hashlib
 import hmac
 import html
 import json
-import shutil
+import mimetypes
 import urllib.parse
 import urllib.request
 
 from sqlalchemy import or_, select
 
-from engine import agencies, audit, calendar, clock, storage
+from engine import agencies, audit, calendar, clock, storage, storage_backends
 from engine import files as formats
 from engine.config import current
 from engine.db import reading, transaction
@@ -117,26 +117,36 @@ def _catalogue(payload):
     return payload["url"], {}
 
 
+def _exports():
+    """The static export's place: GONGKAI_EXPORT_URL, beside the files in a shared object store, or
+    the data folder's `export/`; public content, so a local folder keeps the umask's modes."""
+    settings = current()
+    return storage_backends.for_url(settings.export_url, settings.data_dir / "export", private=False)
+
+
+def export_address() -> str:
+    return _exports().address("")
+
+
 def _static_export(payload):
-    folder = current().data_dir / "export"
-    folder.mkdir(parents=True, exist_ok=True)
-    exported = _export_files(folder, payload)
-    (folder / f"{payload['id']}.json").write_text(json.dumps({**payload, "files": exported}, ensure_ascii=False,
-                                                             indent=1), "utf-8")
+    exports = _exports()
+    exported = _export_files(exports, payload)
+    exports.write(f"{payload['id']}.json", json.dumps({**payload, "files": exported}, ensure_ascii=False,
+                                                      indent=1).encode("utf-8"), "application/json; charset=utf-8")
     page = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{html.escape(payload['title'])}"
             f"</title><h1>{html.escape(payload['title'])}</h1><p>{html.escape(payload['doc_number'] or '')}</p>"
             f"<pre>{html.escape(payload['text'])}</pre>{_interpretation_html(payload)}{_files_html(exported)}</html>")
-    (folder / f"{payload['id']}.html").write_text(page, "utf-8")
-    return f"file://{folder / (str(payload['id']) + '.html')}", {"folder": str(folder)}
+    exports.write(f"{payload['id']}.html", page.encode("utf-8"), "text/html; charset=utf-8")
+    return exports.address(f"{payload['id']}.html"), {"folder": exports.address("")}
 
 
-def _export_files(folder, payload) -> list[dict]:
+def _export_files(exports, payload) -> list[dict]:
     """Copy the redacted files beside the page (`<id>/<file id>-<name>`), for the portal's crawler."""
     out = []
     for item in payload.get("files") or []:
         path = f"{payload['id']}/{item['id']}-{item['name']}"
-        (folder / str(payload["id"])).mkdir(exist_ok=True)
-        (folder / path).write_bytes(storage.get(item["sha256"]))
+        with storage.open_stream(item["sha256"]) as stream:  # a large file is never held whole
+            exports.write(path, stream, mimetypes.guess_type(item["name"])[0] or "application/octet-stream")
         out.append({**item, "path": path})
     return out
 
@@ -190,11 +200,11 @@ def current_payload(doc) -> dict:
 
 
 def remove_static_export(document_id: int) -> None:
-    """Delete the document's files from the static export folder (the portal's crawler loses them)."""
-    folder = current().data_dir / "export"
+    """Delete the document's files from the static export (the portal's crawler loses them)."""
+    exports = _exports()
     for suffix in ("json", "html"):
-        (folder / f"{int(document_id)}.{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(folder / str(int(document_id)), ignore_errors=True)
+        exports.delete(f"{int(document_id)}.{suffix}")
+    exports.delete_tree(str(int(document_id)))  # its files
 
 
 CHANNELS = {"catalogue": _catalogue, "static_export": _static_export, "webhook": _webhook}

@@ -25,6 +25,7 @@ from engine.workplan import rules
 
 log = logging.getLogger(__name__)
 NOTICE_OPERATION = "notify_taken_down"  # engine/disclosure/operations.py
+EXPORT_REMOVAL = "remove_static_export"  # engine/disclosure/operations.py
 APPROVAL_KEY = "document_takedown"  # the approval of taking down a document in force (takedown_approval)
 APPROVAL_TABLE = "publication_approval.dmn"
 APPROVERS = ("leader", "head")
@@ -83,13 +84,20 @@ def remove(session, doc: Document, actor, reason: str) -> None:
     doc.status, doc.taken_down_at, doc.updated_at = "taken_down", clock.now(), clock.now()
     doc.taken_down_by, doc.taken_down_reason = getattr(actor, "username", None) or str(actor), reason
     search.follow_document(session, doc)  # out of the search in the same transaction
-    notify = False
+    notify = exported = False
     for pub in session.scalars(select(Publication).where(Publication.document_id == doc.id)):
         notify |= pub.channel == "webhook"
+        exported |= pub.channel == "static_export"
         pub.status = PENDING if pub.channel == "webhook" else "taken_down"
     audit.record(session, "taken_down", actor=actor, document_id=doc.id, instance_id=doc.instance_id,
                  index_no=doc.index_no, reason=reason)
-    after_commit(session, lambda: publication.remove_static_export(doc.id))
+    after_commit(session, lambda: _remove_export_now(doc.id))
+    if exported:
+        # The export may sit in an object store that is unreachable just now: the same removal as
+        # an outbox job too, retried and ending in an incident, so the copy cannot stay up unseen.
+        service_tasks.add_job(session, doc.instance_id, EXPORT_REMOVAL,
+                              {"document_id": doc.id, "index_no": doc.index_no, "title": doc.published_title or doc.title},
+                              f"take-down-export-{doc.id}")
     if notify:
         # An outbox job of the document's (ended) instance: retries, the incident after the last
         # try, the admin's retry and the sweeper's recovery of a lost job, like a notice e-mail.
@@ -97,6 +105,13 @@ def remove(session, doc: Document, actor, reason: str) -> None:
         service_tasks.add_job(session, doc.instance_id, NOTICE_OPERATION,
                               {"document_id": doc.id, "index_no": doc.index_no, "title": doc.published_title or doc.title},
                               f"take-down-{doc.id}")
+
+
+def _remove_export_now(document_id: int) -> None:
+    try:
+        publication.remove_static_export(document_id)
+    except Exception:  # the outbox job tries again
+        log.warning("removing document %s from the static export failed; the job retries", document_id, exc_info=True)
 
 
 def notify_channel(document_id: int) -> dict:

@@ -8,8 +8,9 @@ The staff's row holds an instance's title and its document's current title and n
 
 import time
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from engine import calendar
 from engine.db import get_engine
@@ -52,8 +53,17 @@ def document_row(doc, value) -> dict:
 
 def _insert(connection, table):
     """INSERT for `table` whose token columns take the bound token strings (`value`)."""
-    db = backend(connection)
+    return _insert_for(backend(connection), table)
+
+
+@lru_cache(maxsize=8)
+def _insert_for(db, table):
+    # Built once per database and table: every started instance inserts a row, and building the
+    # statement cost more than running it.
     return insert(table).values(head=db.column_value("head"), body=db.column_value("body"))
+
+
+_DELETE_INSTANCE = delete(INSTANCES).where(INSTANCES.c.instance_id == bindparam("instance_id"))
 
 
 def follow_document(session, doc) -> None:
@@ -69,10 +79,12 @@ def instance_row(instance_id: int, titles, value) -> dict:
     return {"instance_id": instance_id, "head": value(fields[:1]), "body": value(fields)}
 
 
-def follow_instance(session, instance_id: int, *titles) -> None:
-    """Index an instance under its title and its document's title and number (what staff search by)."""
+def follow_instance(session, instance_id: int, *titles, new: bool = False) -> None:
+    """Index an instance under its title and its document's title and number (what staff search by);
+    `new`: the instance was created in this transaction, so it has no row to replace."""
     connection = session.connection()
-    connection.execute(delete(INSTANCES).where(INSTANCES.c.instance_id == instance_id))
+    if not new:
+        connection.execute(_DELETE_INSTANCE, {"instance_id": instance_id})
     connection.execute(_insert(connection, INSTANCES), [instance_row(instance_id, titles, backend(connection).value)])
 
 

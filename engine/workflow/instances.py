@@ -44,7 +44,7 @@ def start(session, actor, key: str, data: dict | None = None, *, department_id=N
     row = ProcessInstance(id=session.connection().execute(_INSERT, values).scalar_one(), **values)
     make_transient_to_detached(row)
     session.add(row)
-    search.follow_instance(session, row.id, row.title, data.get("doc_number"))
+    search.follow_instance(session, row.id, row.title, data.get("doc_number"), new=True)
     audit.record(session, "instance_started", actor=actor, instance_id=row.id, document_id=document_id,
                  request_id=request_id, key=key, version=version.version)
     transition.begin(session, row, workflow, is_new=True)

@@ -20,12 +20,13 @@ from engine.workflow.validation import form_key_of
 SHANGHAI_END_OF_DAY = time(23, 59, 59)
 
 
-def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime]]:
-    """Bring the projections in line with `workflow`; return new outbox ids and timer due times."""
-    _sync_human_tasks(session, row, workflow, is_new)
+def sync(session, row, workflow, is_new=False) -> tuple[list[int], list[datetime], int]:
+    """Bring the projections in line with `workflow`; return new outbox ids, timer due times and
+    how many human tasks it created."""
+    new_tasks = _sync_human_tasks(session, row, workflow, is_new)
     new_outbox = _sync_outbox(session, row, workflow)
     due_times = _sync_timers(session, row, workflow) if _has_timers(workflow) else []
-    return new_outbox, due_times
+    return new_outbox, due_times, new_tasks
 
 
 def _has_timers(workflow) -> bool:
@@ -63,7 +64,7 @@ def status_of(workflow, has_incident=False) -> str:
 
 _OPEN_TASKS = select(HumanTask.id, HumanTask.task_guid).where(
     HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
-_INSERT_TASKS = insert(HumanTask.__table__)
+_INSERT_TASKS = insert(HumanTask.__table__).inline()  # no RETURNING: the new ids are not needed here
 
 
 def _sync_human_tasks(session, row, workflow, is_new=False):
@@ -78,6 +79,7 @@ def _sync_human_tasks(session, row, workflow, is_new=False):
     new = [_human_task(session, row, task) for guid, task in ready.items() if guid not in known]
     if new:
         session.connection().execute(_INSERT_TASKS, new)
+    return len(new)
 
 
 def refresh_open_tasks(session, row, workflow) -> None:

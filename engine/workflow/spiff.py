@@ -7,6 +7,7 @@ the engine hands it to a worker through the outbox. Every script and expression 
 
 import ast
 import datetime as _dt
+import logging
 from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -19,6 +20,13 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
 from engine import clock
 from engine.workflow import sandbox
+
+# Spiff logs every task state change at INFO, building a record with the task's data attached for
+# each: under `gongkai serve` (root logger at INFO) that was a line per step in the operator's log
+# and a tenth of a completion's CPU. Its warnings and errors still come through. Spiff reads these
+# loggers' own levels (not the effective ones) to decide what to attach, hence each is set.
+for _name in ("spiff", "spiff.task", "spiff.workflow", "spiff.data", "spiff.dmn"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class AsyncServiceTask(ServiceTask):

@@ -8,7 +8,9 @@ resolves the incident once someone can take the task again or it is no longer op
 job, a stranded task leaves its instance's status alone: the procedure is right, people are missing.
 """
 
-from sqlalchemy import and_, exists, or_, select
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from engine import audit, clock, users
 from engine.db import reading, transaction
@@ -32,14 +34,23 @@ def _open_incident(task_id):
     return exists(select(Incident.id).where(Incident.human_task_id == task_id, Incident.resolved_at.is_(None)))
 
 
+@lru_cache(maxsize=2)
+def _stranded_ids(of_one_instance: bool):
+    # Built once and run as a plain statement (a transition that creates a task asks this, and the
+    # answer is nearly always none): the ORM's loading machinery cost more than the query.
+    query = select(HumanTask.id).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
+    return query.where(HumanTask.instance_id == bindparam("instance_id")) if of_one_instance else query
+
+
 def open_for(session, instance_id: int | None = None) -> int:
     """Open an incident for every open task (of `instance_id`, or all) nobody can take and none is
     open for yet; return how many were opened."""
-    query = select(HumanTask).where(HumanTask.status == "open", ~_takers(), ~_open_incident(HumanTask.id))
-    if instance_id is not None:
-        query = query.where(HumanTask.instance_id == instance_id)
+    session.flush()  # what the ORM's own query did first: pending incidents and rows are seen
+    ids = session.connection().execute(_stranded_ids(instance_id is not None), {"instance_id": instance_id}).scalars().all()
+    if not ids:
+        return 0
     opened = 0
-    for task in session.scalars(query):
+    for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.id)):
         message = describe(session, task)
         session.add(Incident(instance_id=task.instance_id, bpmn_id=task.bpmn_id, human_task_id=task.id,
                              message=message))

@@ -15,6 +15,7 @@ from engine import clock, config, monitoring, queue
 from engine.db import transaction
 from engine.models import InformationRequest
 from tests.support import ysq
+from tests.support.web import login
 from tests.support.workers import wait_until
 from web import create_app
 from workers.worker import build
@@ -115,7 +116,7 @@ def test_healthz_names_the_missing_worker(backend, monitor):
     resp = monitor.get("/healthz")
     assert resp.status_code == 503
     body = resp.get_json()
-    assert body["checks"] == {"database": True, "redis": True, "workers": False}
+    assert body["checks"] == {"database": True, "redis": True, "workers": False, "storage": True}
     assert "worker" in body["problems"]["workers"]
 
 
@@ -123,6 +124,19 @@ def test_healthz_is_ok_with_a_beating_worker_and_needs_no_login(backend, client,
     resp = client.get("/healthz")
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["ok"] is True
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_healthz_names_an_object_store_whose_bucket_is_gone(backend, client, live_worker, object_store):
+    server, bucket = object_store
+    client = login(client, "admin")  # the detail is for staff (and the monitor named in settings)
+    assert client.get("/healthz").status_code == 200
+    server.client().delete_bucket(Bucket=bucket)
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    body = resp.get_json()
+    assert body["checks"] == {"database": True, "redis": True, "workers": True, "storage": False}
+    assert bucket in body["problems"]["storage"] and "NoSuchBucket" in body["problems"]["storage"]
 
 
 def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend, monitor, api_as, live_worker):
@@ -189,7 +203,7 @@ def test_healthz_answers_fast_when_redis_and_the_database_hang(backend, app_with
         assert time.monotonic() - started < monitoring.CHECK_SECONDS + 1.5
         assert resp.status_code == 503
         body = resp.get_json()
-        assert body["checks"] == {"database": False, "redis": False, "workers": False}
+        assert body["checks"] == {"database": False, "redis": False, "workers": False, "storage": True}
         assert "2 s" in body["problems"]["database"] and "2 s" in body["problems"]["redis"]
 
 

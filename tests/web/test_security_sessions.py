@@ -60,6 +60,16 @@ def test_a_cookie_saved_before_logout_is_dead_after_it(app):
     assert replay.get("/api/documents").status_code == 401
 
 
+def test_a_cookie_from_a_host_whose_clock_is_a_little_ahead_is_good_here(app):
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):  # the host that signed it
+        _, cookie = _saved_cookie(app, "drafter1")
+    with time_machine.travel(start, tick=False) as clock:  # this host, two seconds behind
+        assert _with_cookie(app, cookie).get("/documents").status_code == 200
+        clock.move_to(start - timedelta(minutes=5))  # a cookie from far in the future is not believed
+        assert _with_cookie(app, cookie).get("/documents").status_code == 302
+
+
 def test_sessions_expire_when_idle_and_after_a_day_of_use(app):
     start = datetime.now(timezone.utc)
     with time_machine.travel(start, tick=False) as clock:

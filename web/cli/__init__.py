@@ -10,8 +10,16 @@ import click
 from engine import bootstrap, config
 
 
+def _load_settings():
+    """The settings, or the command stops with the message saying what to fix (no traceback)."""
+    try:
+        return config.load()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _settings():
-    return config.configure(config.load())
+    return config.configure(_load_settings())
 
 
 @click.group()
@@ -23,10 +31,16 @@ def main():
 @click.option("--demo", is_flag=True, help="Also create the demo users (password gongkai-demo).")
 def init(demo):
     """Create or upgrade the database and deploy the shipped diagrams."""
+    from engine import storage
     from engine.errors import Invalid
 
+    settings = _settings()
     try:
-        result = bootstrap.init(_settings(), demo=demo)
+        storage.check()  # an object store's missing bucket or refused credentials: said before anything else
+    except storage.StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = bootstrap.init(settings, demo=demo)
     except Invalid as exc:
         click.echo(exc.message, err=True)
         for err in exc.details or []:
@@ -50,6 +64,7 @@ def serve(host, port, workers, threads, dev, no_worker):
     """Run the web app on gunicorn and one supervised worker; Ctrl-C or SIGTERM stops both."""
     from web.cli.serve import run
 
+    _load_settings()  # refuse bad settings before anything starts
     run(host, port, workers=workers, threads=threads, dev=dev, with_worker=not no_worker)
 
 
