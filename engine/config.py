@@ -83,7 +83,7 @@ def load(overrides: dict | None = None) -> Settings:
                     trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""),
                     metrics_token=env.get("GONGKAI_METRICS_TOKEN", ""),
                     metrics_allow=env.get("GONGKAI_METRICS_ALLOW", ""),
-                    seal_keys=env.get("GONGKAI_SEAL_KEYS", ""),
+                    seal_keys=_seal_keys(env, database_url, redis_url, storage_url),
                     **_worker_timing(env))
 
 
@@ -129,6 +129,25 @@ def _secret_key(env, data_dir: Path, database_url: str, redis_url: str | None, s
             f"hosts: set GONGKAI_SECRET_KEY to the same random value on every host (for example the "
             f"output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`){reuse}")
     return _instance_secret(data_dir)
+
+
+def _seal_keys(env, database_url: str, redis_url: str | None, storage_url: str | None) -> str:
+    """GONGKAI_SEAL_KEYS, or "" for the key file the data folder makes for itself (engine.crypto).
+
+    Hosts that share the database or the store read each other's sealed files, so they must all hold
+    the same keys; a key file of their own per data folder would leave each unable to open what the
+    others sealed, so it is refused there as the secret key is.
+    """
+    if env.get("GONGKAI_SEAL_KEYS"):
+        return env["GONGKAI_SEAL_KEYS"]
+    shared = shared_services(database_url, redis_url, storage_url)
+    if shared:
+        raise ValueError(
+            f"未设置 GONGKAI_SEAL_KEYS：本安装与其他机器共用 {'、'.join(shared)}，各主机必须使用同一组封存密钥。"
+            f" GONGKAI_SEAL_KEYS is not set, but this installation shares {', '.join(shared)} with other hosts: "
+            f"set it to the same keys on every host, for example `k1:` followed by the output of "
+            f"`python3 -c 'import base64,secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'`")
+    return ""
 
 
 def shared_services(database_url: str, redis_url: str | None, storage_url: str | None) -> list[str]:

@@ -65,12 +65,23 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     notice, check, letter = (page.locator("section.file-check", has_text=name)
                              for name in ("公示通知.pdf", "公示名单.xlsx", "来信.png"))
     expect(check.locator(".sheet-grid button.cell.redacted").first).to_be_visible()
-    # The notice's page with its findings drawn as boxes: Enter on one keeps it, Enter again removes it.
+    # The notice's page with its findings drawn as boxes: Enter on one keeps it and, by default, every
+    # box of the same words; Enter again removes them all; with "every occurrence" unticked, only that one.
     image = notice.locator(".page-frame img")
     image.scroll_into_view_if_needed()
     assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 500  # drawn by the server
     box = notice.locator(".page-box.redacted").first
+    words = box.get_attribute("aria-label").split(" ")[0]
+    same = notice.locator(f'.page-box[aria-label^="{words} "]')
+    assert same.count() >= 2  # the sample's person is named on the page more than once
     box.focus()
+    page.keyboard.press("Enter")
+    expect(notice.locator(".page-box.kept")).to_have_count(same.count())
+    notice.locator(".page-box.kept").first.focus()
+    page.keyboard.press("Enter")
+    expect(notice.locator(".page-box.kept")).to_have_count(0)
+    notice.locator(".every-occurrence").uncheck()
+    notice.locator(".page-box.redacted").first.focus()
     page.keyboard.press("Enter")
     expect(notice.locator(".page-box.kept")).to_have_count(1)
     notice.locator(".page-box.kept").focus()

@@ -5,7 +5,8 @@ the store and leaves it when the document is taken down, even when the store was
 import json
 
 from engine.config import current
-from engine.models import Document
+from engine import sealed
+from engine.models import Document, SealedFile
 from tests.support.disclosure import approve_and_deidentify, confirmation_task, publish, run_worker
 from tests.support.document_files import PERSONAL, list_csv, multipart
 from tests.support.flows import rows
@@ -18,11 +19,13 @@ def test_a_document_is_stored_exported_and_taken_down_in_the_object_store(api_as
     doc_id, publisher = publish(api_as, title="低保名单公示", body=BODY, channels=["catalogue", "static_export"])
 
     (doc,) = rows(Document, Document.id == doc_id)
+    (envelope,) = rows(SealedFile, SealedFile.sha256 == doc.original_sha256, order=SealedFile.sha256)
     stored = server.keys(bucket, "files/")
-    for digest in (doc.original_sha256, doc.redacted_sha256):
+    for digest in (envelope.stored_sha256, doc.redacted_sha256):  # the original is kept sealed, by its envelope
         assert f"files/{digest[:2]}/{digest}" in stored
-    original = server.client().get_object(Bucket=bucket, Key=f"files/{doc.original_sha256[:2]}/{doc.original_sha256}")
-    assert "110101199003074573" in original["Body"].read().decode()
+    original = server.client().get_object(Bucket=bucket, Key=f"files/{envelope.stored_sha256[:2]}/{envelope.stored_sha256}")
+    assert "110101199003074573".encode() not in original["Body"].read()  # the store's owner cannot read it
+    assert "110101199003074573" in sealed.get_text(doc.original_sha256)  # the product can
     assert not (settings.data_dir / "files").exists() and not (settings.data_dir / "export").exists()
 
     assert server.keys(bucket, "export/") == [f"export/{doc_id}.html", f"export/{doc_id}.json"]

@@ -3,6 +3,7 @@ PostgreSQL, one Redis and one object store (a real local S3 server) between them
 receives the second's worker de-identifies and publishes; sessions and tokens made on one are good
 on the other; without a shared secret key a host refuses to start and says what to set."""
 
+import base64
 import http.cookiejar
 import json
 import os
@@ -47,6 +48,7 @@ def shared(tmp_path, s3_server, redis_url):
     bucket = s3_server.new_bucket()
     env = {**os.environ, "DATABASE_URL": f"{PG_DSN}?options=-csearch_path%3D{schema}", "REDIS_URL": redis_url,
            "GONGKAI_STORAGE_URL": s3_server.url(bucket), "GONGKAI_SECRET_KEY": "shared-" + uuid.uuid4().hex,
+           "GONGKAI_SEAL_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
            "AWS_EC2_METADATA_DISABLED": "true", **workers.FAST_TIMING}
     started: list[subprocess.Popen] = []
     try:
@@ -142,15 +144,17 @@ def _wait_for(what, check, seconds=90):
     raise AssertionError(f"{what} did not happen within {seconds} s")
 
 
-def test_a_host_without_the_shared_secret_key_refuses_to_start(shared, tmp_path):
+@pytest.mark.parametrize("missing, made_file", [("GONGKAI_SECRET_KEY", "secret_key"),
+                                                 ("GONGKAI_SEAL_KEYS", "seal_keys")])
+def test_a_host_without_the_shared_keys_refuses_to_start(shared, tmp_path, missing, made_file):
     env, _bucket, _started = shared
-    env = {k: v for k, v in env.items() if k != "GONGKAI_SECRET_KEY"}
+    env = {k: v for k, v in env.items() if k != missing}
     port = free_port()
     proc = _gongkai(env, tmp_path / "host-c", "serve", "--port", str(port), log=tmp_path / "c.log")
     assert proc.wait(60) != 0
     said = (tmp_path / "c.log").read_text()
-    assert "GONGKAI_SECRET_KEY" in said and "GONGKAI_STORAGE_URL" in said and "Traceback" not in said
-    assert not (tmp_path / "host-c" / "secret_key").exists()
+    assert missing in said and "GONGKAI_STORAGE_URL" in said and "Traceback" not in said
+    assert not (tmp_path / "host-c" / made_file).exists()  # no key of its own that others could not read
 
 
 def test_two_hosts_share_work_sessions_tokens_and_files(shared, tmp_path, s3_server):

@@ -182,10 +182,10 @@ def test_empty_and_error_states_say_what_to_do_next(page, live_server, client):
     page.goto(f"{live_server}/documents/new")
     page.fill("input[name=title]", "关于X的通知")
     page.fill("input[name=formed_on]", "2026-11-02")
-    page.set_input_files("input[name=docx]", files=[{"name": "通知.docx", "mimeType": "application/octet-stream",
+    page.set_input_files("#pick-file", files=[{"name": "通知.docx", "mimeType": "application/octet-stream",
                                                      "buffer": io.BytesIO(b"not a word file").getvalue()}])
     page.click("#new-document button[type=submit]")
-    hint = page.wait_for_selector("[data-hint=docx]")
+    hint = page.wait_for_selector("[data-hint=file]")
     page.wait_for_load_state("load")
     expect_refused(page, 422)
     assert "另存为”.docx" in hint.inner_text() and "粘贴到正文框" in hint.inner_text()
