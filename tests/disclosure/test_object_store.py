@@ -4,8 +4,8 @@ the store and leaves it when the document is taken down, even when the store was
 
 import json
 
-from engine.config import current
 from engine import sealed
+from engine.config import current
 from engine.models import Document, SealedFile
 from tests.support.disclosure import approve_and_deidentify, confirmation_task, publish, run_worker
 from tests.support.document_files import PERSONAL, list_csv, multipart
