@@ -5,6 +5,7 @@ Agency and company addresses are public; they are told apart by the organisation
 the clause before the cue or inside the address itself.
 """
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -134,11 +135,13 @@ def find_houses(text: str, places: list[tuple[int, int]] = (), taken=None) -> li
     marks what other findings already cover.
     """
     out = []
+    starts = sorted(p for p, e in places if e > p)  # bisected: a list of a thousand rows has thousands
     for m in HOUSE.finditer(text):
         start = m.start()
-        inside = [p for p, e in places if m.start() <= p < m.end() and e > p]
+        first = bisect.bisect_left(starts, m.start())
+        inside = first < len(starts) and starts[first] < m.end()
         if inside:
-            start = min(inside)
+            start = starts[first]
         else:
             head = _HEAD_STOP.match(text, start, m.end())
             start = head.end() if head else start
