@@ -12,7 +12,7 @@ from . import addresses, detectors, model_names, names, recognizer, references
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
-from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
+from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -73,8 +73,21 @@ def person_names(text: str, rules: list[Finding], model: bool = True
                       if _needs_second_opinion(text, f) and (reading.starts_word_of_its_own(f.start)
                                                              or _function_word_surname(text, f)
                                                              or _segmented_as_name(text, f, reading))]
+    ruled = [_model_start(text, f, reading) for f in ruled]
     taken = Coverage(text, ruled + rules)
     return ruled + [f for f in model_names.from_model(text, reading) if not taken.hits(f.start, f.end)], reading
+
+
+def _model_start(text: str, name: Finding, reading: recognizer.Reading) -> Finding:
+    """Let the model add the surname a rule left out of a name before a title (石|向阳夫妇: the rule
+    reads 向 as a preposition, the model reads 石向阳 whole)."""
+    if not name.reason.startswith("before") or name.start < 1 or text[name.start - 1] not in ALL_SURNAMES:
+        return name
+    for span in reading.person_at(name.start - 1):
+        if span.end == name.end and reading.letters[name.start - 1] == "P":
+            return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
+                           reason=name.reason + ", surname from the recognizer")
+    return name
 
 
 class Coverage:
@@ -164,12 +177,19 @@ def _word_surname_name(text: str, name: Finding, letters: str) -> bool:
     if any(c in model_names.NOT_IN_GIVEN_NAMES or c in COUNTS for c in text[start + 1:end]):
         return False
     given = letters[start + 1:end]
+    if text[end:end + 1] in names.CLEAR_END and name.reason in FORM_CUES:
+        return True  # 户主应建平，: a household's or a party's role, then three characters and a stop
     if text[end:end + 1] in names.CLEAR_END and letters[start:end] == "Fii":
         # Cue, three characters, punctuation (村民应志强，): the form fixes both ends. The model
         # reads such a name as one verb of three characters, and Chinese has few of those; a
         # verb and its object it reads as two words (孙子来|观赛，).
         return True
     return given[:1] in ("P", "x") and given[1:] in ("i", "x", "P")
+
+
+# Cues of a form's roles, even when written as running text: what follows is the party's name.
+FORM_CUES = frozenset(f"cue {c}" for c in "户主 申请人 当事人 被处罚人 经营者 法定代表人 联系人 委托人 代理人 证人 收款人 "
+                      "领款人 户名 被征收人 证明人 推荐人 来信人 来访人 来电人 举报人 投诉人 反映人".split())
 
 
 # Numerals and measure words: 曾两次, 连三年 are counts, not given names.

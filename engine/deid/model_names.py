@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 
 from .model import Finding
-from .names import BUSINESS, CLEAR_END, HONORIFICS, JOINERS, PREFIX_RE, STRONG_PLACE, TRANSLITERATION, public_term
+from .names import (
+    BUSINESS,
+    CLEAR_END,
+    HONORIFICS,
+    JOINERS,
+    PREFIX_RE,
+    STRONG_PLACE,
+    TRANSLITERATION,
+    public_term,
+)
 from .recognizer import Reading, Span
 from .surnames import (
     ALL_SURNAMES,

@@ -253,6 +253,8 @@ TITLE_OPENING = re.compile(r"关于(?:对|为|给予|撤销|吊销|注销|同意
 TITLE_CLOSER = re.compile(r"[、和与及（(]|同志|夫妇|等|户|违法|违规|违章|涉嫌|非法|擅自|私自|未经|拒不|无证|冒领|骗取|"
                           r"家[住庭的]|申请|营业执照|驾驶证|执业|从业|资格|宅基地|承包|一案")
 
+TITLE_PERSON_AFTER = re.compile(r"[、（(]|同志|夫妇|等[\d一二三四五六七八九十]+[户人名]")
+
 
 def _by_title(text: str) -> Iterator[tuple[int, int, str]]:
     for m in TITLE_OPENING.finditer(text):
@@ -261,7 +263,8 @@ def _by_title(text: str) -> Iterator[tuple[int, int, str]]:
             continue  # 关于对于: 对 starts a word with what follows
         for end in (start + 3, start + 4) if text[start:start + 2] in COMPOUND_SURNAMES else (start + 2, start + 3):
             if end <= len(text) and _title_name(text, start, end) and TITLE_CLOSER.match(text, end):
-                yield start, end, "cue 关于"
+                # A list mark, a bracket or 夫妇/同志 after it says a person: no second opinion needed.
+                yield start, end, "title, closed" if TITLE_PERSON_AFTER.match(text, end) else "cue 关于"
                 break
 
 

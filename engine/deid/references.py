@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .model import Finding
 from . import names
+from .model import Finding
 from .names import BUSINESS, JOINERS, PREFIX_RE
 from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES
 
