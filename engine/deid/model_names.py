@@ -102,8 +102,12 @@ def name_bounds(text: str, start: int, end: int, letters: str) -> tuple[int, int
 
 
 def _surname_alone(text: str, start: int, end: int, letters: str) -> Finding | None:
-    """A span that is a surname with 老/小 before it or a title after it (or alone): the surname."""
+    """A span that is a surname with 老/小 before it or a title after it (or alone): the surname.
+    A nickname of 阿 and one character (阿珍) is the person's name whole."""
     word = text[start:end]
+    if len(word) == 2 and word[0] == "阿" and word not in KIN_WITH_A and _CJK.match(word[1]) \
+            and word[1] not in NOT_IN_GIVEN_NAMES and text[start - 1:start] != "@":  # @阿强: a handle
+        return Finding(start, end, "person_name", word, score=0.7, reason="nickname (statistical recognizer)")
     if text[end:end + 1] in STRONG_PLACE or text[end:end + 2] == "社区" or BUSINESS.match(text, end):
         return None  # 小井|社区, 老孙|渔家乐: a place or a shop named like a nickname
     if word[:1] in OLD_YOUNG and len(word) in (2, 3) and _surname_length(word[1:]) == len(word) - 1:
@@ -114,11 +118,18 @@ def _surname_alone(text: str, start: int, end: int, letters: str) -> Finding | N
         size = _surname_length(word)
         if not size or (word[size:] and word[size:] not in TITLES):
             return None
-        if not word[size:] and not title_at(text, end) and text[start - 1:start] != "姓":
-            return None  # a lone surname the model read: only as 姓X or before a title
+        if not word[size:] and not title_at(text, end) and text[start - 1:start] != "姓" \
+                and not (SAYING.match(text, end) and (start == 0 or not _CJK.match(text[start - 1]))):
+            return None  # a lone surname the model read: only as 姓X, before a title, or 黄说 after a stop
     size = _surname_length(text[start:end])
     return Finding(start, start + size, "person_name", text[start:start + size], score=0.7,
                    reason="surname of a person (statistical recognizer)")
+
+
+# 阿 and a kinship word: a relative addressed, not a nickname.
+KIN_WITH_A = frozenset("阿姨 阿婆 阿公 阿爸 阿妈 阿哥 阿姐 阿弟 阿妹 阿叔 阿伯 阿嫂 阿爷 阿奶 阿姊 阿拉 阿里 阿门".split())
+# A verb of saying right after a lone surname at a clause's start (黄说他下周回来).
+SAYING = re.compile(r"说|表示|称|告诉|介绍|认为|坦言|回忆|笑着说|补充|强调|透露|指出|解释|提醒")
 
 
 def title_at(text: str, pos: int) -> str:

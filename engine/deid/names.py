@@ -40,7 +40,9 @@ PREFIX_CUES = (
     "房东 租户 租客 护工 保姆 店主 摊主 亲属 遗孀 前妻 前夫 未婚妻 未婚夫 通讯员 记者 "
     # Roles a résumé, a news item or a staff list sets before a person (证明人：X, 跑者X, 财务总监X).
     "证明人 推荐人 跑者 运动员 队员 球员 教师 店员 保安 厨师 快递员 外卖员 环卫工 保洁员 出纳 主管 总监 "
-    "合伙人 班主任 校长 院长 队长 组长"
+    "合伙人 班主任 校长 院长 队长 组长 "
+    # People a news item introduces by age or sex (老汉钱满仓在地里挖出, 小伙子于浩说).
+    "老汉 老太 老农 老大爷 老太太 小伙 小伙子 姑娘 男孩 女孩 少年 妇女"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
 SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人(?!们|家)|老师(?!们)|律师(?!事务所)|夫妇|教授|师傅|"

@@ -224,3 +224,17 @@ def test_shops_brands_and_officials_by_office_are_no_surname_references(text):
 
 def test_a_referees_landline_in_a_resume_is_personal():
     assert found("证明人：万立新（原单位部门经理）  电话：0538-6223456", "landline") == ["0538-6223456"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("昨天，老汉钱满仓在自家地里挖出一块古碑。", ["钱满仓"]),
+    ("和闺蜜阿珍逛了一下午街，腿都断了", ["阿珍"]),
+    ("黄说他下周回来，到时候一起吃饭吧", ["黄"]),
+    ("曼德拉表示，南非将继续推进种族和解进程。", ["曼德拉"]),
+])
+def test_running_text_names_by_apposition_nickname_surname_or_transliteration(text, names):
+    assert found(text, "person_name") == names
+
+
+def test_kin_addressed_with_a_and_handles_are_no_nicknames():
+    assert found("阿姨说阿婆今天不来了。回复@阿强：收到。", "person_name") == []
