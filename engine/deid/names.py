@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from . import tables
 from .model import Finding
 from .surnames import (
+    ALL_SURNAMES,
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
     GIVEN_NAME_FUNCTION_CHARS,
@@ -128,10 +129,16 @@ def _given_char(text: str, i: int, last: bool) -> bool:
         return False
     if c not in NON_NAME_CHARS:
         return True
+    if c in FIRST_GIVEN_CHARS and not last and text[i - 1:i] in ALL_SURNAMES and text[i + 1:i + 2] not in NON_NAME_CHARS:
+        return True  # 于向东, 石向阳, 王为民: a preposition as the first of two given characters
     if c not in GIVEN_NAME_FUNCTION_CHARS or text[i:i + 2] in FUNCTION_WORDS:
         return False
     # 钱玉和大爷, 聂文和会同: a function character ends a name unless a name follows (张伟和李娜).
     return not last or not (text[i + 1:i + 2] in SINGLE_SURNAMES and _plain_name_end(text, i + 1))
+
+
+# Prepositions that many given names begin with (向东, 向阳, 为民, 为国); never a name's last character.
+FIRST_GIVEN_CHARS = frozenset("向为")
 
 
 # Words a given-name function character starts: 中心, 之间, 其他 … are not part of a name.

@@ -83,7 +83,8 @@ def _chinese(surname: str) -> re.Pattern:
 # 老/小 and a surname that make a word of their own (老师, 小康, 老家): no reference to a person.
 OLD_YOUNG_WORDS = frozenset("老师 老家 小时 小康 小区 老百 小学 小吃 老板 老年 小孩 老人 小组 老乡 小米 小说 老龄 小麦 老总 小姐 "
                             "老实 小心 老化 小型 老旧 小额 老式 小微 老区 小贩 老汉 小伙 老伴 小将 老街 小巷 老城 小于 老于世故 "
-                            "小花 小白 老成 小通 小费 小计 小车 小卖 老宅 老屋 老房 老井 老路 老桥 老窑".split())
+                            "小花 小白 老成 小通 小费 小计 小车 小卖 老宅 老屋 老房 老井 老路 老桥 老窑 "
+                        "老公 老将 老花 小鱼 小牛 小羊 小熊".split())
 _SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES)) + "])"
 # 姓马, 姓隋的, 老板姓乔: a surname someone is named by (老百姓 is the people).
 NAMED_SURNAME = re.compile(rf"(?<!百)姓(?P<s>{_SURNAME})")

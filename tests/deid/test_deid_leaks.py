@@ -151,6 +151,7 @@ def test_a_bare_surname_that_names_a_person(text, surnames):
     "楼下新开的“老马家牛肉面”味道不错。",
     "小井社区组织居民开展文艺演出。",
     "老师和老乡们都来了，老百姓很高兴。",
+    "周末和老公去了趟云台山，小羊和小牛都在山坡上。",
 ])
 def test_words_made_of_old_young_and_a_surname_are_not_people(text):
     assert found(text, "person_name") == []
@@ -238,3 +239,20 @@ def test_running_text_names_by_apposition_nickname_surname_or_transliteration(te
 
 def test_kin_addressed_with_a_and_handles_are_no_nicknames():
     assert found("阿姨说阿婆今天不来了。回复@阿强：收到。", "person_name") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("户主于向阳，家庭人口3人，拟月保障金额900元。", ["于向阳"]),
+    ("证人石向前、把秀英均在场。", ["石向前", "把秀英"]),
+    ("其子王为民在外务工。", ["王为民"]),
+])
+def test_a_given_name_that_begins_with_a_preposition(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("负责人于向群众解释了政策。", []), ("申请人于向社区提出申请。", []), ("李明向社区反映问题。", ["李明"]),
+    ("村民张强向村委会提出异议。", ["张强"]),
+])
+def test_a_preposition_after_a_name_stays_out_of_it(text, names):
+    assert found(text, "person_name") == names
