@@ -114,6 +114,8 @@ def _given_name_end(text: str, pos: int) -> int | None:
             continue
         if length == 2 and text[pos + 1:pos + 3] in WORDS_AFTER_NAMES:
             continue  # 张伟符合条件: 符合 is the verb after a one-character given name
+        if given in JOB_MODIFIERS:
+            return None  # 任专职律师: 任 is "served as", 专职 the kind of post
         if not _ends_cleanly(text, pos + length):
             # 王家庄村: the whole is a place; a shorter "name" inside it would be one too.
             return None
@@ -135,6 +137,10 @@ def _given_char(text: str, i: int, last: bool) -> bool:
         return False
     # 钱玉和大爷, 聂文和会同: a function character ends a name unless a name follows (张伟和李娜).
     return not last or not (text[i + 1:i + 2] in SINGLE_SURNAMES and _plain_name_end(text, i + 1))
+
+
+# The kind of a post before 律师, 医生, 教师 … (任专职律师, 曾兼职会计): no given name.
+JOB_MODIFIERS = frozenset("专职 兼职 执业 实习 主治 专任 特聘 资深 首席 高级 中级 初级 见习".split())
 
 
 # Prepositions that many given names begin with (向东, 向阳, 为民, 为国); never a name's last character.
@@ -163,6 +169,8 @@ def _numeral_name(text: str, pos: int, length: int) -> bool:
 def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
     if text[m.end() - 1:m.end() + 1] in WORD_STOPLIST:
         return  # 不同事项: the cue's last character and the "surname" are one word
+    if text[m.end():m.end() + 1] == "家" and m.group()[-1] not in "：: \u3000" and not closed(text, m.end() + 3):
+        return  # 外婆家摘了枣: a relative's home, not a person surnamed 家
     end = name_end(text, m.end())
     if end:
         yield m.end(), end

@@ -256,3 +256,12 @@ def test_a_given_name_that_begins_with_a_preposition(text, names):
 ])
 def test_a_preposition_after_a_name_stays_out_of_it(text, names):
     assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("2018年至2022年在泰安明正律师事务所任兼职律师。", []),
+    ("在宁阳的奶奶家住了一个月。", []),
+    ("其妻家秀英，家庭人口2人。", ["家秀英"]),
+])
+def test_a_posts_kind_and_a_relatives_home_are_no_names(text, names):
+    assert found(text, "person_name") == names
