@@ -265,3 +265,7 @@ def test_a_preposition_after_a_name_stays_out_of_it(text, names):
 ])
 def test_a_posts_kind_and_a_relatives_home_are_no_names(text, names):
     assert found(text, "person_name") == names
+
+
+def test_a_roads_name_before_its_direction_belongs_to_the_address():
+    assert found("迎胜东路15号院8号楼1单元502室业主反映物业费问题。", "address") == ["迎胜东路15号院8号楼1单元502室"]
