@@ -175,9 +175,24 @@ def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
     if end:
         yield m.end(), end
         return
-    # "联系人：邱家店镇政府 孟凡军": the name is a later space-separated token on the line.
+    if text[m.end():m.end() + 1] in RARE_SURNAMES and m.group()[-1] not in "：: \u3000":
+        # 老伴代玉兰瘫痪在床: a rare surname after a cue in running text, before a verb; the model's
+        # reading decides (core.person_names), as for any cue name not fixed by a form.
+        end = _given_name_end(text, m.end() + 1)
+        if end:
+            yield m.end(), end
+            return
     line_end = text.find("\n", m.end())
     segment = text[m.end():line_end if line_end >= 0 else len(text)][:30]
+    # "联系人：镇农经站石敬业，": the name follows the contact's unit and ends at punctuation.
+    for unit in ORG_UNIT.finditer(segment[:20]):
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", segment[:unit.end()]):
+            break
+        end = name_end(text, m.end() + unit.end())
+        if end is not None and text[end:end + 1] in CLEAR_END:
+            yield m.end() + unit.end(), end
+            return
+    # "联系人：邱家店镇政府 孟凡军": the name is a later space-separated token on the line.
     for tok in re.finditer(r"[\u4e00-\u9fff]{2,5}", segment):
         start = m.end() + tok.start()
         if tok.start() > 0 and not segment[tok.start() - 1].isspace():
@@ -185,6 +200,10 @@ def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
         if name_end(text, start) == m.end() + tok.end():
             yield start, m.end() + tok.end()
             return
+
+
+# The unit a contact works in, before their name (镇农经站, 区住建局信访科, 街道城管办).
+ORG_UNIT = re.compile(r"(?:局|站|所|办|科|室|股|中心|队|委|部|处|院|馆|公司|街道|镇政府|村委会|居委会)")
 
 
 def _enumerated(text: str, end: int) -> Iterator[tuple[int, int]]:

@@ -269,3 +269,14 @@ def test_a_posts_kind_and_a_relatives_home_are_no_names(text, names):
 
 def test_a_roads_name_before_its_direction_belongs_to_the_address():
     assert found("迎胜东路15号院8号楼1单元502室业主反映物业费问题。", "address") == ["迎胜东路15号院8号楼1单元502室"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("联系人：街道城管办连国庆，电话0538-6221234", ["连国庆"]),
+    ("联系人：区交通局运输科于海，联系电话：0538-8555678", ["于海"]),
+    ("联系人：泰山区人民政府办公室", []),
+    ("其老伴代桂芝瘫痪在床。", ["代桂芝"]),
+    ("其子代替父亲签字。老伴代为签收了文书。其女展示了相关证明。", []),
+])
+def test_a_contact_after_their_unit_and_a_rare_surname_before_a_verb(text, names):
+    assert found(text, "person_name") == names
