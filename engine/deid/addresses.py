@@ -140,11 +140,16 @@ def find_houses(text: str, places: list[tuple[int, int]] = (), taken=None) -> li
         start = m.start()
         first = bisect.bisect_left(starts, m.start())
         inside = first < len(starts) and starts[first] < m.end()
+        head = _HEAD_STOP.match(text, start, m.end())
+        head_start = head.end() if head else start
         if inside:
-            start = starts[first]
+            place = starts[first]
+            # 迎胜|东路15号院…: the model's place began at the direction; the road's name is before it.
+            if text[place] in "东西南北中" and text[place + 1:place + 2] in ("路", "街", "大", "巷"):
+                place = max(head_start, place - 2)
+            start = place
         else:
-            head = _HEAD_STOP.match(text, start, m.end())
-            start = head.end() if head else start
+            start = head_start
         if (taken is not None and taken.hits(start, m.end())) or _is_public(text, start, m.end(), start):
             continue
         out.append(Finding(start, m.end(), "address", text[start:m.end()], score=0.8,
