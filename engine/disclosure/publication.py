@@ -220,7 +220,8 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
            offset=0, with_files=False) -> dict:
     """The public catalogue through its index (engine/search): published documents only, those whose
     title or number holds the terms first, then newest first; `total` counts every match and each
-    item has a `snippet` of its text (escaped HTML, the terms in <mark>). `agency` ("root" or a
+    item has a `snippet` of its text (escaped HTML, the terms in <mark>); above `search_query.TOTAL_CAP`
+    matches `total` is that cap and `total_exact` false ("more than"). `agency` ("root" or a
     department agency's id) keeps those its 发布机构 is; `publicity_only` keeps 公示 only; `with_files` adds each
     item's public files (the feed's enclosures)."""
     with reading() as s:
@@ -234,7 +235,7 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
             files = public_files(s, [d.id for d in rows])
             for item in items:
                 item["files"] = [_without_sha(f) for f in files.get(item["id"], [])]
-        return {"items": items, "total": found["total"],
+        return {"items": items, "total": found["total"], "total_exact": found["total_exact"],
                 "limit": max(1, min(int(limit), search_query.MAX_LIMIT)), "offset": max(0, int(offset))}
 
 

@@ -8,8 +8,12 @@ document a phrase can be missed (a two-character word never: it is one token, fo
 
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, cast, func, literal_column
+from sqlalchemy import Boolean, and_, bindparam, cast, func, literal, literal_column, not_, select
 from sqlalchemy.dialects.postgresql import TSQUERY
+
+from engine.models import SearchDocument
+
+DOCUMENTS = SearchDocument.__table__
 
 DDL = [
     "CREATE INDEX ix_search_document_body ON search_document USING gin (body)",
@@ -22,11 +26,11 @@ def _quote(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def value(fields: list[list[str]]) -> str:
+def value(fields: list[str]) -> str:
     """The fields' tokens as one string; `column_value` makes the tsvector of it in the database.
     The parser drops any separator we could put between the fields (it reads no token that a query
     cannot also contain), so here, unlike on SQLite, a phrase may run from one field into the next."""
-    return " ".join(" ".join(tokens) for tokens in fields)
+    return " ".join(fields)
 
 
 def column_value(name: str):
@@ -50,6 +54,48 @@ def query_text(phrases, column: str) -> str:
 def match(table, column: str, name: str):
     """SQL: the row's `column` holds every phrase (bind `name` to `query_text(phrases, column)`)."""
     return table.c[column].op("@@")(cast(bindparam(name), TSQUERY))
+
+
+def matching(column: str, text: str, without=None):
+    """What `newest` and `count` take: SQL, the row's `column` holds `text` (from `query_text`) and
+    not what `without` (a (column, text) pair) says."""
+    holds = DOCUMENTS.c[column].op("@@", return_type=Boolean)(cast(literal(text), TSQUERY))
+    return and_(holds, not_(matching(*without))) if without else holds
+
+
+def newest(connection, filters, condition, limit: int, offset: int) -> list[int]:
+    """The document ids of the catalogue's rows that match, newest first."""
+    query = select(DOCUMENTS.c.document_id).where(*filters)
+    if condition is not None:
+        query = query.where(condition)
+    return list(connection.execute(query.order_by(DOCUMENTS.c.rank_key.desc()).limit(limit).offset(offset)).scalars())
+
+
+def count(connection, filters, condition, cap: int) -> int:
+    """How many rows match, counting no further than `cap`."""
+    query = select(literal_column("1")).select_from(DOCUMENTS).where(*filters)
+    if condition is not None:
+        query = query.where(condition)
+    return connection.execute(select(func.count()).select_from(query.limit(cap).subquery())).scalar_one()
+
+
+def bulk_insert(connection, table, rows: list[dict]) -> None:
+    """Insert many rows of `value`s: COPY them as text into a temporary table, then make the
+    tsvectors in one INSERT … SELECT (a fifth of the time of an INSERT per row)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    load = f"{table.name}_load"
+    cursor = connection.connection.driver_connection.cursor()
+    text = ", ".join(f"{c}::text AS {c}" if c in ("head", "body") else c for c in columns)
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {load} ON COMMIT DROP AS "
+                   f"SELECT {text} FROM {table.name} WITH NO DATA")
+    with cursor.copy(f"COPY {load} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    made = ", ".join(f"to_tsvector('simple'::regconfig, {c})" if c in ("head", "body") else c for c in columns)
+    cursor.execute(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {made} FROM {load}")
+    cursor.execute(f"TRUNCATE {load}")
 
 
 def before_rebuild(connection) -> None:
