@@ -296,7 +296,7 @@ def main() -> None:
     args = parser.parse_args()
     global SCHEMA
     if args.keep:
-        SCHEMA = f"bench_search_{args.documents}"
+        SCHEMA = os.environ.get("BENCH_PG_SCHEMA", f"bench_search_{args.documents}")
     if not args.no_recall:
         recall()
     for kind in (["sqlite", "postgresql"] if args.database == "both" else [args.database]):

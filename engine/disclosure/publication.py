@@ -225,8 +225,8 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
     department agency's id) keeps those its 发布机构 is; `publicity_only` keeps 公示 only; `with_files` adds each
     item's public files (the feed's enclosures)."""
     with reading() as s:
-        filters = _filters(s, category, year, agency, validity, publicity_only)
-        found = search_query.catalogue(s, q, filters, limit, offset)
+        filters, tags = _filters(s, category, year, agency, validity, publicity_only)
+        found = search_query.catalogue(s, q, filters, limit, offset, tags=tags)
         docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(found["ids"])))}
         rows = [docs[i] for i in found["ids"] if i in docs]
         rule = publicity.rule_for(rows)
@@ -239,22 +239,23 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
                 "limit": max(1, min(int(limit), search_query.MAX_LIMIT)), "offset": max(0, int(offset))}
 
 
-def _filters(session, category, year, agency, validity, publicity_only) -> list:
-    row = search_index.DOCUMENTS.c
-    filters = []
+def _filters(session, category, year, agency, validity, publicity_only) -> tuple[list, dict]:
+    """SQL conditions on the catalogue's rows, and the fields to equal (`search_query.catalogue`'s
+    `tags`: the index may hold them as tokens beside the text)."""
+    filters, tags = [], {}
     if agency not in (None, ""):
         filters.append(_published_by(session, agency))
     if category:
-        filters.append(row.category == category)
+        tags["category"] = category
     if year:
-        filters.append(row.year == int(year))
+        tags["year"] = int(year)
     if validity:
         if validity not in catalogue.VALIDITY_NAMES:
             raise Invalid("有效性有误 (no such validity)", fields={"validity": [VALIDITY_ERROR]})
-        filters.append(row.validity == validity)
+        tags["validity"] = validity
     if publicity_only:
-        filters.append(row.publicity.is_(True))
-    return filters
+        tags["publicity"] = True
+    return filters, tags
 
 
 def _found(doc, rule, phrases) -> dict:

@@ -46,10 +46,10 @@ def document_row(doc, value) -> dict:
     head = [segment.token_string(doc.published_title), segment.token_string(doc.published_doc_number)]
     body = head + [segment.token_string(doc.published_summary), segment.token_string(doc.published_text),
                    segment.token_string(doc.published_interpretation)]
-    return {"rank_key": rank_key(doc.published_at, doc.id), "document_id": doc.id, "category": doc.category,
-            "year": calendar.as_date(doc.published_at).year, "publisher": doc.publisher,
-            "department_id": doc.department_id, "validity": doc.validity or "valid",
-            "publicity": bool(doc.publicity), "head": value(head), "body": value(body)}
+    tags = {"category": doc.category, "year": calendar.as_date(doc.published_at).year,
+            "validity": doc.validity or "valid", "publicity": bool(doc.publicity)}
+    return {"rank_key": rank_key(doc.published_at, doc.id), "document_id": doc.id, "publisher": doc.publisher,
+            "department_id": doc.department_id, **tags, "head": value(head), "body": value(body, tags)}
 
 
 def _insert(connection, table):

@@ -13,32 +13,38 @@ from engine.search import postgres, segment, sqlite
 from engine.search.index import INSTANCES, backend
 
 MAX_LIMIT = 100
-TOTAL_CAP = 1000
+TOTAL_CAP = 200
 
 
-def catalogue(session, q: str | None, filters=(), limit=20, offset=0) -> dict:
+def catalogue(session, q: str | None, filters=(), limit=20, offset=0, tags=None) -> dict:
     """{"ids": the page's document ids in order, "total", "total_exact", "phrases": the parsed query};
-    `filters` are SQL conditions on the catalogue's rows (`index.DOCUMENTS.c`). `total` is exact up
-    to TOTAL_CAP; above it `total` is TOTAL_CAP and `total_exact` false."""
+    `filters` are SQL conditions on the catalogue's rows (`index.DOCUMENTS.c`), `tags` the values
+    some of its fields must equal (`index.TAGS`: category, year, validity, publicity). `total` is
+    exact up to TOTAL_CAP; above it `total` is TOTAL_CAP and `total_exact` false."""
     connection = session.connection()
     db = backend(connection)
     limit, offset = max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))
     phrases = segment.parse(q or "")
     if (q or "").strip() and not phrases:  # only punctuation: nothing can match
         return {"ids": [], "total": 0, "total_exact": True, "phrases": []}
-    filters = list(filters)
+    filters, tags = list(filters), {k: v for k, v in (tags or {}).items() if v is not None}
     with db.index_only(connection):
         if not phrases:
-            ids = db.newest(connection, filters, None, limit, offset)
-            counted = db.count(connection, filters, None, TOTAL_CAP + 1)
+            everything = db.matching(None, None, tags=tags)
+            ids = db.newest(connection, filters, everything, limit, offset)
+            counted = db.count(connection, filters, everything, TOTAL_CAP + 1)
         else:
+            # Counted first: how many match says how to read them (`newest`'s `few`).
             body, head = ("body", db.query_text(phrases, "body")), ("head", db.query_text(phrases, "head"))
-            in_title = db.newest(connection, filters, db.matching(*head), offset + limit, 0)
+            counted = db.count(connection, filters, db.matching(*body, tags=tags), TOTAL_CAP + 1)
+            in_title = db.matching(*head, tags=tags)
+            few = counted <= TOTAL_CAP or db.count(connection, filters, in_title, TOTAL_CAP + 1) <= TOTAL_CAP
+            in_title = db.newest(connection, filters, in_title, offset + limit, 0, few=few)
             ids = in_title[offset:]
             if len(ids) < limit:  # the title matches end on this page: the text matches follow
-                rest = db.matching(*body, without=head)
-                ids += db.newest(connection, filters, rest, limit - len(ids), max(0, offset - len(in_title)))
-            counted = db.count(connection, filters, db.matching(*body), TOTAL_CAP + 1)
+                rest = db.matching(*body, without=head, tags=tags)
+                ids += db.newest(connection, filters, rest, limit - len(ids), max(0, offset - len(in_title)),
+                                 few=counted <= TOTAL_CAP)
     return {"ids": ids, "total": min(counted, TOTAL_CAP), "total_exact": counted <= TOTAL_CAP,
             "phrases": phrases}
 
