@@ -220,12 +220,13 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
            offset=0, with_files=False) -> dict:
     """The public catalogue through its index (engine/search): published documents only, those whose
     title or number holds the terms first, then newest first; `total` counts every match and each
-    item has a `snippet` of its text (escaped HTML, the terms in <mark>). `agency` ("root" or a
+    item has a `snippet` of its text (escaped HTML, the terms in <mark>); above `search_query.TOTAL_CAP`
+    matches `total` is that cap and `total_exact` false ("more than"). `agency` ("root" or a
     department agency's id) keeps those its 发布机构 is; `publicity_only` keeps 公示 only; `with_files` adds each
     item's public files (the feed's enclosures)."""
     with reading() as s:
-        filters = _filters(s, category, year, agency, validity, publicity_only)
-        found = search_query.catalogue(s, q, filters, limit, offset)
+        filters, tags = _filters(s, category, year, agency, validity, publicity_only)
+        found = search_query.catalogue(s, q, filters, limit, offset, tags=tags)
         docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(found["ids"])))}
         rows = [docs[i] for i in found["ids"] if i in docs]
         rule = publicity.rule_for(rows)
@@ -234,26 +235,27 @@ def search(q=None, category=None, year=None, agency=None, validity=None, publici
             files = public_files(s, [d.id for d in rows])
             for item in items:
                 item["files"] = [_without_sha(f) for f in files.get(item["id"], [])]
-        return {"items": items, "total": found["total"],
+        return {"items": items, "total": found["total"], "total_exact": found["total_exact"],
                 "limit": max(1, min(int(limit), search_query.MAX_LIMIT)), "offset": max(0, int(offset))}
 
 
-def _filters(session, category, year, agency, validity, publicity_only) -> list:
-    row = search_index.DOCUMENTS.c
-    filters = []
+def _filters(session, category, year, agency, validity, publicity_only) -> tuple[list, dict]:
+    """SQL conditions on the catalogue's rows, and the fields to equal (`search_query.catalogue`'s
+    `tags`: the index may hold them as tokens beside the text)."""
+    filters, tags = [], {}
     if agency not in (None, ""):
         filters.append(_published_by(session, agency))
     if category:
-        filters.append(row.category == category)
+        tags["category"] = category
     if year:
-        filters.append(row.year == int(year))
+        tags["year"] = int(year)
     if validity:
         if validity not in catalogue.VALIDITY_NAMES:
             raise Invalid("有效性有误 (no such validity)", fields={"validity": [VALIDITY_ERROR]})
-        filters.append(row.validity == validity)
+        tags["validity"] = validity
     if publicity_only:
-        filters.append(row.publicity.is_(True))
-    return filters
+        tags["publicity"] = True
+    return filters, tags
 
 
 def _found(doc, rule, phrases) -> dict:

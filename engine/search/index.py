@@ -18,7 +18,7 @@ from engine.models import Document, ProcessInstance, SearchDocument, SearchInsta
 from engine.search import postgres, segment, sqlite
 
 DOCUMENTS, INSTANCES = SearchDocument.__table__, SearchInstance.__table__
-BATCH = 500
+BATCH = 2000
 _DOCUMENT_COLUMNS = (Document.id, Document.status, Document.published_at, Document.published_title,
                      Document.published_doc_number, Document.published_text, Document.published_interpretation,
                      Document.published_summary,
@@ -41,14 +41,15 @@ def is_public(doc) -> bool:
 
 
 def document_row(doc, value) -> dict:
-    """The catalogue row of a published document (`value` turns token lists into the column's value)."""
-    head = [segment.tokens(doc.published_title), segment.tokens(doc.published_doc_number)]
-    body = head + [segment.tokens(doc.published_summary), segment.tokens(doc.published_text),
-                   segment.tokens(doc.published_interpretation)]
-    return {"rank_key": rank_key(doc.published_at, doc.id), "document_id": doc.id, "category": doc.category,
-            "year": calendar.as_date(doc.published_at).year, "publisher": doc.publisher,
-            "department_id": doc.department_id, "validity": doc.validity or "valid",
-            "publicity": bool(doc.publicity), "head": value(head), "body": value(body)}
+    """The catalogue row of a published document (`value` turns the fields' token strings into the
+    column's value)."""
+    head = [segment.token_string(doc.published_title), segment.token_string(doc.published_doc_number)]
+    body = head + [segment.token_string(doc.published_summary), segment.token_string(doc.published_text),
+                   segment.token_string(doc.published_interpretation)]
+    tags = {"category": doc.category, "year": calendar.as_date(doc.published_at).year,
+            "validity": doc.validity or "valid", "publicity": bool(doc.publicity)}
+    return {"rank_key": rank_key(doc.published_at, doc.id), "document_id": doc.id, "publisher": doc.publisher,
+            "department_id": doc.department_id, **tags, "head": value(head), "body": value(body, tags)}
 
 
 def _insert(connection, table):
@@ -75,7 +76,7 @@ def follow_document(session, doc) -> None:
 
 
 def instance_row(instance_id: int, titles, value) -> dict:
-    fields = [segment.tokens(t) for t in dict.fromkeys(t for t in titles if t)]
+    fields = [segment.token_string(t) for t in dict.fromkeys(t for t in titles if t)]
     return {"instance_id": instance_id, "head": value(fields[:1]), "body": value(fields)}
 
 
@@ -116,8 +117,9 @@ def _batches(connection, query, key):
 def _rebuild_documents(connection, value, progress) -> int:
     done = 0
     public = (Document.status == "published") & Document.published_text.is_not(None) & Document.published_at.is_not(None)
+    db = backend(connection)
     for rows in _batches(connection, select(*_DOCUMENT_COLUMNS).where(public), Document.id):
-        connection.execute(_insert(connection, DOCUMENTS), [document_row(r, value) for r in rows])
+        db.bulk_insert(connection, DOCUMENTS, [document_row(r, value) for r in rows])
         done += len(rows)
         if progress:
             progress(done)
@@ -129,6 +131,6 @@ def _rebuild_instances(connection, value) -> int:
     columns = (ProcessInstance.id, ProcessInstance.title, Document.title, Document.doc_number)
     query = select(*columns).outerjoin(Document, Document.id == ProcessInstance.document_id)
     for rows in _batches(connection, query, ProcessInstance.id):
-        connection.execute(_insert(connection, INSTANCES), [instance_row(r[0], r[1:], value) for r in rows])
+        backend(connection).bulk_insert(connection, INSTANCES, [instance_row(r[0], r[1:], value) for r in rows])
         done += len(rows)
     return done

@@ -2,36 +2,51 @@
 
 Order: the documents whose title or number holds every term come first, then the rest (the terms
 in the text); newest first inside each; ties broken by id, so paging never repeats or skips one.
+Each part is read newest first and stops at the page's end, so a word in every document costs a
+page, not a sort of all of them; the total is counted up to TOTAL_CAP (beyond it the answer says
+"more than", `total_exact` false: counting a million matches would cost more than the page).
 """
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from engine.search import postgres, segment, sqlite
-from engine.search.index import DOCUMENTS, INSTANCES, backend
+from engine.search.index import INSTANCES, backend
 
 MAX_LIMIT = 100
+TOTAL_CAP = 200
 
 
-def catalogue(session, q: str | None, filters=(), limit=20, offset=0) -> dict:
-    """{"ids": the page's document ids in order, "total", "phrases": the parsed query}; `filters` are
-    SQL conditions on the catalogue's rows (`index.DOCUMENTS.c`)."""
+def catalogue(session, q: str | None, filters=(), limit=20, offset=0, tags=None) -> dict:
+    """{"ids": the page's document ids in order, "total", "total_exact", "phrases": the parsed query};
+    `filters` are SQL conditions on the catalogue's rows (`index.DOCUMENTS.c`), `tags` the values
+    some of its fields must equal (`index.TAGS`: category, year, validity, publicity). `total` is
+    exact up to TOTAL_CAP; above it `total` is TOTAL_CAP and `total_exact` false."""
     connection = session.connection()
     db = backend(connection)
+    limit, offset = max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))
     phrases = segment.parse(q or "")
     if (q or "").strip() and not phrases:  # only punctuation: nothing can match
-        return {"ids": [], "total": 0, "phrases": []}
-    where, params, order = list(filters), {}, [DOCUMENTS.c.rank_key.desc()]
-    if phrases:
-        where.append(db.match(DOCUMENTS, "body", "q_body"))
-        params = {"q_body": db.query_text(phrases, "body"), "q_head": db.query_text(phrases, "head")}
-        order.insert(0, case((db.match(DOCUMENTS, "head", "q_head"), 0), else_=1))
-    page = (select(DOCUMENTS.c.document_id).where(*where).order_by(*order)
-            .limit(max(1, min(int(limit), MAX_LIMIT))).offset(max(0, int(offset))))
+        return {"ids": [], "total": 0, "total_exact": True, "phrases": []}
+    filters, tags = list(filters), {k: v for k, v in (tags or {}).items() if v is not None}
     with db.index_only(connection):
-        ids = list(connection.execute(page, params).scalars())
-        total = connection.execute(select(func.count()).select_from(DOCUMENTS).where(*where),
-                                   {k: v for k, v in params.items() if k == "q_body"}).scalar_one()
-    return {"ids": ids, "total": total, "phrases": phrases}
+        if not phrases:
+            everything = db.matching(None, None, tags=tags)
+            ids = db.newest(connection, filters, everything, limit, offset)
+            counted = db.count(connection, filters, everything, TOTAL_CAP + 1)
+        else:
+            # Counted first: how many match says how to read them (`newest`'s `few`).
+            body, head = ("body", db.query_text(phrases, "body")), ("head", db.query_text(phrases, "head"))
+            counted = db.count(connection, filters, db.matching(*body, tags=tags), TOTAL_CAP + 1)
+            in_title = db.matching(*head, tags=tags)
+            few = counted <= TOTAL_CAP or db.count(connection, filters, in_title, TOTAL_CAP + 1) <= TOTAL_CAP
+            in_title = db.newest(connection, filters, in_title, offset + limit, 0, few=few)
+            ids = in_title[offset:]
+            if len(ids) < limit:  # the title matches end on this page: the text matches follow
+                rest = db.matching(*body, without=head, tags=tags)
+                ids += db.newest(connection, filters, rest, limit - len(ids), max(0, offset - len(in_title)),
+                                 few=counted <= TOTAL_CAP)
+    return {"ids": ids, "total": min(counted, TOTAL_CAP), "total_exact": counted <= TOTAL_CAP,
+            "phrases": phrases}
 
 
 def instance_ids(dialect: str):
@@ -46,3 +61,4 @@ def staff_terms(dialect: str, q: str) -> str | None:
     phrases = segment.parse(q or "")
     db = postgres if dialect == "postgresql" else sqlite
     return db.query_text(phrases, "body") if phrases else None
+

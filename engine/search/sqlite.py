@@ -7,10 +7,13 @@ from the row (external content), and the triggers below keep it in step on every
 
 from contextlib import nullcontext
 
-from sqlalchemy import bindparam, literal_column, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy import table as sql_table
 
+from engine.models import SearchDocument
+
 SEPARATOR = "\ue000"  # a token no query can contain: a phrase never runs from the title into the text
+TAG = "\ue001"  # begins the tokens that stand for a field's value (`tag_tokens`)
 
 
 def _fts(table: str, key: str) -> list[str]:
@@ -32,13 +35,17 @@ def _triggers(table: str, key: str) -> list[str]:
 
 
 KEYS = {"search_document": "rank_key", "search_instance": "instance_id"}
+DOCUMENTS = SearchDocument.__table__
+_FTS = sql_table("search_document_fts")
+_ROWID = literal_column("search_document_fts.rowid")
 TRIGGERS = [statement for table, key in KEYS.items() for statement in _triggers(table, key)]
 DDL = [statement for table, key in KEYS.items() for statement in _fts(table, key)] + TRIGGERS
 DROP = [f"DROP TABLE IF EXISTS {t}_fts" for t in KEYS]
 
 
-def value(fields: list[list[str]]) -> str:
-    return f" {SEPARATOR} ".join(" ".join(tokens) for tokens in fields)
+def value(fields: list[str], tags: dict | None = None) -> str:
+    """The fields' token strings apart, then (the body) the tokens of the fields' values (`tags`)."""
+    return f" {SEPARATOR} ".join(fields + ([" ".join(tag_tokens(tags))] if tags else []))
 
 
 def column_value(name: str):
@@ -57,6 +64,57 @@ def match(table, column: str, name: str):
     hits = select(literal_column("rowid")).select_from(fts).where(
         literal_column(fts.name).op("MATCH")(bindparam(name)))
     return table.c[KEYS[table.name]].in_(hits)
+
+
+def bulk_insert(connection, table, rows: list[dict]) -> None:
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def tag_tokens(tags: dict) -> list[str]:
+    """The tokens that stand for the fields' values: a character no text holds, then the field's
+    letter and the value's letters and digits (`social_assistance` → "\ue001csocialassistance")."""
+    return [TAG + name[0] + "".join(ch for ch in str(int(value) if isinstance(value, bool) else value).lower()
+                                    if ch.isascii() and ch.isalnum())
+            for name, value in tags.items()]
+
+
+def matching(column: str | None, text: str | None, without=None, tags=None) -> str | None:
+    """What `newest` and `count` take: the FTS5 query (`text` from `query_text`; any row when None),
+    less the rows that match `without` (a (column, text) pair), with the fields equal to `tags`
+    (their tokens in the body): one query, so FTS5 reads newest first and intersects the fields'
+    lists itself rather than SQLite fetching and testing every row that has the words."""
+    parts = [f"({text})"] if column is not None else []
+    parts += [f'body : "{token}"' for token in tag_tokens(tags or {})]
+    if not parts:
+        return None
+    query = " AND ".join(parts)
+    return f"({query}) NOT ({without[1]})" if without else query
+
+
+def _matches(filters, fts_query, column):
+    """SELECT `column` of the catalogue's rows that match, and the key that orders them."""
+    if fts_query is None:
+        return select(column).where(*filters), DOCUMENTS.c.rank_key
+    query = select(column).select_from(_FTS).where(literal_column(_FTS.name).op("MATCH")(
+        bindparam("fts_query", fts_query)))
+    if filters or column is not _ROWID:
+        query = query.join(DOCUMENTS, DOCUMENTS.c.rank_key == _ROWID).where(*filters)
+    return query, _ROWID
+
+
+def newest(connection, filters, fts_query, limit: int, offset: int, few=False) -> list[int]:
+    """The document ids of the catalogue's rows that match, newest first. FTS5 hands its matches over
+    in rowid (= rank_key) order, newest first when asked, and the LIMIT stops it: a page of a word in
+    every document costs the page, not all of them (`few` changes nothing here)."""
+    query, key = _matches(filters, fts_query, DOCUMENTS.c.document_id)
+    return list(connection.execute(query.order_by(key.desc()).limit(limit).offset(offset)).scalars())
+
+
+def count(connection, filters, fts_query, cap: int) -> int:
+    """How many rows match, counting no further than `cap`."""
+    query, _key = _matches(filters, fts_query, _ROWID if fts_query is not None else DOCUMENTS.c.rank_key)
+    return connection.execute(select(func.count()).select_from(query.limit(cap).subquery())).scalar_one()
 
 
 def before_rebuild(connection) -> None:

@@ -107,3 +107,18 @@ def test_public_search_is_rate_limited_per_address(client, monkeypatch):
     other = client.get(f"/api/public/documents?q={WORD}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
     assert client.get(f"/public?q={WORD}").status_code == 429
+
+
+def test_above_the_cap_the_total_says_more_than_and_the_pages_go_on(client, monkeypatch):
+    from engine.search import query as search_query
+
+    monkeypatch.setattr(search_query, "TOTAL_CAP", 2)  # counted no further than this (a million rows cost)
+    in_title = _doc(f"{WORD}的公告", "全文见附件。", days_ago=9)
+    in_text = [_doc(f"通知{i}", f"第{i}项{WORD}安排。", days_ago=i) for i in range(1, 4)]
+    first = _search(client, f"q={WORD}&limit=2")
+    assert first["total"] == 2 and first["total_exact"] is False
+    rest = _search(client, f"q={WORD}&limit=2&offset=2")
+    assert [d["id"] for d in first["items"] + rest["items"]] == [in_title, *in_text]
+    assert _search(client, "q=附件")["total_exact"] is True  # at or under the cap: exact
+    page = client.get(f"/public?q={WORD}").get_data(as_text=True)
+    assert f"找到超过 2 条与“{WORD}”相关的公开信息" in page and "data-total-more" in page

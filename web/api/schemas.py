@@ -253,7 +253,9 @@ class PublicSearchItemSchema(PublicDocumentSchema):
 
 class PublicDocumentListSchema(Schema):
     items = fields.List(fields.Nested(PublicSearchItemSchema), required=True)
-    total = fields.Integer(required=True, metadata={"description": "every match, not only this page"})
+    total = fields.Integer(required=True, metadata={"description": "every match, not only this page; when "
+                                                    "total_exact is false, a lower bound (counting stops there)"})
+    total_exact = fields.Boolean(required=True, metadata={"description": "false: more than `total` match"})
     limit = fields.Integer(required=True)
     offset = fields.Integer(required=True)
 
