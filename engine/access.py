@@ -9,7 +9,7 @@ executed with `params(actor)`). Every lookup uses them — including ids that ar
 from sqlalchemy import bindparam, exists, false, or_, select, true
 
 from engine import agencies
-from engine.errors import Invalid
+from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import Document, HumanTask, InformationRequest, WorkPlanUnit
 
 # Staff who read every document of their department; a drafter reads the ones they drafted.
@@ -102,6 +102,17 @@ def may_see_document(session, actor, doc: Document) -> bool:
     return sees_a_task(session, actor, document_id=doc.id)
 
 
+def document_for(session, actor, document_id) -> Document:
+    """Return the document if `actor` may see it (`may_see_document`); NotFound / Forbidden otherwise."""
+    number = as_id(document_id)
+    doc = session.get(Document, number) if number is not None else None
+    if doc is None:
+        raise NotFound("文件不存在 (no such document)")
+    if not may_see_document(session, actor, doc):
+        raise Forbidden("您无权查看此文件 (not your document)")
+    return doc
+
+
 def may_take_down(actor, doc: Document) -> bool:
     """Taking a published document down (撤下), or re-publishing it re-redacted, is for its department's
     publisher (公开专员) and admins: whoever confirmed its publication, not its drafter or reviewers."""
@@ -138,6 +149,17 @@ def may_see_request(session, actor, req: InformationRequest) -> bool:
             and actor.role_keys & REQUEST_HANDLERS:
         return True
     return sees_a_task(session, actor, request_id=req.id)
+
+
+def request_for(session, actor, request_id, lock=False) -> InformationRequest:
+    """Return the request if `actor` may see it (`may_see_request`); NotFound / Forbidden otherwise."""
+    query = select(InformationRequest).where(InformationRequest.id == as_id(request_id))
+    req = session.scalar(query.with_for_update() if lock else query)
+    if req is None:
+        raise NotFound("申请不存在 (no such request)")
+    if not may_see_request(session, actor, req):
+        raise Forbidden("您无权查看此申请 (not a request of your office or department)")
+    return req
 
 
 def request_clause(actor):

@@ -7,6 +7,7 @@ deploy itself and validation stay in `engine.workflow.definitions`.
 import difflib
 import json
 import re
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 from sqlalchemy import select
@@ -123,8 +124,6 @@ def diff_versions(actor, key: str, a: int, b: int) -> dict:
 
 def new_diagram(key: str, name: str) -> str:
     """Return a starting diagram: one pool with one lane (drafter) and a start event."""
-    from xml.sax.saxutils import quoteattr
-
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs_{key}" targetNamespace="http://gongkai/bpmn">
   <bpmn:collaboration id="Collaboration_{key}">

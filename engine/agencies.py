@@ -7,14 +7,13 @@ name) speaks with its parent's identity, and the top of the tree with the instal
 
 from sqlalchemy import select
 
-from engine import audit, letter_style, users
+from engine import agency_settings, audit, letter_style, users
+from engine.agency_settings import AGENCY_CODE as CODE
+from engine.agency_settings import AGENCY_KINDS as KINDS
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import Department, Role, User, user_roles
-from engine.requests import settings
-from engine.requests.settings import AGENCY_CODE as CODE
-from engine.requests.settings import AGENCY_KINDS as KINDS
 
 MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
 # Who takes a request addressed to an agency (Art. 4: its 政府信息公开工作机构's 公开专员): without an
@@ -38,7 +37,7 @@ def identity(session, department_id: int | None) -> dict:
 
 def root(session) -> dict:
     """The installation's own agency (the top of every department tree)."""
-    values = settings.load(session)
+    values = agency_settings.load(session)
     return {"name": current().agency_name, "code": values["agency_code"], "kind": values["agency_kind"],
             "department_id": None}
 
@@ -91,7 +90,7 @@ def public_list(requests_only: bool = False) -> list[dict]:
 
 def configured_intake(session) -> int | None:
     """The installation's 政府信息公开工作机构 (the `intake_department` setting), which receives its requests."""
-    name = settings.load(session)["intake_department"]
+    name = agency_settings.load(session)["intake_department"]
     return session.scalar(select(Department.id).where(Department.name == name))
 
 
@@ -129,6 +128,19 @@ def _root_code(session) -> str:
 def for_user(session, user_id: int | None) -> dict:
     user = session.get(User, user_id) if user_id else None
     return identity(session, user.department_id if user else None)
+
+
+def for_request(session, req) -> dict:
+    """The 行政机关 in whose name a request is answered (and counted): the receiving department's agency."""
+    return identity(session, req.intake_department_id or req.department_id)
+
+
+def name_for_request(session, req) -> str:
+    return for_request(session, req)["name"]
+
+
+def department_name(session, department_id) -> str | None:
+    return session.scalar(select(Department.name).where(Department.id == department_id)) if department_id else None
 
 
 def view(session, dept: Department) -> dict:
@@ -208,7 +220,7 @@ def letter_styles(actor) -> list[dict]:
     """Each agency with its letter house style (admin): {key, name, style}."""
     users.require_admin(actor)
     with reading() as s:
-        saved = settings.load(s)["letter_style"]
+        saved = agency_settings.load(s)["letter_style"]
         return [{"key": key_of(a), "name": a["name"], "style": letter_style.style_of(saved, key_of(a))}
                 for a in all_agencies(s)]
 
@@ -219,7 +231,7 @@ def set_letter_style(actor, agency_key: str, values: dict) -> dict:
     with reading() as s:
         if named(s, agency_key) is None:
             raise NotFound("机关不存在 (no such agency)")
-        saved = dict(settings.load(s)["letter_style"])
+        saved = dict(agency_settings.load(s)["letter_style"])
     saved[str(agency_key)] = letter_style.check(values)
-    settings.update(actor, {"letter_style": saved})
+    agency_settings.update(actor, {"letter_style": saved})
     return saved[str(agency_key)]

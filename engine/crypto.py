@@ -27,6 +27,7 @@ from sqlalchemy import select
 from engine.config import current
 from engine.db import reading
 from engine.errors import Invalid
+from engine.models import AgencySetting
 
 SUITES = {"gm": "国密（SM2/SM3/SM4）", "international": "国际通用（ECDSA P-256/SHA-256/AES-GCM）"}
 DEFAULT_SUITE = "gm"
@@ -42,8 +43,6 @@ class SealError(Exception):
 
 def suite(session=None) -> str:
     """The installation's suite: `gm` unless an admin (or migration 0019) chose `international`."""
-    from engine.models import AgencySetting
-
     if session is None:
         with reading() as s:
             return suite(s)

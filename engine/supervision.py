@@ -20,7 +20,6 @@ from engine import access, agencies, audit, calendar, clock
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import InformationRequest, SupervisionRecord
-from engine.requests import records
 
 KINDS = {"suggestion": "申请人建议主动公开（第四十四条）", "assessment": "考核（第四十六条）",
          "social_review": "社会评议（第四十六条）", "accountability": "责任追究（第四十七条）",
@@ -126,7 +125,7 @@ def _request(session, actor, owner, value, errors) -> InformationRequest | None:
     rid = access.as_id(value)
     req = session.get(InformationRequest, rid) if rid else None
     if req is None or not access.may_see_request(session, actor, req) \
-            or records.agency(session, req)["department_id"] != owner["department_id"]:
+            or agencies.for_request(session, req)["department_id"] != owner["department_id"]:
         errors["request_id"] = ["请填写本机关收到的该申请人的申请编号 (a request to this agency)"]
         return None
     return req

@@ -10,6 +10,7 @@ from datetime import date
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock, sealed, storage
+from engine.db import reading
 from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
@@ -123,8 +124,6 @@ def form_values(human_task) -> dict:
     """Show the stored body and interpretation in the drafter's revision form."""
     if human_task.bpmn_id != "revise" or human_task.document_id is None:
         return {}
-    from engine.db import reading
-
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
         return {"body": sealed.get_text(doc.original_sha256, s), "summary": doc.summary or "",

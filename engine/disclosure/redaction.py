@@ -11,10 +11,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from engine import audit, sealed, storage
+from engine import access, audit, sealed, storage
 from engine.db import reading, transaction
 from engine.deid import KINDS, apply_findings, deidentify, findings_to_dict
-from engine.disclosure import documents
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import Document, HumanTask
 
@@ -114,7 +113,7 @@ def update_findings(actor, document_id: int, findings: list, field: str | None =
     if not isinstance(field, str) or field not in FIELDS:
         raise Invalid(f"field 应为以下之一 (one of): {', '.join(FIELDS)}", fields={"field": ["invalid"]})
     with transaction() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         check_confirming(s, actor, doc)
         text = original(doc, field)
         items = checked_findings(findings, text)

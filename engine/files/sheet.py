@@ -24,7 +24,7 @@ import re
 import python_calamine
 
 from engine import sheets
-from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts
+from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, draw, ensure_gone, package, removed_texts
 
 LABEL, FIELD_SEP = "：", "；"
 CSV_SHEET = "CSV"
@@ -166,8 +166,6 @@ def _add_sheet(out: _Builder, sheet: Sheet) -> None:
 
 def _xlsx_extras(data: bytes) -> list[str]:
     """Describe what an .xlsx carries out of sight; redaction publishes none of it."""
-    from engine.files import package
-
     return package.ooxml_extras(data)
 
 
@@ -214,8 +212,6 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     if kind == "csv":
         readable = decode_csv(result)
     else:
-        from engine.files import package
-
         readable = package.all_text(result)  # every part: cells, shared strings, names, properties
     ensure_gone(readable, removed_texts(layout, cuts))
     return result
@@ -338,8 +334,6 @@ def _redact_csv(data: bytes, edits: dict[Cell, list]) -> bytes:
 
 def render(data: bytes, kind: str, page: int) -> bytes:
     """Draw sheet `page` (0-based, hidden ones included, in the file's order) as a grid, as PNG."""
-    from engine.files import draw
-
     found = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
     if not 0 <= page < len(found):
         raise Unsafe(f"没有第 {page + 1} 个工作表 (no sheet {page + 1})", fields={"page": ["out of range"]})

@@ -9,11 +9,10 @@ people's government (相对集中复议), not its superior department; verticall
 `reconsideration_body` (its own superior); either may be set per agency here.
 """
 
-from engine import access, agencies, audit, clock, users
+from engine import access, agencies, agency_settings, audit, clock, users
 from engine.db import reading, transaction
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.models import AgencySetting
-from engine.requests import settings
 
 KEY = "agency_letters"  # an agency's own values: agency_letters:<department id>, the installation's agency_letters
 BODIES = ("reconsideration_body", "litigation_court")
@@ -26,7 +25,7 @@ def _key(agency: dict) -> str:
 
 def defaults(session, agency: dict) -> dict:
     """The installation's values for `agency` (a department agency's 复议机关 is the government's)."""
-    values = settings.load(session)
+    values = agency_settings.load(session)
     body = values["department_reconsideration_body"] if agency["department_id"] else values["reconsideration_body"]
     return {"reconsideration_body": body, "litigation_court": values["litigation_court"],
             "petition_channel": values["petition_channel"]}

@@ -32,7 +32,6 @@ from engine.requests import (
     OTHER_REASONS,
     REASON_NAMES,
     WITHHELD_REASONS,
-    records,
 )
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
@@ -343,11 +342,11 @@ def _linked_request(session, actor, value, agency, errors) -> int | None:
             errors["request_id"] = ["应为申请的编号 (must be a request id)"]
         return None
     try:
-        req = records.get_for(session, actor, value)
+        req = access.request_for(session, actor, value)
     except (NotFound, Forbidden) as exc:
         errors["request_id"] = [exc.message]
         return None
-    if records.agency(session, req)["department_id"] != agency["department_id"]:
+    if agencies.for_request(session, req)["department_id"] != agency["department_id"]:
         errors["request_id"] = [f"该申请不是以{agency['name']}名义答复的 (a request of another agency)"]
         return None
     return req.id

@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import calendar, clock
+from engine import access, calendar, clock
 from engine.db import transaction
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask
-from engine.requests import intake, records
+from engine.requests import intake
 from engine.workflow import tasks
 
 
@@ -38,7 +38,7 @@ def record_correction(actor, request_id: int, received_on, description: str) -> 
     if errors:
         raise Invalid("补正信息有误 (invalid correction)", fields=errors)
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
+        req = access.request_for(s, actor, request_id)
         complete_step(s, req, "await_correction", {"received_on": received.isoformat(),
                                                    "description": str(description).strip()[:4000]}, actor)
         return {"id": req.id, "status": req.status, "due_on": req.due_on.isoformat() if req.due_on else None}

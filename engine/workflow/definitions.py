@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import threading
+from pathlib import Path
 
 from sqlalchemy import bindparam, func, select
 
@@ -18,6 +19,10 @@ from engine.errors import Invalid, NotFound
 from engine.models import DecisionFile, ProcessDefinition, ProcessInstance, ProcessVersion
 from engine.workflow import hooks, validation
 from engine.workflow.spiff import SERIALIZER
+
+# The diagrams and decision tables shipped with the product: deployed at setup, and the tables'
+# fallback when an admin never saved their own.
+SHIPPED = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
 
 _spec_cache: dict = {}
 _spec_lock = threading.Lock()

@@ -4,6 +4,7 @@ Starting inserts the instance row and hands the new workflow to `transition.begi
 to its first wait state under the transition budget in the caller's transaction.
 """
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -133,7 +134,5 @@ def _last_data(workflow) -> dict:
 
 
 def completed_bpmn_ids(workflow) -> list[str]:
-    from SpiffWorkflow.util.task import TaskState
-
     return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
                    if getattr(t.task_spec, "bpmn_id", None)})

@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 
 from engine import clock, users
+from engine.calendar import SHANGHAI as TZ
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.workflow.spiff import AsyncServiceTask
 from engine.workflow.validation import form_key_of
@@ -143,8 +144,6 @@ def _due_at(engine, task, expression) -> datetime | None:
 
 def parse_when(value) -> datetime:
     """Read a due date (ISO date = end of that day in China, or an ISO datetime) as aware UTC."""
-    from engine.calendar import SHANGHAI as TZ
-
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):

@@ -9,6 +9,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
 from engine import access, audit, clock, forms, users
@@ -302,8 +303,6 @@ def complete_locked(session, actor, task, data: dict) -> str | None:
     name = getattr(actor, "username", None) or "申请人"
 
     def change(row, workflow):
-        from SpiffWorkflow.util.task import TaskState
-
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict("任务已不在等待处理 (task is no longer waiting)")

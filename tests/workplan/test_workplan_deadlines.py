@@ -9,7 +9,7 @@ from pathlib import Path
 import time_machine
 
 from engine import admin, users
-from engine.bootstrap import SHIPPED
+from engine.workflow.definitions import SHIPPED
 from engine.workplan import rules
 from tests.support.web import login
 from tests.support.workplan import create_plan, notes_of, sweep

@@ -8,7 +8,8 @@ import io
 
 from flask import jsonify, request, send_file
 
-from engine.requests import intake, notices, records, settings, split, steps
+from engine import agency_settings
+from engine.requests import intake, notices, replies, split, steps
 from web.api import bodies, bp
 from web.api.answers import SplitSchema
 from web.api.schemas import ListQuerySchema, parse, respond
@@ -107,7 +108,7 @@ def reply_letter_docx(request_id):
     get:
       responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}}
     """
-    name, data = records.letter_docx(require_user(), request_id)
+    name, data = replies.letter_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
@@ -118,7 +119,7 @@ def reply_attachment_docx(request_id):
     get:
       responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}, 404: {description: "the reply provides no information"}}
     """
-    name, data = records.attachment_docx(require_user(), request_id)
+    name, data = replies.attachment_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
@@ -254,7 +255,7 @@ def get_request_settings():
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
     require_user()
-    return jsonify(settings.load())
+    return jsonify(agency_settings.load())
 
 
 @bp.put("/requests/settings")
@@ -265,4 +266,4 @@ def put_request_settings():
       requestBody: {content: {application/json: {schema: RequestSettingsBody}}}
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
-    return jsonify(settings.update(require_user(), parse(bodies.RequestSettingsBody)))
+    return jsonify(agency_settings.update(require_user(), parse(bodies.RequestSettingsBody)))
