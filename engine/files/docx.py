@@ -16,6 +16,7 @@ import zipfile
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from PIL import Image, ImageDraw
 
 from engine.deid.docx_io import apply_to_runs, build_text_map
 from engine.files import Cut, Layout, Unsafe, draw, ensure_gone, package, removed_texts
@@ -138,8 +139,6 @@ def _without_app_details(data: bytes) -> bytes:
 
 def render(data: bytes, kind: str, page: int) -> bytes:
     """Draw the document's text as one page (the confirmation page shows .docx as text)."""
-    from PIL import Image, ImageDraw
-
     lines = read(data).text.splitlines()[page * 60:(page + 1) * 60]
     image = Image.new("RGB", (900, 30 + 22 * max(len(lines), 1)), "white")
     pen = ImageDraw.Draw(image)

@@ -21,7 +21,13 @@ import datetime as dt
 import io
 import re
 
+import openpyxl
 import python_calamine
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.packaging.custom import CustomPropertyList
+from openpyxl.worksheet.datavalidation import DataValidationList
+from openpyxl.worksheet.header_footer import HeaderFooter
 
 from engine import sheets
 from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, draw, ensure_gone, package, removed_texts
@@ -222,8 +228,6 @@ def _new_value(original, changes) -> str:
 
 
 def _redact_xlsx(data: bytes, edits: dict[Cell, list]) -> bytes:
-    import openpyxl
-
     # data_only: each formula cell holds its cached value, and only that value is written back.
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False, rich_text=False)
     for sheet in list(book.worksheets) + list(book.chartsheets):
@@ -244,10 +248,6 @@ def _redact_xlsx(data: bytes, edits: dict[Cell, list]) -> bytes:
 
 
 def _clean_sheet(ws) -> None:
-    from openpyxl.formatting.formatting import ConditionalFormattingList
-    from openpyxl.worksheet.datavalidation import DataValidationList
-    from openpyxl.worksheet.header_footer import HeaderFooter
-
     for row in ws.iter_rows():
         for cell in row:
             if cell.comment is not None:
@@ -268,9 +268,6 @@ def _clean_sheet(ws) -> None:
 
 
 def _clean_book(book) -> None:
-    from openpyxl.packaging.core import DocumentProperties
-    from openpyxl.packaging.custom import CustomPropertyList
-
     book.defined_names.clear()
     book.properties = DocumentProperties(creator="")
     book.custom_doc_props = CustomPropertyList()
@@ -288,8 +285,6 @@ def _rename_sheets(book, edits: dict[Cell, list]) -> None:
 
 
 def _xlsx_from_sheets(read_sheets: list[Sheet], edits: dict[Cell, list]) -> bytes:
-    import openpyxl
-
     book = openpyxl.Workbook(write_only=True)
     book.properties.creator = ""
     for sheet in read_sheets:
