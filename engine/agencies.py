@@ -7,7 +7,7 @@ name) speaks with its parent's identity, and the top of the tree with the instal
 
 from sqlalchemy import select
 
-from engine import agency_settings, audit, letter_style, users
+from engine import access, agency_settings, audit, letter_style, users
 from engine.agency_settings import AGENCY_CODE as CODE
 from engine.agency_settings import AGENCY_KINDS as KINDS
 from engine.config import current
@@ -24,15 +24,12 @@ ROOT = "root"  # how a URL or a form names the installation's own agency (a depa
 
 def identity(session, department_id: int | None) -> dict:
     """The agency whose name a department's documents and letters carry: {name, code, kind, department_id}."""
-    seen = 0
-    dept = session.get(Department, department_id) if department_id else None
-    while dept is not None and seen < MAX_DEPTH:
-        if dept.agency_name:
-            return {"name": dept.agency_name, "code": dept.agency_code or _root_code(session),
-                    "kind": dept.agency_kind or "department", "department_id": dept.id}
-        dept = session.get(Department, dept.parent_id) if dept.parent_id else None
-        seen += 1
-    return root(session)
+    agency_id = access.agency_of(session, department_id)
+    if agency_id is None:
+        return root(session)
+    dept = session.get(Department, agency_id)
+    return {"name": dept.agency_name, "code": dept.agency_code or _root_code(session),
+            "kind": dept.agency_kind or "department", "department_id": dept.id}
 
 
 def root(session) -> dict:
@@ -151,14 +148,14 @@ def view(session, dept: Department) -> dict:
 
 
 def list_all(actor) -> list[dict]:
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         return [view(s, d) for d in s.scalars(select(Department).order_by(Department.name))]
 
 
 def update_department(actor, department_id: int, changes: dict) -> dict:
     """Set a department's identity (admin): its own agency name/code/kind, or none and a parent."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not isinstance(changes, dict):
         raise Invalid("请求体必须是对象 (body must be an object)")
     with transaction() as s:
@@ -218,7 +215,7 @@ def _parent(session, dept, value, errors):
 
 def letter_styles(actor) -> list[dict]:
     """Each agency with its letter house style (admin): {key, name, style}."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         saved = agency_settings.load(s)["letter_style"]
         return [{"key": key_of(a), "name": a["name"], "style": letter_style.style_of(saved, key_of(a))}
@@ -227,7 +224,7 @@ def letter_styles(actor) -> list[dict]:
 
 def set_letter_style(actor, agency_key: str, values: dict) -> dict:
     """Save one agency's letter house style (admin): its 发文机关代字 and how 成文日期 is written."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         if named(s, agency_key) is None:
             raise NotFound("机关不存在 (no such agency)")

@@ -27,8 +27,6 @@ KINDS = {"suggestion": "申请人建议主动公开（第四十四条）", "asse
 OUTCOMES = {"suggestion": {"adopted": "采纳，纳入主动公开", "declined": "不予采纳"},
             "complaint": {"upheld": "属实，已责令改正", "rejected": "不属实"},
             "report": {"upheld": "属实，已责令改正", "rejected": "不属实"}}
-OFFICE_ROLE = "gongkai_office"
-READERS = {"publisher", "leader"}
 
 
 def _agency_key(agency: dict) -> int:
@@ -36,12 +34,11 @@ def _agency_key(agency: dict) -> int:
 
 
 def may_record(session, actor, agency: dict) -> bool:
-    return actor.is_admin or actor.has_role(OFFICE_ROLE) or access.may_act_for_agency(session, actor, agency["department_id"])
+    return access.may_record_supervision(session, actor, agency["department_id"])
 
 
 def may_read(session, actor, agency: dict) -> bool:
-    return may_record(session, actor, agency) or (
-        bool(actor.role_keys & READERS) and access.own_agency(session, actor) == agency["department_id"])
+    return access.may_read_supervision(session, actor, agency["department_id"])
 
 
 def _agency(session, actor, value) -> dict:

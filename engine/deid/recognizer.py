@@ -295,8 +295,3 @@ def read(text: str, settled: list[tuple[int, int]] = ()) -> Reading:
             letters[offset:offset + len(piece)] = tags
             spans += [Span(offset + m.start(), offset + m.end(), _KIND[m.group()[0]]) for m in _SPAN.finditer(tags)]
     return Reading(spans, "".join(letters))
-
-
-def find_spans(text: str) -> list[Span]:
-    """Return the person, place and organisation spans the model sees in `text`."""
-    return read(text).spans

@@ -5,7 +5,7 @@ rule (its drafter, its department's staff, whoever is given one of its tasks, ad
 submission's light checks (types, known values) live here; the source check (退文) is in the BPMN.
 """
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import func, select
 
@@ -76,7 +76,7 @@ def _formed_at(formed_on, formed_time, errors) -> str | None:
     """
     if formed_on is None:
         return None
-    day = date.fromisoformat(formed_on)
+    day = calendar.parse_day(formed_on, "formed_on")
     if formed_time not in (None, ""):
         try:
             moment = time.fromisoformat(str(formed_time).strip())
@@ -127,7 +127,7 @@ def _checked_submission(actor, data, body, attachments):
         except Invalid as exc:
             errors.update(exc.fields or {"_": [exc.message]})
     refused = [m for field in ("file", "attachments") for m in errors.get(field, [])]
-    if not refused and not actor.has_role("drafter"):
+    if not refused and not access.may_submit_document(actor):
         raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
     if errors:
         names = "；".join(refused)
@@ -203,9 +203,9 @@ def apply_fields(doc: Document, clean: dict, session) -> None:
                 "topic", "area"):
         setattr(doc, key, clean[key])
     doc.summary = clean.get("summary") or None
-    doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
+    doc.formed_on = calendar.parse_day(clean["formed_on"], "formed_on")
     doc.publicity = clean["publicity"]
-    doc.publicity_until = date.fromisoformat(clean["publicity_until"]) if clean["publicity_until"] else None
+    doc.publicity_until = calendar.parse_day(clean["publicity_until"], "publicity_until")
     doc.original_sha256 = sealed.put_text(session, clean["body"]) if clean["body"] else None
     doc.interpretation_sha256 = sealed.put_text(session, clean["interpretation"]) if clean["interpretation"] else None
 
@@ -243,7 +243,7 @@ def detail_for(actor, document_id: int) -> dict:
                                "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
             "history": audit.history(s, instance_id=doc.instance_id, document_id=doc.id),
             "may_take_down": doc.status == "published" and access.may_take_down(actor, doc),
-            "progress": progress.for_instance(s, doc.instance_id, technical=actor.is_admin),
+            "progress": progress.for_instance(s, doc.instance_id, technical=access.sees_technical_detail(actor)),
         }
 
 
@@ -254,7 +254,7 @@ def progress_for(actor, document_id: int) -> dict:
         tasks = s.execute(select(HumanTask.id, HumanTask.name).where(HumanTask.document_id == doc.id,
                                                                       HumanTask.status == "open"))
         return {"status": doc.status, "current_tasks": [{"id": i, "name": n} for i, n in tasks],
-                **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
+                **progress.for_instance(s, doc.instance_id, technical=access.sees_technical_detail(actor))}
 
 
 def summary(doc: Document, publicity_rules: dict | None = None) -> dict:

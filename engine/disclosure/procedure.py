@@ -5,11 +5,10 @@ document, a confirmation fixes the redacted version. After every transition the 
 attribute, deadline and return count are mirrored from the process, in the same transaction.
 """
 
-from datetime import date
 
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, sealed, storage
+from engine import calendar, clock, sealed, storage
 from engine.db import reading
 from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
@@ -91,7 +90,7 @@ def mirror_status(session, row, workflow) -> None:
             setattr(doc, key, data[key])
     doc.returns = int(data.get("returns") or 0)
     if data.get("publish_by"):
-        doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
+        doc.publish_by = calendar.parse_day(data["publish_by"], "publish_by")
     was = doc.status
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = clock.now()

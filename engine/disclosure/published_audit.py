@@ -124,8 +124,8 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def check_may_audit(actor) -> None:
-    if not (actor.is_admin or actor.has_role("publisher")):
-        raise Forbidden("只有公开专员或管理员可以复查已公开信息 (publishers and admins only)")
+    access.require(access.may_audit_published(actor),
+                   "只有公开专员或管理员可以复查已公开信息 (publishers and admins only)")
 
 
 def replace_open(session, doc_id: int, found: list[dict], run_id: int | None = None) -> None:

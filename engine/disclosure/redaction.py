@@ -14,7 +14,7 @@ from sqlalchemy.orm import object_session
 from engine import access, audit, sealed, storage
 from engine.db import reading, transaction
 from engine.deid import KINDS, apply_findings, deidentify, findings_to_dict
-from engine.errors import Conflict, Forbidden, Invalid
+from engine.errors import Conflict, Invalid
 from engine.models import Document, HumanTask
 
 # The published fields in page order, with the label the publisher sees on the confirmation page.
@@ -131,8 +131,8 @@ def check_confirming(session, actor, doc) -> None:
                                                   HumanTask.bpmn_id == "confirm_redaction"))
     if task is None:
         raise Conflict("当前不在确认去标识化环节 (not waiting for the redaction to be confirmed)")
-    if not actor.has_role("publisher") or task.claimed_by not in (None, actor.id):
-        raise Forbidden("只有认领该任务的公开专员可以修改 (only the publisher holding the task)")
+    access.require(access.may_confirm_redaction(actor, task),
+                   "只有认领该任务的公开专员可以修改 (only the publisher holding the task)")
 
 
 def checked_findings(findings, text: str) -> list[dict]:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine import agency_settings, audit, clock
+from engine import access, agency_settings, audit, clock
 from engine.disclosure import PROCESS_KEY as DISCLOSURE_KEY
 from engine.disclosure import documents
 from engine.errors import Invalid
@@ -70,7 +70,7 @@ def decide(c: hooks.Completion) -> None:
 
 def create_proactive(session, actor, data: dict, department_id) -> Document:
     """Create a proactive document in `department_id` and start its disclosure procedure."""
-    if not (actor.has_role("publisher") or actor.is_admin):
+    if not access.may_handle_requests(actor):
         raise Invalid("只有公开专员可以转为主动公开 (publishers only)")
     clean = documents.clean_submission({**data, "attribute": "proactive", "formed_on": clock.today().isoformat(),
                                         "channels": ["catalogue"]})

@@ -8,7 +8,6 @@ which decides who may see what (the intake office, the handling department, admi
 import hashlib
 import hmac
 import secrets
-from datetime import date
 
 from sqlalchemy import select
 
@@ -57,12 +56,6 @@ def _one_of(value, allowed, key, errors, required=True):
     if value not in allowed:
         errors[key] = [f"应为以下之一 (one of): {', '.join(allowed)}"]
     return value
-
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        errors[key] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
-        return None
 
 
 APPLICANT_KEYS = ("name", "id_number", "contact", "type", "subtype", "id_type", "address", "postcode",
@@ -148,8 +141,7 @@ def file_public(data: dict) -> dict:
 def register(actor, data: dict) -> dict:
     """Register a request received in person, by post, fax or online (publisher: for their own agency;
     admin: for any, `agency` naming it)."""
-    if not (actor.has_role("publisher") or actor.is_admin):
-        raise Forbidden("只有公开专员可以登记申请 (only publishers register requests)")
+    access.require(access.may_handle_requests(actor), "只有公开专员可以登记申请 (only publishers register requests)")
     code = new_code()
     with transaction() as s:
         clean = clean_request(data, staff=True, session=s)
@@ -315,8 +307,7 @@ def list_for(actor, status=None, limit=50, offset=0) -> dict:
 def search_register(actor, q: str | None, limit=20) -> dict:
     """Search the register of on-request and withheld documents (for the handler looking for the
     information): only those the actor may see, as on their own page (`access.document_clause`)."""
-    if not (actor.is_admin or actor.role_keys & (access.REQUEST_INTAKE | access.REQUEST_HANDLERS)):
-        raise Forbidden("您无权检索目录 (staff only)")
+    access.require(access.may_search_register(actor), "您无权检索目录 (staff only)")
     with reading() as s:
         query = select(Document).where(Document.status.in_(("on_request", "withheld")), access.document_clause(actor))
         params = access.params(actor)
@@ -341,7 +332,7 @@ def _intake_for(session, actor, agency: dict | None = None) -> int | None:
     agency answers, and reports, its own."""
     if agency is not None and actor is not None and not access.may_act_for_agency(session, actor, agency["department_id"]):
         raise Forbidden(f"只能登记本机关收到的申请，不能登记{agency['name']}的 (only requests to your own agency)")
-    if agency is not None and (actor is None or actor.is_admin):
+    if agency is not None and access.may_act_for_any_agency(actor):
         return agency["department_id"] or agencies.configured_intake(session)
     configured, own = agencies.configured_intake(session), getattr(actor, "department_id", None)
     if configured is None or own is None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from engine import access, agencies, agency_settings, audit, calendar, clock, delivery
 from engine.config import current
 from engine.db import reading, transaction
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound
 from engine.models import InformationRequest, Outbox, RequestNotice
 from engine.requests import deadlines, fees, letters, pauses, replies
 from engine.workflow import service_tasks
@@ -78,8 +78,7 @@ def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """Record how and when a notice reached its recipient (staff who may act on the request)."""
     with transaction() as s:
         req = access.request_for(s, actor, request_id)
-        if not (actor.has_role("publisher") or actor.is_admin):
-            raise Forbidden("只有公开专员可以登记送达 (only publishers record deliveries)")
+        access.require(access.may_handle_requests(actor), "只有公开专员可以登记送达 (only publishers record deliveries)")
         notice = _get(s, req, notice_id)
         method, on = delivery.check_method(body.get("delivery_method")), check_delivery_date(req, body.get("delivered_on"))
         notice.delivery_method, notice.delivered_by = method, actor.username
@@ -120,7 +119,7 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
         raise Invalid("请给出说明理由的期限", fields={"period_days": [f"{REASONS_DAYS[0]}–{REASONS_DAYS[1]} 个工作日"]})
     with transaction() as s:
         req = access.request_for(s, actor, request_id)
-        _require_publisher(actor, "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
+        access.require(access.may_handle_requests(actor), "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         waiting = _latest_reasons(s, req)
@@ -138,7 +137,7 @@ def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """The applicant's reasons arrived: note the day, the reasons and whether they are reasonable."""
     with transaction() as s:
         req = access.request_for(s, actor, request_id)
-        _require_publisher(actor, "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
+        access.require(access.may_handle_requests(actor), "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         notice = _get(s, req, notice_id)
@@ -172,7 +171,7 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
     reply_by = calendar.parse_day(body.get("reply_by"), "reply_by", required=True)
     with transaction() as s:
         req = access.request_for(s, actor, request_id, lock=True)
-        _require_publisher(actor, "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
+        access.require(access.may_handle_requests(actor), "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         asked = _latest_reasons(s, req)
@@ -183,7 +182,7 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
         req.delay_days = deadlines.check_delay(due_on, reply_by, agency_settings.load(s)["delayed_reply_max_days"],
                                                req.delay_days or 0)
         today = clock.today()
-        text = letters.delayed_reply_notice(req, date.fromisoformat(asked.data["answered_on"]), reply_by,
+        text = letters.delayed_reply_notice(req, calendar.parse_day(asked.data["answered_on"], "answered_on"), reply_by,
                                             agencies.name_for_request(s, req), today)
         notice = issue(s, req, "delayed_reply", text, recipient=req.applicant_name, by=actor,
                        data={"reply_by": reply_by.isoformat(), "days": req.delay_days, "previous_due_on": due_on.isoformat(),
@@ -194,13 +193,8 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
         return _view(notice)
 
 
-def _require_publisher(actor, message: str) -> None:
-    if not (actor.has_role("publisher") or actor.is_admin):
-        raise Forbidden(message)
-
-
 def _may_act(actor, req) -> bool:
-    return (actor.has_role("publisher") or actor.is_admin) and req.status not in ENDED
+    return access.may_handle_requests(actor) and req.status not in ENDED
 
 
 def reasons_options(session, actor, req) -> dict | None:
@@ -246,7 +240,7 @@ def reasons_result(session, req) -> str:
         raise Invalid("申请人说明的理由合理，不能不予处理；无法按期答复的，可确定延迟答复的合理期限", fields=field)
     if asked.data.get("reasonable") is False:
         return "您所说明的理由不合理"
-    if date.fromisoformat(asked.data["due_on"]) >= clock.today():
+    if calendar.parse_day(asked.data["due_on"], "due_on") >= clock.today():
         raise Invalid(f"说明理由的期限至{asked.data['due_on']}，期满前不能不予处理", fields=field)
     return "您未在规定期限内说明理由"
 
@@ -306,8 +300,7 @@ def send_by_email(actor, request_id: int, notice_id: int, body: dict) -> dict:
                       fields={"email_to": ["未配置邮件服务器 (no mail server)"]})
     with transaction() as s:
         req = access.request_for(s, actor, request_id)
-        if not (actor.has_role("publisher") or actor.is_admin):
-            raise Forbidden("只有公开专员可以送达告知书 (only publishers deliver notices)")
+        access.require(access.may_handle_requests(actor), "只有公开专员可以送达告知书 (only publishers deliver notices)")
         notice = _get(s, req, notice_id)
         if notice.delivered_on is not None:
             raise Conflict("该告知书已送达 (already delivered)")

@@ -81,8 +81,9 @@ def agency_for(session, actor, value=None, write=False) -> dict:
     the id of a department with its own agency name, or empty for the caller's own agency.
     Returns its identity with `key` (0 for the installation) and the departments that speak as it."""
     agency = agencies.identity(session, actor.department_id) if value in (None, "") else named(session, value)
-    if not (access.may_write_report if write else access.may_read_report)(session, actor, agency["department_id"]):
-        raise Forbidden(_refusal(actor, write, agency["name"]))
+    refusal = access.report_refusal(session, actor, agency["department_id"], agency["name"], write)
+    if refusal:
+        raise Forbidden(refusal)
     return {**agency, "key": agency["department_id"] or 0, "speakers": agencies.speakers(session, agency["department_id"])}
 
 
@@ -111,14 +112,6 @@ def year_arg(value) -> int:
     if not 2008 <= year <= 2100:
         raise Invalid("year 应为 2008 至 2100 的年份 (a year from 2008 to 2100)", fields={"year": ["invalid"]})
     return year
-
-
-def _refusal(actor, write: bool, name: str) -> str:
-    roles = access.REPORT_WRITERS if write else access.REPORT_READERS
-    if not (actor.is_admin or actor.role_keys & roles):
-        return ("只有公开专员和管理员可以编辑年度报告 (publishers and admins)" if write else
-                "只有公开专员、领导和管理员可以查看年度报告 (publishers, leaders and admins)")
-    return f"只能{'编辑' if write else '查看'}本机关的年度报告，不能{'编辑' if write else '查看'}{name}的 (only your own agency's report)"
 
 
 def _requests_of(agency):

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 
-from engine import clock, users
+from engine import calendar, clock, users
 from engine.calendar import SHANGHAI as TZ
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.workflow.spiff import AsyncServiceTask
@@ -149,7 +149,7 @@ def parse_when(value) -> datetime:
     elif isinstance(value, date):
         moment = datetime.combine(value, SHANGHAI_END_OF_DAY, TZ)
     elif len(str(value)) == 10:
-        moment = datetime.combine(date.fromisoformat(str(value)), SHANGHAI_END_OF_DAY, TZ)
+        moment = datetime.combine(calendar.parse_day(value, "due"), SHANGHAI_END_OF_DAY, TZ)
     else:
         moment = datetime.fromisoformat(str(value))
     if moment.tzinfo is None:

@@ -4,6 +4,7 @@ Checked on the syntax tree of every module, so an import inside a function count
 """
 
 import ast
+import re
 from pathlib import Path
 
 import engine
@@ -212,3 +213,30 @@ def test_the_function_import_checker_would_notice(tmp_path):
     path.write_text("def f():\n    import json\n\n\ndef g():\n    # heavy: on first use\n    import csv\n\n\n"
                     "def h():\n    import zlib  # heavy\n", encoding="utf-8")
     assert [hit.rsplit(":", 1)[1] for hit in _unexplained_function_imports(path)] == ["2"]
+
+
+# Who may see or do what is decided in engine/access.py only: a role test anywhere else (engine, web,
+# workers, templates) is a rule that the next change will miss. The User model defines the tests.
+_ROLE_CHECK = re.compile(r"\.has_role\(|(?<!access)\.is_admin\b|role_keys\s*[&|]|[&|]\s*[\w.]+\.role_keys"
+                         r"|\bin\s+[\w.]+\.role_keys")
+
+
+def _role_checks(path: Path) -> list[str]:
+    return [f"{path.name}:{number}: {line.strip()}"
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if _ROLE_CHECK.search(line)]
+
+
+def test_role_checks_live_in_access_only():
+    root = ENGINE_DIR.parent
+    allowed = {ENGINE_DIR / "access.py", ENGINE_DIR / "models" / "users.py"}
+    paths = [p for d in ("engine", "web", "workers") for p in sorted((root / d).rglob("*"))
+             if p.suffix in (".py", ".html") and p not in allowed]
+    assert len(paths) > 100
+    assert [hit for path in paths for hit in _role_checks(path)] == []
+
+
+def test_the_role_check_grep_would_notice(tmp_path):
+    path = tmp_path / "probe.py"
+    path.write_text("a = actor.has_role('publisher') or actor.is_admin\nb = actor.role_keys & READERS\n"
+                    "c = access.is_admin(actor)\nd = sorted(user.role_keys)\n", encoding="utf-8")
+    assert [hit.split(":")[1] for hit in _role_checks(path)] == ["1", "2"]
