@@ -58,6 +58,7 @@ def _department_for(actor, department_id):
     if access.is_admin(actor) and department_id:
         return department_id
     access.require(access.may_import_historical(actor), "只有起草人或管理员可以导入历年文件 (drafters or admins only)")
+    return actor.department_id
 
 
 def _create(session, actor, clean, department_id) -> int:

@@ -119,7 +119,7 @@ def as_dict(task: HumanTask) -> dict:
 
 
 def get_for(actor, task_id: int) -> HumanTask:
-    """Return the task if `actor` may see it; NotFound/Forbidden otherwise."""
+    """Return the task if `actor` may see it; NotFound otherwise (`access.task_for`)."""
     with reading() as s:
         return access.task_for(s, actor, task_id)
 

@@ -14,9 +14,9 @@ from engine.config import current
 from engine.db import transaction
 from engine.disclosure import takedown
 from tests.support.disclosure import publish, run_worker
+from tests.support.information_requests import morning
 from tests.support.web import csrf_from, login
 from tests.support.webhook import SECRET
-from tests.support.ysq import morning
 
 NOTICE = "经研究，拟对以下同志予以表彰，现予公示。公示期间如有异议，请向县政府办公室反映。"
 

@@ -4,23 +4,17 @@ as users of another department or of the same department without the right role.
 Demo users: drafter2/reviewer2 work in 财政局, everyone else in 办公室 (where requests are received).
 """
 
-import pytest
 
 from engine import users
 from engine.workflow import definitions
 from tests.support.bpmn import diagram, service_task
 from tests.support.disclosure import APPROVE, do_task, run_worker
-from tests.support.ysq import Staff, do, register
+from tests.support.information_requests import do, register
 
 SECRET_BODY = "绝密：某型号装备采购合同全文，供应商及金额附后。"
 WITHHELD = {"title": "关于装备采购的请示", "doc_number": "办发〔2026〕7号", "category": "general",
             "attribute": "withheld", "attribute_ground": "state_secret", "attribute_reason": "涉及国家秘密",
             "formed_on": "2026-11-02", "body": SECRET_BODY}
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
 
 
 def withheld_document(api_as, **fields) -> dict:
@@ -131,3 +125,31 @@ def test_a_service_task_works_only_on_its_own_instances_document(api_as, setting
     assert not (settings.data_dir / "export" / f"{doc['id']}.json").exists()
     instance = api_as("admin").get(f"/api/process-instances/{started.get_json()['id']}").get_json()
     assert instance["status"] != "completed"  # the step failed (retried, then an incident)
+
+
+def test_one_refusal_policy_for_every_resource(api_as, staff):
+    """What a user may not see answers as a row that does not exist (404); what they see but may not
+    do is refused (403) — documents, requests, tasks and instances alike (work plans: test_workplan_access)."""
+    doc = withheld_document(api_as)
+    rid = request_handled_by_finance(staff)
+    task = next(t for t in staff("drafter2").get(f"/api/tasks?request_id={rid}").get_json()["items"]
+                if t["bpmn_id"] == "draft_reply")
+    instance_id = staff("publisher1").get(f"/api/requests/{rid}").get_json()["instance_id"]
+    missing = 987654321
+
+    def status(user, method, url, **body):
+        return getattr(staff(user), method)(url, **({"json": body} if method == "post" else {})).status_code
+
+    # Not visible: the same answer as for an id that names nothing.
+    for url in ("/api/documents/{}", "/api/requests/{}", "/api/tasks/{}", "/api/process-instances/{}"):
+        assert status("drafter1", "get", url.format(missing)) == 404
+    assert status("drafter2", "get", f"/api/documents/{doc['id']}") == 404       # 财政局
+    assert status("drafter1", "get", f"/api/requests/{rid}") == 404              # 办公室's drafter, no part in it
+    assert status("reviewer2", "get", f"/api/tasks/{task['id']}") == 404         # 财政局, not a drafter
+    assert status("reviewer2", "post", f"/api/tasks/{task['id']}/claim") == 404  # nor act on it
+    assert status("drafter1", "get", f"/api/process-instances/{instance_id}") == 404
+    # Visible, but not theirs to do.
+    assert status("drafter1", "post", f"/api/documents/{doc['id']}/take-down", reason="过期") == 403
+    assert status("drafter2", "post", f"/api/requests/{rid}/reasons", period_days=15) == 403  # not a publisher
+    assert status("admin", "post", f"/api/tasks/{task['id']}/claim") == 403      # sees every task, drafts none
+    assert status("publisher1", "post", f"/api/process-instances/{instance_id}/cancel", reason="x") == 403

@@ -57,10 +57,15 @@ def _clock_reads(path: Path) -> list[str]:
             in _CLOCK_READS]
 
 
-def test_only_the_clock_module_reads_the_time():
+def _product_files(suffixes=(".py",), skip=()) -> list[Path]:
+    """Every file of engine, web and workers whose name ends in one of `suffixes`, except `skip`."""
     root = ENGINE_DIR.parent
-    modules = [p for d in ("engine", "web", "workers") for p in sorted((root / d).rglob("*.py"))
-               if p != ENGINE_DIR / "clock.py"]
+    return [p for d in ("engine", "web", "workers") for p in sorted((root / d).rglob("*"))
+            if p.suffix in suffixes and p not in skip]
+
+
+def test_only_the_clock_module_reads_the_time():
+    modules = _product_files(skip={ENGINE_DIR / "clock.py"})
     assert len(modules) > 50
     assert [hit for path in modules for hit in _clock_reads(path)] == []
 
@@ -227,16 +232,13 @@ def _role_checks(path: Path) -> list[str]:
 
 
 def test_role_checks_live_in_access_only():
-    root = ENGINE_DIR.parent
-    allowed = {ENGINE_DIR / "access.py", ENGINE_DIR / "models" / "users.py"}
-    paths = [p for d in ("engine", "web", "workers") for p in sorted((root / d).rglob("*"))
-             if p.suffix in (".py", ".html") and p not in allowed]
+    paths = _product_files((".py", ".html"), skip={ENGINE_DIR / "access.py", ENGINE_DIR / "models" / "users.py"})
     assert len(paths) > 100
     assert [hit for path in paths for hit in _role_checks(path)] == []
 
 
 def test_the_role_check_grep_would_notice(tmp_path):
-    path = tmp_path / "probe.py"
-    path.write_text("a = actor.has_role('publisher') or actor.is_admin\nb = actor.role_keys & READERS\n"
-                    "c = access.is_admin(actor)\nd = sorted(user.role_keys)\n", encoding="utf-8")
-    assert [hit.split(":")[1] for hit in _role_checks(path)] == ["1", "2"]
+    probe = tmp_path / "probe.py"
+    probe.write_text("\n".join(("a = actor.has_role('publisher') or actor.is_admin", "b = actor.role_keys & READERS",
+                                "c = access.is_admin(actor)", "d = sorted(user.role_keys)")), encoding="utf-8")
+    assert [hit.split(":")[1] for hit in _role_checks(probe)] == ["1", "2"]

@@ -4,8 +4,8 @@ import io
 
 from docx import Document
 
+from tests.support.information_requests import register, reply
 from tests.support.web import login
-from tests.support.ysq import register, reply
 
 
 def paragraphs(data: bytes) -> list[str]:

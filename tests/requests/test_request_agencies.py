@@ -12,8 +12,8 @@ import time_machine
 from engine import bootstrap, users
 from engine.db import transaction
 from tests.requests.test_report_agencies import agencies, new, patch  # noqa: F401 (the fixture)
+from tests.support.information_requests import detail, do, morning, payload, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, payload, register
 
 
 @pytest.fixture

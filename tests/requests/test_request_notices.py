@@ -10,8 +10,8 @@ import time_machine
 from engine import calendar, clock
 from engine.workflow import timers
 from tests.support.flows import run_worker
+from tests.support.information_requests import detail, do, morning, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, register
 
 
 def notices(api, rid) -> list[dict]:

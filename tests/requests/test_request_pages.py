@@ -1,7 +1,7 @@
 """Staff pages for information requests: the list, one request, and its facts on the task page."""
 
+from tests.support.information_requests import payload
 from tests.support.web import login
-from tests.support.ysq import payload
 
 
 def test_publisher_sees_the_request_list_and_page_and_a_drafter_does_not(app, api_as):

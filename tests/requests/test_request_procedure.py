@@ -10,8 +10,7 @@ from engine import queue
 from engine.models import Notification
 from engine.workflow import timers
 from tests.support.flows import rows, run_worker
-from tests.support.web import login
-from tests.support.ysq import (
+from tests.support.information_requests import (
     APPLICANT,
     detail,
     do,
@@ -22,6 +21,7 @@ from tests.support.ysq import (
     sign_and_deliver,
     task_for,
 )
+from tests.support.web import login
 
 PUBLIC_KEYS = {"request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on",
                "correction_items", "correction_received_on", "replied_on", "outcome_name", "letter", "attachment"}

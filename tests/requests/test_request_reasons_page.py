@@ -7,8 +7,8 @@ from datetime import date as D
 
 import time_machine
 
+from tests.support.information_requests import detail, do, morning, register, sign_and_deliver
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, register, sign_and_deliver
 
 
 def _key(html: str, form_id: str) -> str:

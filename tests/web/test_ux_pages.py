@@ -35,7 +35,7 @@ def test_progress_is_shown_to_those_who_may_see_the_document(app, api_as):
 
 
 def test_request_review_offers_the_departments_as_a_list(api_as):
-    from tests.support.ysq import register
+    from tests.support.information_requests import register
 
     publisher = api_as("publisher1")
     rid = register(publisher)["id"]
