@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from engine import access, agencies, agency_settings, audit, calendar, clock, delivery, sealed, users
 from engine.config import current
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Invalid, NotFound
 from engine.models import HumanTask, InformationRequest
 from engine.requests import (
     CORRECTION_RESULTS,
@@ -287,7 +287,7 @@ def _document_text(c, document_id) -> str:
         return ""
     try:
         doc = access.document_for(c.session, c.actor, document_id)
-    except (NotFound, Forbidden) as exc:
+    except NotFound as exc:
         raise Invalid("不能引用此文件 (you may not cite this document)",
                       fields={"source_document_id": [exc.message]}) from exc
     return sealed.get_text(doc.original_sha256, c.session)

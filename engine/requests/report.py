@@ -336,7 +336,7 @@ def _linked_request(session, actor, value, agency, errors) -> int | None:
         return None
     try:
         req = access.request_for(session, actor, value)
-    except (NotFound, Forbidden) as exc:
+    except NotFound as exc:
         errors["request_id"] = [exc.message]
         return None
     if agencies.for_request(session, req)["department_id"] != agency["department_id"]:

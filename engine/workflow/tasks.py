@@ -245,6 +245,7 @@ def claim(actor, task_id: int) -> dict:
 def release(actor, task_id: int) -> dict:
     with transaction() as s:
         task = lock_task(s, task_id)
+        access.visible(task, access.may_see_task(actor, task), "任务不存在 (no such task)")
         if task.status != "open":
             raise Conflict("任务已办结 (task already completed)")
         access.require(access.may_release(actor, task),

@@ -147,7 +147,7 @@ def test_only_the_departments_publisher_takes_a_document_down_and_with_a_reason(
     _publisher_of_finance()
     assert take_down(api_as("drafter1"), doc_id).status_code == 403
     assert take_down(api_as("reviewer1"), doc_id).status_code == 403
-    assert take_down(api_as("publisher_cz"), doc_id).status_code == 403
+    assert take_down(api_as("publisher_cz"), doc_id).status_code == 404  # 财政局: not even seen
     no_reason = take_down(publisher, doc_id, "  ")
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]
     assert public_everywhere(publisher.client, doc_id, title)["api"] == 200

@@ -41,7 +41,7 @@ def test_a_reply_draft_cannot_cite_another_departments_withheld_document(api_as,
     doc = withheld_document(api_as)
     rid = request_handled_by_finance(staff)
     drafter2 = staff("drafter2")
-    assert drafter2.get(f"/api/documents/{doc['id']}").status_code == 403  # its own endpoint refuses
+    assert drafter2.get(f"/api/documents/{doc['id']}").status_code == 404  # its own endpoint: not seen
     refused = do(drafter2, rid, "draft_reply", {"outcome": "disclosed", "source_document_id": doc["id"]}, status=422)
     assert "source_document_id" in refused["error"]["fields"]
     for bad in ("abc", "99999999999999999999", 987654):
@@ -63,10 +63,10 @@ def test_an_instance_is_seen_by_who_may_see_its_document(api_as):
     doc = withheld_document(api_as)
     users.create_user("drafter3", "quiet-harbour-41", ["drafter"], "办公室")
     colleague = api_as().login("drafter3", "quiet-harbour-41")  # same department, not the drafter
-    assert colleague.get(f"/api/documents/{doc['id']}").status_code == 403
+    assert colleague.get(f"/api/documents/{doc['id']}").status_code == 404
     # The instance's history holds the withholding ground and the reviewers' opinions.
-    assert colleague.get(f"/api/process-instances/{doc['instance_id']}").status_code == 403
-    assert api_as("reviewer2").get(f"/api/process-instances/{doc['instance_id']}").status_code == 403
+    assert colleague.get(f"/api/process-instances/{doc['instance_id']}").status_code == 404
+    assert api_as("reviewer2").get(f"/api/process-instances/{doc['instance_id']}").status_code == 404
     for allowed in ("drafter1", "secrecy1", "admin"):
         assert api_as(allowed).get(f"/api/process-instances/{doc['instance_id']}").status_code == 200, allowed
 
@@ -77,8 +77,8 @@ def test_an_instance_is_seen_by_who_may_see_its_request(staff):
     instance_id = staff("publisher1").get(f"/api/requests/{rid}").get_json()["instance_id"]
     # Waiting for 办公室's leader: the instance is 办公室's again, but 办公室's drafter has no part in it.
     drafter1 = staff("drafter1")
-    assert drafter1.get(f"/api/requests/{rid}").status_code == 403
-    assert drafter1.get(f"/api/process-instances/{instance_id}").status_code == 403
+    assert drafter1.get(f"/api/requests/{rid}").status_code == 404
+    assert drafter1.get(f"/api/process-instances/{instance_id}").status_code == 404
     for allowed in ("drafter2", "leader1", "publisher1"):
         assert staff(allowed).get(f"/api/process-instances/{instance_id}").status_code == 200, allowed
 

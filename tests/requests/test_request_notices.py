@@ -43,7 +43,7 @@ def test_a_correction_notice_is_a_letter_with_its_delivery_recorded(staff):
         ok = publisher.post(url, json={"delivery_method": "post", "delivered_on": "2026-11-04"})
         assert ok.status_code == 200, ok.get_json()
         assert notices(publisher, rid)[0]["delivered_on"] == "2026-11-04"
-        assert staff("drafter2").get(f"/api/requests/{rid}/notices").status_code == 403
+        assert staff("drafter2").get(f"/api/requests/{rid}/notices").status_code == 404
 
 
 def test_a_fee_notice_states_basis_standard_calculation_amount_and_payment(staff):

@@ -44,7 +44,7 @@ def test_public_request_is_handled_by_the_holding_department_and_replied(staff, 
         # The handling department's staff get the task; the intake office's drafter does not.
         assert staff("drafter1").get(f"/api/tasks?scope=available&request_id={rid}").get_json()["items"] == []
         assert staff("drafter2").get(f"/api/requests/{rid}").status_code == 200
-        assert staff("reviewer1").get(f"/api/requests/{rid}").status_code == 403
+        assert staff("reviewer1").get(f"/api/requests/{rid}").status_code == 404
 
         handler = staff("drafter2")
         found = handler.get("/api/requests/register?q=预算").get_json()

@@ -199,7 +199,7 @@ def delay_reply(request_id):
       summary: "{reply_by}: a working day after the current deadline, within the agency's bound; once"
       responses:
         201: {description: "the 延迟答复告知书 (a notice of kind delayed_reply)", content: {application/json: {schema: NoticeSchema}}}
-        403: {description: not a publisher, or not a request the caller may see}
+        403: {description: not a publisher}
         422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
     """
     return jsonify(notices.delay_reply(require_user(), request_id, parse(bodies.DelayBody))), 201
