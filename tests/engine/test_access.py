@@ -9,7 +9,7 @@ from engine import users
 from engine.workflow import definitions
 from tests.support.bpmn import diagram, service_task
 from tests.support.disclosure import APPROVE, do_task, run_worker
-from tests.support.information_requests import do, register
+from tests.support.information_requests import do, register, task_for
 
 SECRET_BODY = "绝密：某型号装备采购合同全文，供应商及金额附后。"
 WITHHELD = {"title": "关于装备采购的请示", "doc_number": "办发〔2026〕7号", "category": "general",
@@ -132,8 +132,7 @@ def test_one_refusal_policy_for_every_resource(api_as, staff):
     do is refused (403) — documents, requests, tasks and instances alike (work plans: test_workplan_access)."""
     doc = withheld_document(api_as)
     rid = request_handled_by_finance(staff)
-    task = next(t for t in staff("drafter2").get(f"/api/tasks?request_id={rid}").get_json()["items"]
-                if t["bpmn_id"] == "draft_reply")
+    task = task_for(staff("drafter2"), rid, "draft_reply")
     instance_id = staff("publisher1").get(f"/api/requests/{rid}").get_json()["instance_id"]
     missing = 987654321
 
