@@ -25,6 +25,9 @@ def store(request, app, settings):
     server, bucket = request.getfixturevalue("object_store")
     yield lambda: [key.rsplit("/", 1)[-1] for key in server.keys(bucket, "files/")]
 
+SEAL_KEYS = "k1:" + "QUFB" * 8  # 24 bytes of base64 = 32 bytes: any value shared by every host
+
+
 
 def test_a_file_is_stored_once_under_its_sha256_and_read_back(store):
     content = "户主李四，身份证号110101199003074573".encode()
@@ -91,7 +94,7 @@ def test_a_missing_bucket_and_an_unreachable_store_are_named(object_store):
 
 
 def test_storage_urls_are_checked_when_settings_load(settings):
-    base = {"GONGKAI_DATA_DIR": str(settings.data_dir), "GONGKAI_SECRET_KEY": "k"}
+    base = {"GONGKAI_DATA_DIR": str(settings.data_dir), "GONGKAI_SECRET_KEY": "k", "GONGKAI_SEAL_KEYS": SEAL_KEYS}
     with pytest.raises(ValueError, match="GONGKAI_STORAGE_URL.*no bucket"):
         config.load({**base, "GONGKAI_STORAGE_URL": "s3:///files"})
     with pytest.raises(ValueError, match="GONGKAI_STORAGE_URL.*unknown option.*endpont"):
@@ -107,14 +110,17 @@ def test_storage_urls_are_checked_when_settings_load(settings):
     {"DATABASE_URL": "postgresql://db.example.internal/gongkai"},
     {"REDIS_URL": "redis://10.0.0.5:6379/0"},
 ])
-def test_a_shared_installation_without_a_shared_secret_key_is_refused(settings, monkeypatch, tmp_path, shared):
+def test_a_shared_installation_without_shared_keys_is_refused(settings, monkeypatch, tmp_path, shared):
     monkeypatch.delenv("GONGKAI_SECRET_KEY", raising=False)
+    monkeypatch.delenv("GONGKAI_SEAL_KEYS", raising=False)
     base = {"GONGKAI_DATA_DIR": str(tmp_path / "host-b")}
     with pytest.raises(ValueError, match=f"GONGKAI_SECRET_KEY is not set.*{next(iter(shared))}"):
-        config.load({**base, **shared})
+        config.load({**base, **shared, "GONGKAI_SEAL_KEYS": SEAL_KEYS})
     assert not (tmp_path / "host-b" / "secret_key").exists()  # nothing generated on the way
-    assert config.load({**base, **shared, "GONGKAI_SECRET_KEY": "the-same-on-every-host"}).secret_key == \
-        "the-same-on-every-host"
-    # One machine with its own database and Redis: a key made for its data folder is enough.
+    with pytest.raises(ValueError, match=f"GONGKAI_SEAL_KEYS is not set.*{next(iter(shared))}"):
+        config.load({**base, **shared, "GONGKAI_SECRET_KEY": "the-same-on-every-host"})
+    loaded = config.load({**base, **shared, "GONGKAI_SECRET_KEY": "the-same-on-every-host", "GONGKAI_SEAL_KEYS": SEAL_KEYS})
+    assert (loaded.secret_key, loaded.seal_keys) == ("the-same-on-every-host", SEAL_KEYS)
+    # One machine with its own database and Redis: keys made for its data folder are enough.
     local = config.load({**base, "DATABASE_URL": "postgresql://127.0.0.1:5432/test", "REDIS_URL": "redis://localhost/1"})
-    assert len(local.secret_key) == 64
+    assert len(local.secret_key) == 64 and local.seal_keys == ""

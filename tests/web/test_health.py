@@ -130,7 +130,14 @@ def test_healthz_is_ok_with_a_beating_worker_and_needs_no_login(backend, client,
 def test_healthz_names_an_object_store_whose_bucket_is_gone(backend, client, live_worker, object_store):
     server, bucket = object_store
     client = login(client, "admin")  # the detail is for staff (and the monitor named in settings)
-    assert client.get("/healthz").status_code == 200
+    # Healthy first; on a loaded machine the first checks (a new S3 client, the worker's first heartbeat)
+    # may miss the 2-second budget, as a load balancer's first probe may: it asks again.
+    for _ in range(20):
+        healthy = client.get("/healthz")
+        if healthy.status_code == 200:
+            break
+        time.sleep(0.5)
+    assert healthy.status_code == 200, healthy.get_json()
     server.client().delete_bucket(Bucket=bucket)
     resp = client.get("/healthz")
     assert resp.status_code == 503
