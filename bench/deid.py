@@ -26,7 +26,7 @@ from engine.deid import (  # noqa: E402
     warm_up,
 )
 from engine.deid.core import assign_replacements, detect, render  # noqa: E402
-from engine.deid.corpus import HELDOUT, PATTERNS, PROSE, load_all  # noqa: E402
+from engine.deid.corpus import FRESH, HELDOUT, PATTERNS, PROSE, load_all  # noqa: E402
 from engine.deid.evaluate import Report, evaluate  # noqa: E402
 from engine.deid.policy import get_policy, is_redacted  # noqa: E402
 
@@ -220,7 +220,7 @@ def main() -> int:
     for name in args.corpus or CORPORA:
         title, directory = CORPORA[name]
         run_corpus(title, load_all(directory) if directory else load_all(), presidio, args.rounds, args.errors,
-                   all_heldout=directory == HELDOUT)
+                   all_heldout=directory in (HELDOUT, FRESH))
     return 0
 
 
@@ -229,6 +229,7 @@ CORPORA = {
     "prose": ("running-text corpus (engine/deid/corpus_prose)", PROSE),
     "patterns": ("pattern corpus (engine/deid/corpus_patterns)", PATTERNS),
     "heldout": ("second held-out set (engine/deid/corpus_heldout, never tuned on)", HELDOUT),
+    "fresh": ("third held-out set (engine/deid/corpus_fresh, written before the third pass, never tuned on)", FRESH),
 }
 
 

@@ -29,3 +29,9 @@ def today() -> date:
 def timestamp() -> float:
     """Return the current moment as seconds since the epoch (token ages, rate-limit windows)."""
     return now().timestamp()
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """Return a day or a moment as ISO 8601 text, None for none: for what the engine stores or sends
+    as text itself (task data, the published payload, exports). API answers leave it to their schema."""
+    return value.isoformat() if isinstance(value, date) else None

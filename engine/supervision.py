@@ -50,11 +50,11 @@ def _agency(session, actor, value) -> dict:
 
 def view(session, row: SupervisionRecord) -> dict:
     return {"id": row.id, "agency_id": row.agency_id or None, "kind": row.kind, "kind_name": KINDS[row.kind],
-            "received_on": row.received_on.isoformat(), "party": row.party, "subject": row.subject,
+            "received_on": row.received_on, "party": row.party, "subject": row.subject,
             "request_id": row.request_id, "persons": row.persons, "status": row.status, "result": row.result,
             "outcome": row.outcome, "outcome_name": OUTCOMES.get(row.kind, {}).get(row.outcome or ""),
-            "handled_on": row.handled_on.isoformat() if row.handled_on else None, "handled_by": row.handled_by,
-            "created_by": row.created_by, "created_at": row.created_at.isoformat()}
+            "handled_on": row.handled_on, "handled_by": row.handled_by,
+            "created_by": row.created_by, "created_at": row.created_at}
 
 
 def list_for(actor, agency=None, year=None, kind=None) -> dict:

@@ -5,6 +5,7 @@ Agency and company addresses are public; they are told apart by the organisation
 the clause before the cue or inside the address itself.
 """
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -134,14 +135,21 @@ def find_houses(text: str, places: list[tuple[int, int]] = (), taken=None) -> li
     marks what other findings already cover.
     """
     out = []
+    starts = sorted(p for p, e in places if e > p)  # bisected: a list of a thousand rows has thousands
     for m in HOUSE.finditer(text):
         start = m.start()
-        inside = [p for p, e in places if m.start() <= p < m.end() and e > p]
+        first = bisect.bisect_left(starts, m.start())
+        inside = first < len(starts) and starts[first] < m.end()
+        head = _HEAD_STOP.match(text, start, m.end())
+        head_start = head.end() if head else start
         if inside:
-            start = min(inside)
+            place = starts[first]
+            # 迎胜|东路15号院…: the model's place began at the direction; the road's name is before it.
+            if text[place] in "东西南北中" and text[place + 1:place + 2] in ("路", "街", "大", "巷"):
+                place = max(head_start, place - 2)
+            start = place
         else:
-            head = _HEAD_STOP.match(text, start, m.end())
-            start = head.end() if head else start
+            start = head_start
         if (taken is not None and taken.hits(start, m.end())) or _is_public(text, start, m.end(), start):
             continue
         out.append(Finding(start, m.end(), "address", text[start:m.end()], score=0.8,

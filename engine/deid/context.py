@@ -21,7 +21,7 @@ ORG_WORDS = re.compile(
 )
 # Words that show a citizen's own block: their number is personal whatever follows.
 PERSONAL_WORDS = re.compile(
-    r"(申请人|本人|户主|当事人|被处罚人|经营者|身份证|公民身份|证件号码|住址|家住|现住|留言人|来信人|"
+    r"(申请人|本人|户主|证明人|推荐人|紧急联系人|当事人|被处罚人|经营者|身份证|公民身份|证件号码|住址|家住|现住|留言人|来信人|"
     r"我的|我叫|您在|您的|你的|联系方式为|申请表|委托|代理人|被询问人|其子|其女|家属|代表(?!处|团|大会)|委员(?!会)|手机)"
 )
 PUBLIC_DOMAINS = re.compile(r"\.gov\.cn$|\.gov$", re.IGNORECASE)

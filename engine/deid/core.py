@@ -12,7 +12,7 @@ from . import addresses, detectors, model_names, names, recognizer, references
 from .model import Finding, Redaction
 from .operators import PseudonymBook, apply_operator
 from .policy import get_policy, is_redacted
-from .surnames import COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
+from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES, GIVEN_NAME_FUNCTION_CHARS, WORD_STOPLIST
 
 # When two findings overlap, the one whose kind comes first wins: a validated number beats an
 # address that happens to contain it, and an address beats a name-like fragment inside it.
@@ -73,8 +73,21 @@ def person_names(text: str, rules: list[Finding], model: bool = True
                       if _needs_second_opinion(text, f) and (reading.starts_word_of_its_own(f.start)
                                                              or _function_word_surname(text, f)
                                                              or _segmented_as_name(text, f, reading))]
+    ruled = [_model_start(text, f, reading) for f in ruled]
     taken = Coverage(text, ruled + rules)
     return ruled + [f for f in model_names.from_model(text, reading) if not taken.hits(f.start, f.end)], reading
+
+
+def _model_start(text: str, name: Finding, reading: recognizer.Reading) -> Finding:
+    """Let the model add the surname a rule left out of a name before a title (石|向阳夫妇: the rule
+    reads 向 as a preposition, the model reads 石向阳 whole)."""
+    if not name.reason.startswith("before") or name.start < 1 or text[name.start - 1] not in ALL_SURNAMES:
+        return name
+    for span in reading.person_at(name.start - 1):
+        if span.end == name.end and reading.letters[name.start - 1] == "P":
+            return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
+                           reason=name.reason + ", surname from the recognizer")
+    return name
 
 
 class Coverage:
@@ -108,8 +121,9 @@ def _model_end(text: str, name: Finding, reading: recognizer.Reading) -> Finding
         # Shorter only when the dropped character starts a word that runs on (李强|调查): a
         # character the model reads as a word of one (欧阳德才|也) may as well be the name's.
         shorter_word = span.end < name.end and reading.letters[name.end:name.end + 1] != "i"
-        if near and not shorter_word and model_names.is_name_shaped(text, span.start, span.end, reading.letters):
-            return Finding(span.start, span.end, name.kind, text[span.start:span.end], score=name.score,
+        bounds = model_names.name_bounds(text, span.start, span.end, reading.letters)
+        if near and not shorter_word and bounds is not None and bounds[0] == name.start and bounds[1] != name.end:
+            return Finding(name.start, bounds[1], name.kind, text[name.start:bounds[1]], score=name.score,
                            reason=name.reason + ", end from the recognizer")
     return name
 
@@ -138,13 +152,48 @@ def _segmented_as_name(text: str, name: Finding, reading: recognizer.Reading) ->
     if name.text[:2] in COMPOUND_SURNAMES:
         return True  # 岳父上官德福: after a cue 上官 is no verb, whatever the model tags it
     given = text[start + 1:end]
-    if name.text[0] not in PREPOSITION_SURNAMES or given in names.PREFIX_CUES or given in WORD_STOPLIST:
+    if given in names.PREFIX_CUES or given in WORD_STOPLIST:
         return False  # 和孩子, 于今年: the "given name" is a word of its own kind
+    if name.text[0] not in PREPOSITION_SURNAMES:
+        return _word_surname_name(text, name, letters)
     if letters[start + 1] == "A" and letters[start + 2:end] == "i" * (end - start - 2):
         return False  # one adjective (和困难群众); 于小|军 is a name
     if letters[start + 1] == "i":  # one word with the surname: a three-character name read whole
         return end - start == 3 and letters[start + 2] == "i"
     return True  # the given name starts a word of its own
+
+
+def _word_surname_name(text: str, name: Finding, letters: str) -> bool:
+    """A surname that is also a verb or an adverb (应, 能, 连, 时, 全, 钱 …) after a cue: the model
+    reads it as one, but when the given name is a word of its own, name-shaped, and the next word
+    starts where it ends, the cue's person is named (户主应国庆，其子能小伟在外).
+
+    The given name must not run on from the surname (连夜, 时常) nor be a verb or adverb itself
+    (应|立即, 能|及时): then the "surname" is the word it looks like.
+    """
+    start, end = name.start, name.end
+    if not name.reason.startswith("cue") or end - start != 3:
+        return False  # after a list's 和 (仲维和|曾两次) the "surname" is as likely an adverb
+    if any(c in model_names.NOT_IN_GIVEN_NAMES or c in COUNTS for c in text[start + 1:end]):
+        return False
+    given = letters[start + 1:end]
+    if text[end:end + 1] in names.CLEAR_END and name.reason in FORM_CUES:
+        return True  # 户主应建平，: a household's or a party's role, then three characters and a stop
+    if text[end:end + 1] in names.CLEAR_END and letters[start:end] == "Fii":
+        # Cue, three characters, punctuation (村民应志强，): the form fixes both ends. The model
+        # reads such a name as one verb of three characters, and Chinese has few of those; a
+        # verb and its object it reads as two words (孙子来|观赛，).
+        return True
+    return given[:1] in ("P", "x") and given[1:] in ("i", "x", "P")
+
+
+# Cues of a form's roles, even when written as running text: what follows is the party's name.
+FORM_CUES = frozenset(f"cue {c}" for c in "户主 申请人 当事人 被处罚人 经营者 法定代表人 联系人 委托人 代理人 证人 收款人 "
+                      "领款人 户名 被征收人 证明人 推荐人 来信人 来访人 来电人 举报人 投诉人 反映人".split())
+
+
+# Numerals and measure words: 曾两次, 连三年 are counts, not given names.
+COUNTS = frozenset("一二两三四五六七八九十百千次个位名些种件年天")
 
 
 def _needs_second_opinion(text: str, name: Finding) -> bool:

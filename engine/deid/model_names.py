@@ -10,12 +10,22 @@ from __future__ import annotations
 import re
 
 from .model import Finding
-from .names import CLEAR_END, HONORIFICS, JOINERS, PREFIX_RE, STRONG_PLACE, TRANSLITERATION, public_term
+from .names import (
+    BUSINESS,
+    CLEAR_END,
+    HONORIFICS,
+    JOINERS,
+    PREFIX_RE,
+    STRONG_PLACE,
+    TRANSLITERATION,
+    public_term,
+)
 from .recognizer import Reading, Span
 from .surnames import (
     ALL_SURNAMES,
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
+    GIVEN_NAME_FUNCTION_CHARS,
     WORD_STOPLIST,
 )
 
@@ -85,16 +95,21 @@ def _judge_span(text: str, reading: Reading, span: Span, places: bytearray,
     return found, "kept"
 
 
-def is_name_shaped(text: str, start: int, end: int, letters: str) -> bool:
-    """Tell whether text[start:end] has a name's shape (name characters, not a place)."""
-    return _model_name(text, start, end, letters) is not None
+def name_bounds(text: str, start: int, end: int, letters: str) -> tuple[int, int] | None:
+    """Return the name the model's span text[start:end] holds, its ends fixed, or None when it has
+    no name's shape (name characters, not a place)."""
+    return _model_name(text, start, end, letters)
 
 
 def _surname_alone(text: str, start: int, end: int, letters: str) -> Finding | None:
-    """A span that is a surname with 老/小 before it or a title after it (or alone): the surname."""
+    """A span that is a surname with 老/小 before it or a title after it (or alone): the surname.
+    A nickname of 阿 and one character (阿珍) is the person's name whole."""
     word = text[start:end]
-    if text[end:end + 1] in STRONG_PLACE or text[end:end + 2] == "社区":
-        return None  # 小井|社区: a place named like a nickname
+    if len(word) == 2 and word[0] == "阿" and word not in KIN_WITH_A and _CJK.match(word[1]) \
+            and word[1] not in NOT_IN_GIVEN_NAMES and text[start - 1:start] != "@":  # @阿强: a handle
+        return Finding(start, end, "person_name", word, score=0.7, reason="nickname (statistical recognizer)")
+    if text[end:end + 1] in STRONG_PLACE or text[end:end + 2] == "社区" or BUSINESS.match(text, end):
+        return None  # 小井|社区, 老孙|渔家乐: a place or a shop named like a nickname
     if word[:1] in OLD_YOUNG and len(word) in (2, 3) and _surname_length(word[1:]) == len(word) - 1:
         if text[start - 1:start] in ALL_SURNAMES and letters[start - 1:start] == "F":
             return None  # 和|小平: 小平 is a given name after a surname read as "and"
@@ -103,11 +118,18 @@ def _surname_alone(text: str, start: int, end: int, letters: str) -> Finding | N
         size = _surname_length(word)
         if not size or (word[size:] and word[size:] not in TITLES):
             return None
-        if not word[size:] and not title_at(text, end) and text[start - 1:start] != "姓":
-            return None  # a lone surname the model read: only as 姓X or before a title
+        if not word[size:] and not title_at(text, end) and text[start - 1:start] != "姓" \
+                and not (SAYING.match(text, end) and (start == 0 or not _CJK.match(text[start - 1]))):
+            return None  # a lone surname the model read: only as 姓X, before a title, or 黄说 after a stop
     size = _surname_length(text[start:end])
     return Finding(start, start + size, "person_name", text[start:start + size], score=0.7,
                    reason="surname of a person (statistical recognizer)")
+
+
+# 阿 and a kinship word: a relative addressed, not a nickname.
+KIN_WITH_A = frozenset("阿姨 阿婆 阿公 阿爸 阿妈 阿哥 阿姐 阿弟 阿妹 阿叔 阿伯 阿嫂 阿爷 阿奶 阿姊 阿拉 阿里 阿门".split())
+# A verb of saying right after a lone surname at a clause's start (黄说他下周回来).
+SAYING = re.compile(r"说|表示|称|告诉|介绍|认为|坦言|回忆|笑着说|补充|强调|透露|指出|解释|提醒")
 
 
 def title_at(text: str, pos: int) -> str:
@@ -146,7 +168,8 @@ def _model_name(text: str, start: int, end: int, letters: str = "") -> tuple[int
     if word[:1] in OLD_YOUNG and len(word) >= 3 and _model_name(text, start + 1, end, letters):
         return _model_name(text, start + 1, end, letters)  # 发小|温晓峰: 小 belongs to the word before
     surname = 2 if word[:2] in COMPOUND_SURNAMES else 1 if word[:1] in ALL_SURNAMES else 0
-    if len(word) == 2 and word[0] not in OLD_YOUNG and _surname_before(text, start, letters, cue_only=bool(surname)):
+    if len(word) == 2 and (word[0] not in OLD_YOUNG or word[1] not in ALL_SURNAMES) \
+            and _surname_before(text, start, letters, cue_only=bool(surname)):
         start, word, surname = start - 1, text[start - 1:end], 1  # 敬|海波, 侄子向|永刚, 户主于|向东
     if surname == 2 and len(word) == 2:
         end = _next_word_end(text, end, letters)  # 上官|红旗: the model read the surname alone
@@ -156,6 +179,8 @@ def _model_name(text: str, start: int, end: int, letters: str = "") -> tuple[int
         return None
     if word in WORD_STOPLIST or text[end:end + 1] in STRONG_PLACE:
         return None
+    if surname and len(given) == 3 and given[-1] in BAD_LAST_CHARS and given[-1] not in GIVEN_NAME_FUNCTION_CHARS:
+        end, given = end - 1, given[:2]  # 达振华|家住: the household's 家, not a third given character
     if surname and len(given) <= 2:
         # The model is sure of a person; only a character of grammar or of a unit says otherwise
         # (刘建设, 于向东: 设 and 向 are rare in given names, not absent).
@@ -188,6 +213,11 @@ def _next_word_end(text: str, end: int, letters: str) -> int:
     return stop
 
 
+# Surnames that are also prepositions or conjunctions, which do take a person (向|小明汇报, 连|小红都
+# 知道): before a two-character given name the model read, they need a cue or a list to be a surname.
+GOVERNS_A_PERSON = frozenset("于向和与及对把将从在为由给让被叫跟同替比连")
+
+
 def _surname_before(text: str, start: int, letters: str, cue_only: bool = False) -> bool:
     """Tell whether the character before a two-character given name is its surname: a surname the
     model did not read as a function word, or any surname right after a cue (其侄子向|永刚).
@@ -196,6 +226,8 @@ def _surname_before(text: str, start: int, letters: str, cue_only: bool = False)
         return False  # 邻居|阿毛: the character ends the word before
     if letters[start - 1:start] != "F" and not cue_only:
         return True
+    if not cue_only and text[start - 1] not in GOVERNS_A_PERSON:
+        return True  # 能|大勇, 其子应|小兵: a verb-like surname, but no verb takes a person's given name
     if text[start - 2:start - 1] == "、":
         return True  # the next of a list of names (向东升、把|玉珍): no preposition starts an item
     cue = PREFIX_RE.search(text, max(0, start - 8), start - 1)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from . import tables
 from .model import Finding
 from .surnames import (
+    ALL_SURNAMES,
     BAD_LAST_CHARS,
     COMPOUND_SURNAMES,
     GIVEN_NAME_FUNCTION_CHARS,
@@ -37,7 +38,12 @@ PREFIX_CUES = (
     # The wider family and the people around a household (舅舅于长河代为签收, 儿媳第五丽娟).
     "舅舅 舅妈 姑姑 姑父 姨妈 姨父 叔叔 婶婶 伯伯 伯父 伯母 堂哥 堂姐 堂弟 堂妹 表哥 表姐 表弟 表妹 胞弟 胞兄 "
     "胞妹 胞姐 兄长 嫂子 弟媳 姐夫 妹夫 孙子 孙女 外孙 外孙女 侄儿 继子 继女 养子 养女 同桌 室友 舍友 闺蜜 发小 "
-    "房东 租户 租客 护工 保姆 店主 摊主 亲属 遗孀 前妻 前夫 未婚妻 未婚夫 通讯员 记者"
+    "房东 租户 租客 护工 保姆 店主 摊主 亲属 遗孀 前妻 前夫 未婚妻 未婚夫 通讯员 记者 "
+    # Roles a résumé, a news item or a staff list sets before a person (证明人：X, 跑者X, 财务总监X).
+    "证明人 推荐人 跑者 运动员 队员 球员 教师 店员 保安 厨师 快递员 外卖员 环卫工 保洁员 出纳 主管 总监 "
+    "合伙人 班主任 校长 院长 队长 组长 "
+    # People a news item introduces by age or sex (老汉钱满仓在地里挖出, 小伙子于浩说).
+    "老汉 老太 老农 老大爷 老太太 小伙 小伙子 姑娘 男孩 女孩 少年 妇女"
 ).split()
 PREFIX_RE = re.compile("(?:" + "|".join(sorted(PREFIX_CUES, key=len, reverse=True)) + r")(?:[：:]?[ \u3000]?|为|是)")
 SUFFIX_RE = re.compile(r"(?:同志|先生|女士|代表(?!人|大会|团|处|室|工作)|委员(?!会)|老人(?!们|家)|老师(?!们)|律师(?!事务所)|夫妇|教授|师傅|"
@@ -108,6 +114,8 @@ def _given_name_end(text: str, pos: int) -> int | None:
             continue
         if length == 2 and text[pos + 1:pos + 3] in WORDS_AFTER_NAMES:
             continue  # 张伟符合条件: 符合 is the verb after a one-character given name
+        if given in JOB_MODIFIERS:
+            return None  # 任专职律师: 任 is "served as", 专职 the kind of post
         if not _ends_cleanly(text, pos + length):
             # 王家庄村: the whole is a place; a shorter "name" inside it would be one too.
             return None
@@ -123,10 +131,20 @@ def _given_char(text: str, i: int, last: bool) -> bool:
         return False
     if c not in NON_NAME_CHARS:
         return True
+    if c in FIRST_GIVEN_CHARS and not last and text[i - 1:i] in ALL_SURNAMES and text[i + 1:i + 2] not in NON_NAME_CHARS:
+        return True  # 于向东, 石向阳, 王为民: a preposition as the first of two given characters
     if c not in GIVEN_NAME_FUNCTION_CHARS or text[i:i + 2] in FUNCTION_WORDS:
         return False
     # 钱玉和大爷, 聂文和会同: a function character ends a name unless a name follows (张伟和李娜).
     return not last or not (text[i + 1:i + 2] in SINGLE_SURNAMES and _plain_name_end(text, i + 1))
+
+
+# The kind of a post before 律师, 医生, 教师 … (任专职律师, 曾兼职会计): no given name.
+JOB_MODIFIERS = frozenset("专职 兼职 执业 实习 主治 专任 特聘 资深 首席 高级 中级 初级 见习".split())
+
+
+# Prepositions that many given names begin with (向东, 向阳, 为民, 为国); never a name's last character.
+FIRST_GIVEN_CHARS = frozenset("向为")
 
 
 # Words a given-name function character starts: 中心, 之间, 其他 … are not part of a name.
@@ -151,13 +169,30 @@ def _numeral_name(text: str, pos: int, length: int) -> bool:
 def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
     if text[m.end() - 1:m.end() + 1] in WORD_STOPLIST:
         return  # 不同事项: the cue's last character and the "surname" are one word
+    if text[m.end():m.end() + 1] == "家" and m.group()[-1] not in "：: \u3000" and not closed(text, m.end() + 3):
+        return  # 外婆家摘了枣: a relative's home, not a person surnamed 家
     end = name_end(text, m.end())
     if end:
         yield m.end(), end
         return
-    # "联系人：邱家店镇政府 孟凡军": the name is a later space-separated token on the line.
+    if text[m.end():m.end() + 1] in RARE_SURNAMES and m.group()[-1] not in "：: \u3000":
+        # 老伴代玉兰瘫痪在床: a rare surname after a cue in running text, before a verb; the model's
+        # reading decides (core.person_names), as for any cue name not fixed by a form.
+        end = _given_name_end(text, m.end() + 1)
+        if end:
+            yield m.end(), end
+            return
     line_end = text.find("\n", m.end())
     segment = text[m.end():line_end if line_end >= 0 else len(text)][:30]
+    # "联系人：镇农经站石敬业，": the name follows the contact's unit and ends at punctuation.
+    for unit in ORG_UNIT.finditer(segment[:20]):
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", segment[:unit.end()]):
+            break
+        end = name_end(text, m.end() + unit.end())
+        if end is not None and text[end:end + 1] in CLEAR_END:
+            yield m.end() + unit.end(), end
+            return
+    # "联系人：邱家店镇政府 孟凡军": the name is a later space-separated token on the line.
     for tok in re.finditer(r"[\u4e00-\u9fff]{2,5}", segment):
         start = m.end() + tok.start()
         if tok.start() > 0 and not segment[tok.start() - 1].isspace():
@@ -165,6 +200,10 @@ def _after_prefix_cue(text: str, m: re.Match) -> Iterator[tuple[int, int]]:
         if name_end(text, start) == m.end() + tok.end():
             yield start, m.end() + tok.end()
             return
+
+
+# The unit a contact works in, before their name (镇农经站, 区住建局信访科, 街道城管办).
+ORG_UNIT = re.compile(r"(?:局|站|所|办|科|室|股|中心|队|委|部|处|院|馆|公司|街道|镇政府|村委会|居委会)")
 
 
 def _enumerated(text: str, end: int) -> Iterator[tuple[int, int]]:
@@ -232,7 +271,7 @@ def _by_table(text: str) -> Iterator[tuple[int, int, str]]:
 
 # A name right before a bracket that opens on an ID number, its label, a gender or an address
 # ("关于柏秀芳(身份证号…", "对于长江（4101…）"): the bracket says whose data follows.
-BRACKETED = re.compile(r"([\u4e00-\u9fff]{2,5})(?=[（(](?:身份证|公民身份|证件号|\d{17}[\dXx]|[男女][，,、)）]|住|家住|现住|电话|手机))")
+BRACKETED = re.compile(r"([\u4e00-\u9fff]{2,5})(?=[（(](?:身份证|身份号|公民身份|证件号|\d{17}[\dXx]|[男女][，,、)）]|住|家住|现住|电话|手机))")
 
 
 def _by_bracket(text: str) -> Iterator[tuple[int, int, str]]:
@@ -243,7 +282,40 @@ def _by_bracket(text: str) -> Iterator[tuple[int, int, str]]:
                 break
 
 
-STRATEGIES = ((_by_table, 0.95), (_by_bracket, 0.9), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9), (_by_gender, 0.9))
+# A title names its person right after 关于 (and the act done to them), and closes the name with a
+# list mark, a bracket, 同志/夫妇/户/等 or what the person did or asked (关于对X违规占地的决定,
+# 关于撤销X营业执照的决定). The model gives its second opinion on the surname (core.person_names).
+TITLE_OPENING = re.compile(r"关于(?:对|为|给予|撤销|吊销|注销|同意|批准|授予|追授|表彰|解除|不予|准予|认定|补发|补办|收回|终止)?")
+TITLE_CLOSER = re.compile(r"[、和与及（(]|同志|夫妇|等|户|违法|违规|违章|涉嫌|非法|擅自|私自|未经|拒不|无证|冒领|骗取|"
+                          r"家[住庭的]|申请|营业执照|驾驶证|执业|从业|资格|宅基地|承包|一案")
+
+TITLE_PERSON_AFTER = re.compile(r"[、（(]|同志|夫妇|等[\d一二三四五六七八九十]+[户人名]")
+
+
+def _by_title(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in TITLE_OPENING.finditer(text):
+        start = m.end()
+        if text[start - 1:start + 1] in WORD_STOPLIST:
+            continue  # 关于对于: 对 starts a word with what follows
+        for end in (start + 3, start + 4) if text[start:start + 2] in COMPOUND_SURNAMES else (start + 2, start + 3):
+            if end <= len(text) and _title_name(text, start, end) and TITLE_CLOSER.match(text, end):
+                # A list mark, a bracket or 夫妇/同志 after it says a person: no second opinion needed.
+                yield start, end, "title, closed" if TITLE_PERSON_AFTER.match(text, end) else "cue 关于"
+                break
+
+
+def _title_name(text: str, start: int, end: int) -> bool:
+    size = 2 if text[start:start + 2] in COMPOUND_SURNAMES else 1
+    if size == 1 and text[start] not in SINGLE_SURNAMES and text[start] not in RARE_SURNAMES:
+        return False
+    word = text[start:end]
+    if word in WORD_STOPLIST or text[start:start + 2] in WORD_STOPLIST or word[-1] in PLACE_SUFFIX_CHARS \
+            or word[-1] in BAD_LAST_CHARS or text[start + size:start + size + 2] in HONORIFICS:
+        return False
+    return all(_CJK.match(c) and c not in NON_NAME_CHARS for c in word[size:])
+
+
+STRATEGIES = ((_by_table, 0.95), (_by_title, 0.9), (_by_bracket, 0.9), (_by_prefix, 0.9), (_by_suffix, 0.9), (_by_salutation, 0.9), (_by_gender, 0.9))
 
 
 def find_names(text: str) -> list[Finding]:
@@ -298,7 +370,7 @@ def occurrences(text: str, words: set[str]) -> Iterator[tuple[int, int]]:
 # A name followed by one of these is part of a public term, a place or an institution named
 # after a person (邓小平理论, 毛泽东思想, 某某同志故居, 中山路, 逸夫楼, 宋庆龄基金会).
 PUBLIC_AFTER = re.compile(
-    r"(?:同志)?(?:理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
+    r"(?:同志)?(?:的?(?:先进|光辉|英雄|感人|模范)事迹|理论|思想|新时代|主义|故居|旧居|纪念|诞辰|陵|墓|像|雕像|著作|文选|选集|文集|全集|语录|诗词|"
     r"事迹|生平|精神|体|式|路|大道|大街|街|巷|广场|公园|楼|堂|馆|中学|小学|大学|学院|学校|医院|基金|奖|杯|号|村|庄|镇|乡|县|市|区|"
     r"桥|山|湖|河|港|站|集团|公司|总书记|律师事务所|事务所|合作社|银行|农牧|农业|种业|科技|股份|商行|超市|酒店|宾馆|诊所)")
 # A transliterated name: parts joined by a middle dot; a part stops at a function word's character
@@ -307,6 +379,11 @@ _PART = "[^\\W\\d_A-Za-z的了在是与及对为向由将被把从到说等也�
 DOTS = "·•・"
 JOINERS = DOTS + "-‐"  # 让-皮埃尔·杜邦
 TRANSLITERATION = re.compile(_PART + "(?:[" + JOINERS.replace("-", "\\-") + "]" + _PART + ")+")
+
+
+# A shop or an inn named after its keeper (老孙渔家乐, 老王面馆, 张记包子铺): the name is the shop's.
+BUSINESS = re.compile(r"[家记]?(?:渔家乐|农家乐|饭店|饭馆|面馆|酒家|酒楼|餐馆|餐厅|菜馆|小吃|烧烤|"
+                      r"火锅|米线|拉面|水饺|饺子馆|包子铺|烧饼|牛肉面|羊肉汤|理发店|修车铺|五金店|茶馆|鱼馆)")
 
 
 def public_term(text: str, start: int, end: int) -> bool:

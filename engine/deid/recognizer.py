@@ -35,6 +35,9 @@ BATCH_ROWS = 48
 # The model reads clauses, and only those where a name could start: a surname followed by a
 # character that may be part of a given name, or a transliteration dot. Clauses of numbers,
 # dates and agency wording are skipped, which halves the text the GRU has to read.
+# Characters that spell foreign names (曼德拉, 布莱尔, 阿贝贝) and are rare in Chinese words.
+TRANSLITERATION_SYLLABLES = "阿埃艾奥乌伊巴贝比波布达德迪杜多菲弗格哈赫吉基卡科克库拉莱雷里利卢鲁罗洛曼梅米莫穆纳内尼诺帕佩皮普奇萨塞森" \
+    "斯索塔泰特提托瓦威维沃西希辛亚耶约扎泽兹娃娜娅丝茨蒂贾"
 _CLAUSE_END = re.compile(r"[。！？；!?;\n，,|\t]|[ \u3000]{2,}")
 _GIVEN = "[^" + "".join(sorted(NON_NAME_CHARS - set(GIVEN_NAME_FUNCTION_CHARS))) + r"\W\dA-Za-z_]"
 _CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES))
@@ -42,7 +45,9 @@ _CANDIDATE = re.compile("(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".
                         # and a household's numbers, whose place name the model finds (core.detect)
                         + r"|[\d一二三四五六七八九十]组\d|\d室"
                         # and 老/小 with a surname (老韩, 小颜), which it tells from 小高层 (references.bare_surnames)
-                        + "|[老小][" + "".join(sorted(ALL_SURNAMES)) + "]")
+                        + "|[老小][" + "".join(sorted(ALL_SURNAMES)) + "]"
+                        # and three syllables of a transliteration with no dot (曼德拉表示, 基普罗蒂奇)
+                        + "|[" + TRANSLITERATION_SYLLABLES + "]{3}")
 # Tag letters for the span search: the B of PER, LOC, ORG; F the B of a verb or function word;
 # A the B of an adjective (职工和|困难群众: no given name); x any other B; i any I (a word runs from its B through the following I tags, whatever their
 # label, as in LAC's own decoder). Unread positions are " ".

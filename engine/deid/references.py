@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from . import names
 from .model import Finding
-from .names import JOINERS, PREFIX_RE
+from .names import BUSINESS, JOINERS, PREFIX_RE
 from .surnames import ALL_SURNAMES, COMPOUND_SURNAMES
 
 # What may follow a bare surname that refers back to a person: a title, or a verb of saying.
@@ -82,13 +83,24 @@ def _chinese(surname: str) -> re.Pattern:
 # 老/小 and a surname that make a word of their own (老师, 小康, 老家): no reference to a person.
 OLD_YOUNG_WORDS = frozenset("老师 老家 小时 小康 小区 老百 小学 小吃 老板 老年 小孩 老人 小组 老乡 小米 小说 老龄 小麦 老总 小姐 "
                             "老实 小心 老化 小型 老旧 小额 老式 小微 老区 小贩 老汉 小伙 老伴 小将 老街 小巷 老城 小于 老于世故 "
-                            "小花 小白 老成 小通 小费 小计 小车 小卖 老宅 老屋 老房 老井 老路 老桥 老窑".split())
+                            "小花 小白 老成 小通 小费 小计 小车 小卖 老宅 老屋 老房 老井 老路 老桥 老窑 "
+                        "老公 老将 老花 小鱼 小牛 小羊 小熊".split())
 _SURNAME = "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(ALL_SURNAMES)) + "])"
 # 姓马, 姓隋的, 老板姓乔: a surname someone is named by (老百姓 is the people).
 NAMED_SURNAME = re.compile(rf"(?<!百)姓(?P<s>{_SURNAME})")
 # 老韩, 小颜, 老于出院后: 老/小 and a surname the model reads as one word of its own.
 # Not before a shop's or a place's name (老马家牛肉面, 小井社区).
-OLD_YOUNG_SURNAME = re.compile(rf"[老小](?P<s>{_SURNAME})(?![家记](?![的里中])|[村庄镇乡街路区县市省店厂屯沟湾营寨社园])")
+OLD_YOUNG_SURNAME = re.compile(rf"[老小](?P<s>{_SURNAME})(?![家记](?![的里中])|[村庄镇乡街路区县市省店厂屯沟湾营寨社园]|{BUSINESS.pattern})")
+
+
+# A surname and a title after 的 or a clause's start (超市的钱老板, 我们单位的向主任, 。于师傅说): the
+# person is named by the pair, whatever the model reads the surname as (钱 money, 向 towards).
+# Only titles no common word ends in, so 的金|经理人, 的党委|书记 do not match.
+# Officials' titles (所长, 书记) are left out: an official named by office is the office's.
+JOB_TITLES = "老板|师傅|师父|老师|经理|大娘|大爷|大妈|阿姨|奶奶|爷爷|医生|大夫|护士|律师|教练"
+# Not in quotes or before 牌: a brand (“康师傅”牌).
+TITLED_SURNAME = re.compile(rf"(?:(?<=[的，。、；：！？,;:!?\s])|^)(?P<s>{_SURNAME})(?=(?:{JOB_TITLES})(?![”\"牌]))",
+                            re.MULTILINE)
 
 
 def bare_surnames(text: str, letters: str) -> list[Finding]:
@@ -100,6 +112,10 @@ def bare_surnames(text: str, letters: str) -> list[Finding]:
     """
     out = [Finding(m.start("s"), m.end("s"), "person_name", m.group("s"), score=0.7,
                    reason="surname of a person (姓X)") for m in NAMED_SURNAME.finditer(text)]
+    for m in TITLED_SURNAME.finditer(text):
+        if not names.public_term(text, m.start(), m.end()) and not BUSINESS.match(text, m.end()):
+            out.append(Finding(m.start("s"), m.end("s"), "person_name", m.group("s"), score=0.7,
+                               reason="surname of a person (X and a title)"))
     for m in OLD_YOUNG_SURNAME.finditer(text):
         start, end = m.start(), m.end()
         if text[start:end] in OLD_YOUNG_WORDS or text[start:end + 2] in OLD_YOUNG_WORDS \

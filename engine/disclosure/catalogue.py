@@ -6,7 +6,7 @@ that repeals, amends or ends another (`changes_document_id`) changes the target'
 is itself published: the change goes through the whole procedure and its own Art. 26 deadline.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -141,17 +141,13 @@ def validity_on(doc: Document, day: date) -> str:
     return "valid"
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if isinstance(value, date | datetime) else None
-
-
 def fields(doc: Document, publicity_rules: dict | None = None) -> dict:
     """The catalogue fields as the public sees them (page, API, exports, feed), with the 公示期 of a 公示."""
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None  # Beijing date
-    return {"index_no": doc.index_no, "publisher": doc.publisher, "formed_on": _iso(doc.formed_on),
-            "published_on": _iso(published_on), "topic": doc.topic, "area": doc.area,
+    return {"index_no": doc.index_no, "publisher": doc.publisher, "formed_on": clock.iso(doc.formed_on),
+            "published_on": clock.iso(published_on), "topic": doc.topic, "area": doc.area,
             "validity": {"code": doc.validity or "valid", "name": VALIDITY_NAMES[doc.validity or "valid"],
-                         "since": _iso(doc.validity_on)},
+                         "since": clock.iso(doc.validity_on)},
             "publicity": publicity.period(doc, publicity_rules)}
 
 

@@ -263,7 +263,7 @@ def require_confirmed(session, doc) -> list[dict]:
 
 def staff_copy(actor, document_id, file_id, version: str = "original") -> tuple[str, str, bytes]:
     """(name, media type, bytes) of a file's original or redacted version, for whoever may see the
-    document (`documents.get_for`)."""
+    document (`access.document_for`)."""
     with reading() as s:
         row = files.get(s, access.document_for(s, actor, document_id), file_id)
         if version == "original":

@@ -93,12 +93,12 @@ def period(doc, rows: dict | None = None) -> dict | None:
     published_on = calendar.as_date(doc.published_at) if doc.published_at else None
     until = doc.publicity_until
     if published_on is None or row.get("missing"):
-        return {"from": _iso(published_on), "to": _iso(until), "min_days": row["days"], "unit": row["unit"],
+        return {"from": clock.iso(published_on), "to": clock.iso(until), "min_days": row["days"], "unit": row["unit"],
                 "may_end_on": None}
     ends = rules.add_period(published_on, row)
     to = max(until, ends - timedelta(days=1)) if until else None
-    return {"from": published_on.isoformat(), "to": _iso(to), "min_days": row["days"], "unit": row["unit"],
-            "may_end_on": ends.isoformat()}
+    return {"from": clock.iso(published_on), "to": clock.iso(to), "min_days": row["days"], "unit": row["unit"],
+            "may_end_on": clock.iso(ends)}
 
 
 def comes_down_on(doc) -> date | None:
@@ -106,7 +106,3 @@ def comes_down_on(doc) -> date | None:
     if not doc.publicity or doc.publicity_until is None or doc.published_at is None:
         return None
     return max(doc.publicity_until + timedelta(days=1), may_end_on(calendar.as_date(doc.published_at), doc.category))
-
-
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None

@@ -1,7 +1,7 @@
 """File information requests (online by the public, or registered by staff) and read them.
 
 The public gets a request number and an access code; the code is stored only as a hash and the
-status lookup shows status and dates, nothing else. Staff read requests through `records.get_for`,
+status lookup shows status and dates, nothing else. Staff read requests through `access.request_for`,
 which decides who may see what (the intake office, the handling department, admins).
 """
 
@@ -150,7 +150,7 @@ def register(actor, data: dict) -> dict:
 
 def _filed(session, req, code) -> dict:
     return {"id": req.id, "request_no": req.request_no, "access_code": code, "agency": agencies.name_for_request(session, req),
-            "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on)}
+            "received_on": req.receipt_on, "due_on": req.due_on}
 
 
 def new_code() -> str:
@@ -176,7 +176,8 @@ def create(s, actor, clean, code, backdate_reason=None, intake=None) -> Informat
     audit.record(s, "request_received", actor=actor or "申请人", request_id=req.id, channel=req.channel,
                  receipt_on=receipt.isoformat())
     row = instances.start(s, actor, PROCESS_KEY, {
-        "request_id": req.id, "request_no": req.request_no, "title": title_of(req), "due_on": _iso(reply_clock.due_on),
+        "request_id": req.id, "request_no": req.request_no, "title": title_of(req),
+        "due_on": reply_clock.due_on.isoformat() if reply_clock.due_on else None,  # task data is JSON
         "correction_request_by": deadlines.correction_request_deadline(receipt).isoformat(),
         "review_decision": None, "decision": None, "outcome": None, "outcome_reason": None,
         "correction_due_on": None, "consultation_due_on": None, "fee_due_on": None,
@@ -193,10 +194,6 @@ def title_of(req) -> str:
 
 def _code_hash(request_no: str, code: str) -> str:
     return hashlib.sha256(f"{request_no}:{code.strip().upper()}".encode()).hexdigest()
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def public_lookup(session, request_no: str, code: str) -> InformationRequest:
@@ -217,11 +214,11 @@ def public_status(request_no: str, code: str) -> dict:
         ended = req.status in ("replied", "closed")
         letter = replies.latest_letter(s, req) if ended else None
         return {"request_no": req.request_no, "status": req.status, "status_name": STATUS_NAMES.get(req.status, req.status),
-                "agency": agencies.name_for_request(s, req), "received_on": req.receipt_on.isoformat(), "due_on": _iso(req.due_on),
-                "correction_due_on": _iso(req.correction_due_on) if req.status == "awaiting_correction" else None,
+                "agency": agencies.name_for_request(s, req), "received_on": req.receipt_on, "due_on": req.due_on,
+                "correction_due_on": req.correction_due_on if req.status == "awaiting_correction" else None,
                 "correction_items": list(req.correction_items or []) if req.status == "awaiting_correction" else [],
-                "correction_received_on": _iso(correction.ended_on) if correction is not None else None,
-                "replied_on": _iso(req.closed_on),
+                "correction_received_on": correction.ended_on if correction is not None else None,
+                "replied_on": req.closed_on,
                 "outcome_name": OUTCOME_NAMES.get(req.outcome or "") if ended else None,
                 "letter": letter.text if letter is not None else None,
                 "attachment": ended and replies.attachment(s, req) is not None}
@@ -248,9 +245,9 @@ def summary(req, department=None) -> dict:
             "status_name": STATUS_NAMES.get(req.status, req.status), "outcome": req.outcome,
             "outcome_name": OUTCOME_NAMES.get(req.outcome or "", None), "outcome_reason": req.outcome_reason,
             "outcome_reason_name": REASON_NAMES.get(req.outcome_reason or "", None),
-            "received_on": req.received_on.isoformat(), "receipt_on": req.receipt_on.isoformat(),
-            "confirmed_on": _iso(req.confirmed_on), "channel": req.channel, "due_on": _iso(req.due_on),
-            "due_provisional": req.due_provisional, "closed_on": _iso(req.closed_on),
+            "received_on": req.received_on, "receipt_on": req.receipt_on,
+            "confirmed_on": req.confirmed_on, "channel": req.channel, "due_on": req.due_on,
+            "due_provisional": req.due_provisional, "closed_on": req.closed_on,
             "description": req.description, "department_id": req.department_id, "department": department,
             "applicant": {"name": req.applicant_name, "type": req.applicant_type, "subtype": req.applicant_subtype,
                           "id_type": req.applicant_id_type, "id_number": req.applicant_id_number,
@@ -268,20 +265,20 @@ def detail_for(actor, request_id: int) -> dict:
         letter = replies.latest_letter(s, req)
         tasks = s.scalars(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.status == "open"))
         return {**summary(req, agencies.department_name(s, req.department_id)), "agency": agencies.name_for_request(s, req),
-                "due_on": _iso(reply_clock.due_on), "clock_start": reply_clock.clock_start.isoformat(),
+                "due_on": reply_clock.due_on, "clock_start": reply_clock.clock_start,
                 "paused_days": reply_clock.paused_days, "extension_days": req.extension_days or 0,
                 "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, reply_clock.due_on),
                 "reasons": notices.reasons_options(s, actor, req),
-                "pauses": [{"reason": p.reason, "started_on": p.started_on.isoformat(), "ended_on": _iso(p.ended_on),
+                "pauses": [{"reason": p.reason, "started_on": p.started_on, "ended_on": p.ended_on,
                             "note": p.note} for p in pauses.of(s, req)],
-                "correction_items": req.correction_items or [], "correction_due_on": _iso(req.correction_due_on),
+                "correction_items": req.correction_items or [], "correction_due_on": req.correction_due_on,
                 "fee": req.fee or {}, "material": sealed.get_text(req.material_sha256, s) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
                 "reply_letter": _letter(letter), "consultations": notices.consultations(s, req),
                 "notices": notices.for_request(s, req), "catalogue_check": req.catalogue_check or {},
                 "split_from_id": req.split_from_id,
                 "current_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "role": t.role,
-                                   "due_at": _iso(t.due_at)} for t in tasks],
+                                   "due_at": t.due_at} for t in tasks],
                 "history": audit.history(s, instance_id=req.instance_id, request_id=req.id)}
 
 
@@ -289,8 +286,8 @@ def _letter(letter: ReplyLetter | None) -> dict | None:
     if letter is None:
         return None
     return {"id": letter.id, "outcome": letter.outcome, "outcome_reason": letter.outcome_reason, "text": letter.text,
-            "created_by": letter.created_by, "signed_by": letter.signed_by, "signed_at": _iso(letter.signed_at),
-            "delivery_method": letter.delivery_method, "delivered_on": _iso(letter.delivered_on),
+            "created_by": letter.created_by, "signed_by": letter.signed_by, "signed_at": letter.signed_at,
+            "delivery_method": letter.delivery_method, "delivered_on": letter.delivered_on,
             "delivery_note": letter.delivery_note}
 
 
@@ -320,7 +317,7 @@ def search_register(actor, q: str | None, limit=20) -> dict:
         rows = s.scalars(query.order_by(Document.id.desc()).limit(min(int(limit), 100)), params)
         return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
                            "attribute_ground": d.attribute_ground, "department_id": d.department_id,
-                           "formed_on": _iso(d.formed_on)} for d in rows]}
+                           "formed_on": d.formed_on} for d in rows]}
 
 
 def _intake_for(session, actor, agency: dict | None = None) -> int | None:

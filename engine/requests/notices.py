@@ -3,7 +3,7 @@ reply, each stored, downloadable as .docx, e-mailed by a worker where staff choo
 delivery recorded.
 
 A notice is written in the same transaction as the step that decides it, in the agency's name
-(`records.agency_name`); its delivery date can be neither before the request was received nor in
+(`agencies.name_for_request`); its delivery date can be neither before the request was received nor in
 the future. A fee notice's 20 working days run from the day after the applicant receives it, so
 recording its delivery fixes the payment deadline, and the waiting process's timer with it.
 An e-mail goes through the outbox like a service task: retried, and after the last try an incident
@@ -44,8 +44,8 @@ def issue(session, req, kind: str, text: str, *, recipient: str, by, data: dict 
 
 def _view(n: RequestNotice) -> dict:
     return {"id": n.id, "kind": n.kind, "kind_name": KINDS[n.kind], "recipient": n.recipient, "text": n.text,
-            "created_at": n.created_at.isoformat(), "created_by": n.created_by, "delivery_method": n.delivery_method,
-            "delivered_on": n.delivered_on.isoformat() if n.delivered_on else None,
+            "created_at": n.created_at, "created_by": n.created_by, "delivery_method": n.delivery_method,
+            "delivered_on": n.delivered_on,
             "docx_url": f"/api/requests/{n.request_id}/notices/{n.id}.docx"}
 
 
@@ -205,9 +205,10 @@ def reasons_options(session, actor, req) -> dict | None:
     asked = _latest_reasons(session, req)
     waiting = asked is not None and "answered_on" not in asked.data
     today = clock.today()
+    lapsed = waiting and asked.data.get("due_on", "") < today.isoformat()  # the stored day is ISO text
     return {"ask": not waiting, "min_days": REASONS_DAYS[0], "max_days": REASONS_DAYS[1],
-            "open": {"id": asked.id, "due_on": asked.data.get("due_on"), "earliest": req.receipt_on.isoformat(),
-                     "latest": today.isoformat(), "lapsed": asked.data.get("due_on", "") < today.isoformat()}
+            "open": {"id": asked.id, "due_on": asked.data.get("due_on"), "earliest": req.receipt_on,
+                     "latest": today, "lapsed": lapsed}
             if waiting else None,
             "answered": {"on": asked.data["answered_on"], "reasonable": asked.data.get("reasonable")}
             if asked is not None and not waiting else None}
@@ -221,7 +222,7 @@ def delay_options(session, actor, req, due_on) -> dict | None:
     if asked is None or asked.data.get("reasonable") is not True:
         return None
     latest = deadlines.add(due_on, agency_settings.load(session)["delayed_reply_max_days"])
-    return {"after": due_on.isoformat(), "earliest": deadlines.add(due_on, 1).isoformat(), "latest": latest.isoformat()}
+    return {"after": due_on, "earliest": deadlines.add(due_on, 1), "latest": latest}
 
 
 def _latest_reasons(session, req) -> RequestNotice | None:
@@ -268,7 +269,7 @@ def consultations(session, req) -> list[dict]:
     return [{"notice_id": n.id, "party": n.data.get("party"), "recipient": n.recipient, "due_on": n.data.get("due_on"),
              "answer": n.data.get("answer"), "answer_name": ANSWER_NAMES.get(n.data.get("answer") or ""),
              "effective": n.data.get("effective"), "due_provisional": bool(n.data.get("due_provisional")),
-             "delivered_on": n.delivered_on.isoformat() if n.delivered_on else None} for n in rows]
+             "delivered_on": n.delivered_on} for n in rows]
 
 
 def check_disclosure_over_objection(session, req, outcome: str, reason_text, by) -> None:

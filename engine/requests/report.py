@@ -115,7 +115,7 @@ def year_arg(value) -> int:
 
 
 def _requests_of(agency):
-    """SQL: the requests answered in the agency's name (the receiving department's, as `records.agency`)."""
+    """SQL: the requests answered in the agency's name (the receiving department's, as `agencies.for_request`)."""
     dept = func.coalesce(InformationRequest.intake_department_id, InformationRequest.department_id)
     return or_(dept.in_(agency["speakers"]), dept.is_(None)) if agency["key"] == 0 else dept.in_(agency["speakers"])
 

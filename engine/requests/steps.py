@@ -40,7 +40,7 @@ def record_correction(actor, request_id: int, received_on, description: str) -> 
         req = access.request_for(s, actor, request_id)
         complete_step(s, req, "await_correction", {"received_on": received.isoformat(),
                                                    "description": str(description).strip()[:4000]}, actor)
-        return {"id": req.id, "status": req.status, "due_on": req.due_on.isoformat() if req.due_on else None}
+        return {"id": req.id, "status": req.status, "due_on": req.due_on}
 
 
 def public_correction(request_no: str, code: str, description: str) -> dict:

@@ -69,7 +69,7 @@ def set_congress_date(actor, plan_id: int, value) -> dict:
         moved = recompute(s, plan)
         audit.record(s, "workplan_congress_date", actor=actor, plan_id=plan.id,
                      congress_ends_on=day.isoformat() if day else None, moved=moved)
-        return {"id": plan.id, "congress_ends_on": day.isoformat() if day else None, "moved": moved,
+        return {"id": plan.id, "congress_ends_on": day, "moved": moved,
                 "overdue": overdue_rule_tasks(s, plan)}
 
 
@@ -80,7 +80,7 @@ def overdue_rule_tasks(session, plan) -> list[dict]:
     rows = session.scalars(select(WorkPlanTask).where(
         WorkPlanTask.plan_id == plan.id, WorkPlanTask.rule.is_not(None), WorkPlanTask.status != "done",
         WorkPlanTask.due_on < today).order_by(WorkPlanTask.id))
-    return [{"id": t.id, "task": t.text[:80], "due_on": t.due_on.isoformat()} for t in rows]
+    return [{"id": t.id, "task": t.text[:80], "due_on": t.due_on} for t in rows]
 
 
 def set_task_rule(actor, task_id: int, value) -> dict:
@@ -95,7 +95,7 @@ def set_task_rule(actor, task_id: int, value) -> dict:
         moved = recompute(s, s.get(WorkPlan, task.plan_id), [task])
         audit.record(s, "workplan_task_rule", actor=actor, task_id=task.id, rule=rule)
         return {"id": task.id, "rule": rule, "rule_text": describe(rule, s),
-                "due_on": task.due_on.isoformat() if task.due_on else None, "moved": moved}
+                "due_on": task.due_on, "moved": moved}
 
 
 def recompute(session, plan, tasks=None) -> int:

@@ -342,6 +342,6 @@ def get_for(actor, plan_id: int) -> dict:
         sections = s.scalars(select(WorkPlanSection).where(WorkPlanSection.plan_id == plan.id)
                              .order_by(WorkPlanSection.position)).all()
         return {"id": plan.id, "year": plan.year, "title": plan.title, "report_cycle": plan.report_cycle,
-                "congress_ends_on": plan.congress_ends_on.isoformat() if plan.congress_ends_on else None,
+                "congress_ends_on": plan.congress_ends_on,
                 "sections": [{"id": x.id, "parent_id": x.parent_id, "title": x.title} for x in sections],
                 "tasks": progress.task_dicts(s, plan, progress.tasks_of(s, actor, plan))}

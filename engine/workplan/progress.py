@@ -98,21 +98,17 @@ def _task_dict(task, units, names, last, period, today, plan) -> dict:
     due, issued = deadlines.effective(task.due_on, plan.year), _issued_on(plan)
     leads = [{"unit_id": u.id, "department_id": u.department_id, "department": names.get(u.department_id),
               "status": u.status, "status_name": STATUS_NAMES.get(u.status, u.status),
-              "completed_on": _iso(u.completed_on), "supervised_on": _iso(u.supervised_on),
+              "completed_on": u.completed_on, "supervised_on": u.supervised_on,
               "instance_id": u.instance_id,
               "flags": sorted(unit_flags(u, due, last.get(u.id), period, today, issued))}
              for u in units if u.kind == "lead"]
     return {"id": task.id, "plan_id": task.plan_id, "section_id": task.section_id, "task": task.text,
             "lead_units": [x["department"] for x in leads],
             "assist_units": [names.get(u.department_id) for u in units if u.kind == "assist"],
-            "deadline": task.deadline_text, "due_on": _iso(task.due_on), "ongoing": task.ongoing, "note": task.note,
+            "deadline": task.deadline_text, "due_on": task.due_on, "ongoing": task.ongoing, "note": task.note,
             "rule": task.rule, "completion_note": task.completion_note,
             "status": task.status, "status_name": STATUS_NAMES.get(task.status, task.status),
-            "completed_on": _iso(task.completed_on), "leads": leads}
-
-
-def _iso(value):
-    return value.isoformat() if value else None
+            "completed_on": task.completed_on, "leads": leads}
 
 
 def task_detail(actor, task_id: int) -> dict:
@@ -217,8 +213,8 @@ def dashboard(actor, plan_id: int) -> dict:
             bucket["tasks"] += 1
             for flag in _task_flags(unit_flags_list):
                 bucket[flag] += 1
-        return {"plan_id": plan.id, "year": plan.year, "title": plan.title, "period_start": period.isoformat(),
-                "congress_ends_on": _iso(plan.congress_ends_on), "undelivered_notices": sum(undelivered.values()),
+        return {"plan_id": plan.id, "year": plan.year, "title": plan.title, "period_start": period,
+                "congress_ends_on": plan.congress_ends_on, "undelivered_notices": sum(undelivered.values()),
                 "departments": [{"department": k, **v} for k, v in sorted(by_dept.items(), key=lambda kv: str(kv[0]))],
                 "sections": [{"section": k, **v} for k, v in by_section.items()],
                 "reports": _recent_reports(s, units, tasks, names)}

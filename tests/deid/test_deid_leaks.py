@@ -151,6 +151,7 @@ def test_a_bare_surname_that_names_a_person(text, surnames):
     "楼下新开的“老马家牛肉面”味道不错。",
     "小井社区组织居民开展文艺演出。",
     "老师和老乡们都来了，老百姓很高兴。",
+    "周末和老公去了趟云台山，小羊和小牛都在山坡上。",
 ])
 def test_words_made_of_old_young_and_a_surname_are_not_people(text):
     assert found(text, "person_name") == []
@@ -159,3 +160,123 @@ def test_words_made_of_old_young_and_a_surname_are_not_people(text):
 def test_a_bare_surname_takes_the_pseudonym_of_the_full_name_before_it():
     r = deidentify("其丈夫于国庆今年6月突发脑溢血住院。请社区做好回访，老于出院后如仍有困难，及时帮助申请低保。")
     assert "老甲出院后" in r.text and "于国庆" not in r.text
+
+
+# Third pass (issue 22): surnames that are also verbs or adverbs, titles, surname and title, shops.
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("户主应建平，家庭人口2人，拟月保障金额800元。", ["应建平"]),
+    ("其女能晓雪在外务工，其妻万桂英无业。", ["能晓雪", "万桂英"]),
+    ("五、南关村四组9号的村民应志刚，家庭人口4人。", ["应志刚"]),
+    ("户主时春来（身份号码：370902196508221550），家庭人口3人。", ["时春来"]),
+    ("证明人：万立新（原单位部门经理）", ["万立新"]),
+    ("协助财务总监时丽君完成报表。", ["时丽君"]),
+])
+def test_a_surname_that_is_also_a_verb_after_a_cue(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize("text", [
+    "居民连夜抢修管道。", "其妻曾两次上访。", "户主应当如实申报。",
+    "退休教师带着孙子来观赛，她说很开心。",
+])
+def test_a_verb_or_an_adverb_after_a_cue_is_no_name(text):
+    assert found(text, "person_name") == []
+
+
+def test_an_adverb_after_a_name_and_a_conjunction_is_no_second_name():
+    assert "曾三次" not in found("村党支部书记彭立和曾三次上门沟通。", "person_name")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("关于撤销应海军营业执照的决定", ["应海军"]),
+    ("关于对连志华违规建房的处理决定", ["连志华"]),
+    ("关于解秋菊、石向阳夫妇申请公租房的审核意见", ["解秋菊", "石向阳"]),
+    ("关于为达春生家庭办理低保的批复", ["达春生"]),
+])
+def test_a_name_after_about_in_a_title(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize("text", [
+    "关于同意成立泰山区应急管理委员会的通知", "关于印发泰山区2026年工作要点的通知", "关于对全区违法建设进行整治的通知",
+    "关于同意江河路改造工程立项的批复", "关于应对雨雪天气的紧急通知", "关于对房地产开发企业检查的通报",
+    "关于连续降雨天气防范工作的通知", "关于解除劳动合同的通知", "关于向阳街道社区改造的公示",
+    "关于开展焦裕禄同志先进事迹学习活动的通知",
+])
+def test_titles_without_a_person(text):
+    assert found(text, "person_name") == []
+
+
+@pytest.mark.parametrize(("text", "surnames"), [
+    ("楼下超市的钱老板人很实在。", ["钱"]),
+    ("我家楼下修车的于师傅手艺好，向阿姨也这么说。", ["于", "向"]),
+])
+def test_a_surname_and_a_title_name_a_person(text, surnames):
+    assert found(text, "person_name") == surnames
+
+
+@pytest.mark.parametrize("text", [
+    "在东平湖边的老王渔家乐吃了全鱼宴。", "发现其销售的“康师傅”牌方便面已过期。", "之前找过镇民政所的侯所长。",
+])
+def test_shops_brands_and_officials_by_office_are_no_surname_references(text):
+    assert found(text, "person_name") == []
+
+
+def test_a_referees_landline_in_a_resume_is_personal():
+    assert found("证明人：万立新（原单位部门经理）  电话：0538-6223456", "landline") == ["0538-6223456"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("昨天，老汉钱满仓在自家地里挖出一块古碑。", ["钱满仓"]),
+    ("和闺蜜阿珍逛了一下午街，腿都断了", ["阿珍"]),
+    ("黄说他下周回来，到时候一起吃饭吧", ["黄"]),
+    ("曼德拉表示，南非将继续推进种族和解进程。", ["曼德拉"]),
+])
+def test_running_text_names_by_apposition_nickname_surname_or_transliteration(text, names):
+    assert found(text, "person_name") == names
+
+
+def test_kin_addressed_with_a_and_handles_are_no_nicknames():
+    assert found("阿姨说阿婆今天不来了。回复@阿强：收到。", "person_name") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("户主于向阳，家庭人口3人，拟月保障金额900元。", ["于向阳"]),
+    ("证人石向前、把秀英均在场。", ["石向前", "把秀英"]),
+    ("其子王为民在外务工。", ["王为民"]),
+])
+def test_a_given_name_that_begins_with_a_preposition(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("负责人于向群众解释了政策。", []), ("申请人于向社区提出申请。", []), ("李明向社区反映问题。", ["李明"]),
+    ("村民张强向村委会提出异议。", ["张强"]),
+])
+def test_a_preposition_after_a_name_stays_out_of_it(text, names):
+    assert found(text, "person_name") == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("2018年至2022年在泰安明正律师事务所任兼职律师。", []),
+    ("在宁阳的奶奶家住了一个月。", []),
+    ("其妻家秀英，家庭人口2人。", ["家秀英"]),
+])
+def test_a_posts_kind_and_a_relatives_home_are_no_names(text, names):
+    assert found(text, "person_name") == names
+
+
+def test_a_roads_name_before_its_direction_belongs_to_the_address():
+    assert found("迎胜东路15号院8号楼1单元502室业主反映物业费问题。", "address") == ["迎胜东路15号院8号楼1单元502室"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("联系人：街道城管办连国庆，电话0538-6221234", ["连国庆"]),
+    ("联系人：区交通局运输科于海，联系电话：0538-8555678", ["于海"]),
+    ("联系人：泰山区人民政府办公室", []),
+    ("其老伴代桂芝瘫痪在床。", ["代桂芝"]),
+    ("其子代替父亲签字。老伴代为签收了文书。其女展示了相关证明。", []),
+])
+def test_a_contact_after_their_unit_and_a_rare_surname_before_a_verb(text, names):
+    assert found(text, "person_name") == names

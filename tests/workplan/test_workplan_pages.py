@@ -37,7 +37,13 @@ def test_the_openapi_document_describes_the_work_plan_api(client):
     paths = spec["paths"]
     preview = paths["/api/workplans/import"]["post"]
     assert set(preview["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
-    row = preview["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["rows"]["items"]
+    schemas = spec["components"]["schemas"]
+
+    def resolved(schema):
+        return schemas[schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+
+    answer = resolved(preview["responses"]["200"]["content"]["application/json"]["schema"])
+    row = resolved(answer["properties"]["rows"]["items"])
     assert {"section", "task", "lead_units", "assist_units", "deadline", "note"} <= set(row["properties"])
     assert "201" in paths["/api/workplans"]["post"]["responses"]
     assert "get" in paths["/api/workplans/{plan_id}"]

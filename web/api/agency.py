@@ -1,12 +1,13 @@
 """Agency identities and their public guides: department settings, the agencies the public may
 address, and each agency's 政府信息公开指南."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine import agencies
 from engine.disclosure import guide
 from engine.requests import agency_letters
 from web.api import bodies, bp
+from web.api.answers import AgencyListSchema, DepartmentListSchema, DepartmentSchema, GuideSchema
 from web.api.oversight_answers import AgencyLettersSchema
 from web.api.schemas import parse, respond
 from web.auth import require_user
@@ -20,7 +21,7 @@ def public_agencies():
       summary: What a request's agency, the guide's and the catalogue's ?agency= take (key)
       responses: {200: {content: {application/json: {schema: AgencyListSchema}}}}
     """
-    return jsonify(items=agencies.public_list())
+    return respond(AgencyListSchema, {"items": agencies.public_list()})
 
 
 @bp.get("/public/guide")
@@ -34,7 +35,7 @@ def public_guide():
         200: {content: {application/json: {schema: GuideSchema}}}
         404: {description: no such agency}
     """
-    return jsonify(guide.load(request.args.get("agency")))
+    return respond(GuideSchema, guide.load(request.args.get("agency")))
 
 
 @bp.put("/guide")
@@ -49,7 +50,7 @@ def put_guide():
         200: {content: {application/json: {schema: GuideSchema}}}
         403: {description: not the admin or the agency's publisher}
     """
-    return jsonify(guide.save(require_user(), parse(bodies.GuideBody), request.args.get("agency")))
+    return respond(GuideSchema, guide.save(require_user(), parse(bodies.GuideBody), request.args.get("agency")))
 
 
 @bp.get("/departments")
@@ -59,7 +60,7 @@ def list_departments():
     get:
       responses: {200: {content: {application/json: {schema: DepartmentListSchema}}}}
     """
-    return jsonify(items=agencies.list_all(require_user()))
+    return respond(DepartmentListSchema, {"items": agencies.list_all(require_user())})
 
 
 @bp.patch("/departments/<int:department_id>")
@@ -70,7 +71,7 @@ def update_department(department_id):
       requestBody: {content: {application/json: {schema: DepartmentChangeBody}}}
       responses: {200: {content: {application/json: {schema: DepartmentSchema}}}}
     """
-    return jsonify(agencies.update_department(require_user(), department_id, parse(bodies.DepartmentChangeBody)))
+    return respond(DepartmentSchema, agencies.update_department(require_user(), department_id, parse(bodies.DepartmentChangeBody)))
 
 
 @bp.get("/agency-letters")

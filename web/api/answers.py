@@ -1,19 +1,23 @@
-"""marshmallow schemas of the API's answers that the handlers build as dicts (documents, requests,
-the annual report, work plans, departments, the guide, task actions).
+"""marshmallow schemas of the API's answers (documents, requests, departments, the guide, task actions).
 
-They are what /api/openapi.json declares, and so what the schemathesis run and
-tests/web/test_api_schemas.py check real answers against: an answer with a field a schema does not
-name fails there. Structures whose keys are data (a report's column values, a form's fields, an
-audit entry's details) are plain objects.
+Every handler answers through `respond(Schema, obj)`, so a schema is both what is sent and what
+/api/openapi.json declares: a field it does not name is not sent (tests/web/test_api_boundary.py
+checks each handler names the schema its docstring declares). Structures whose keys are data (a
+report's column values, a form's fields, an audit entry's details) are plain objects.
 """
 
 from marshmallow import Schema, fields
 
-from web.api.schemas import HistoryEventSchema, PublicityPeriodSchema, TaskSchema, ValiditySchema
+from web.api.schemas import HistoryEventSchema, Iso, PublicityPeriodSchema, TaskSchema, ValiditySchema
 
 
 def nullable_text(**kwargs):
     return fields.String(allow_none=True, required=True, **kwargs)
+
+
+def nullable_day(**kwargs):
+    """A day or a moment the engine hands over as `date`/`datetime` (or already as text), or null."""
+    return Iso(allow_none=True, required=True, **kwargs)
 
 
 def nullable_id():
@@ -64,14 +68,14 @@ class GuideSchema(Schema):
     agency_key = fields.String(required=True, metadata={"description": "root, or the agency's department id"})
     complete = fields.Boolean(required=True)
     sections = fields.List(fields.Nested(GuideSectionSchema), required=True)
-    updated_at = nullable_text()
+    updated_at = nullable_day()
     updated_by = nullable_text()
 
 
 # Documents ----------------------------------------------------------------------------------------
 
 class TakenDownSchema(Schema):
-    at = fields.String(required=True)
+    at = Iso(required=True)
     by = nullable_text()
     reason = nullable_text()
 
@@ -91,10 +95,10 @@ class DocumentSchema(Schema):
     department_id = nullable_id()
     instance_id = nullable_id()
     status = fields.String(required=True)
-    formed_on = nullable_text()
+    formed_on = nullable_day()
     publish_by = nullable_text()
-    published_at = nullable_text()
-    published_on = nullable_text()
+    published_at = nullable_day()
+    published_on = nullable_day()
     publisher = nullable_text()
     index_no = nullable_text()
     topic = nullable_text()
@@ -121,6 +125,7 @@ class FindingSchema(Schema):
     redacted = fields.Boolean(required=True)
     replacement = nullable_text()
     score = fields.Float(required=True)
+    refers_to = fields.String(allow_none=True, metadata={"description": "the name a title or pronoun stands for"})
 
 
 class RedactionSchema(Schema):
@@ -141,7 +146,7 @@ class CurrentTaskSchema(Schema):
     role = fields.String(required=True)
     bpmn_id = fields.String()
     claimed_by = fields.Integer(allow_none=True)
-    due_at = nullable_text()
+    due_at = nullable_day()
 
 
 class ReviewRecordSchema(Schema):
@@ -163,13 +168,14 @@ class ReviewRecordSchema(Schema):
     hash_algorithm = fields.String(required=True, metadata={"description": "sha256 or sm3: the digest that made record_hash"})
     signing_key_id = nullable_id()
     signed = fields.Boolean(required=True, metadata={"description": "signed by the reviewer (SM2 in the 国密 suite)"})
-    created_at = fields.String(required=True)
+    created_at = Iso(required=True)
 
 
 class PublicationSchema(Schema):
     channel = fields.String(required=True)
     url = nullable_text()
-    published_at = fields.String(required=True)
+    published_at = Iso(required=True)
+    status = fields.String()
 
 
 class ProgressSchema(Schema):
@@ -197,7 +203,7 @@ class DocumentFileSchema(Schema):
     findings = fields.Integer(required=True, metadata={"description": "findings and regions to be removed"})
     withheld = fields.Boolean(required=True, metadata={"description": "kept out of publication by the publisher"})
     confirmed_by = nullable_text()
-    confirmed_at = nullable_text()
+    confirmed_at = nullable_day()
     redacted = fields.Boolean(required=True, metadata={"description": "its redacted version exists"})
 
 
@@ -349,12 +355,12 @@ class RequestSchema(Schema):
     outcome_name = nullable_text()
     outcome_reason = nullable_text()
     outcome_reason_name = nullable_text()
-    received_on = nullable_text()
-    receipt_on = nullable_text()
-    confirmed_on = nullable_text()
-    due_on = nullable_text()
+    received_on = nullable_day()
+    receipt_on = nullable_day()
+    confirmed_on = nullable_day()
+    due_on = nullable_day()
     due_provisional = fields.Boolean(required=True)
-    closed_on = nullable_text()
+    closed_on = nullable_day()
 
 
 class RequestListSchema(Schema):
@@ -367,10 +373,10 @@ class NoticeSchema(Schema):
     kind_name = nullable_text()
     recipient = nullable_text()
     text = fields.String(required=True)
-    created_at = fields.String(required=True)
+    created_at = Iso(required=True)
     created_by = nullable_text()
     delivery_method = nullable_text()
-    delivered_on = nullable_text()
+    delivered_on = nullable_day()
     docx_url = fields.String(required=True)
 
 
@@ -382,18 +388,18 @@ class ConsultationSchema(Schema):
     notice_id = nullable_id()
     party = fields.String(required=True)
     recipient = nullable_text()
-    due_on = nullable_text()
+    due_on = nullable_day()
     answer = nullable_text()
     answer_name = nullable_text()
     effective = nullable_text()
     due_provisional = fields.Boolean(metadata={"description": "true until the letter's delivery is recorded (Art. 32)"})
-    delivered_on = nullable_text(metadata={"description": "the day the party received the 征求意见书; its 15 working days start"})
+    delivered_on = nullable_day(metadata={"description": "the day the party received the 征求意见书; its 15 working days start"})
 
 
 class PauseSchema(Schema):
     reason = fields.String(required=True)
-    started_on = fields.String(required=True)
-    ended_on = nullable_text()
+    started_on = Iso(required=True)
+    ended_on = nullable_day()
     note = nullable_text()
 
 
@@ -404,22 +410,22 @@ class ReplyLetterSchema(Schema):
     text = fields.String(required=True)
     created_by = nullable_text()
     signed_by = nullable_text()
-    signed_at = nullable_text()
+    signed_at = nullable_day()
     delivery_method = nullable_text()
     delivery_note = nullable_text()
-    delivered_on = nullable_text()
+    delivered_on = nullable_day()
 
 
 class ReasonsOpenSchema(Schema):
     id = fields.Integer(required=True)
-    due_on = nullable_text()
-    earliest = fields.String(required=True)
-    latest = fields.String(required=True)
+    due_on = nullable_day()
+    earliest = Iso(required=True)
+    latest = Iso(required=True)
     lapsed = fields.Boolean(required=True)
 
 
 class ReasonsAnsweredSchema(Schema):
-    on = fields.String(required=True)
+    on = Iso(required=True)
     reasonable = fields.Boolean(allow_none=True)
 
 
@@ -436,15 +442,15 @@ class ReasonsOptionsSchema(Schema):
 class DelayOptionsSchema(Schema):
     """Art. 35 延迟答复 for the staff page: the days a delayed reply may name."""
 
-    after = fields.String(required=True)
-    earliest = fields.String(required=True)
-    latest = fields.String(required=True)
+    after = Iso(required=True)
+    earliest = Iso(required=True)
+    latest = Iso(required=True)
 
 
 class RequestDetailSchema(RequestSchema):
     agency = nullable_text(metadata={"description": "受理机关: the agency the request is answered in the name of"})
-    clock_start = nullable_text()
-    correction_due_on = nullable_text()
+    clock_start = nullable_day()
+    correction_due_on = nullable_day()
     correction_items = fields.List(fields.String(), required=True)
     extension_days = fields.Integer(required=True)
     delay_days = fields.Integer(required=True, metadata={"description": "working days added by an Art. 35 延迟答复"})
@@ -478,8 +484,8 @@ class PublicRequestFiledSchema(Schema):
     request_no = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     access_code = fields.String(required=True, metadata={"description": "needed to look the request up"})
-    received_on = nullable_text()
-    due_on = nullable_text()
+    received_on = nullable_day()
+    due_on = nullable_day()
 
 
 class RequestRegisteredSchema(PublicRequestFiledSchema):
@@ -491,12 +497,12 @@ class PublicRequestStatusSchema(Schema):
     status = fields.String(required=True)
     agency = fields.String(required=True, metadata={"description": "the 行政机关 that received it"})
     status_name = nullable_text()
-    received_on = nullable_text()
-    due_on = nullable_text()
-    correction_due_on = nullable_text()
+    received_on = nullable_day()
+    due_on = nullable_day()
+    correction_due_on = nullable_day()
     correction_items = fields.List(fields.String(), required=True, metadata={"description": "what to correct (补正事项)"})
-    correction_received_on = nullable_text()
-    replied_on = nullable_text()
+    correction_received_on = nullable_day()
+    replied_on = nullable_day()
     outcome_name = nullable_text()
     letter = fields.String(allow_none=True, required=True, metadata={"description": "the reply letter, once replied"})
     attachment = fields.Boolean(required=True, metadata={"description": "the reply has an attachment (the information provided)"})
@@ -505,7 +511,7 @@ class PublicRequestStatusSchema(Schema):
 class CorrectionSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
-    due_on = nullable_text()
+    due_on = nullable_day()
 
 
 class RegisterEntrySchema(Schema):
@@ -513,7 +519,7 @@ class RegisterEntrySchema(Schema):
     title = fields.String(required=True)
     doc_number = nullable_text()
     department_id = nullable_id()
-    formed_on = nullable_text()
+    formed_on = nullable_day()
     attribute = fields.String(required=True)
     attribute_ground = nullable_text()
 
@@ -559,9 +565,9 @@ class AuditRunSchema(Schema):
     suspects = fields.Integer(required=True, metadata={"description": "suspects found so far"})
     attempts = fields.Integer(required=True, metadata={"description": "failed tries so far"})
     error = nullable_text(metadata={"description": "the last failed try's error"})
-    created_at = fields.String(required=True)
-    started_at = nullable_text()
-    finished_at = nullable_text()
+    created_at = Iso(required=True)
+    started_at = nullable_day()
+    finished_at = nullable_day()
 
 
 class AuditRunListSchema(Schema):
@@ -573,7 +579,7 @@ class SuspectSchema(Schema):
     field_name = fields.String(required=True)
     kind = fields.String(required=True)
     context = fields.String(required=True, metadata={"description": "the text around it, the suspect in 【】"})
-    found_at = fields.String(required=True)
+    found_at = Iso(required=True)
 
 
 class SuspectDocumentSchema(Schema):

@@ -3,11 +3,13 @@ download originals and pages; the publisher releases or adds findings and confir
 
 import io
 
-from flask import jsonify, request, send_file
+from flask import request, send_file
 
 from engine.disclosure import documents, file_redaction, files
 from engine.errors import NotFound
 from web.api import bp
+from web.api.answers import DocumentFileListSchema, DocumentFileSchema, FileCheckSchema, FileRedactionSchema
+from web.api.schemas import respond
 from web.auth import require_user
 from web.idempotency import idempotent
 from web.multipart import uploads
@@ -21,7 +23,7 @@ def list_document_files(document_id):
     get:
       responses: {200: {content: {application/json: {schema: DocumentFileListSchema}}}}
     """
-    return jsonify(items=documents.detail_files(require_user(), document_id))
+    return respond(DocumentFileListSchema, {"items": documents.detail_files(require_user(), document_id)})
 
 
 @bp.post("/documents/<int:document_id>/files")
@@ -41,7 +43,7 @@ def add_document_files(document_id):
         409: {description: the document is no longer with its drafter}
         422: {description: "a refused file: error.fields.attachments names it"}
     """
-    return jsonify(items=documents.add_files(require_user(), document_id, uploads("attachments"))), 201
+    return respond(DocumentFileListSchema, {"items": documents.add_files(require_user(), document_id, uploads("attachments"))}, 201)
 
 
 @bp.route("/documents/<int:document_id>/files/<int:file_id>", methods=["PUT", "DELETE"])
@@ -68,9 +70,9 @@ def change_document_file(document_id, file_id):
     # One rule for both methods: two rules on one path made werkzeug answer an out-of-range id with 405.
     actor = require_user()
     if request.method == "DELETE":
-        return jsonify(items=documents.remove_file(actor, document_id, file_id))
+        return respond(DocumentFileListSchema, {"items": documents.remove_file(actor, document_id, file_id)})
     found = uploads("file")
-    return jsonify(documents.replace_file(actor, document_id, file_id, found[0] if found else None))
+    return respond(DocumentFileSchema, documents.replace_file(actor, document_id, file_id, found[0] if found else None))
 
 
 @bp.get("/documents/<int:document_id>/files/<int:file_id>/<version>")
@@ -122,9 +124,9 @@ def file_redaction_check(document_id, file_id):
     # One rule for both methods: two rules on one path made werkzeug answer an out-of-range id with 405.
     actor = require_user()
     if request.method == "GET":
-        return jsonify(file_redaction.check_of(actor, document_id, file_id))
+        return respond(FileCheckSchema, file_redaction.check_of(actor, document_id, file_id))
     body = request.get_json(silent=True) or {}
-    return jsonify(file_redaction.update(actor, document_id, file_id, body.get("findings"), body.get("regions")))
+    return respond(FileRedactionSchema, file_redaction.update(actor, document_id, file_id, body.get("findings"), body.get("regions")))
 
 
 @bp.post("/documents/<int:document_id>/files/<int:file_id>/confirm")
@@ -141,4 +143,4 @@ def confirm_document_file(document_id, file_id):
         422: {description: "the file cannot be made safe: withhold it"}
     """
     body = request.get_json(silent=True) or {}
-    return jsonify(file_redaction.confirm(require_user(), document_id, file_id, bool(body.get("withhold"))))
+    return respond(DocumentFileSchema, file_redaction.confirm(require_user(), document_id, file_id, bool(body.get("withhold"))))

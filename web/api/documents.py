@@ -1,11 +1,22 @@
 """Documents of the disclosure procedure: submit, read, list, adjust the redaction, verify reviews."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.disclosure import documents, files, redaction, takedown
 from engine.errors import Invalid
 from web.api import bodies, bp
-from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse
+from web.api.answers import (
+    DocumentDetailSchema,
+    DocumentListSchema,
+    DocumentSchema,
+    DocumentSubmittedSchema,
+    ImportedSchema,
+    RedactionSchema,
+    ReturnsReportSchema,
+    ReviewChainSchema,
+)
+from web.api.oversight_answers import TakeDownPendingSchema
+from web.api.schemas import ListQuerySchema, TakeDownSchema, db_int, parse, respond
 from web.auth import require_user
 from web.idempotency import idempotent
 from web.multipart import uploads
@@ -44,8 +55,8 @@ def submit_document():
         data = request.form.to_dict()
         data["channels"] = request.form.getlist("channels") or None
         body = (uploads("file") or uploads("docx") or [None])[0]  # `docx`: the field's earlier name
-        return jsonify(documents.submit(actor, data, body, uploads("attachments"))), 201
-    return jsonify(documents.submit(actor, parse(bodies.DocumentBody))), 201
+        return respond(DocumentSubmittedSchema, documents.submit(actor, data, body, uploads("attachments")), 201)
+    return respond(DocumentSubmittedSchema, documents.submit(actor, parse(bodies.DocumentBody)), 201)
 
 
 @bp.get("/documents")
@@ -56,7 +67,7 @@ def list_documents():
       responses: {200: {content: {application/json: {schema: DocumentListSchema}}}}
     """
     actor = require_user()
-    return jsonify(documents.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
+    return respond(DocumentListSchema, documents.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -66,7 +77,7 @@ def get_document(document_id):
     get:
       responses: {200: {content: {application/json: {schema: DocumentDetailSchema}}}}
     """
-    return jsonify(documents.detail_for(require_user(), document_id))
+    return respond(DocumentDetailSchema, documents.detail_for(require_user(), document_id))
 
 
 @bp.put("/documents/<int:document_id>/redaction")
@@ -83,7 +94,7 @@ def update_redaction(document_id):
     """
     actor = require_user()  # a stranger learns nothing, not even what the body should hold
     body = parse(bodies.RedactionBody)
-    return jsonify(redaction.update_findings(actor, document_id, body["findings"], body.get("field")))
+    return respond(RedactionSchema, redaction.update_findings(actor, document_id, body["findings"], body.get("field")))
 
 
 @bp.post("/documents/<int:document_id>/take-down")
@@ -106,7 +117,9 @@ def take_down(document_id):
     """
     user = require_user()  # a stranger learns nothing, not even what the body should hold
     result = takedown.take_down(user, document_id, parse(TakeDownSchema)["reason"])
-    return jsonify(result), 202 if (result.get("take_down") or {}).get("pending") else 200
+    if (result.get("take_down") or {}).get("pending"):
+        return respond(TakeDownPendingSchema, result, 202)
+    return respond(DocumentSchema, result)
 
 
 @bp.get("/documents/<int:document_id>/reviews/verify")
@@ -116,7 +129,7 @@ def verify_reviews(document_id):
     get:
       responses: {200: {content: {application/json: {schema: ReviewChainSchema}}}}
     """
-    return jsonify(documents.verify_reviews(require_user(), document_id))
+    return respond(ReviewChainSchema, documents.verify_reviews(require_user(), document_id))
 
 
 @bp.get("/reports/returns")
@@ -126,7 +139,7 @@ def returns_report():
     get:
       responses: {200: {content: {application/json: {schema: ReturnsReportSchema}}}}
     """
-    return jsonify(items=documents.returns_by_department(require_user()))
+    return respond(ReturnsReportSchema, {"items": documents.returns_by_department(require_user())})
 
 
 @bp.post("/documents/import")
@@ -151,4 +164,4 @@ def import_historical():
     else:
         raise Invalid("请上传 CSV 文件（csv）或 .docx 文件（docx） (upload csv or docx files)")
     department_id = request.form.get("department_id", type=db_int)
-    return jsonify(historical.import_documents(actor, rows, department_id)), 201
+    return respond(ImportedSchema, historical.import_documents(actor, rows, department_id), 201)

@@ -1,9 +1,8 @@
 """Process instances: start one, read one, retry an incident."""
 
-from flask import jsonify
-
 from engine.workflow import instances, service_tasks
 from web.api import bp
+from web.api.answers import RetryingSchema
 from web.api.schemas import (
     CancelSchema,
     IncidentListSchema,
@@ -59,7 +58,7 @@ def cancel_instance(instance_id):
         409: {description: the instance has already ended}
     """
     actor = require_user()
-    return jsonify(instances.cancel(actor, instance_id, parse(CancelSchema)["reason"]))
+    return respond(InstanceStartedSchema, instances.cancel(actor, instance_id, parse(CancelSchema)["reason"]))
 
 
 @bp.get("/incidents")
@@ -80,4 +79,4 @@ def retry_incident(incident_id):
       summary: Resolve the incident and run its service task again
       responses: {200: {description: retrying, content: {application/json: {schema: RetryingSchema}}}}
     """
-    return jsonify(service_tasks.retry_incident(require_user(), incident_id))
+    return respond(RetryingSchema, service_tasks.retry_incident(require_user(), incident_id))

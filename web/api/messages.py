@@ -1,10 +1,8 @@
 """BPMN messages: deliver one to the instances waiting for it (or start a message-start process)."""
 
-from flask import jsonify
-
 from engine.workflow import messages
 from web.api import bp
-from web.api.schemas import MessageSchema, parse
+from web.api.schemas import MessageDeliveredSchema, MessageSchema, parse, respond
 from web.auth import require_user
 
 
@@ -22,4 +20,4 @@ def deliver_message():
     """
     actor = require_user()
     body = parse(MessageSchema)
-    return jsonify(messages.deliver(actor, body["name"], body["correlation"], body["data"]))
+    return respond(MessageDeliveredSchema, messages.deliver(actor, body["name"], body["correlation"], body["data"]))

@@ -1,10 +1,11 @@
 """Migrate running instances to another version of their diagram (admin)."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.workflow import migration
 from web.api import bp
-from web.api.schemas import MigrateOneSchema, MigrateSchema, parse
+from web.api.answers import InstanceMigratedSchema, MigrationSchema
+from web.api.schemas import MigrateOneSchema, MigrateSchema, parse, respond
 from web.auth import require_user
 
 
@@ -19,7 +20,7 @@ def migrate_version(key):
     """
     actor = require_user()
     body = parse(MigrateSchema, request.get_json(silent=True) or {})
-    return jsonify(migration.migrate(actor, key, body["from_version"], body["to_version"]))
+    return respond(MigrationSchema, migration.migrate(actor, key, body["from_version"], body["to_version"]))
 
 
 @bp.post("/process-instances/<int:instance_id>/migrate")
@@ -32,4 +33,4 @@ def migrate_instance(instance_id):
     """
     actor = require_user()
     body = parse(MigrateOneSchema, request.get_json(silent=True) or {})
-    return jsonify(migration.migrate_one(actor, instance_id, body["to_version"]))
+    return respond(InstanceMigratedSchema, migration.migrate_one(actor, instance_id, body["to_version"]))

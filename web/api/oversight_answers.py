@@ -3,7 +3,8 @@ take-down awaiting approval (the schemas the OpenAPI document declares and the h
 
 from marshmallow import Schema, fields
 
-from web.api.answers import BodyAddressSchema, DocumentSchema, nullable_id, nullable_text
+from web.api.answers import BodyAddressSchema, DocumentSchema, nullable_day, nullable_id, nullable_text
+from web.api.schemas import Iso
 
 
 class AgencyLettersSchema(Schema):
@@ -24,7 +25,7 @@ class SupervisionRecordSchema(Schema):
     kind = fields.String(required=True, metadata={
         "description": "suggestion | assessment | social_review | accountability | complaint | report"})
     kind_name = fields.String(required=True)
-    received_on = fields.String(required=True)
+    received_on = Iso(required=True)
     party = fields.String(required=True)
     subject = fields.String(required=True)
     request_id = nullable_id()
@@ -33,10 +34,10 @@ class SupervisionRecordSchema(Schema):
     result = nullable_text()
     outcome = nullable_text(metadata={"description": "suggestion: adopted | declined; complaint, report: upheld | rejected"})
     outcome_name = nullable_text()
-    handled_on = nullable_text()
+    handled_on = nullable_day()
     handled_by = nullable_text()
     created_by = nullable_text()
-    created_at = fields.String(required=True)
+    created_at = Iso(required=True)
 
 
 class SupervisionListSchema(Schema):
@@ -56,7 +57,7 @@ class StrandedTaskSchema(Schema):
     document_id = nullable_id()
     instance_id = fields.Integer(required=True)
     message = fields.String(required=True, metadata={"description": "what is missing, in the words an admin acts on"})
-    since = fields.String(required=True)
+    since = Iso(required=True)
 
 
 class StrandedTaskListSchema(Schema):

@@ -3,6 +3,8 @@ they exist: /api/openapi.json declares them and the tests check real answers aga
 
 from marshmallow import Schema, fields
 
+from web.api.schemas import Iso
+
 # The annual report (国办公开办函〔2021〕30号) -------------------------------------------------------
 
 
@@ -93,10 +95,10 @@ class PublishedVersionSchema(Schema):
     version = fields.Integer(required=True)
     agency = fields.String(allow_none=True, required=True)
     agency_id = fields.Integer(allow_none=True, required=True, metadata={"description": "null: the installation's report"})
-    published_at = fields.String(required=True)
+    published_at = Iso(required=True)
     late = fields.Boolean(required=True)
     reopened_reason = fields.String(allow_none=True, required=True)
-    reopened_at = fields.String(allow_none=True, required=True)
+    reopened_at = Iso(allow_none=True, required=True)
     deidentified = fields.Dict(keys=fields.String(), metadata={
         "description": "on publishing: what de-identification removed from each free-text field (kind and replacement)"})
 
@@ -107,7 +109,7 @@ class PublishedReportListSchema(Schema):
 
 class VersionListedSchema(Schema):
     version = fields.Integer(required=True)
-    published_at = fields.String(required=True)
+    published_at = Iso(required=True)
     reopened_reason = fields.String(allow_none=True)
 
 
@@ -179,8 +181,8 @@ class LeadSchema(Schema):
     department = fields.String(allow_none=True, required=True)
     status = fields.String(required=True)
     status_name = fields.String(required=True)
-    completed_on = fields.String(allow_none=True, required=True)
-    supervised_on = fields.String(allow_none=True, required=True)
+    completed_on = Iso(allow_none=True, required=True)
+    supervised_on = Iso(allow_none=True, required=True)
     instance_id = fields.Integer(allow_none=True, required=True)
     flags = fields.List(fields.String(), required=True)
 
@@ -193,12 +195,15 @@ class WorkplanTaskSchema(Schema):
     lead_units = fields.List(fields.String(allow_none=True), required=True)
     assist_units = fields.List(fields.String(allow_none=True), required=True)
     deadline = fields.String(allow_none=True, required=True)
-    due_on = fields.String(allow_none=True, required=True)
+    due_on = Iso(allow_none=True, required=True)
     ongoing = fields.Boolean(required=True)
     note = fields.String(allow_none=True, required=True)
     status = fields.String(required=True)
     status_name = fields.String(required=True)
-    completed_on = fields.String(allow_none=True, required=True)
+    completed_on = Iso(allow_none=True, required=True)
+    rule = fields.String(allow_none=True, metadata={"description": "the deadline rule it follows (poverty_fund_plan)"})
+    rule_text = fields.String(allow_none=True)
+    completion_note = fields.String(allow_none=True, metadata={"description": "recorded as done at import: how"})
     leads = fields.List(fields.Nested(LeadSchema), required=True)
 
 
@@ -207,6 +212,7 @@ class WorkplanSchema(Schema):
     year = fields.Integer(required=True)
     title = fields.String(required=True)
     report_cycle = fields.String(required=True)
+    congress_ends_on = Iso(allow_none=True, metadata={"format": "date"})
     sections = fields.List(fields.Nested(SectionSchema), required=True)
     tasks = fields.List(fields.Nested(WorkplanTaskSchema), required=True)
 
@@ -218,6 +224,7 @@ class CountsSchema(Schema):
     late = fields.Integer(required=True)
     at_risk = fields.Integer(required=True)
     no_report = fields.Integer(required=True)
+    undelivered_notices = fields.Integer(metadata={"description": "督办单 whose delivery is not recorded yet"})
 
 
 class DepartmentCountsSchema(CountsSchema):
@@ -232,7 +239,9 @@ class DashboardSchema(Schema):
     plan_id = fields.Integer(required=True)
     year = fields.Integer(required=True)
     title = fields.String(required=True)
-    period_start = fields.String(required=True)
+    period_start = Iso(required=True)
+    congress_ends_on = Iso(allow_none=True, metadata={"format": "date"})
+    undelivered_notices = fields.Integer()
     departments = fields.List(fields.Nested(DepartmentCountsSchema), required=True)
     sections = fields.List(fields.Nested(SectionCountsSchema), required=True)
     reports = fields.List(fields.Dict(), required=True, metadata={"description": "the latest reports filed, newest first"})
@@ -249,7 +258,7 @@ class LinkedDocumentSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     doc_number = fields.String(allow_none=True, required=True)
-    published_at = fields.String(allow_none=True, required=True)
+    published_at = Iso(allow_none=True, required=True)
 
 
 class PlanReportSchema(Schema):
@@ -260,11 +269,12 @@ class PlanReportSchema(Schema):
     request_completion = fields.Boolean(required=True)
     submitted_by = fields.String(allow_none=True, required=True)
     submitted_by_name = fields.String(allow_none=True, required=True)
-    submitted_at = fields.String(required=True)
+    submitted_at = Iso(required=True)
     decision = fields.String(allow_none=True, required=True)
     opinion = fields.String(allow_none=True, required=True)
     reviewed_by = fields.String(allow_none=True, required=True)
     reviewed_by_name = fields.String(allow_none=True, required=True)
+    reviewed_at = Iso(allow_none=True)
 
 
 class SupervisionNoticeSchema(Schema):
@@ -272,17 +282,82 @@ class SupervisionNoticeSchema(Schema):
     number = fields.String(required=True)
     text = fields.String(required=True)
     department = fields.String(allow_none=True, required=True)
-    issued_at = fields.String(required=True)
+    issued_at = Iso(required=True)
+    docx_url = fields.String()
+    delivery_method = fields.String(allow_none=True)
+    delivery_method_name = fields.String(allow_none=True)
+    delivered_on = Iso(allow_none=True, metadata={"format": "date"})
+    delivered_by = fields.String(allow_none=True)
 
 
 class WorkplanTaskDetailSchema(WorkplanTaskSchema):
     reports = fields.List(fields.Nested(PlanReportSchema), required=True)
     notices = fields.List(fields.Nested(SupervisionNoticeSchema), required=True)
+    history = fields.List(fields.Dict(), metadata={"description": "[{at, event, text, department?}] in order"})
     documents = fields.List(fields.Nested(LinkedDocumentSchema), required=True)
     open_steps = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
                              metadata={"description": "per lead department, the steps it may take now"})
     may_report = fields.Boolean(required=True)
     may_review = fields.Boolean(required=True)
+
+
+class PreviewRowSchema(Schema):
+    """A row of an imported plan as the office corrects it, with the deadline it would get."""
+
+    section = fields.String()
+    task = fields.String(required=True)
+    lead_units = fields.List(fields.String(), required=True)
+    assist_units = fields.List(fields.String(), required=True)
+    deadline = fields.String()
+    note = fields.String()
+    problems = fields.List(fields.String())
+    rule = fields.String(allow_none=True, metadata={"enum": ["poverty_fund_plan", None]})
+    rule_text = fields.String(allow_none=True)
+    due_on = Iso(allow_none=True, metadata={"format": "date"})
+    deadline_passed = fields.Boolean(required=True)
+    overdue_choice = fields.String(allow_none=True)
+    new_due_on = Iso(allow_none=True, metadata={"format": "date"})
+    completion_note = fields.String(allow_none=True)
+    completed_on = Iso(allow_none=True, metadata={"format": "date"})
+
+
+class WorkplanPreviewSchema(Schema):
+    rows = fields.List(fields.Nested(PreviewRowSchema), required=True)
+    unknown_units = fields.List(fields.String())
+    suggestions = fields.Dict(keys=fields.String(), values=fields.String(),
+                              metadata={"description": "for an unknown unit, the department it probably is"})
+    year = fields.Integer(required=True)
+    title = fields.String(metadata={"description": "the plan's title as the text names it"})
+
+
+class WorkplanCreatedSchema(Schema):
+    id = fields.Integer(required=True)
+
+
+class OverdueRuleTaskSchema(Schema):
+    id = fields.Integer(required=True)
+    task = fields.String(required=True)
+    due_on = Iso(required=True, metadata={"format": "date"})
+
+
+class CongressDateSchema(Schema):
+    id = fields.Integer(required=True)
+    congress_ends_on = Iso(allow_none=True, required=True, metadata={"format": "date"})
+    moved = fields.Integer(required=True, metadata={"description": "how many open tasks' deadlines moved"})
+    overdue = fields.List(fields.Nested(OverdueRuleTaskSchema), required=True, metadata={
+        "description": "open rule tasks whose new deadline has already passed (their 督办 goes out at once)"})
+
+
+class TaskRuleSchema(Schema):
+    id = fields.Integer(required=True)
+    rule = fields.String(allow_none=True, required=True)
+    rule_text = fields.String(allow_none=True, required=True)
+    due_on = Iso(allow_none=True, required=True, metadata={"format": "date"})
+    moved = fields.Integer(required=True)
+
+
+class NoticeDeliveredSchema(SupervisionNoticeSchema):
+    task_id = fields.Integer(required=True)
 
 
 class LinkedDocumentsSchema(Schema):

@@ -4,12 +4,19 @@ Each agency has its own report: `?agency=root` (the installation) or the id of a
 own agency name; without it, the caller's own agency (the public pages: the installation's).
 """
 
-from flask import Response, jsonify, request
+from flask import Response, request
 
 from engine.requests import report, report_export, report_publication
 from web.api import bodies, bp
+from web.api.report_answers import (
+    AnnualReportSchema,
+    ProceedingSchema,
+    PublishedReportListSchema,
+    PublishedVersionSchema,
+    ReportTextSavedSchema,
+)
 from web.api.requests import DOCX
-from web.api.schemas import parse
+from web.api.schemas import parse, respond
 from web.auth import require_user
 
 DOWNLOADS = {"docx": (DOCX, report_export.to_docx),
@@ -45,7 +52,7 @@ def annual_report(year):
 def _render(data, year, formats=DOWNLOADS):
     fmt = request.args.get("format")
     if fmt not in formats:
-        return jsonify(data)
+        return respond(AnnualReportSchema, data)
     mimetype, render = DOWNLOADS[fmt]
     suffix = f"-{data['agency_id']}" if data.get("agency_id") else ""
     return Response(render(data), mimetype=mimetype, headers={
@@ -62,7 +69,7 @@ def annual_report_text(year):
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {200: {content: {application/json: {schema: ReportTextSavedSchema}}}}
     """
-    return jsonify(report.save_text(require_user(), year, parse(bodies.ReportTextBody), _agency()))
+    return respond(ReportTextSavedSchema, report.save_text(require_user(), year, parse(bodies.ReportTextBody), _agency()))
 
 
 @bp.post("/reports/annual/<int:year>/proceedings")
@@ -75,7 +82,7 @@ def annual_report_proceeding(year):
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {201: {content: {application/json: {schema: ProceedingSchema}}}}
     """
-    return jsonify(report.add_proceeding(require_user(), year, parse(bodies.ProceedingBody), _agency())), 201
+    return respond(ProceedingSchema, report.add_proceeding(require_user(), year, parse(bodies.ProceedingBody), _agency()), 201)
 
 
 @bp.patch("/reports/annual/proceedings/<int:proceeding_id>")
@@ -86,7 +93,7 @@ def annual_report_proceeding_update(proceeding_id):
       requestBody: {content: {application/json: {schema: ProceedingChangeBody}}}
       responses: {200: {content: {application/json: {schema: ProceedingSchema}}}}
     """
-    return jsonify(report.update_proceeding(require_user(), proceeding_id, parse(bodies.ProceedingChangeBody)))
+    return respond(ProceedingSchema, report.update_proceeding(require_user(), proceeding_id, parse(bodies.ProceedingChangeBody)))
 
 
 @bp.post("/reports/annual/<int:year>/publish")
@@ -98,7 +105,7 @@ def annual_report_publish(year):
         - {in: query, name: agency, schema: {type: string}, description: "root, or the department id of an agency; default: the caller's own"}
       responses: {201: {content: {application/json: {schema: PublishedVersionSchema}}}}
     """
-    return jsonify(report_publication.publish(require_user(), year, _agency())), 201
+    return respond(PublishedVersionSchema, report_publication.publish(require_user(), year, _agency()), 201)
 
 
 @bp.get("/public/reports")
@@ -110,7 +117,7 @@ def public_annual_reports():
         - {in: query, name: year, required: true, schema: {type: integer, minimum: 2008, maximum: 2100}}
       responses: {200: {content: {application/json: {schema: PublishedReportListSchema}}}}
     """
-    return jsonify(items=report_publication.published_of_year(report.year_arg(request.args.get("year"))))
+    return respond(PublishedReportListSchema, {"items": report_publication.published_of_year(report.year_arg(request.args.get("year")))})
 
 
 @bp.get("/public/reports/<int:year>")

@@ -6,12 +6,24 @@ The tasks of the procedure (review, handling, reply, sign-off, delivery) are com
 
 import io
 
-from flask import jsonify, request, send_file
+from flask import request, send_file
 
 from engine import agency_settings
 from engine.requests import intake, notices, replies, split, steps
 from web.api import bodies, bp
-from web.api.answers import SplitSchema
+from web.api.answers import (
+    CorrectionSchema,
+    NoticeListSchema,
+    NoticeSchema,
+    PublicRequestFiledSchema,
+    PublicRequestStatusSchema,
+    RegisterSchema,
+    RequestDetailSchema,
+    RequestListSchema,
+    RequestRegisteredSchema,
+    RequestSettingsSchema,
+    SplitSchema,
+)
 from web.api.schemas import ListQuerySchema, parse, respond
 from web.auth import require_user
 from web.idempotency import idempotent
@@ -36,7 +48,7 @@ def file_public_request():
     """
     result = intake.file_public(parse(bodies.PublicRequestBody))
     result.pop("id", None)
-    return jsonify(result), 201
+    return respond(PublicRequestFiledSchema, result, 201)
 
 
 @bp.get("/public/requests/<request_no>")
@@ -47,7 +59,7 @@ def public_request_status(request_no):
     get:
       responses: {200: {content: {application/json: {schema: PublicRequestStatusSchema}}}}
     """
-    return jsonify(intake.public_status(request_no, request.args.get("code", "")))
+    return respond(PublicRequestStatusSchema, intake.public_status(request_no, request.args.get("code", "")))
 
 
 @bp.post("/public/requests/<request_no>/correction")
@@ -60,7 +72,7 @@ def public_request_correction(request_no):
       responses: {200: {content: {application/json: {schema: PublicRequestStatusSchema}}}}
     """
     body = parse(bodies.PublicCorrectionBody)
-    return jsonify(steps.public_correction(request_no, body["code"], body.get("description")))
+    return respond(PublicRequestStatusSchema, steps.public_correction(request_no, body["code"], body.get("description")))
 
 
 @bp.post("/requests")
@@ -77,7 +89,7 @@ def register_request():
         403: {description: "not a publisher, or a publisher registering for another agency"}
         422: {description: invalid fields}
     """
-    return jsonify(intake.register(require_user(), parse(bodies.StaffRequestBody))), 201
+    return respond(RequestRegisteredSchema, intake.register(require_user(), parse(bodies.StaffRequestBody)), 201)
 
 
 @bp.get("/requests")
@@ -88,7 +100,7 @@ def list_requests():
       responses: {200: {content: {application/json: {schema: RequestListSchema}}}}
     """
     actor = require_user()
-    return jsonify(intake.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
+    return respond(RequestListSchema, intake.list_for(actor, **parse(ListQuerySchema, request.args.to_dict())))
 
 
 @bp.get("/requests/<int:request_id>")
@@ -98,7 +110,7 @@ def get_request(request_id):
     get:
       responses: {200: {content: {application/json: {schema: RequestDetailSchema}}}}
     """
-    return jsonify(intake.detail_for(require_user(), request_id))
+    return respond(RequestDetailSchema, intake.detail_for(require_user(), request_id))
 
 
 @bp.get("/requests/<int:request_id>/reply-letter.docx")
@@ -130,7 +142,7 @@ def list_notices(request_id):
     get:
       responses: {200: {content: {application/json: {schema: NoticeListSchema}}}}
     """
-    return jsonify(items=notices.list_for(require_user(), request_id))
+    return respond(NoticeListSchema, {"items": notices.list_for(require_user(), request_id)})
 
 
 @bp.get("/requests/<int:request_id>/notices/<int:notice_id>.docx")
@@ -152,7 +164,7 @@ def notice_delivery(request_id, notice_id):
       requestBody: {content: {application/json: {schema: DeliveryBody}}}
       responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.record_delivery(require_user(), request_id, notice_id, parse(bodies.DeliveryBody)))
+    return respond(NoticeSchema, notices.record_delivery(require_user(), request_id, notice_id, parse(bodies.DeliveryBody)))
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/email")
@@ -163,7 +175,7 @@ def notice_email(request_id, notice_id):
       requestBody: {content: {application/json: {schema: EmailBody}}}
       responses: {202: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.send_by_email(require_user(), request_id, notice_id, parse(bodies.EmailBody))), 202
+    return respond(NoticeSchema, notices.send_by_email(require_user(), request_id, notice_id, parse(bodies.EmailBody)), 202)
 
 
 @bp.post("/requests/<int:request_id>/reasons")
@@ -175,7 +187,7 @@ def ask_reasons(request_id):
       requestBody: {content: {application/json: {schema: ReasonsBody}}}
       responses: {201: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.ask_reasons(require_user(), request_id, parse(bodies.ReasonsBody))), 201
+    return respond(NoticeSchema, notices.ask_reasons(require_user(), request_id, parse(bodies.ReasonsBody)), 201)
 
 
 @bp.post("/requests/<int:request_id>/notices/<int:notice_id>/answer")
@@ -186,7 +198,7 @@ def reasons_answer(request_id, notice_id):
       requestBody: {content: {application/json: {schema: ReasonsAnswerBody}}}
       responses: {200: {content: {application/json: {schema: NoticeSchema}}}}
     """
-    return jsonify(notices.record_answer(require_user(), request_id, notice_id, parse(bodies.ReasonsAnswerBody)))
+    return respond(NoticeSchema, notices.record_answer(require_user(), request_id, notice_id, parse(bodies.ReasonsAnswerBody)))
 
 
 @bp.post("/requests/<int:request_id>/delay")
@@ -202,7 +214,7 @@ def delay_reply(request_id):
         403: {description: not a publisher}
         422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
     """
-    return jsonify(notices.delay_reply(require_user(), request_id, parse(bodies.DelayBody))), 201
+    return respond(NoticeSchema, notices.delay_reply(require_user(), request_id, parse(bodies.DelayBody)), 201)
 
 
 @bp.post("/requests/<int:request_id>/split")
@@ -234,7 +246,7 @@ def register_correction(request_id):
     """
     actor = require_user()
     body = parse(bodies.StaffCorrectionBody)
-    return jsonify(steps.record_correction(actor, request_id, body.get("received_on"), body.get("description")))
+    return respond(CorrectionSchema, steps.record_correction(actor, request_id, body.get("received_on"), body.get("description")))
 
 
 @bp.get("/requests/register")
@@ -244,7 +256,7 @@ def search_register():
     get:
       responses: {200: {content: {application/json: {schema: RegisterSchema}}}}
     """
-    return jsonify(intake.search_register(require_user(), request.args.get("q")))
+    return respond(RegisterSchema, intake.search_register(require_user(), request.args.get("q")))
 
 
 @bp.get("/requests/settings")
@@ -255,7 +267,7 @@ def get_request_settings():
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
     require_user()
-    return jsonify(agency_settings.load())
+    return respond(RequestSettingsSchema, agency_settings.load())
 
 
 @bp.put("/requests/settings")
@@ -266,4 +278,4 @@ def put_request_settings():
       requestBody: {content: {application/json: {schema: RequestSettingsBody}}}
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
-    return jsonify(agency_settings.update(require_user(), parse(bodies.RequestSettingsBody)))
+    return respond(RequestSettingsSchema, agency_settings.update(require_user(), parse(bodies.RequestSettingsBody)))

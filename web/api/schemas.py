@@ -53,6 +53,16 @@ def _dumper(schema_cls):
     return schema_cls()
 
 
+class Iso(fields.String):
+    """A day or a moment as ISO 8601 text: the engine hands over `date`/`datetime`, the answer says
+    `2026-11-02` or `2026-11-02T09:30:00+08:00` (the OpenAPI type stays a string)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None or isinstance(value, str):
+            return value
+        return value.isoformat()
+
+
 class ErrorSchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
@@ -121,7 +131,7 @@ class InstanceStartedSchema(Schema):
 
 
 class HistoryEventSchema(Schema):
-    at = fields.String(required=True)
+    at = Iso(required=True)
     action = fields.String(required=True)
     actor = fields.String(allow_none=True)
     instance_id = fields.Integer(allow_none=True)
@@ -134,8 +144,8 @@ class IncidentSchema(Schema):
     instance_id = fields.Integer()
     bpmn_id = fields.String(allow_none=True)
     message = fields.String(allow_none=True)
-    created_at = fields.String(required=True)
-    resolved_at = fields.String(allow_none=True)
+    created_at = Iso(required=True)
+    resolved_at = Iso(allow_none=True)
 
 
 class IncidentListSchema(Schema):
@@ -147,7 +157,7 @@ class NotificationSchema(Schema):
     message = fields.String(required=True)
     kind = fields.String(allow_none=True)
     instance_id = fields.Integer(allow_none=True)
-    created_at = fields.String(required=True)
+    created_at = Iso(required=True)
     read = fields.Boolean(required=True)
 
 
@@ -161,8 +171,8 @@ class InstanceSchema(InstanceStartedSchema):
     document_id = fields.Integer(allow_none=True)
     request_id = fields.Integer(allow_none=True)
     title = fields.String(allow_none=True)
-    created_at = fields.String(required=True)
-    completed_at = fields.String(allow_none=True)
+    created_at = Iso(required=True)
+    completed_at = Iso(allow_none=True)
     history = fields.List(fields.Nested(HistoryEventSchema), required=True)
     incidents = fields.List(fields.Nested(IncidentSchema), required=True)
     data = fields.Dict()
@@ -182,13 +192,13 @@ class TaskSchema(Schema):
     department = fields.Integer(allow_none=True)
     claimed_by = fields.Integer(allow_none=True)
     assignee = fields.Integer(allow_none=True)
-    created_at = fields.String(required=True)
-    due_at = fields.String(allow_none=True)
+    created_at = Iso(required=True)
+    due_at = Iso(allow_none=True)
     form_key = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     doc_number = fields.String(allow_none=True)
     status = fields.String(required=True)
-    completed_at = fields.String(allow_none=True)
+    completed_at = Iso(allow_none=True)
     completed_by = fields.Integer(allow_none=True)
     outcome = fields.String(allow_none=True)
 
@@ -201,17 +211,17 @@ class TaskListSchema(Schema):
 class ValiditySchema(Schema):
     code = fields.String(required=True, metadata={"description": "valid / expired / repealed"})
     name = fields.String(required=True, metadata={"description": "有效 / 失效 / 废止"})
-    since = fields.String(allow_none=True)
+    since = Iso(allow_none=True)
 
 
 class PublicityPeriodSchema(Schema):
     """公示期 of a 公示: from its publication day to its last day (null: until taken down)."""
-    from_ = fields.String(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
-    to = fields.String(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
+    from_ = Iso(allow_none=True, attribute="from", data_key="from", metadata={"description": "公示期起 (publication day)"})
+    to = Iso(allow_none=True, metadata={"description": "公示期至 (never before the minimum period ends)"})
     min_days = fields.Integer(required=True, metadata={
         "description": "minimum period (DMN workplan_deadlines: row publicity:<category>, else publicity)"})
     unit = fields.String(required=True, metadata={"description": "calendar / working days"})
-    may_end_on = fields.String(allow_none=True, metadata={"description": "first day it may be taken down"})
+    may_end_on = Iso(allow_none=True, metadata={"description": "first day it may be taken down"})
 
 
 class PublicDocumentSchema(Schema):
@@ -222,11 +232,11 @@ class PublicDocumentSchema(Schema):
     summary = fields.String(allow_none=True, metadata={"description": "内容概述 (de-identified)"})
     category = fields.String(required=True)
     category_name = fields.String(required=True)
-    formed_on = fields.String(allow_none=True)
-    published_at = fields.String(allow_none=True)
+    formed_on = Iso(allow_none=True)
+    published_at = Iso(allow_none=True)
     index_no = fields.String(allow_none=True, metadata={"description": "索引号"})
     publisher = fields.String(allow_none=True, metadata={"description": "发布机构"})
-    published_on = fields.String(allow_none=True, metadata={"description": "发布日期"})
+    published_on = Iso(allow_none=True, metadata={"description": "发布日期"})
     topic = fields.String(allow_none=True, metadata={"description": "主题分类"})
     area = fields.String(allow_none=True, metadata={"description": "基层政务公开标准目录 area"})
     validity = fields.Nested(ValiditySchema)
@@ -364,7 +374,7 @@ class CancelSchema(Schema):
 
 
 class DelegateSchema(Schema):
-    to = fields.String(required=True)
+    to = Iso(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
@@ -372,7 +382,7 @@ class VersionSchema(Schema):
     version = fields.Integer(required=True)
     sha256 = fields.String(required=True)
     deployed_by = fields.String(allow_none=True)
-    deployed_at = fields.String(required=True)
+    deployed_at = Iso(required=True)
     running_instances = fields.Integer(required=True)
 
 

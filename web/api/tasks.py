@@ -1,11 +1,20 @@
 """Human tasks: the inbox list, one task with its form, claim, release, delegate, complete."""
 
-from flask import jsonify, request
+from flask import request
 
 from engine.workflow import stranded, tasks
 from web.api import bp
+from web.api.answers import TaskDetailSchema
 from web.api.oversight_answers import StrandedTaskListSchema
-from web.api.schemas import CompleteSchema, DelegateSchema, TaskListSchema, TaskQuerySchema, parse, respond
+from web.api.schemas import (
+    CompleteSchema,
+    DelegateSchema,
+    TaskListSchema,
+    TaskQuerySchema,
+    TaskSchema,
+    parse,
+    respond,
+)
 from web.auth import require_user
 
 
@@ -44,7 +53,7 @@ def get_task(task_id):
     get:
       responses: {200: {content: {application/json: {schema: TaskDetailSchema}}}}
     """
-    return jsonify(tasks.detail_for(require_user(), task_id))
+    return respond(TaskDetailSchema, tasks.detail_for(require_user(), task_id))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
@@ -54,7 +63,7 @@ def claim(task_id):
     post:
       responses: {200: {description: claimed, content: {application/json: {schema: TaskSchema}}}, 403: {description: not yours}, 409: {description: taken}}
     """
-    return jsonify(tasks.claim(require_user(), task_id))
+    return respond(TaskSchema, tasks.claim(require_user(), task_id))
 
 
 @bp.post("/tasks/<int:task_id>/release")
@@ -64,7 +73,7 @@ def release(task_id):
     post:
       responses: {200: {content: {application/json: {schema: TaskSchema}}}}
     """
-    return jsonify(tasks.release(require_user(), task_id))
+    return respond(TaskSchema, tasks.release(require_user(), task_id))
 
 
 @bp.post("/tasks/<int:task_id>/delegate")
@@ -76,7 +85,7 @@ def delegate(task_id):
     """
     actor = require_user()  # before parsing: a caller without a token gets 401, not 422
     body = parse(DelegateSchema)
-    return jsonify(tasks.delegate(actor, task_id, body["to"], body["reason"]))
+    return respond(TaskSchema, tasks.delegate(actor, task_id, body["to"], body["reason"]))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -93,4 +102,4 @@ def complete(task_id):
     """
     actor = require_user()
     body = parse(CompleteSchema, request.get_json(silent=True) or {})
-    return jsonify(tasks.complete(actor, task_id, body["data"]))
+    return respond(TaskSchema, tasks.complete(actor, task_id, body["data"]))

@@ -4,7 +4,7 @@ unlocks a user.
 Each of these ends the account's browser sessions and API tokens (see engine.users).
 """
 
-from flask import current_app, jsonify
+from flask import current_app
 
 from engine import lockout, users
 from web.api import bp
@@ -15,6 +15,7 @@ from web.api.schemas import (
     UserListSchema,
     UserSchema,
     parse,
+    respond,
 )
 from web.auth import require_user
 
@@ -33,7 +34,7 @@ def change_my_password():
     actor = require_user()
     body = parse(PasswordChangeSchema)
     user = users.change_password(actor, body["current_password"], body["new_password"])
-    return jsonify(TokenSchema().dump({"token": users.issue_token(user, current_app.config["SECRET_KEY"])}))
+    return respond(TokenSchema, {"token": users.issue_token(user, current_app.config["SECRET_KEY"])})
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -45,7 +46,7 @@ def reset_password(user_id):
       responses: {200: {content: {application/json: {schema: UserSchema}}}}
     """
     actor = require_user()
-    return jsonify(UserSchema().dump(users.reset_password(actor, user_id, parse(NewPasswordSchema)["password"])))
+    return respond(UserSchema, users.reset_password(actor, user_id, parse(NewPasswordSchema)["password"]))
 
 
 @bp.post("/users/<int:user_id>/disable")
@@ -55,7 +56,7 @@ def disable_user(user_id):
     post:
       responses: {200: {content: {application/json: {schema: UserSchema}}}}
     """
-    return jsonify(UserSchema().dump(users.set_active(require_user(), user_id, False)))
+    return respond(UserSchema, users.set_active(require_user(), user_id, False))
 
 
 @bp.get("/users")
@@ -65,7 +66,7 @@ def list_users():
     get:
       responses: {200: {content: {application/json: {schema: UserListSchema}}}}
     """
-    return jsonify(UserListSchema().dump({"items": users.list_users(require_user())}))
+    return respond(UserListSchema, {"items": users.list_users(require_user())})
 
 
 @bp.post("/users/<int:user_id>/unlock")
@@ -75,7 +76,7 @@ def unlock_user(user_id):
     post:
       responses: {200: {content: {application/json: {schema: UserSchema}}}}
     """
-    return jsonify(UserSchema().dump(lockout.unlock(require_user(), user_id)))
+    return respond(UserSchema, lockout.unlock(require_user(), user_id))
 
 
 @bp.post("/users/<int:user_id>/enable")
@@ -85,4 +86,4 @@ def enable_user(user_id):
     post:
       responses: {200: {content: {application/json: {schema: UserSchema}}}}
     """
-    return jsonify(UserSchema().dump(users.set_active(require_user(), user_id, True)))
+    return respond(UserSchema, users.set_active(require_user(), user_id, True))

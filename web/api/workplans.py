@@ -6,13 +6,26 @@ returns only what the caller's department leads or assists, the office sees all.
 
 import io
 
-from flask import jsonify, request, send_file
+from flask import request, send_file
 
 from engine.errors import Invalid
 from engine.workplan import deadlines, evidence, operations, plans, progress, steps
 from engine.workplan.export import plan_xlsx
 from web.api import bodies, bp
-from web.api.schemas import parse
+from web.api.report_answers import (
+    CongressDateSchema,
+    DashboardSchema,
+    LinkedDocumentsSchema,
+    NoticeDeliveredSchema,
+    TaskRuleSchema,
+    WorkplanCreatedSchema,
+    WorkplanListSchema,
+    WorkplanPreviewSchema,
+    WorkplanSchema,
+    WorkplanTaskDetailSchema,
+    YearSummarySchema,
+)
+from web.api.schemas import TaskSchema, parse, respond
 from web.auth import require_user
 from web.upload_gate import EVIDENCE_KINDS, gated
 
@@ -45,30 +58,7 @@ def import_workplan():
         200:
           description: "{rows: [{section, task, lead_units, assist_units, deadline, note, problems, rule, rule_text,
             due_on, deadline_passed, overdue_choice}], unknown_units, year}"
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  rows:
-                    type: array
-                    items:
-                      type: object
-                      properties:
-                        section: {type: string}
-                        task: {type: string}
-                        lead_units: {type: array, items: {type: string}}
-                        assist_units: {type: array, items: {type: string}}
-                        deadline: {type: string}
-                        note: {type: string}
-                        problems: {type: array, items: {type: string}}
-                        rule: {type: string, nullable: true, enum: [poverty_fund_plan, null]}
-                        rule_text: {type: string, nullable: true}
-                        due_on: {type: string, format: date, nullable: true}
-                        deadline_passed: {type: boolean}
-                        overdue_choice: {type: string, nullable: true}
-                  unknown_units: {type: array, items: {type: string}}
-                  year: {type: integer}
+          content: {application/json: {schema: WorkplanPreviewSchema}}
         403: {description: not the office}
         422: {description: "no file or text, unreadable file, no tasks found, bad year or date"}
     """
@@ -78,11 +68,12 @@ def import_workplan():
         data = upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             raise Invalid("文件不能超过10MB (at most 10 MB)", fields={"file": ["too large"]})
-        return jsonify(plans.preview(actor, filename=upload.filename, data=data, year=request.form.get("year"),
-                                     congress_ends_on=request.form.get("congress_ends_on")))
+        return respond(WorkplanPreviewSchema, plans.preview(
+            actor, filename=upload.filename, data=data, year=request.form.get("year"),
+            congress_ends_on=request.form.get("congress_ends_on")))
     body = parse(bodies.WorkplanPreviewBody)
-    return jsonify(plans.preview(actor, text=body.get("text"), rows=body.get("rows"), year=body.get("year"),
-                                 congress_ends_on=body.get("congress_ends_on")))
+    return respond(WorkplanPreviewSchema, plans.preview(actor, text=body.get("text"), rows=body.get("rows"),
+                                                        year=body.get("year"), congress_ends_on=body.get("congress_ends_on")))
 
 
 @bp.post("/workplans")
@@ -100,13 +91,11 @@ def create_workplan():
       responses:
         201:
           description: "{id}"
-          content:
-            application/json:
-              schema: {type: object, properties: {id: {type: integer}}}
+          content: {application/json: {schema: WorkplanCreatedSchema}}
         403: {description: not the office}
         422: {description: "invalid year, title or rows; unknown units; a passed deadline without a choice (name the row)"}
     """
-    return jsonify(plans.create(require_user(), parse(bodies.WorkplanBody))), 201
+    return respond(WorkplanCreatedSchema, plans.create(require_user(), parse(bodies.WorkplanBody)), 201)
 
 
 @bp.get("/workplans")
@@ -116,7 +105,7 @@ def list_workplans():
     get:
       responses: {200: {content: {application/json: {schema: WorkplanListSchema}}}}
     """
-    return jsonify({"items": plans.list_for(require_user())})
+    return respond(WorkplanListSchema, {"items": plans.list_for(require_user())})
 
 
 @bp.get("/workplans/<int:plan_id>")
@@ -131,7 +120,7 @@ def get_workplan(plan_id):
           content: {application/json: {schema: WorkplanSchema}}
         404: {description: no such plan, or none of its tasks is the caller's department's}
     """
-    return jsonify(plans.get_for(require_user(), plan_id))
+    return respond(WorkplanSchema, plans.get_for(require_user(), plan_id))
 
 
 @bp.patch("/workplans/<int:plan_id>")
@@ -147,24 +136,13 @@ def update_workplan(plan_id):
         200:
           description: "{id, congress_ends_on, moved: how many open tasks' deadlines moved, overdue: the open
             rule tasks whose new deadline has already passed (their 督办 goes out at once)}"
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: integer}
-                  congress_ends_on: {type: string, format: date, nullable: true}
-                  moved: {type: integer}
-                  overdue:
-                    type: array
-                    items:
-                      type: object
-                      properties: {id: {type: integer}, task: {type: string}, due_on: {type: string, format: date}}
+          content: {application/json: {schema: CongressDateSchema}}
         403: {description: not the office}
         404: {description: no such plan}
         422: {description: not a date}
     """
-    return jsonify(deadlines.set_congress_date(require_user(), plan_id, parse(bodies.CongressDateBody).get("congress_ends_on")))
+    return respond(CongressDateSchema, deadlines.set_congress_date(require_user(), plan_id,
+                                                                   parse(bodies.CongressDateBody).get("congress_ends_on")))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/rule")
@@ -179,21 +157,12 @@ def set_workplan_task_rule(task_id):
       responses:
         200:
           description: "{id, rule, rule_text, due_on, moved}"
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: integer}
-                  rule: {type: string, nullable: true}
-                  rule_text: {type: string, nullable: true}
-                  due_on: {type: string, format: date, nullable: true}
-                  moved: {type: integer}
+          content: {application/json: {schema: TaskRuleSchema}}
         403: {description: not the office}
         404: {description: no such task}
         422: {description: unknown rule, or the task is done}
     """
-    return jsonify(deadlines.set_task_rule(require_user(), task_id, parse(bodies.TaskRuleBody).get("rule")))
+    return respond(TaskRuleSchema, deadlines.set_task_rule(require_user(), task_id, parse(bodies.TaskRuleBody).get("rule")))
 
 
 @bp.get("/workplans/<int:plan_id>/dashboard")
@@ -203,7 +172,7 @@ def workplan_dashboard(plan_id):
     get:
       responses: {200: {content: {application/json: {schema: DashboardSchema}}}}
     """
-    return jsonify(progress.dashboard(require_user(), plan_id))
+    return respond(DashboardSchema, progress.dashboard(require_user(), plan_id))
 
 
 @bp.get("/workplans/<int:plan_id>/summary")
@@ -213,7 +182,7 @@ def workplan_summary(plan_id):
     get:
       responses: {200: {content: {application/json: {schema: YearSummarySchema}}}}
     """
-    return jsonify(progress.year_summary(require_user(), plan_id))
+    return respond(YearSummarySchema, progress.year_summary(require_user(), plan_id))
 
 
 @bp.get("/workplans/<int:plan_id>/export.xlsx")
@@ -234,7 +203,7 @@ def get_workplan_task(task_id):
     get:
       responses: {200: {content: {application/json: {schema: WorkplanTaskDetailSchema}}}}
     """
-    return jsonify(progress.task_detail(require_user(), task_id))
+    return respond(WorkplanTaskDetailSchema, progress.task_detail(require_user(), task_id))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/reports")
@@ -254,8 +223,8 @@ def report_workplan_task(task_id):
     """
     actor = require_user()
     if request.files:
-        return jsonify(steps.submit_report(actor, task_id, request.form.to_dict(), uploads()))
-    return jsonify(steps.submit_report(actor, task_id, parse(bodies.WorkplanReportBody)))
+        return respond(TaskSchema, steps.submit_report(actor, task_id, request.form.to_dict(), uploads()))
+    return respond(TaskSchema, steps.submit_report(actor, task_id, parse(bodies.WorkplanReportBody)))
 
 
 def uploads() -> list[tuple[str, bytes]]:
@@ -298,21 +267,12 @@ def deliver_workplan_notice(notice_id):
       responses:
         200:
           description: "the notice: {id, number, delivery_method, delivered_on, delivered_by, ...}"
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: integer}
-                  number: {type: string}
-                  delivery_method: {type: string}
-                  delivered_on: {type: string, format: date}
-                  delivered_by: {type: string}
+          content: {application/json: {schema: NoticeDeliveredSchema}}
         403: {description: not the office}
         404: {description: no such notice, or its task is not the caller's department's}
         422: {description: "no method, a day in the future or before the notice was issued"}
     """
-    return jsonify(operations.record_delivery(require_user(), notice_id, parse(bodies.DeliveryBody)))
+    return respond(NoticeDeliveredSchema, operations.record_delivery(require_user(), notice_id, parse(bodies.DeliveryBody)))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/review")
@@ -331,7 +291,7 @@ def review_workplan_task(task_id):
     actor = require_user()
     body = parse(bodies.WorkplanReviewBody)
     department_id = body.pop("department_id", None)
-    return jsonify(steps.review_report(actor, task_id, department_id, body))
+    return respond(TaskSchema, steps.review_report(actor, task_id, department_id, body))
 
 
 @bp.post("/workplans/tasks/<int:task_id>/documents")
@@ -342,4 +302,4 @@ def link_workplan_document(task_id):
       requestBody: {content: {application/json: {schema: DocumentLinkBody}}}
       responses: {200: {content: {application/json: {schema: LinkedDocumentsSchema}}}}
     """
-    return jsonify(evidence.link_document(require_user(), task_id, parse(bodies.DocumentLinkBody)["document_id"]))
+    return respond(LinkedDocumentsSchema, evidence.link_document(require_user(), task_id, parse(bodies.DocumentLinkBody)["document_id"]))

@@ -13,6 +13,7 @@ HERE = Path(__file__).parent
 PROSE = HERE.parent / "corpus_prose"
 PATTERNS = HERE.parent / "corpus_patterns"
 HELDOUT = HERE.parent / "corpus_heldout"
+FRESH = HERE.parent / "corpus_fresh"
 
 
 @dataclass
