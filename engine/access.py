@@ -1,16 +1,28 @@
 """Who may see or act on a task, an instance, a document, a request, a work-plan task, or in an
-agency's name (its annual report, its requests, its guide): one function per question.
+agency's name (its annual report, its requests, its guide): one function per question, and no
+role check anywhere else in the product (a test greps for them).
 
 Each rule is written twice, side by side so they change together: in Python for one row
 (`may_see_document(session, actor, doc)`) and as a SQL clause for lists (`document_clause(actor)`,
 executed with `params(actor)`). Every lookup uses them — including ids that arrive in form data.
+
+One refusal policy for every resource: what the caller may not see does not exist for them
+(`NotFound`, 404: its existence is not revealed); what they see but may not do is refused
+(`Forbidden`, 403) — `visible` and `require` below.
 """
 
 from sqlalchemy import bindparam, exists, false, or_, select, true
 
-from engine import agencies
-from engine.errors import Invalid
-from engine.models import Document, HumanTask, InformationRequest, WorkPlanUnit
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.models import (
+    Department,
+    Document,
+    HumanTask,
+    InformationRequest,
+    ProcessInstance,
+    PublishedAuditRun,
+    WorkPlanUnit,
+)
 
 # Staff who read every document of their department; a drafter reads the ones they drafted.
 DOCUMENT_STAFF = {"dept_reviewer", "secrecy_reviewer", "leader", "publisher"}
@@ -24,6 +36,40 @@ ME, DEPT, ROLES = bindparam("me"), bindparam("dept"), bindparam("roles", expandi
 
 def params(actor) -> dict:
     return {"me": actor.id, "dept": actor.department_id, "roles": sorted(actor.role_keys) or [""]}
+
+
+def visible(row, allowed: bool, message: str):
+    """`row` when it exists and the caller may see it; otherwise NotFound, the same either way."""
+    if row is None or not allowed:
+        raise NotFound(message)
+    return row
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse (Forbidden) what the caller sees but may not do."""
+    if not allowed:
+        raise Forbidden(message)
+
+
+def refusal(seen: bool, message: str, missing: str):
+    """The error for an action refused on a row: NotFound (`missing`) when the caller may not even see
+    it, else Forbidden (`message`)."""
+    return Forbidden(message) if seen else NotFound(missing)
+
+
+def require_admin(actor) -> None:
+    require(is_admin(actor), "需要管理员权限 (admin only)")
+
+
+def is_admin(actor) -> bool:
+    """Admins see every row of every kind and act everywhere."""
+    return actor is not None and actor.is_admin
+
+
+def holds_role(user, role: str, department_id: int | None = None) -> bool:
+    """Does `user` hold `role` (in `department_id`, when one is given)? Who a role's task or
+    notification reaches; the base of `may_act_on_task`."""
+    return user.has_role(role) and (department_id is None or user.department_id == department_id)
 
 
 def as_id(value) -> int | None:
@@ -54,7 +100,22 @@ def may_act_on_task(actor, task) -> bool:
     """May `actor` claim and complete `task` (before anyone claimed it)?"""
     if task.assignee_id is not None:
         return task.assignee_id == actor.id
-    return actor.has_role(task.role) and (task.department_id is None or task.department_id == actor.department_id)
+    return holds_role(actor, task.role, task.department_id)
+
+
+def may_delegate_to(other, task) -> bool:
+    """May a task be handed to `other`: a colleague with its role in its department (`holds_role`)."""
+    return holds_role(other, task.role, task.department_id)
+
+
+def may_release(actor, task) -> bool:
+    """Only the claimer (or an admin) gives a claimed task back."""
+    return task.claimed_by == actor.id or is_admin(actor)
+
+
+def may_start(actor, starter_roles) -> bool:
+    """An API caller starts a process when the definition names one of their roles (admins always)."""
+    return is_admin(actor) or bool(set(starter_roles or []) & actor.role_keys)
 
 
 def task_actor_clause():
@@ -67,6 +128,13 @@ def task_actor_clause():
 def may_see_task(actor, task) -> bool:
     return (actor.is_admin or may_act_on_task(actor, task) or task.claimed_by == actor.id
             or task.completed_by == actor.id)
+
+
+def task_for(session, actor, task_id) -> HumanTask:
+    """Return the task if `actor` may see it (`may_see_task`); NotFound otherwise."""
+    number = as_id(task_id)
+    task = session.get(HumanTask, number) if number is not None else None
+    return visible(task, task is not None and may_see_task(actor, task), "任务不存在 (no such task)")
 
 
 def task_clause(actor):
@@ -100,6 +168,33 @@ def may_see_document(session, actor, doc: Document) -> bool:
     if actor.role_keys & DOCUMENT_STAFF and doc.department_id == actor.department_id:
         return True
     return sees_a_task(session, actor, document_id=doc.id)
+
+
+def document_for(session, actor, document_id) -> Document:
+    """Return the document if `actor` may see it (`may_see_document`); NotFound otherwise."""
+    number = as_id(document_id)
+    doc = session.get(Document, number) if number is not None else None
+    return visible(doc, doc is not None and may_see_document(session, actor, doc), "文件不存在 (no such document)")
+
+
+def may_submit_document(actor) -> bool:
+    return actor.has_role("drafter")
+
+
+def may_import_historical(actor) -> bool:
+    """清理历年文件: drafters for their department, admins for any."""
+    return actor.has_role("drafter") or is_admin(actor)
+
+
+def may_confirm_redaction(actor, task) -> bool:
+    """Editing findings while a document waits for its redaction to be confirmed: a publisher holding
+    the task, or any publisher of it while nobody holds it."""
+    return actor.has_role("publisher") and task.claimed_by in (None, actor.id)
+
+
+def sees_technical_detail(actor) -> bool:
+    """Element ids and engine states on a progress view: for admins, who edit the diagrams."""
+    return is_admin(actor)
 
 
 def may_take_down(actor, doc: Document) -> bool:
@@ -140,6 +235,41 @@ def may_see_request(session, actor, req: InformationRequest) -> bool:
     return sees_a_task(session, actor, request_id=req.id)
 
 
+def request_for(session, actor, request_id, lock=False) -> InformationRequest:
+    """Return the request if `actor` may see it (`may_see_request`); NotFound otherwise."""
+    query = select(InformationRequest).where(InformationRequest.id == as_id(request_id))
+    req = session.scalar(query.with_for_update() if lock else query)
+    return visible(req, req is not None and may_see_request(session, actor, req), "申请不存在 (no such request)")
+
+
+# The agency's 公开专员 handle what is not a task of the procedure: registering a request, recording a
+# correction received, issuing and delivering notices, converting requests into proactive disclosure,
+# re-checking what was published. Admins do everything they do.
+REQUEST_OFFICERS = {"publisher"}
+
+
+def may_handle_requests(actor) -> bool:
+    return is_admin(actor) or bool(actor.role_keys & REQUEST_OFFICERS)
+
+
+def may_audit_published(actor) -> bool:
+    return may_handle_requests(actor)
+
+
+def may_see_audit_run(actor, run) -> bool:
+    return is_admin(actor) or run.requested_by == actor.username
+
+
+def audit_run_clause(actor):
+    """`may_see_audit_run` as SQL."""
+    return true() if is_admin(actor) else PublishedAuditRun.requested_by == actor.username
+
+
+def may_search_register(actor) -> bool:
+    """The register of on-request and withheld documents: staff who may handle a request."""
+    return is_admin(actor) or bool(actor.role_keys & (REQUEST_INTAKE | REQUEST_HANDLERS))
+
+
 def request_clause(actor):
     """`may_see_request` as SQL (run with `params(actor)`)."""
     if actor.is_admin:
@@ -150,6 +280,14 @@ def request_clause(actor):
 
 
 # Instances -----------------------------------------------------------------------------------
+
+def instance_for(session, actor, instance_id) -> ProcessInstance:
+    """Return the instance if `actor` may see it (`may_see_instance`); NotFound otherwise."""
+    number = as_id(instance_id)
+    row = session.get(ProcessInstance, number) if number is not None else None
+    return visible(row, row is not None and may_see_instance(session, actor, row),
+                   "流程实例不存在 (no such process instance)")
+
 
 def may_see_instance(session, actor, row) -> bool:
     """An instance of a document or a request is seen exactly by who may see that document or
@@ -172,16 +310,17 @@ def may_see_instance(session, actor, row) -> bool:
 
 # The year's work plan: the 政务公开 office (and admins) see every task; a department sees the
 # tasks it leads or assists (one WorkPlanUnit row each).
-WORKPLAN_OFFICE_ROLE = "gongkai_office"
+# The same office sees the tasks nobody can take and records supervision for any agency.
+OFFICE_ROLE = "gongkai_office"
 
 
-def is_workplan_office(actor) -> bool:
-    return actor is not None and (actor.is_admin or actor.has_role(WORKPLAN_OFFICE_ROLE))
+def is_gongkai_office(actor) -> bool:
+    return actor is not None and (actor.is_admin or actor.has_role(OFFICE_ROLE))
 
 
 def workplan_task_ids(actor):
     """The work-plan task ids `actor` may see, as a select (None: every one, for the office)."""
-    if is_workplan_office(actor):
+    if is_gongkai_office(actor):
         return None
     return select(WorkPlanUnit.task_id).where(WorkPlanUnit.department_id == (actor.department_id or -1))
 
@@ -199,9 +338,39 @@ REPORT_READERS = {"publisher", "leader"}
 REPORT_WRITERS = {"publisher"}
 
 
+MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
+
+
+def agency_of(session, department_id: int | None) -> int | None:
+    """The department id of the agency a department speaks as: the first with its own agency name up
+    the tree (an internal office speaks as its parent); None for the installation's own agency."""
+    dept = session.get(Department, department_id) if department_id else None
+    for _ in range(MAX_DEPTH):
+        if dept is None or dept.agency_name:
+            break
+        dept = session.get(Department, dept.parent_id) if dept.parent_id else None
+    return dept.id if dept is not None and dept.agency_name else None
+
+
 def own_agency(session, actor) -> int | None:
-    """The agency `actor` speaks as: their department's (see `agencies.identity`)."""
-    return agencies.identity(session, actor.department_id)["department_id"]
+    """The agency `actor` speaks as: their department's (`agency_of`)."""
+    return agency_of(session, actor.department_id)
+
+
+def reads_reports(actor) -> bool:
+    """Holds a role that reads some agency's report and requests (the menu shows them)."""
+    return is_admin(actor) or bool(actor.role_keys & REPORT_READERS)
+
+
+def report_refusal(session, actor, agency_id: int | None, agency_name: str, write: bool) -> str | None:
+    """Why `actor` may not read (or write) the agency's report; None when they may."""
+    if (may_write_report if write else may_read_report)(session, actor, agency_id):
+        return None
+    verb = "编辑" if write else "查看"
+    if not (is_admin(actor) or actor.role_keys & (REPORT_WRITERS if write else REPORT_READERS)):
+        return ("只有公开专员和管理员可以编辑年度报告 (publishers and admins)" if write else
+                "只有公开专员、领导和管理员可以查看年度报告 (publishers, leaders and admins)")
+    return f"只能{verb}本机关的年度报告，不能{verb}{agency_name}的 (only your own agency's report)"
 
 
 def may_read_report(session, actor, agency_id: int | None) -> bool:
@@ -225,3 +394,38 @@ def may_act_for_agency(session, actor, agency_id: int | None) -> bool:
     if actor is None:
         return False
     return actor.is_admin or bool(actor.role_keys & AGENCY_OFFICERS) and own_agency(session, actor) == agency_id
+
+
+def is_agency_officer(actor) -> bool:
+    """Holds the role that acts in an agency's name (its guide, its requests): the menu shows those."""
+    return bool(actor.role_keys & AGENCY_OFFICERS)
+
+
+def may_act_for_any_agency(actor) -> bool:
+    """Registering a request for any agency, importing into or listing any department: admins (and
+    the system itself, acting for nobody)."""
+    return actor is None or is_admin(actor)
+
+
+def may_read_agency_settings(session, actor, agency_id: int | None) -> bool:
+    """An agency's letter settings: its own staff, and admins."""
+    return is_admin(actor) or own_agency(session, actor) == agency_id
+
+
+# Supervision records (监督记录): the 政务公开办 and admins record them for any agency, an agency's
+# publishers for their own; its leaders read them too.
+SUPERVISION_READERS = {"publisher", "leader"}
+
+
+def may_record_supervision(session, actor, agency_id: int | None) -> bool:
+    return is_gongkai_office(actor) or may_act_for_agency(session, actor, agency_id)
+
+
+def may_read_supervision(session, actor, agency_id: int | None) -> bool:
+    return may_record_supervision(session, actor, agency_id) or (
+        bool(actor.role_keys & SUPERVISION_READERS) and own_agency(session, actor) == agency_id)
+
+
+def opens_supervision(actor) -> bool:
+    """The supervision page in the menu: the office and admins (every agency), an agency's officers."""
+    return is_gongkai_office(actor) or is_agency_officer(actor)

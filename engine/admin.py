@@ -7,12 +7,13 @@ deploy itself and validation stay in `engine.workflow.definitions`.
 import difflib
 import json
 import re
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 from sqlalchemy import select
 
 import forms
-from engine import audit, calendar, users
+from engine import access, audit, calendar
 from engine import forms as form_store
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
@@ -33,7 +34,7 @@ def _check_key(key: str) -> str:
 
 def load_for_edit(actor, key: str) -> dict:
     """Return what the editor opens: the draft if any, else the latest version, else a new diagram."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     _check_key(key)
     with reading() as s:
         definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key))
@@ -49,7 +50,7 @@ def load_for_edit(actor, key: str) -> dict:
 
 def save_draft(actor, key: str, xml: str) -> dict:
     """Keep an unfinished diagram for `key`; it is not validated and nothing runs on it."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     _check_key(key)
     if not isinstance(xml, str) or not xml.strip():
         raise Invalid("草稿为空 (empty draft)", fields={"xml": ["required"]})
@@ -77,7 +78,7 @@ def deploy(actor, key: str, xml: str) -> dict:
 
 def validate(actor, xml: str) -> list[dict]:
     """Return the problems that would stop `xml` from deploying (empty when it may be deployed)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     return definitions.validate(xml)[2]
 
 
@@ -107,7 +108,7 @@ def _elements(xml: str) -> dict:
 
 def diff_versions(actor, key: str, a: int, b: int) -> dict:
     """Compare two versions of `key`: elements added, removed and changed, and a line diff of the XML."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     xml_a, xml_b = definitions.get_version(key, a).bpmn_xml, definitions.get_version(key, b).bpmn_xml
     ea, eb = _elements(xml_a), _elements(xml_b)
     changed = [i for i in sorted(ea.keys() & eb.keys()) if ea[i]["signature"] != eb[i]["signature"]]
@@ -123,8 +124,6 @@ def diff_versions(actor, key: str, a: int, b: int) -> dict:
 
 def new_diagram(key: str, name: str) -> str:
     """Return a starting diagram: one pool with one lane (drafter) and a start event."""
-    from xml.sax.saxutils import quoteattr
-
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs_{key}" targetNamespace="http://gongkai/bpmn">
   <bpmn:collaboration id="Collaboration_{key}">
@@ -159,7 +158,7 @@ def save_form(actor, key: str, schema) -> int:
 
 
 def load_form(actor, key: str) -> dict:
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not form_store.exists(key):
         if not forms.valid_key(key):
             raise NotFound("表单不存在 (no such form)")
@@ -168,7 +167,7 @@ def load_form(actor, key: str) -> dict:
 
 
 def list_decision_files(actor) -> list[dict]:
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         return [{"name": f.name, "decision_ids": f.decision_ids, "updated_by": f.updated_by,
                  "updated_at": f.updated_at.isoformat()}
@@ -177,7 +176,7 @@ def list_decision_files(actor) -> list[dict]:
 
 def load_decision_file(actor, name: str) -> str:
     """Return a DMN file's XML, or a one-table starting file for a new name."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not DMN_NAME_RE.match(name or ""):
         raise NotFound("决策表文件名应为 xxx.dmn (name must end in .dmn)")
     with reading() as s:
@@ -208,24 +207,24 @@ def new_decision(decision_id: str) -> str:
 
 
 def calendar_year(actor, year: int) -> dict:
-    users.require_admin(actor)
+    access.require_admin(actor)
     return calendar.get_year(year)
 
 
 def calendar_years(actor) -> list[dict]:
-    users.require_admin(actor)
+    access.require_admin(actor)
     return calendar.list_years()
 
 
 def set_calendar_year(actor, year: int, holidays_text: str, workdays_text: str, notice: str | None) -> dict:
     """Enter a year's holidays and make-up working days from lines of `YYYY-MM-DD 名称`."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     return calendar.set_year(year, _day_lines(holidays_text), _day_lines(workdays_text),
                              actor=actor.username, notice=(notice or "").strip() or None)
 
 
 def delete_calendar_year(actor, year: int) -> None:
-    users.require_admin(actor)
+    access.require_admin(actor)
     calendar.delete_year(year)
 
 

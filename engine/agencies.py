@@ -7,14 +7,13 @@ name) speaks with its parent's identity, and the top of the tree with the instal
 
 from sqlalchemy import select
 
-from engine import audit, letter_style, users
+from engine import access, agency_settings, audit, letter_style, users
+from engine.agency_settings import AGENCY_CODE as CODE
+from engine.agency_settings import AGENCY_KINDS as KINDS
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import Department, Role, User, user_roles
-from engine.requests import settings
-from engine.requests.settings import AGENCY_CODE as CODE
-from engine.requests.settings import AGENCY_KINDS as KINDS
 
 MAX_DEPTH = 20  # a longer parent chain can only be a cycle that slipped in
 # Who takes a request addressed to an agency (Art. 4: its 政府信息公开工作机构's 公开专员): without an
@@ -25,20 +24,17 @@ ROOT = "root"  # how a URL or a form names the installation's own agency (a depa
 
 def identity(session, department_id: int | None) -> dict:
     """The agency whose name a department's documents and letters carry: {name, code, kind, department_id}."""
-    seen = 0
-    dept = session.get(Department, department_id) if department_id else None
-    while dept is not None and seen < MAX_DEPTH:
-        if dept.agency_name:
-            return {"name": dept.agency_name, "code": dept.agency_code or _root_code(session),
-                    "kind": dept.agency_kind or "department", "department_id": dept.id}
-        dept = session.get(Department, dept.parent_id) if dept.parent_id else None
-        seen += 1
-    return root(session)
+    agency_id = access.agency_of(session, department_id)
+    if agency_id is None:
+        return root(session)
+    dept = session.get(Department, agency_id)
+    return {"name": dept.agency_name, "code": dept.agency_code or _root_code(session),
+            "kind": dept.agency_kind or "department", "department_id": dept.id}
 
 
 def root(session) -> dict:
     """The installation's own agency (the top of every department tree)."""
-    values = settings.load(session)
+    values = agency_settings.load(session)
     return {"name": current().agency_name, "code": values["agency_code"], "kind": values["agency_kind"],
             "department_id": None}
 
@@ -91,7 +87,7 @@ def public_list(requests_only: bool = False) -> list[dict]:
 
 def configured_intake(session) -> int | None:
     """The installation's 政府信息公开工作机构 (the `intake_department` setting), which receives its requests."""
-    name = settings.load(session)["intake_department"]
+    name = agency_settings.load(session)["intake_department"]
     return session.scalar(select(Department.id).where(Department.name == name))
 
 
@@ -131,6 +127,19 @@ def for_user(session, user_id: int | None) -> dict:
     return identity(session, user.department_id if user else None)
 
 
+def for_request(session, req) -> dict:
+    """The 行政机关 in whose name a request is answered (and counted): the receiving department's agency."""
+    return identity(session, req.intake_department_id or req.department_id)
+
+
+def name_for_request(session, req) -> str:
+    return for_request(session, req)["name"]
+
+
+def department_name(session, department_id) -> str | None:
+    return session.scalar(select(Department.name).where(Department.id == department_id)) if department_id else None
+
+
 def view(session, dept: Department) -> dict:
     parent = session.get(Department, dept.parent_id) if dept.parent_id else None
     return {"id": dept.id, "name": dept.name, "agency_name": dept.agency_name, "agency_code": dept.agency_code,
@@ -139,14 +148,14 @@ def view(session, dept: Department) -> dict:
 
 
 def list_all(actor) -> list[dict]:
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         return [view(s, d) for d in s.scalars(select(Department).order_by(Department.name))]
 
 
 def update_department(actor, department_id: int, changes: dict) -> dict:
     """Set a department's identity (admin): its own agency name/code/kind, or none and a parent."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not isinstance(changes, dict):
         raise Invalid("请求体必须是对象 (body must be an object)")
     with transaction() as s:
@@ -206,20 +215,20 @@ def _parent(session, dept, value, errors):
 
 def letter_styles(actor) -> list[dict]:
     """Each agency with its letter house style (admin): {key, name, style}."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
-        saved = settings.load(s)["letter_style"]
+        saved = agency_settings.load(s)["letter_style"]
         return [{"key": key_of(a), "name": a["name"], "style": letter_style.style_of(saved, key_of(a))}
                 for a in all_agencies(s)]
 
 
 def set_letter_style(actor, agency_key: str, values: dict) -> dict:
     """Save one agency's letter house style (admin): its 发文机关代字 and how 成文日期 is written."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         if named(s, agency_key) is None:
             raise NotFound("机关不存在 (no such agency)")
-        saved = dict(settings.load(s)["letter_style"])
+        saved = dict(agency_settings.load(s)["letter_style"])
     saved[str(agency_key)] = letter_style.check(values)
-    settings.update(actor, {"letter_style": saved})
+    agency_settings.update(actor, {"letter_style": saved})
     return saved[str(agency_key)]

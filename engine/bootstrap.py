@@ -10,8 +10,8 @@ from engine.db import transaction
 from engine.errors import Invalid
 from engine.models import User
 from engine.workflow import definitions
+from engine.workflow.definitions import SHIPPED
 
-SHIPPED = Path(__file__).resolve().parent.parent / "workflows" / "bpmn"
 DEMO_PASSWORD = "gongkai-demo"
 DEMO_USERS = (
     # username, display name, roles, department

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from engine import db, queue
 from engine.storage_backends import beside, validate_url
 
 
@@ -196,8 +197,6 @@ _current: dict = {}
 
 def configure(settings: Settings) -> Settings:
     """Make `settings` current: connect the database and the queue."""
-    from engine import db, queue
-
     _current["settings"] = settings
     db.configure(settings.database_url)
     queue.configure(settings)

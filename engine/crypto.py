@@ -23,10 +23,13 @@ from cryptography.hazmat.primitives.asymmetric import ec as intl_ec
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
+from tongsuopy.crypto import hashes, serialization
+from tongsuopy.crypto.asymciphers import ec
 
 from engine.config import current
 from engine.db import reading
 from engine.errors import Invalid
+from engine.models import AgencySetting
 
 SUITES = {"gm": "国密（SM2/SM3/SM4）", "international": "国际通用（ECDSA P-256/SHA-256/AES-GCM）"}
 DEFAULT_SUITE = "gm"
@@ -42,8 +45,6 @@ class SealError(Exception):
 
 def suite(session=None) -> str:
     """The installation's suite: `gm` unless an admin (or migration 0019) chose `international`."""
-    from engine.models import AgencySetting
-
     if session is None:
         with reading() as s:
             return suite(s)
@@ -135,27 +136,19 @@ def _decrypt(kind, key, nonce, body, context) -> bytes:
 def new_key_pair(algorithm: str) -> tuple[bytes, str]:
     """(private key PEM, public key PEM) for `sm2-sm3` or `ecdsa-p256-sha256`."""
     if algorithm == "sm2-sm3":
-        from tongsuopy.crypto import serialization
-        from tongsuopy.crypto.asymciphers import ec
-
-        key = ec.generate_private_key(ec.SM2())
+        pem, key = serialization, ec.generate_private_key(ec.SM2())
     elif algorithm == "ecdsa-p256-sha256":
-        serialization, key = intl_serialization, intl_ec.generate_private_key(intl_ec.SECP256R1())
+        pem, key = intl_serialization, intl_ec.generate_private_key(intl_ec.SECP256R1())
     else:
         raise ValueError(f"unknown signature algorithm {algorithm!r}")
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    private = key.private_bytes(pem.Encoding.PEM, pem.PrivateFormat.PKCS8, pem.NoEncryption())
+    public = key.public_key().public_bytes(pem.Encoding.PEM, pem.PublicFormat.SubjectPublicKeyInfo)
     return private, public.decode()
 
 
 def sign(algorithm: str, private_pem: bytes, data: bytes) -> str:
     """Base64 DER signature of `data` (SM2 signs SM3(Z ‖ data), GB/T 32918)."""
     if algorithm == "sm2-sm3":
-        from tongsuopy.crypto import hashes, serialization
-        from tongsuopy.crypto.asymciphers import ec
-
         key = serialization.load_pem_private_key(private_pem, None)
         return base64.b64encode(key.sign(data, ec.ECDSA(hashes.SM3()))).decode()
     key = intl_serialization.load_pem_private_key(private_pem, None)
@@ -167,9 +160,6 @@ def verify(algorithm: str, public_pem: str, data: bytes, signature: str) -> bool
     try:
         raw = base64.b64decode(signature or "", validate=True)
         if algorithm == "sm2-sm3":
-            from tongsuopy.crypto import hashes, serialization
-            from tongsuopy.crypto.asymciphers import ec
-
             serialization.load_pem_public_key(public_pem.encode()).verify(raw, data, ec.ECDSA(hashes.SM3()))
         elif algorithm == "ecdsa-p256-sha256":
             key = intl_serialization.load_pem_public_key(public_pem.encode())

@@ -2,11 +2,15 @@
 notices of a request and the 督办单 of the work plan (a day not in the future and not before the
 letter could have reached anyone)."""
 
+import re
 from datetime import date
 
 from engine import clock
 from engine.calendar import parse_day
 from engine.errors import Invalid
+
+# An e-mail address, to check one typed in and to find one in an applicant's free-text contact.
+EMAIL = re.compile(r"[^@\s，,；;]+@[^@\s，,；;]+\.[A-Za-z]{2,}")
 
 METHODS = ("post", "email", "in_person", "fax")
 METHOD_NAMES = {"post": "邮寄", "email": "电子邮件", "in_person": "当面送达", "fax": "传真"}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 import forms as shipped
-from engine import audit, users
+from engine import access, audit
 from engine.db import reading, transaction
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import FormVersion
@@ -74,7 +74,7 @@ def validate_data(key: str, data: dict) -> tuple[dict, dict]:
 
 def save(actor, key: str, schema) -> int:
     """Store an admin's edit as the next version (the shipped file becomes version 1 first)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     try:
         shipped.check(key, schema)
     except ValueError as exc:
@@ -102,7 +102,7 @@ def _version(key, number, schema, who) -> FormVersion:
 
 def versions(actor, key: str) -> list[dict]:
     """The saved versions of a form, newest first (admins)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not exists(key):
         raise NotFound("表单不存在 (no such form)")
     with reading() as s:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from engine import audit, clock, queue, users
+from engine import access, audit, clock, queue, users
 from engine.calendar import SHANGHAI
 from engine.db import transaction
 from engine.errors import DomainError, NotFound
@@ -112,7 +112,7 @@ def succeeded(username: str) -> None:
 
 def unlock(actor: User, user_id: int) -> dict:
     """Unlock an account (admin): its failures are forgotten and it may log in again."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with transaction() as s:
         user = s.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
         if user is None:

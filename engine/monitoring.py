@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
-from engine import calendar, clock, queue, storage, users
+from engine import access, calendar, clock, queue, storage
 from engine.db import reading
 from engine.models import HumanTask, Incident, InformationRequest, Outbox, Timer
 
@@ -76,7 +76,7 @@ def _storage(_timeout) -> bool:
 
 def workers_for(actor) -> dict:
     """The workers with their last heartbeat, and the jobs that needed more than one try (admins)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     try:
         workers = queue.workers()
     except Exception as exc:  # Redis down: the page still opens and says why

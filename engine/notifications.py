@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select, update
 
-from engine import clock
+from engine import access, clock
 from engine.db import reading, transaction
 from engine.models import Notification, User
 from engine.workflow.operations import operation
@@ -30,7 +30,7 @@ def _recipients(session, role, username, department_id) -> list[User]:
     if username:
         return list(session.scalars(select(User).where(User.username == username, User.active.is_(True))))
     users = session.scalars(select(User).where(User.active.is_(True))).all()
-    return [u for u in users if u.has_role(role) and (department_id is None or u.department_id == department_id)]
+    return [u for u in users if access.holds_role(u, role, department_id)]
 
 
 def for_user(actor, unread_only=False, limit=50) -> list[dict]:

@@ -20,7 +20,6 @@ from engine import access, agencies, audit, calendar, clock
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.models import InformationRequest, SupervisionRecord
-from engine.requests import records
 
 KINDS = {"suggestion": "申请人建议主动公开（第四十四条）", "assessment": "考核（第四十六条）",
          "social_review": "社会评议（第四十六条）", "accountability": "责任追究（第四十七条）",
@@ -28,8 +27,6 @@ KINDS = {"suggestion": "申请人建议主动公开（第四十四条）", "asse
 OUTCOMES = {"suggestion": {"adopted": "采纳，纳入主动公开", "declined": "不予采纳"},
             "complaint": {"upheld": "属实，已责令改正", "rejected": "不属实"},
             "report": {"upheld": "属实，已责令改正", "rejected": "不属实"}}
-OFFICE_ROLE = "gongkai_office"
-READERS = {"publisher", "leader"}
 
 
 def _agency_key(agency: dict) -> int:
@@ -37,12 +34,11 @@ def _agency_key(agency: dict) -> int:
 
 
 def may_record(session, actor, agency: dict) -> bool:
-    return actor.is_admin or actor.has_role(OFFICE_ROLE) or access.may_act_for_agency(session, actor, agency["department_id"])
+    return access.may_record_supervision(session, actor, agency["department_id"])
 
 
 def may_read(session, actor, agency: dict) -> bool:
-    return may_record(session, actor, agency) or (
-        bool(actor.role_keys & READERS) and access.own_agency(session, actor) == agency["department_id"])
+    return access.may_read_supervision(session, actor, agency["department_id"])
 
 
 def _agency(session, actor, value) -> dict:
@@ -126,7 +122,7 @@ def _request(session, actor, owner, value, errors) -> InformationRequest | None:
     rid = access.as_id(value)
     req = session.get(InformationRequest, rid) if rid else None
     if req is None or not access.may_see_request(session, actor, req) \
-            or records.agency(session, req)["department_id"] != owner["department_id"]:
+            or agencies.for_request(session, req)["department_id"] != owner["department_id"]:
         errors["request_id"] = ["请填写本机关收到的该申请人的申请编号 (a request to this agency)"]
         return None
     return req

@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import pymupdf
+from PIL import Image
+
 from engine.errors import Invalid
 
 MAX_BYTES = 30 * 1024 * 1024  # a 300-page scanned PDF; the web app refuses bodies over 32 MB
@@ -216,8 +219,6 @@ class _Checker:
 
     # ---- PDF ----
     def _pdf(self, data: bytes) -> None:
-        import pymupdf
-
         if b"%%EOF" not in data[-2048:]:
             raise _Refusal("PDF 文件不完整（缺少结尾），请重新导出", "a truncated PDF (no %%EOF at its end)")
         try:
@@ -234,8 +235,6 @@ class _Checker:
 
     # ---- images ----
     def _image(self, data: bytes) -> None:
-        from PIL import Image
-
         try:
             with Image.open(io.BytesIO(data)) as image:  # reads the header only
                 width, height = image.size

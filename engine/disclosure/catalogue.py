@@ -11,11 +11,10 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from engine import agencies, audit, calendar, clock
+from engine import agencies, agency_settings, audit, calendar, clock
 from engine.disclosure import publicity
 from engine.errors import Invalid, NotFound
 from engine.models import CatalogueCounter, Document
-from engine.requests import settings
 from engine.search import index as search
 
 TOPICS = ("综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源", "农业、林业、水利",
@@ -90,7 +89,7 @@ def assign(session, document_id: int) -> Document:
     doc.published_at = doc.published_at or now
     doc.publisher = agency["name"]
     year = (doc.formed_on or calendar.as_date(doc.published_at)).year
-    doc.index_no = _unused_number(session, settings.load(session)["index_pattern"], agency["code"], year)
+    doc.index_no = _unused_number(session, agency_settings.load(session)["index_pattern"], agency["code"], year)
     if doc.changes_document_id:
         _apply_change(session, doc)
     audit.record(session, "catalogued", actor="worker", document_id=doc.id, index_no=doc.index_no)

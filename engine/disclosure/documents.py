@@ -1,15 +1,16 @@
 """Submit documents into the disclosure procedure and read them, always on behalf of someone.
 
-`get_for(session, actor, id)` is the only way to a document; who may see one is `engine.access`'s
+`access.document_for(session, actor, id)` is the only way to a document; who may see one is `engine.access`'s
 rule (its drafter, its department's staff, whoever is given one of its tasks, admins). The
 submission's light checks (types, known values) live here; the source check (退文) is in the BPMN.
 """
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import access, audit, calendar, clock, sealed, storage
+from engine.calendar import is_provisional
 from engine.db import reading, transaction
 from engine.disclosure import (
     ATTRIBUTES,
@@ -25,7 +26,7 @@ from engine.disclosure import (
 )
 from engine.disclosure.files import Upload
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.models import Document, HumanTask, Publication
+from engine.models import Department, Document, HumanTask, Publication
 from engine.workflow import instances, progress
 
 TEXT_FIELDS = ("title", "doc_number", "attribute_reason")
@@ -75,7 +76,7 @@ def _formed_at(formed_on, formed_time, errors) -> str | None:
     """
     if formed_on is None:
         return None
-    day = date.fromisoformat(formed_on)
+    day = calendar.parse_day(formed_on, "formed_on")
     if formed_time not in (None, ""):
         try:
             moment = time.fromisoformat(str(formed_time).strip())
@@ -126,7 +127,7 @@ def _checked_submission(actor, data, body, attachments):
         except Invalid as exc:
             errors.update(exc.fields or {"_": [exc.message]})
     refused = [m for field in ("file", "attachments") for m in errors.get(field, [])]
-    if not refused and not actor.has_role("drafter"):
+    if not refused and not access.may_submit_document(actor):
         raise Forbidden("只有起草人可以提交文件 (only drafters submit documents)")
     if errors:
         names = "；".join(refused)
@@ -140,7 +141,7 @@ def _checked_submission(actor, data, body, attachments):
 def add_files(actor, document_id, uploads: list[Upload]) -> list[dict]:
     """Add attachments while the document is with its drafter (at a 退文)."""
     with transaction() as s:
-        doc = get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         files.require_with_drafter(s, actor, doc)
         checked = files.check(uploads, "attachment")
         if len(files.of(s, doc.id)) + len(checked) > files.MAX_ATTACHMENTS + 1:
@@ -158,7 +159,7 @@ def replace_file(actor, document_id, file_id, upload: Upload | None) -> dict:
     if upload is None:
         raise Invalid("请选择要替换的文件 (choose the file)", fields={"file": ["required"]})
     with transaction() as s:
-        doc = get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         old = files.get(s, doc, file_id)
         files.require_with_drafter(s, actor, doc)
         checked = files.check([upload], old.role)[0]
@@ -177,7 +178,7 @@ def replace_file(actor, document_id, file_id, upload: Upload | None) -> dict:
 def remove_file(actor, document_id, file_id) -> list[dict]:
     """Remove an attachment while the document is with its drafter (the body is replaced, not removed)."""
     with transaction() as s:
-        doc = get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         row = files.get(s, doc, file_id)
         files.require_with_drafter(s, actor, doc)
         if row.role == "body":
@@ -192,7 +193,7 @@ def remove_file(actor, document_id, file_id) -> list[dict]:
 def detail_files(actor, document_id) -> list[dict]:
     """The document's files as staff see them (never their content)."""
     with reading() as s:
-        return [files.summary(f) for f in files.of(s, get_for(s, actor, document_id).id)]
+        return [files.summary(f) for f in files.of(s, access.document_for(s, actor, document_id).id)]
 
 
 def apply_fields(doc: Document, clean: dict, session) -> None:
@@ -202,9 +203,9 @@ def apply_fields(doc: Document, clean: dict, session) -> None:
                 "topic", "area"):
         setattr(doc, key, clean[key])
     doc.summary = clean.get("summary") or None
-    doc.formed_on = date.fromisoformat(clean["formed_on"]) if clean["formed_on"] else None
+    doc.formed_on = calendar.parse_day(clean["formed_on"], "formed_on")
     doc.publicity = clean["publicity"]
-    doc.publicity_until = date.fromisoformat(clean["publicity_until"]) if clean["publicity_until"] else None
+    doc.publicity_until = calendar.parse_day(clean["publicity_until"], "publicity_until")
     doc.original_sha256 = sealed.put_text(session, clean["body"]) if clean["body"] else None
     doc.interpretation_sha256 = sealed.put_text(session, clean["interpretation"]) if clean["interpretation"] else None
 
@@ -221,23 +222,10 @@ def task_data(doc: Document, clean: dict) -> dict:
             "return_reason": None, "deadline_start": clean.get("deadline_start")}
 
 
-def get_for(session, actor, document_id) -> Document:
-    """Return the document if `actor` may see it (`access.may_see_document`); NotFound/Forbidden otherwise."""
-    number = access.as_id(document_id)
-    doc = session.get(Document, number) if number is not None else None
-    if doc is None:
-        raise NotFound("文件不存在 (no such document)")
-    if not access.may_see_document(session, actor, doc):
-        raise Forbidden("您无权查看此文件 (not your document)")
-    return doc
-
-
 def detail_for(actor, document_id: int) -> dict:
     """The document page: metadata, deadline, returns, reviews, publications, open tasks, history."""
-    from engine.calendar import is_provisional
-
     with reading() as s:
-        doc = get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         tasks = s.scalars(select(HumanTask).where(HumanTask.document_id == doc.id, HumanTask.status == "open"))
         pubs = s.scalars(select(Publication).where(Publication.document_id == doc.id))
         return {
@@ -255,18 +243,18 @@ def detail_for(actor, document_id: int) -> dict:
                                "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
             "history": audit.history(s, instance_id=doc.instance_id, document_id=doc.id),
             "may_take_down": doc.status == "published" and access.may_take_down(actor, doc),
-            "progress": progress.for_instance(s, doc.instance_id, technical=actor.is_admin),
+            "progress": progress.for_instance(s, doc.instance_id, technical=access.sees_technical_detail(actor)),
         }
 
 
 def progress_for(actor, document_id: int) -> dict:
     """The document's status and what the system is doing for it now (for the page's polling)."""
     with reading() as s:
-        doc = get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         tasks = s.execute(select(HumanTask.id, HumanTask.name).where(HumanTask.document_id == doc.id,
                                                                       HumanTask.status == "open"))
         return {"status": doc.status, "current_tasks": [{"id": i, "name": n} for i, n in tasks],
-                **progress.for_instance(s, doc.instance_id, technical=actor.is_admin)}
+                **progress.for_instance(s, doc.instance_id, technical=access.sees_technical_detail(actor))}
 
 
 def summary(doc: Document, publicity_rules: dict | None = None) -> dict:
@@ -298,7 +286,7 @@ def list_for(actor, status=None, limit=50, offset=0) -> dict:
 
 def verify_reviews(actor, document_id: int) -> dict:
     with reading() as s:
-        get_for(s, actor, document_id)
+        access.document_for(s, actor, document_id)
         return reviews.verify(s, document_id)
 
 
@@ -313,10 +301,6 @@ def verify_chain(document_id: int) -> dict:
 def returns_by_department(actor) -> list[dict]:
     """How many times documents were returned (退文), per department, over the documents `actor`
     may see (admins: all)."""
-    from sqlalchemy import func
-
-    from engine.models import Department
-
     with reading() as s:
         rows = s.execute(select(Department.name, func.coalesce(func.sum(Document.returns), 0), func.count())
                          .join(Document, Document.department_id == Department.id)

@@ -14,11 +14,11 @@ import dataclasses
 import json
 import logging
 
-from engine import audit, clock, sealed, storage
+from engine import access, audit, clock, sealed, storage
 from engine import files as formats
 from engine.db import reading, transaction
 from engine.deid import apply_findings, deidentify, findings_to_dict
-from engine.disclosure import documents, files, redaction
+from engine.disclosure import files, redaction
 from engine.errors import Conflict, Invalid
 from engine.files import Box, Cell, Cut, Layout
 from engine.models import DocumentFile
@@ -103,13 +103,13 @@ def layout_of(row: DocumentFile) -> Layout:
 def confirmation_for(actor, document_id) -> list[dict]:
     """The files of a document its reader checks (`for_confirmation`)."""
     with reading() as s:
-        return for_confirmation(s, documents.get_for(s, actor, document_id))
+        return for_confirmation(s, access.document_for(s, actor, document_id))
 
 
 def check_of(actor, document_id, file_id) -> dict:
     """One file as `for_confirmation` shows it."""
     with reading() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         return next(f for f in for_confirmation(s, doc, [files.get(s, doc, file_id)]))
 
 
@@ -163,7 +163,7 @@ def update(actor, document_id, file_id, findings=None, regions=None) -> dict:
     """Replace a file's findings (release one, add a span or a cell) and/or its drawn regions; the
     file's confirmation is undone, as the text it confirmed changed."""
     with transaction() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         redaction.check_confirming(s, actor, doc)
         row = files.get(s, doc, file_id)
         if row.state != "read":
@@ -211,7 +211,7 @@ def _checked_regions(regions, layout: Layout) -> list[dict]:
 def confirm(actor, document_id, file_id, withhold: bool = False) -> dict:
     """Confirm one file: make its redacted version (or keep it out of publication, `withhold`)."""
     with reading() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         redaction.check_confirming(s, actor, doc)
         row = files.get(s, doc, file_id)
         seen = (row.findings, row.regions)
@@ -263,9 +263,9 @@ def require_confirmed(session, doc) -> list[dict]:
 
 def staff_copy(actor, document_id, file_id, version: str = "original") -> tuple[str, str, bytes]:
     """(name, media type, bytes) of a file's original or redacted version, for whoever may see the
-    document (`documents.get_for`)."""
+    document (`access.document_for`)."""
     with reading() as s:
-        row = files.get(s, documents.get_for(s, actor, document_id), file_id)
+        row = files.get(s, access.document_for(s, actor, document_id), file_id)
         if version == "original":
             return row.name, row.media_type, sealed.get(row.original_sha256, s)
         if row.redacted_sha256 is None:
@@ -276,7 +276,7 @@ def staff_copy(actor, document_id, file_id, version: str = "original") -> tuple[
 def page_image(actor, document_id, file_id, page: int) -> bytes:
     """Page `page` (0-based) of a file's original as PNG, for the confirmation page."""
     with reading() as s:
-        row = files.get(s, documents.get_for(s, actor, document_id), file_id)
+        row = files.get(s, access.document_for(s, actor, document_id), file_id)
         kind, sha, pages = row.kind, row.original_sha256, row.pages or 1
     if not 0 <= page < pages:
         raise Invalid(f"没有第 {page + 1} 页 (no such page)", fields={"page": ["outside"]})

@@ -8,10 +8,10 @@ with its deadline counted from the determination, not from a formation date year
 import csv
 import io
 
-from engine import audit, clock
+from engine import access, audit, clock
 from engine.db import transaction
 from engine.disclosure import PROCESS_KEY, documents, files
-from engine.errors import Forbidden, Invalid
+from engine.errors import Invalid
 from engine.models import Department, Document
 from engine.workflow import hooks, instances
 
@@ -55,11 +55,10 @@ def import_documents(actor, rows: list[dict], department_id: int | None = None) 
 
 
 def _department_for(actor, department_id):
-    if actor.is_admin and department_id:
+    if access.is_admin(actor) and department_id:
         return department_id
-    if actor.has_role("drafter") or actor.is_admin:
-        return actor.department_id
-    raise Forbidden("只有起草人或管理员可以导入历年文件 (drafters or admins only)")
+    access.require(access.may_import_historical(actor), "只有起草人或管理员可以导入历年文件 (drafters or admins only)")
+    return actor.department_id
 
 
 def _create(session, actor, clean, department_id) -> int:

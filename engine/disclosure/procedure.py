@@ -5,11 +5,11 @@ document, a confirmation fixes the redacted version. After every transition the 
 attribute, deadline and return count are mirrored from the process, in the same transaction.
 """
 
-from datetime import date
 
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, sealed, storage
+from engine import calendar, clock, sealed, storage
+from engine.db import reading
 from engine.disclosure import PROCESS_KEY, documents, file_redaction, redaction, reviews
 from engine.errors import Invalid
 from engine.models import Document
@@ -90,7 +90,7 @@ def mirror_status(session, row, workflow) -> None:
             setattr(doc, key, data[key])
     doc.returns = int(data.get("returns") or 0)
     if data.get("publish_by"):
-        doc.publish_by = date.fromisoformat(str(data["publish_by"])[:10])
+        doc.publish_by = calendar.parse_day(data["publish_by"], "publish_by")
     was = doc.status
     doc.status = END_STATUS[ended.task_spec.bpmn_id] if ended is not None else _status(workflow, doc.status)
     doc.updated_at = clock.now()
@@ -123,8 +123,6 @@ def form_values(human_task) -> dict:
     """Show the stored body and interpretation in the drafter's revision form."""
     if human_task.bpmn_id != "revise" or human_task.document_id is None:
         return {}
-    from engine.db import reading
-
     with reading() as s:
         doc = s.get(Document, human_task.document_id)
         return {"body": sealed.get_text(doc.original_sha256, s), "summary": doc.summary or "",

@@ -34,10 +34,9 @@ from sqlalchemy.orm import object_session
 
 from engine import access, audit, clock, storage
 from engine import files as formats
-from engine.bootstrap import SHIPPED
 from engine.db import after_commit, reading, transaction
 from engine.deid import deidentify
-from engine.disclosure import documents, publication
+from engine.disclosure import publication
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import (
     DecisionFile,
@@ -48,6 +47,7 @@ from engine.models import (
     PublishedVersion,
 )
 from engine.workflow import service_tasks
+from engine.workflow.definitions import SHIPPED
 
 POLICY_TABLE = "deid_policy.dmn"
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
@@ -124,8 +124,8 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def check_may_audit(actor) -> None:
-    if not (actor.is_admin or actor.has_role("publisher")):
-        raise Forbidden("只有公开专员或管理员可以复查已公开信息 (publishers and admins only)")
+    access.require(access.may_audit_published(actor),
+                   "只有公开专员或管理员可以复查已公开信息 (publishers and admins only)")
 
 
 def replace_open(session, doc_id: int, found: list[dict], run_id: int | None = None) -> None:
@@ -163,7 +163,7 @@ def republish(actor, document_id, reason) -> dict:
     if not reason:
         raise Invalid("请填写重新发布的理由 (give the reason)", fields={"reason": ["请填写理由 (required)"]})
     with transaction() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         if not access.may_take_down(actor, doc):
             raise Forbidden("只有本部门的公开专员或管理员可以重新发布 (only the department's publisher re-publishes)")
         s.refresh(doc, with_for_update=True)  # two re-publications at once: one after the other

@@ -177,9 +177,8 @@ def get(actor, run_id: int) -> dict:
     """One run, for the user who asked for it or an admin (others: not found)."""
     published_audit.check_may_audit(actor)
     with reading() as s:
-        run = s.get(PublishedAuditRun, run_id)
-        if run is None or not (actor.is_admin or run.requested_by == actor.username):
-            raise NotFound("没有这次复查 (no such re-check)")
+        run = s.get(PublishedAuditRun, access.as_id(run_id)) if access.as_id(run_id) else None
+        access.visible(run, run is not None and access.may_see_audit_run(actor, run), "没有这次复查 (no such re-check)")
         return as_dict(run)
 
 
@@ -196,8 +195,7 @@ def recent(actor, limit: int = 20) -> list[dict]:
     """The latest runs `actor` may see: their own, or every run for an admin."""
     published_audit.check_may_audit(actor)
     query = select(PublishedAuditRun).order_by(PublishedAuditRun.id.desc()).limit(limit)
-    if not actor.is_admin:
-        query = query.where(PublishedAuditRun.requested_by == actor.username)
+    query = query.where(access.audit_run_clause(actor))
     with reading() as s:
         return [as_dict(r) for r in s.scalars(query)]
 

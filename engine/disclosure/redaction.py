@@ -11,11 +11,10 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from engine import audit, sealed, storage
+from engine import access, audit, sealed, storage
 from engine.db import reading, transaction
 from engine.deid import KINDS, apply_findings, deidentify, findings_to_dict
-from engine.disclosure import documents
-from engine.errors import Conflict, Forbidden, Invalid
+from engine.errors import Conflict, Invalid
 from engine.models import Document, HumanTask
 
 # The published fields in page order, with the label the publisher sees on the confirmation page.
@@ -114,7 +113,7 @@ def update_findings(actor, document_id: int, findings: list, field: str | None =
     if not isinstance(field, str) or field not in FIELDS:
         raise Invalid(f"field 应为以下之一 (one of): {', '.join(FIELDS)}", fields={"field": ["invalid"]})
     with transaction() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         check_confirming(s, actor, doc)
         text = original(doc, field)
         items = checked_findings(findings, text)
@@ -132,8 +131,8 @@ def check_confirming(session, actor, doc) -> None:
                                                   HumanTask.bpmn_id == "confirm_redaction"))
     if task is None:
         raise Conflict("当前不在确认去标识化环节 (not waiting for the redaction to be confirmed)")
-    if not actor.has_role("publisher") or task.claimed_by not in (None, actor.id):
-        raise Forbidden("只有认领该任务的公开专员可以修改 (only the publisher holding the task)")
+    access.require(access.may_confirm_redaction(actor, task),
+                   "只有认领该任务的公开专员可以修改 (only the publisher holding the task)")
 
 
 def checked_findings(findings, text: str) -> list[dict]:

@@ -36,7 +36,7 @@ def take_down(actor, document_id, reason) -> dict:
     """Take a published document down for `reason` (its department's publisher, or an admin)."""
     reason = str(reason or "").strip()[:2000]
     with transaction() as s:
-        doc = documents.get_for(s, actor, document_id)
+        doc = access.document_for(s, actor, document_id)
         if not access.may_take_down(actor, doc):
             raise Forbidden("只有本部门的公开专员或管理员可以撤下已公开的文件 (only the department's publisher takes it down)")
         s.refresh(doc, with_for_update=True)  # one of two take-downs (or the sweep) wins

@@ -27,6 +27,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from engine.deid.core import edits
+from engine.deid.names import occurrences
 from engine.errors import Invalid
 
 
@@ -159,8 +161,6 @@ class Cut:
 
 def cuts_for(findings) -> list[Cut]:
     """Turn the detector's findings (engine.deid `Finding`s, redacted ones) into cuts, without overlaps."""
-    from engine.deid.core import edits
-
     return [Cut(start, end, replacement) for start, end, replacement in edits(findings)]
 
 
@@ -187,8 +187,6 @@ def removed_texts(layout: Layout, cuts: list[Cut]) -> set[str]:
 
 def _present(text: str, words: set[str]) -> set[str]:
     # One pass over the text for all words: a list of 10,000 households has 40,000 of them.
-    from engine.deid.names import occurrences
-
     return {text[start:end] for start, end in occurrences(text, words)}
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from PIL import Image, ImageDraw
 
 from engine.deid.docx_io import apply_to_runs, build_text_map
-from engine.files import Cut, Layout, Unsafe, ensure_gone, package, removed_texts
+from engine.files import Cut, Layout, Unsafe, draw, ensure_gone, package, removed_texts
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REMOVED = ("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "commentReference", "rPrChange", "pPrChange",
@@ -125,8 +127,6 @@ def _clear_properties(document) -> None:
 
 def _without_app_details(data: bytes) -> bytes:
     """Blank docProps/app.xml's company, manager and template (python-docx keeps that part as is)."""
-    import zipfile
-
     out = io.BytesIO()
     with package.open_zip(data) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -139,10 +139,6 @@ def _without_app_details(data: bytes) -> bytes:
 
 def render(data: bytes, kind: str, page: int) -> bytes:
     """Draw the document's text as one page (the confirmation page shows .docx as text)."""
-    from PIL import Image, ImageDraw
-
-    from engine.files import draw
-
     lines = read(data).text.splitlines()[page * 60:(page + 1) * 60]
     image = Image.new("RGB", (900, 30 + 22 * max(len(lines), 1)), "white")
     pen = ImageDraw.Draw(image)

@@ -37,6 +37,7 @@ def available() -> bool:
 
 def lines(image: Image.Image) -> list[list[tuple[str, tuple[float, float, float, float]]]]:
     """Return the page's lines, each a list of (character, (x0, y0, x1, y1) in pixels)."""
+    # Only scans need it, and it looks for Debian's tesseract binary when loaded.
     import pytesseract
 
     if not available():

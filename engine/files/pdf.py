@@ -18,7 +18,7 @@ import re
 
 import pymupdf
 
-from engine.files import Box, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts
+from engine.files import Box, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts, scan
 
 READ_FLAGS = (pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_IGNORE_ACTUALTEXT)
 TINY = 3.0  # points: below this, text is there to be found by machines, not read by people
@@ -38,8 +38,6 @@ def open_pdf(data: bytes) -> pymupdf.Document:
 
 def read(data: bytes, kind: str = "pdf") -> Layout:
     """Read every page's text layer; pages with no text are OCR'd (`engine.files.scan`)."""
-    from engine.files import scan
-
     document = open_pdf(data)
     out, hidden, sizes = TextBuilder(), _out_of_sight(document), []
     for number, page in enumerate(document):
@@ -108,8 +106,6 @@ def _revisions(document) -> int:
 
 def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     """Return a new PDF without the cut characters (black boxes where they were) and nothing hidden."""
-    from engine.files import scan
-
     document = open_pdf(data)
     regions = _regions(layout, cuts)
     for number, page in enumerate(document):

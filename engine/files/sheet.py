@@ -21,10 +21,16 @@ import datetime as dt
 import io
 import re
 
+import openpyxl
 import python_calamine
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.packaging.custom import CustomPropertyList
+from openpyxl.worksheet.datavalidation import DataValidationList
+from openpyxl.worksheet.header_footer import HeaderFooter
 
 from engine import sheets
-from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, ensure_gone, removed_texts
+from engine.files import Cell, Cut, Layout, TextBuilder, Unsafe, draw, ensure_gone, package, removed_texts
 
 LABEL, FIELD_SEP = "：", "；"
 CSV_SHEET = "CSV"
@@ -166,8 +172,6 @@ def _add_sheet(out: _Builder, sheet: Sheet) -> None:
 
 def _xlsx_extras(data: bytes) -> list[str]:
     """Describe what an .xlsx carries out of sight; redaction publishes none of it."""
-    from engine.files import package
-
     return package.ooxml_extras(data)
 
 
@@ -214,8 +218,6 @@ def redact(data: bytes, kind: str, layout: Layout, cuts: list[Cut]) -> bytes:
     if kind == "csv":
         readable = decode_csv(result)
     else:
-        from engine.files import package
-
         readable = package.all_text(result)  # every part: cells, shared strings, names, properties
     ensure_gone(readable, removed_texts(layout, cuts))
     return result
@@ -226,8 +228,6 @@ def _new_value(original, changes) -> str:
 
 
 def _redact_xlsx(data: bytes, edits: dict[Cell, list]) -> bytes:
-    import openpyxl
-
     # data_only: each formula cell holds its cached value, and only that value is written back.
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False, rich_text=False)
     for sheet in list(book.worksheets) + list(book.chartsheets):
@@ -248,10 +248,6 @@ def _redact_xlsx(data: bytes, edits: dict[Cell, list]) -> bytes:
 
 
 def _clean_sheet(ws) -> None:
-    from openpyxl.formatting.formatting import ConditionalFormattingList
-    from openpyxl.worksheet.datavalidation import DataValidationList
-    from openpyxl.worksheet.header_footer import HeaderFooter
-
     for row in ws.iter_rows():
         for cell in row:
             if cell.comment is not None:
@@ -272,9 +268,6 @@ def _clean_sheet(ws) -> None:
 
 
 def _clean_book(book) -> None:
-    from openpyxl.packaging.core import DocumentProperties
-    from openpyxl.packaging.custom import CustomPropertyList
-
     book.defined_names.clear()
     book.properties = DocumentProperties(creator="")
     book.custom_doc_props = CustomPropertyList()
@@ -292,8 +285,6 @@ def _rename_sheets(book, edits: dict[Cell, list]) -> None:
 
 
 def _xlsx_from_sheets(read_sheets: list[Sheet], edits: dict[Cell, list]) -> bytes:
-    import openpyxl
-
     book = openpyxl.Workbook(write_only=True)
     book.properties.creator = ""
     for sheet in read_sheets:
@@ -338,8 +329,6 @@ def _redact_csv(data: bytes, edits: dict[Cell, list]) -> bytes:
 
 def render(data: bytes, kind: str, page: int) -> bytes:
     """Draw sheet `page` (0-based, hidden ones included, in the file's order) as a grid, as PNG."""
-    from engine.files import draw
-
     found = _csv_sheets(data) if kind == "csv" else _workbook_sheets(data)
     if not 0 <= page < len(found):
         raise Unsafe(f"没有第 {page + 1} 个工作表 (no sheet {page + 1})", fields={"page": ["out of range"]})

@@ -9,11 +9,10 @@ people's government (相对集中复议), not its superior department; verticall
 `reconsideration_body` (its own superior); either may be set per agency here.
 """
 
-from engine import access, agencies, audit, clock, users
+from engine import access, agencies, agency_settings, audit, clock
 from engine.db import reading, transaction
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Invalid, NotFound
 from engine.models import AgencySetting
-from engine.requests import settings
 
 KEY = "agency_letters"  # an agency's own values: agency_letters:<department id>, the installation's agency_letters
 BODIES = ("reconsideration_body", "litigation_court")
@@ -26,7 +25,7 @@ def _key(agency: dict) -> str:
 
 def defaults(session, agency: dict) -> dict:
     """The installation's values for `agency` (a department agency's 复议机关 is the government's)."""
-    values = settings.load(session)
+    values = agency_settings.load(session)
     body = values["department_reconsideration_body"] if agency["department_id"] else values["reconsideration_body"]
     return {"reconsideration_body": body, "litigation_court": values["litigation_court"],
             "petition_channel": values["petition_channel"]}
@@ -50,8 +49,8 @@ def view(actor, value=None) -> dict:
     """An agency's letter settings with the defaults they override (its staff and the admin)."""
     with reading() as s:
         agency = _agency(s, value)
-        if not (actor.is_admin or access.own_agency(s, actor) == agency["department_id"]):
-            raise Forbidden("只能查看本机关的设置 (only your own agency's)")
+        access.require(access.may_read_agency_settings(s, actor, agency["department_id"]),
+                       "只能查看本机关的设置 (only your own agency's)")
         row = s.get(AgencySetting, _key(agency))
         own = ((row.value or {}).get("value") or {}) if row else {}
         return {"agency": agency["name"], "agency_key": agencies.key_of(agency), **for_agency(s, agency),
@@ -60,7 +59,7 @@ def view(actor, value=None) -> dict:
 
 def save(actor, value, data) -> dict:
     """Set (or, with an empty value, clear back to the default) an agency's values (admin)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     clean = check(data)
     with transaction() as s:
         agency = _agency(s, value)

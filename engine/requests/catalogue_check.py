@@ -13,7 +13,6 @@ import re
 from engine import agencies, audit, clock
 from engine.disclosure import publication
 from engine.errors import Invalid
-from engine.requests import records
 
 CHECKED = {"not_held", "withheld"}  # the replies that deny the information exists or is to be given
 MAX_TERMS, MAX_MATCHES = 6, 5
@@ -42,7 +41,7 @@ def terms(description: str) -> list[str]:
 
 def matches(session, req) -> list[dict]:
     """The agency's published documents that match the request's wording, each with the term that found it."""
-    key = agencies.key_of(records.agency(session, req))
+    key = agencies.key_of(agencies.for_request(session, req))
     out: dict[int, dict] = {}
     for term in terms(req.description):
         for item in search_catalogue(term, key):

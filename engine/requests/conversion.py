@@ -10,10 +10,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine import audit, clock
+from engine import access, agency_settings, audit, clock
+from engine.disclosure import PROCESS_KEY as DISCLOSURE_KEY
+from engine.disclosure import documents
 from engine.errors import Invalid
 from engine.models import ConversionProposal, Document, InformationRequest
-from engine.requests import CONVERSION_KEY, deadlines, settings, similarity
+from engine.requests import CONVERSION_KEY, deadlines, similarity
 from engine.workflow import hooks, instances
 
 
@@ -28,7 +30,7 @@ def similar_requests(session, req, cfg) -> list[tuple[InformationRequest, float]
 
 def check(session, req) -> ConversionProposal | None:
     """Start a conversion proposal when enough distinct applicants asked for the same information."""
-    cfg = settings.load(session)
+    cfg = agency_settings.load(session)
     matches = similar_requests(session, req, cfg)
     applicants = {req.applicant_id_number} | {r.applicant_id_number for r, _ in matches}
     if len(applicants) < cfg["conversion_threshold"]:
@@ -68,10 +70,7 @@ def decide(c: hooks.Completion) -> None:
 
 def create_proactive(session, actor, data: dict, department_id) -> Document:
     """Create a proactive document in `department_id` and start its disclosure procedure."""
-    from engine.disclosure import PROCESS_KEY as DISCLOSURE_KEY
-    from engine.disclosure import documents
-
-    if not (actor.has_role("publisher") or actor.is_admin):
+    if not access.may_handle_requests(actor):
         raise Invalid("只有公开专员可以转为主动公开 (publishers only)")
     clean = documents.clean_submission({**data, "attribute": "proactive", "formed_on": clock.today().isoformat(),
                                         "channels": ["catalogue"]})

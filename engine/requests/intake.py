@@ -1,14 +1,13 @@
 """File information requests (online by the public, or registered by staff) and read them.
 
 The public gets a request number and an access code; the code is stored only as a hash and the
-status lookup shows status and dates, nothing else. Staff read requests through `records.get_for`,
+status lookup shows status and dates, nothing else. Staff read requests through `access.request_for`,
 which decides who may see what (the intake office, the handling department, admins).
 """
 
 import hashlib
 import hmac
 import secrets
-from datetime import date
 
 from sqlalchemy import select
 
@@ -32,7 +31,8 @@ from engine.requests import (
     deadlines,
     letters,
     notices,
-    records,
+    pauses,
+    replies,
     report_publication,
 )
 from engine.search import query as search_query
@@ -56,12 +56,6 @@ def _one_of(value, allowed, key, errors, required=True):
     if value not in allowed:
         errors[key] = [f"应为以下之一 (one of): {', '.join(allowed)}"]
     return value
-
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        errors[key] = ["日期格式应为 YYYY-MM-DD (date as YYYY-MM-DD)"]
-        return None
 
 
 APPLICANT_KEYS = ("name", "id_number", "contact", "type", "subtype", "id_type", "address", "postcode",
@@ -147,8 +141,7 @@ def file_public(data: dict) -> dict:
 def register(actor, data: dict) -> dict:
     """Register a request received in person, by post, fax or online (publisher: for their own agency;
     admin: for any, `agency` naming it)."""
-    if not (actor.has_role("publisher") or actor.is_admin):
-        raise Forbidden("只有公开专员可以登记申请 (only publishers register requests)")
+    access.require(access.may_handle_requests(actor), "只有公开专员可以登记申请 (only publishers register requests)")
     code = new_code()
     with transaction() as s:
         clean = clean_request(data, staff=True, session=s)
@@ -156,7 +149,7 @@ def register(actor, data: dict) -> dict:
 
 
 def _filed(session, req, code) -> dict:
-    return {"id": req.id, "request_no": req.request_no, "access_code": code, "agency": records.agency_name(session, req),
+    return {"id": req.id, "request_no": req.request_no, "access_code": code, "agency": agencies.name_for_request(session, req),
             "received_on": req.receipt_on, "due_on": req.due_on}
 
 
@@ -170,7 +163,7 @@ def create(s, actor, clean, code, backdate_reason=None, intake=None) -> Informat
     (a request split out of another keeps its agency), else from the addressee and the caller."""
     receipt = deadlines.receipt_date(clean["channel"], clean["received_on"], clean.get("confirmed_on"))
     agency = clean.pop("agency", None)
-    intake = intake if intake is not None else records.intake_for(s, actor, agency)
+    intake = intake if intake is not None else _intake_for(s, actor, agency)
     # The agency's report of that year is frozen: a request backdated into it would silently falsify it.
     report_publication.reopen(s, receipt.year, actor, backdate_reason, agencies.identity(s, intake)["department_id"])
     req = InformationRequest(**clean, receipt_on=receipt, access_code_hash="", status="reviewing",
@@ -179,7 +172,7 @@ def create(s, actor, clean, code, backdate_reason=None, intake=None) -> Informat
     s.flush()
     req.request_no = f"YSQ{receipt.year}{req.id:05d}"
     req.access_code_hash = _code_hash(req.request_no, code)
-    reply_clock = records.refresh_clock(s, req)
+    reply_clock = pauses.refresh_clock(s, req)
     audit.record(s, "request_received", actor=actor or "申请人", request_id=req.id, channel=req.channel,
                  receipt_on=receipt.isoformat())
     row = instances.start(s, actor, PROCESS_KEY, {
@@ -217,18 +210,18 @@ def public_status(request_no: str, code: str) -> dict:
     (with whether it has an attachment). No applicant data, no staff names."""
     with reading() as s:
         req = public_lookup(s, request_no, code)
-        correction = next((p for p in records.pauses(s, req) if p.reason == "correction"), None)
+        correction = next((p for p in pauses.of(s, req) if p.reason == "correction"), None)
         ended = req.status in ("replied", "closed")
-        letter = records.latest_letter(s, req) if ended else None
+        letter = replies.latest_letter(s, req) if ended else None
         return {"request_no": req.request_no, "status": req.status, "status_name": STATUS_NAMES.get(req.status, req.status),
-                "agency": records.agency_name(s, req), "received_on": req.receipt_on, "due_on": req.due_on,
+                "agency": agencies.name_for_request(s, req), "received_on": req.receipt_on, "due_on": req.due_on,
                 "correction_due_on": req.correction_due_on if req.status == "awaiting_correction" else None,
                 "correction_items": list(req.correction_items or []) if req.status == "awaiting_correction" else [],
                 "correction_received_on": correction.ended_on if correction is not None else None,
                 "replied_on": req.closed_on,
                 "outcome_name": OUTCOME_NAMES.get(req.outcome or "") if ended else None,
                 "letter": letter.text if letter is not None else None,
-                "attachment": ended and records.attachment(s, req) is not None}
+                "attachment": ended and replies.attachment(s, req) is not None}
 
 
 def public_files(request_no: str, code: str, which: str) -> tuple[str, bytes]:
@@ -236,12 +229,12 @@ def public_files(request_no: str, code: str, which: str) -> tuple[str, bytes]:
     request has ended."""
     with reading() as s:
         req = public_lookup(s, request_no, code)
-        letter = records.latest_letter(s, req)
+        letter = replies.latest_letter(s, req)
         if req.status not in ("replied", "closed") or letter is None:
             raise NotFound("答复尚未作出 (no reply yet)")
         if which == "letter":
-            return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text, **records.layout(s, req, letter))
-        found = records.attachment(s, req)
+            return f"{req.request_no}-答复书.docx", letters.to_docx(letter.text, **replies.layout(s, req, letter))
+        found = replies.attachment(s, req)
         if found is None:
             raise NotFound("该答复没有附件 (the reply has no attachment)")
         return found
@@ -267,17 +260,17 @@ def summary(req, department=None) -> dict:
 def detail_for(actor, request_id: int) -> dict:
     """The request page: the clock with its pauses, the reply letter, open tasks and history."""
     with reading() as s:
-        req = records.get_for(s, actor, request_id)
-        reply_clock = records.clock_of(s, req)
-        letter = records.latest_letter(s, req)
+        req = access.request_for(s, actor, request_id)
+        reply_clock = pauses.clock_of(s, req)
+        letter = replies.latest_letter(s, req)
         tasks = s.scalars(select(HumanTask).where(HumanTask.request_id == req.id, HumanTask.status == "open"))
-        return {**summary(req, records.department_name(s, req.department_id)), "agency": records.agency_name(s, req),
+        return {**summary(req, agencies.department_name(s, req.department_id)), "agency": agencies.name_for_request(s, req),
                 "due_on": reply_clock.due_on, "clock_start": reply_clock.clock_start,
                 "paused_days": reply_clock.paused_days, "extension_days": req.extension_days or 0,
                 "delay_days": req.delay_days or 0, "delay": notices.delay_options(s, actor, req, reply_clock.due_on),
                 "reasons": notices.reasons_options(s, actor, req),
                 "pauses": [{"reason": p.reason, "started_on": p.started_on, "ended_on": p.ended_on,
-                            "note": p.note} for p in records.pauses(s, req)],
+                            "note": p.note} for p in pauses.of(s, req)],
                 "correction_items": req.correction_items or [], "correction_due_on": req.correction_due_on,
                 "fee": req.fee or {}, "material": sealed.get_text(req.material_sha256, s) or None,
                 "redacted_material": storage.get_text(req.redacted_sha256) or None,
@@ -311,8 +304,7 @@ def list_for(actor, status=None, limit=50, offset=0) -> dict:
 def search_register(actor, q: str | None, limit=20) -> dict:
     """Search the register of on-request and withheld documents (for the handler looking for the
     information): only those the actor may see, as on their own page (`access.document_clause`)."""
-    if not (actor.is_admin or actor.role_keys & (access.REQUEST_INTAKE | access.REQUEST_HANDLERS)):
-        raise Forbidden("您无权检索目录 (staff only)")
+    access.require(access.may_search_register(actor), "您无权检索目录 (staff only)")
     with reading() as s:
         query = select(Document).where(Document.status.in_(("on_request", "withheld")), access.document_clause(actor))
         params = access.params(actor)
@@ -326,3 +318,21 @@ def search_register(actor, q: str | None, limit=20) -> dict:
         return {"items": [{"id": d.id, "title": d.title, "doc_number": d.doc_number, "attribute": d.attribute,
                            "attribute_ground": d.attribute_ground, "department_id": d.department_id,
                            "formed_on": d.formed_on} for d in rows]}
+
+
+def _intake_for(session, actor, agency: dict | None = None) -> int | None:
+    """The department that receives a request. Addressed to an agency (`agencies.named`): a department
+    agency receives its own, the installation's go to the configured 政府信息公开工作机构; only an
+    admin registers for any agency, a publisher for their own (`access.may_act_for_agency`).
+    Without one, the configured office receives it, except that staff of another agency (a department
+    that is its own 行政机关) register their agency's requests in their own department, so that each
+    agency answers, and reports, its own."""
+    if agency is not None and actor is not None and not access.may_act_for_agency(session, actor, agency["department_id"]):
+        raise Forbidden(f"只能登记本机关收到的申请，不能登记{agency['name']}的 (only requests to your own agency)")
+    if agency is not None and access.may_act_for_any_agency(actor):
+        return agency["department_id"] or agencies.configured_intake(session)
+    configured, own = agencies.configured_intake(session), getattr(actor, "department_id", None)
+    if configured is None or own is None:
+        return configured or own
+    same = agencies.identity(session, own)["department_id"] == agencies.identity(session, configured)["department_id"]
+    return configured if same else own

@@ -3,7 +3,7 @@ reply, each stored, downloadable as .docx, e-mailed by a worker where staff choo
 delivery recorded.
 
 A notice is written in the same transaction as the step that decides it, in the agency's name
-(`records.agency_name`); its delivery date can be neither before the request was received nor in
+(`agencies.name_for_request`); its delivery date can be neither before the request was received nor in
 the future. A fee notice's 20 working days run from the day after the applicant receives it, so
 recording its delivery fixes the payment deadline, and the waiting process's timer with it.
 An e-mail goes through the outbox like a service task: retried, and after the last try an incident
@@ -14,12 +14,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import audit, calendar, clock, delivery
+from engine import access, agencies, agency_settings, audit, calendar, clock, delivery
 from engine.config import current
 from engine.db import reading, transaction
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound
 from engine.models import InformationRequest, Outbox, RequestNotice
-from engine.requests import deadlines, fees, letters, records, settings
+from engine.requests import deadlines, fees, letters, pauses, replies
 from engine.workflow import service_tasks
 
 KINDS = {"correction": "补正告知书", "extension": "延期答复告知书", "fee": "收费通知书",
@@ -51,7 +51,7 @@ def _view(n: RequestNotice) -> dict:
 
 def list_for(actor, request_id: int) -> list[dict]:
     with reading() as s:
-        return for_request(s, records.get_for(s, actor, request_id))
+        return for_request(s, access.request_for(s, actor, request_id))
 
 
 def for_request(session, req) -> list[dict]:
@@ -68,18 +68,17 @@ def _get(session, req, notice_id) -> RequestNotice:
 
 def docx(actor, request_id: int, notice_id: int) -> tuple[str, bytes]:
     with reading() as s:
-        req = records.get_for(s, actor, request_id)
+        req = access.request_for(s, actor, request_id)
         notice = _get(s, req, notice_id)
         return f"{req.request_no}-{KINDS[notice.kind]}-{notice.id}.docx", letters.to_docx(notice.text,
-                                                                                         **records.layout(s, req))
+                                                                                         **replies.layout(s, req))
 
 
 def record_delivery(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """Record how and when a notice reached its recipient (staff who may act on the request)."""
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
-        if not (actor.has_role("publisher") or actor.is_admin):
-            raise Forbidden("只有公开专员可以登记送达 (only publishers record deliveries)")
+        req = access.request_for(s, actor, request_id)
+        access.require(access.may_handle_requests(actor), "只有公开专员可以登记送达 (only publishers record deliveries)")
         notice = _get(s, req, notice_id)
         method, on = delivery.check_method(body.get("delivery_method")), check_delivery_date(req, body.get("delivered_on"))
         notice.delivery_method, notice.delivered_by = method, actor.username
@@ -97,15 +96,15 @@ def _delivered(session, req, notice, on: date) -> None:
                        "received_on": on.isoformat()}
         latest = latest_consultation(session, req)
         if latest is not None and latest.id == notice.id and not notice.data.get("answer") and any(
-                p.reason == "consultation" and p.ended_on is None for p in records.pauses(session, req)):
-            records.follow_process(session, req)
+                p.reason == "consultation" and p.ended_on is None for p in pauses.of(session, req)):
+            pauses.follow_process(session, req)
     if notice.kind == "fee":
         # 国办函〔2020〕109号: 20 working days counted from the day after the applicant receives it;
         # the provisional deadline set with the notice gives way, and the process's timer follows.
         req.fee = {**(req.fee or {}), "pay_by": fees.pay_by(on).isoformat(), "pay_by_provisional": False,
                    "notice_received_on": on.isoformat()}
-        if any(p.reason == "fee" and p.ended_on is None for p in records.pauses(session, req)):
-            records.follow_process(session, req)
+        if any(p.reason == "fee" and p.ended_on is None for p in pauses.of(session, req)):
+            pauses.follow_process(session, req)
 
 
 def check_delivery_date(req, value, field="delivered_on") -> date:
@@ -119,8 +118,8 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
     if isinstance(days, bool) or not isinstance(days, int) or not REASONS_DAYS[0] <= days <= REASONS_DAYS[1]:
         raise Invalid("请给出说明理由的期限", fields={"period_days": [f"{REASONS_DAYS[0]}–{REASONS_DAYS[1]} 个工作日"]})
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
-        _require_publisher(actor, "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
+        req = access.request_for(s, actor, request_id)
+        access.require(access.may_handle_requests(actor), "只有公开专员可以要求申请人说明理由 (only publishers ask for reasons)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         waiting = _latest_reasons(s, req)
@@ -129,7 +128,7 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
                            "(reasons were asked for and are awaited)")
         today = clock.today()
         due = deadlines.add(today, days)
-        text = letters.reasons_notice(req, records.agency_name(s, req), due, today)
+        text = letters.reasons_notice(req, agencies.name_for_request(s, req), due, today)
         notice = issue(s, req, "reasons", text, recipient=req.applicant_name, by=actor, data={"due_on": due.isoformat()})
         return _view(notice)
 
@@ -137,8 +136,8 @@ def ask_reasons(actor, request_id: int, body: dict) -> dict:
 def record_answer(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """The applicant's reasons arrived: note the day, the reasons and whether they are reasonable."""
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
-        _require_publisher(actor, "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
+        req = access.request_for(s, actor, request_id)
+        access.require(access.may_handle_requests(actor), "只有公开专员可以登记申请人说明的理由 (only publishers record the reasons)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         notice = _get(s, req, notice_id)
@@ -168,39 +167,34 @@ def delay_reply(actor, request_id: int, body: dict) -> dict:
     day the agency will reply by (`reply_by`) and tell the applicant (延迟答复告知书). Once, after
     reasons answered as reasonable, to a working day after the current deadline and within the
     agency's bound (`delayed_reply_max_days`). The deadline, the step due dates and the reminder
-    and escalation timers move the way an extension moves them (`records.follow_process`)."""
+    and escalation timers move the way an extension moves them (`pauses.follow_process`)."""
     reply_by = calendar.parse_day(body.get("reply_by"), "reply_by", required=True)
     with transaction() as s:
-        req = records.get_for(s, actor, request_id, lock=True)
-        _require_publisher(actor, "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
+        req = access.request_for(s, actor, request_id, lock=True)
+        access.require(access.may_handle_requests(actor), "只有公开专员可以确定延迟答复期限 (only publishers set a delayed reply)")
         if req.status in ENDED:
             raise Invalid("该申请已办结 (the request is closed)")
         asked = _latest_reasons(s, req)
         if asked is None or asked.data.get("reasonable") is not True:
             raise Invalid("须先要求申请人说明理由，且理由经认定合理，才能确定延迟答复期限（第三十五条）",
                           fields={"reply_by": ["reasons not answered as reasonable"]})
-        due_on = records.clock_of(s, req).due_on
-        req.delay_days = deadlines.check_delay(due_on, reply_by, settings.load(s)["delayed_reply_max_days"],
+        due_on = pauses.clock_of(s, req).due_on
+        req.delay_days = deadlines.check_delay(due_on, reply_by, agency_settings.load(s)["delayed_reply_max_days"],
                                                req.delay_days or 0)
         today = clock.today()
-        text = letters.delayed_reply_notice(req, date.fromisoformat(asked.data["answered_on"]), reply_by,
-                                            records.agency_name(s, req), today)
+        text = letters.delayed_reply_notice(req, calendar.parse_day(asked.data["answered_on"], "answered_on"), reply_by,
+                                            agencies.name_for_request(s, req), today)
         notice = issue(s, req, "delayed_reply", text, recipient=req.applicant_name, by=actor,
                        data={"reply_by": reply_by.isoformat(), "days": req.delay_days, "previous_due_on": due_on.isoformat(),
                              "reasons_notice_id": asked.id})
         audit.record(s, "reply_delayed", actor=actor, request_id=req.id, instance_id=req.instance_id,
                      notice_id=notice.id, reply_by=reply_by.isoformat(), previous_due_on=due_on.isoformat())
-        records.follow_process(s, req)
+        pauses.follow_process(s, req)
         return _view(notice)
 
 
-def _require_publisher(actor, message: str) -> None:
-    if not (actor.has_role("publisher") or actor.is_admin):
-        raise Forbidden(message)
-
-
 def _may_act(actor, req) -> bool:
-    return (actor.has_role("publisher") or actor.is_admin) and req.status not in ENDED
+    return access.may_handle_requests(actor) and req.status not in ENDED
 
 
 def reasons_options(session, actor, req) -> dict | None:
@@ -227,7 +221,7 @@ def delay_options(session, actor, req, due_on) -> dict | None:
     asked = _latest_reasons(session, req)
     if asked is None or asked.data.get("reasonable") is not True:
         return None
-    latest = deadlines.add(due_on, settings.load(session)["delayed_reply_max_days"])
+    latest = deadlines.add(due_on, agency_settings.load(session)["delayed_reply_max_days"])
     return {"after": due_on, "earliest": deadlines.add(due_on, 1), "latest": latest}
 
 
@@ -247,7 +241,7 @@ def reasons_result(session, req) -> str:
         raise Invalid("申请人说明的理由合理，不能不予处理；无法按期答复的，可确定延迟答复的合理期限", fields=field)
     if asked.data.get("reasonable") is False:
         return "您所说明的理由不合理"
-    if date.fromisoformat(asked.data["due_on"]) >= clock.today():
+    if calendar.parse_day(asked.data["due_on"], "due_on") >= clock.today():
         raise Invalid(f"说明理由的期限至{asked.data['due_on']}，期满前不能不予处理", fields=field)
     return "您未在规定期限内说明理由"
 
@@ -290,7 +284,7 @@ def check_disclosure_over_objection(session, req, outcome: str, reason_text, by)
         raise Invalid("第三方有合理理由不同意公开，决定公开须说明不公开可能对公共利益造成重大影响的理由（第三十二条）",
                       fields={"public_interest_reason": ["required"]})
     today = clock.today()
-    text = letters.disclosure_decision_notice(req, notice.recipient, records.agency_name(session, req), reason, today)
+    text = letters.disclosure_decision_notice(req, notice.recipient, agencies.name_for_request(session, req), reason, today)
     issue(session, req, "disclosure_decision", text, recipient=notice.recipient, by=by, data={"reason": reason})
 
 
@@ -300,15 +294,14 @@ EMAIL_OPERATION = "email_notice"
 def send_by_email(actor, request_id: int, notice_id: int, body: dict) -> dict:
     """Have a worker e-mail the notice (.docx attached); the day it is sent is its delivery day."""
     to = str(body.get("email_to") or "").strip()
-    if not records.EMAIL.fullmatch(to):
+    if not delivery.EMAIL.fullmatch(to):
         raise Invalid("请填写收件人的电子邮件地址", fields={"email_to": ["请填写有效的电子邮件地址 (a valid e-mail address)"]})
     if not current().smtp_url:
         raise Invalid("本系统未配置邮件服务器，请选择其他送达方式 (no mail server configured)",
                       fields={"email_to": ["未配置邮件服务器 (no mail server)"]})
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
-        if not (actor.has_role("publisher") or actor.is_admin):
-            raise Forbidden("只有公开专员可以送达告知书 (only publishers deliver notices)")
+        req = access.request_for(s, actor, request_id)
+        access.require(access.may_handle_requests(actor), "只有公开专员可以送达告知书 (only publishers deliver notices)")
         notice = _get(s, req, notice_id)
         if notice.delivered_on is not None:
             raise Conflict("该告知书已送达 (already delivered)")
@@ -333,7 +326,7 @@ def email_message(request_id: int, notice_id: int):
             return None
         req = s.get(InformationRequest, notice.request_id)
         return letters.as_email(f"{KINDS[notice.kind]}（{req.request_no}）", notice.data["email_to"], notice.text,
-                                f"{req.request_no}-{KINDS[notice.kind]}.docx", layout=records.layout(s, req))
+                                f"{req.request_no}-{KINDS[notice.kind]}.docx", layout=replies.layout(s, req))
 
 
 def mark_emailed(notice_id: int) -> None:

@@ -12,7 +12,7 @@ from engine.config import current
 from engine.db import reading, transaction
 from engine.deid import deidentify
 from engine.models import InformationRequest
-from engine.requests import letters, notices, records
+from engine.requests import letters, notices, replies
 from engine.workflow.operations import operation
 
 
@@ -48,14 +48,14 @@ def email_reply(ctx) -> dict:
     to = str(ctx.params.get("email_to") or "")
     with reading() as s:
         req = s.get(InformationRequest, request_id)
-        letter = records.latest_letter(s, req)
+        letter = replies.latest_letter(s, req)
         if letter.delivered_on is not None:
             return {"sent": False, "already_delivered": letter.delivered_on.isoformat()}
-        message = _reply_message(req, letter, to, records.layout(s, req, letter), records.attachment(s, req))
+        message = _reply_message(req, letter, to, replies.layout(s, req, letter), replies.attachment(s, req))
     _send(message)
     with transaction() as s:
         req = s.get(InformationRequest, request_id)
-        records.mark_delivered(s, req, clock.today())
+        replies.mark_delivered(s, req, clock.today())
         audit.record(s, "letter_emailed", actor="worker", instance_id=ctx.instance_id, request_id=req.id, to=to)
     return {"sent": True, "to": to}
 

@@ -11,10 +11,9 @@ the handling department and any pause whose step is over are brought in line wit
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
-from engine import agencies, audit, calendar, clock, sealed, users
+from engine import access, agencies, agency_settings, audit, calendar, clock, delivery, sealed, users
 from engine.config import current
-from engine.disclosure import documents
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Invalid, NotFound
 from engine.models import HumanTask, InformationRequest
 from engine.requests import (
     CORRECTION_RESULTS,
@@ -25,8 +24,8 @@ from engine.requests import (
     fees,
     letters,
     notices,
-    records,
-    settings,
+    pauses,
+    replies,
 )
 from engine.workflow import hooks, timers
 from engine.workflow.projection import parse_when
@@ -78,14 +77,14 @@ def _review(c, req):
         reason = c.data.get("not_processed_reason")
         if not reason:
             raise Invalid("请选择不予处理理由 (choose the reason)", fields={"not_processed_reason": ["required"]})
-        records.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"),
+        replies.write_letter(c.session, req, "not_processed", reason, _actor_name(c), explanation=c.data.get("opinion"),
                              facts=_facts(c.session, req, "not_processed", reason, c.data))
         c.data.update(outcome="not_processed", outcome_reason=reason)
 
 
 def _ask_correction(c, req):
     """Art. 30: one notice listing every item, within 7 working days of receipt; never a second one."""
-    if any(p.reason == "correction" for p in records.pauses(c.session, req)):
+    if any(p.reason == "correction" for p in pauses.of(c.session, req)):
         raise Invalid("补正事项应一次性告知，不能再次要求补正；补正后仍不明确的，请以“补正后申请内容仍不明确”答复",
                       fields={"decision": ["correction already requested once"]})
     today = clock.today()
@@ -93,19 +92,19 @@ def _ask_correction(c, req):
     items = [line.strip() for line in str(c.data.get("correction_items") or "").splitlines() if line.strip()]
     if not items:
         raise Invalid("请列明补正事项 (list what to correct)", fields={"correction_items": ["required"]})
-    due = deadlines.add(today, settings.load(c.session)["correction_period_days"])
-    records.open_pause(c.session, req, "correction", today)
+    due = deadlines.add(today, agency_settings.load(c.session)["correction_period_days"])
+    pauses.open_pause(c.session, req, "correction", today)
     req.correction_items, req.correction_due_on = items, due
     c.data["correction_due_on"] = due.isoformat()
     notices.issue(c.session, req, "correction", recipient=req.applicant_name, by=c.actor, data={"due_on": due.isoformat()},
-                  text=letters.correction_notice(req, items, due, records.agency_name(c.session, req), today))
+                  text=letters.correction_notice(req, items, due, agencies.name_for_request(c.session, req), today))
 
 
 def _correction_received(c, req):
     """The corrected request arrived: the reply period starts again from that day."""
     errors = {}
     received = calendar.parse_day(c.data.get("received_on"), "received_on", errors, required=True)
-    pause = next((p for p in records.pauses(c.session, req) if p.reason == "correction" and p.ended_on is None), None)
+    pause = next((p for p in pauses.of(c.session, req) if p.reason == "correction" and p.ended_on is None), None)
     if received and pause and not pause.started_on <= received <= clock.today():
         errors["received_on"] = ["应在告知补正之日与今天之间 (between the notice and today)"]
     if errors:
@@ -113,8 +112,8 @@ def _correction_received(c, req):
     audit.record(c.session, "correction_received", actor=_actor_name(c), request_id=req.id,
                  instance_id=req.instance_id, received_on=received.isoformat(), original=req.description)
     req.description = str(c.data.get("description") or req.description).strip()
-    records.close_pause(c.session, req, "correction", received)
-    reply_clock = records.refresh_clock(c.session, req)
+    pauses.close_pause(c.session, req, "correction", received)
+    reply_clock = pauses.refresh_clock(c.session, req)
     c.data["due_on"] = reply_clock.due_on.isoformat()
 
 
@@ -126,7 +125,7 @@ def _handle(c, req):
         # of the deadline (pause). Until its delivery is recorded the end is provisional
         # (`notices._delivered` fixes it, and the waiting timer follows).
         party = CONSULTED_PARTIES.get(c.data.get("consulted_party"), CONSULTED_PARTIES["third_party"])
-        records.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
+        pauses.open_pause(c.session, req, "consultation", today, note=f"{party}：{c.data.get('third_party')}")
         due = deadlines.provisional_after_delivery(today, deadlines.CONSULTATION_DAYS)
         c.data["consultation_due_on"] = due.isoformat()
         _consultation_notice(c, req, due, today)
@@ -147,7 +146,7 @@ def _consultation_notice(c, req, due, today):
     if not name:
         raise Invalid("请填写被征求意见的第三方或机关名称", fields={"third_party": ["required"]})
     co_producer = c.data.get("consulted_party") == "co_producer"
-    text = letters.third_party_notice(req, name, records.agency_name(c.session, req), today, co_producer)
+    text = letters.third_party_notice(req, name, agencies.name_for_request(c.session, req), today, co_producer)
     notices.issue(c.session, req, "third_party", text, recipient=name, by=c.actor,
                   data={"party": c.data.get("consulted_party") or "third_party", "due_on": due.isoformat(),
                         "due_provisional": True})
@@ -162,10 +161,10 @@ def _charge(c, req, today):
     due = fees.provisional_pay_by(today)  # until the notice's delivery is recorded (notices._delivered)
     req.fee = {**fee, "notice_on": today.isoformat(), "pay_by": due.isoformat(), "pay_by_provisional": True,
                "paid_on": None}
-    records.open_pause(c.session, req, "fee", today, note=fee["basis"])
+    pauses.open_pause(c.session, req, "fee", today, note=fee["basis"])
     c.data["fee_due_on"] = due.isoformat()
-    text = letters.fee_notice(req, fee, records.agency_name(c.session, req),
-                              settings.load(c.session)["fee_payment"], today)
+    text = letters.fee_notice(req, fee, agencies.name_for_request(c.session, req),
+                              agency_settings.load(c.session)["fee_payment"], today)
     notices.issue(c.session, req, "fee", text, recipient=req.applicant_name, by=c.actor, data=fee)
 
 
@@ -174,7 +173,7 @@ def _nth_in_month(session, req) -> int:
     counted per agency — another agency's requests are that agency's to count — and a request split
     by 一事一申请 counts as the pieces it became)."""
     first = req.receipt_on.replace(day=1)
-    speakers = agencies.speakers(session, records.agency(session, req)["department_id"])
+    speakers = agencies.speakers(session, agencies.for_request(session, req)["department_id"])
     receiver = func.coalesce(InformationRequest.intake_department_id, InformationRequest.department_id)
     ids = session.scalars(select(InformationRequest.id).where(
         InformationRequest.applicant_id_number == req.applicant_id_number, receiver.in_(speakers),
@@ -185,7 +184,7 @@ def _nth_in_month(session, req) -> int:
 
 
 def _consulted(c, req):
-    records.close_pause(c.session, req, "consultation", clock.today())
+    pauses.close_pause(c.session, req, "consultation", clock.today())
     notices.record_consultation_answer(c.session, req, c.data.get("third_party_answer") or "silent")
     audit.record(c.session, "third_party_answered", actor=c.actor, request_id=req.id, instance_id=req.instance_id,
                  answer=c.data.get("third_party_answer"), opinion=c.data.get("opinion"))
@@ -198,11 +197,11 @@ def _extension(c, req):
     deadlines.check_extension(days, req.extension_days or 0)
     _check_not_overdue(req, clock.today())
     req.extension_days = days
-    reply_clock = records.refresh_clock(c.session, req)
+    reply_clock = pauses.refresh_clock(c.session, req)
     reason = str(c.spiff_task.data.get("extension_reason") or c.spiff_task.data.get("opinion") or "").strip()
     notices.issue(c.session, req, "extension", recipient=req.applicant_name, by=c.actor,
                   data={"days": days, "due_on": reply_clock.due_on.isoformat(), "reason": reason},
-                  text=letters.extension_notice(req, days, reply_clock.due_on, records.agency_name(c.session, req),
+                  text=letters.extension_notice(req, days, reply_clock.due_on, agencies.name_for_request(c.session, req),
                                                 clock.today(), reason=reason))
 
 
@@ -218,7 +217,7 @@ def _fee_paid(c, req):
     paid = calendar.parse_day(c.data.get("paid_on"), "paid_on", errors, required=True)
     if errors:
         raise Invalid("缴费日期有误", fields=errors)
-    records.close_pause(c.session, req, "fee", paid)
+    pauses.close_pause(c.session, req, "fee", paid)
     req.fee = {**(req.fee or {}), "paid_on": paid.isoformat()}
 
 
@@ -241,7 +240,7 @@ def _draft(c, req):
     notices.check_disclosure_over_objection(c.session, req, outcome, data.get("public_interest_reason"), c.actor)
     facts = _facts(c.session, req, outcome, reason, data)
     catalogue_check.check(c.session, req, outcome, facts, data.get("catalogue_override_reason"), c.actor)
-    records.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
+    replies.write_letter(c.session, req, outcome, reason, _actor_name(c), location=data.get("location"),
                          explanation=data.get("explanation"), facts=facts)
     data.update(outcome=outcome, outcome_reason=reason)
 
@@ -262,7 +261,7 @@ def _draft_correction(c, req):
         if not all(facts.values()):
             raise Invalid("请写明有权更正的行政机关及其联系方式",
                           fields={k: ["required"] for k, v in facts.items() if not v})
-    records.write_letter(c.session, req, "correction", result, _actor_name(c), explanation=data.get("explanation"),
+    replies.write_letter(c.session, req, "correction", result, _actor_name(c), explanation=data.get("explanation"),
                          facts=facts)
     data.update(outcome="correction", outcome_reason=result)
 
@@ -287,15 +286,15 @@ def _document_text(c, document_id) -> str:
     if not document_id:
         return ""
     try:
-        doc = documents.get_for(c.session, c.actor, document_id)
-    except (NotFound, Forbidden) as exc:
+        doc = access.document_for(c.session, c.actor, document_id)
+    except NotFound as exc:
         raise Invalid("不能引用此文件 (you may not cite this document)",
                       fields={"source_document_id": [exc.message]}) from exc
     return sealed.get_text(doc.original_sha256, c.session)
 
 
 def _signoff(c, req):
-    letter = records.latest_letter(c.session, req)
+    letter = replies.latest_letter(c.session, req)
     if c.data.get("decision") == "approve":
         letter.signed_by, letter.signed_at = c.actor.username, clock.now()
 
@@ -311,11 +310,11 @@ def _deliver(c, req):
         errors["delivered_on"] = ["不能早于收到申请之日 (not before the request was received)"]
     if errors:
         raise Invalid("送达信息有误", fields=errors)
-    records.record_delivery(c.session, req, c.data.get("delivery_method"), c.actor.username,
+    replies.record_delivery(c.session, req, c.data.get("delivery_method"), c.actor.username,
                             c.data.get("delivery_note"), on=delivered)
 
 
-EMAIL = records.EMAIL
+EMAIL = delivery.EMAIL
 
 
 def _deliver_by_email(c, req):
@@ -326,7 +325,7 @@ def _deliver_by_email(c, req):
     to = str(c.data.get("email_to") or "").strip()
     if not EMAIL.fullmatch(to):
         raise Invalid("请填写申请人的电子邮件地址", fields={"email_to": ["请填写有效的电子邮件地址 (a valid e-mail address)"]})
-    records.record_delivery(c.session, req, "email", c.actor.username, f"由系统发送至 {to}")
+    replies.record_delivery(c.session, req, "email", c.actor.username, f"由系统发送至 {to}")
     c.data["email_to"] = to
 
 
@@ -349,7 +348,7 @@ def mirror(session, row, workflow) -> None:
         return
     waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)}
     for reason, step in PAUSE_STEPS.items():  # a timer ended the step: its pause ends today
-        if step not in waiting and records.close_pause(session, req, reason, clock.today()) is not None \
+        if step not in waiting and pauses.close_pause(session, req, reason, clock.today()) is not None \
                 and reason == "consultation":
             notices.record_consultation_answer(session, req, "silent")
     ended = hooks.reached_end(workflow, END_STATUS)
@@ -359,9 +358,9 @@ def mirror(session, row, workflow) -> None:
     req.status = next((status for step, status in STATUS_BY_STEP if step in waiting), req.status)
     row.department_id = (req.department_id or req.intake_department_id) if waiting & HANDLER_STEPS \
         else req.intake_department_id
-    reply_clock = records.refresh_clock(session, req)
+    reply_clock = pauses.refresh_clock(session, req)
     moved = {"due_on": reply_clock.due_on.isoformat() if reply_clock.due_on else None}
-    open_pauses = {p.reason for p in records.pauses(session, req) if p.ended_on is None}
+    open_pauses = {p.reason for p in pauses.of(session, req) if p.ended_on is None}
     if "fee" in open_pauses:
         moved["fee_due_on"] = (req.fee or {}).get("pay_by")  # follows the fee notice's recorded delivery
     if "consultation" in open_pauses and (consulted := notices.latest_consultation(session, req)) is not None:
@@ -374,9 +373,9 @@ def _finish(session, req, ended):
     if req.status == "closed":  # lapsed (no correction, fee unpaid): the notice is the closing letter
         data = dict(ended.data)
         outcome, reason = data.get("outcome") or "other", data.get("outcome_reason") or "other"
-        letter = records.latest_letter(session, req)
+        letter = replies.latest_letter(session, req)
         if letter is None or (letter.outcome, letter.outcome_reason) != (outcome, reason):
-            records.write_letter(session, req, outcome, reason, "system")
+            replies.write_letter(session, req, outcome, reason, "system")
         req.closed_on = req.closed_on or clock.today()
     req.updated_at = clock.now()
 

@@ -32,7 +32,6 @@ from engine.requests import (
     OTHER_REASONS,
     REASON_NAMES,
     WITHHELD_REASONS,
-    records,
 )
 
 COLUMNS = (("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
@@ -82,8 +81,9 @@ def agency_for(session, actor, value=None, write=False) -> dict:
     the id of a department with its own agency name, or empty for the caller's own agency.
     Returns its identity with `key` (0 for the installation) and the departments that speak as it."""
     agency = agencies.identity(session, actor.department_id) if value in (None, "") else named(session, value)
-    if not (access.may_write_report if write else access.may_read_report)(session, actor, agency["department_id"]):
-        raise Forbidden(_refusal(actor, write, agency["name"]))
+    refusal = access.report_refusal(session, actor, agency["department_id"], agency["name"], write)
+    if refusal:
+        raise Forbidden(refusal)
     return {**agency, "key": agency["department_id"] or 0, "speakers": agencies.speakers(session, agency["department_id"])}
 
 
@@ -114,16 +114,8 @@ def year_arg(value) -> int:
     return year
 
 
-def _refusal(actor, write: bool, name: str) -> str:
-    roles = access.REPORT_WRITERS if write else access.REPORT_READERS
-    if not (actor.is_admin or actor.role_keys & roles):
-        return ("只有公开专员和管理员可以编辑年度报告 (publishers and admins)" if write else
-                "只有公开专员、领导和管理员可以查看年度报告 (publishers, leaders and admins)")
-    return f"只能{'编辑' if write else '查看'}本机关的年度报告，不能{'编辑' if write else '查看'}{name}的 (only your own agency's report)"
-
-
 def _requests_of(agency):
-    """SQL: the requests answered in the agency's name (the receiving department's, as `records.agency`)."""
+    """SQL: the requests answered in the agency's name (the receiving department's, as `agencies.for_request`)."""
     dept = func.coalesce(InformationRequest.intake_department_id, InformationRequest.department_id)
     return or_(dept.in_(agency["speakers"]), dept.is_(None)) if agency["key"] == 0 else dept.in_(agency["speakers"])
 
@@ -343,11 +335,11 @@ def _linked_request(session, actor, value, agency, errors) -> int | None:
             errors["request_id"] = ["应为申请的编号 (must be a request id)"]
         return None
     try:
-        req = records.get_for(session, actor, value)
-    except (NotFound, Forbidden) as exc:
+        req = access.request_for(session, actor, value)
+    except NotFound as exc:
         errors["request_id"] = [exc.message]
         return None
-    if records.agency(session, req)["department_id"] != agency["department_id"]:
+    if agencies.for_request(session, req)["department_id"] != agency["department_id"]:
         errors["request_id"] = [f"该申请不是以{agency['name']}名义答复的 (a request of another agency)"]
         return None
     return req.id

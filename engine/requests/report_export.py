@@ -7,6 +7,9 @@ The identity check (新收 + 上年结转 = 总计 + 结转下年度) is for sta
 
 import io
 
+from docx import Document
+from openpyxl import Workbook
+
 from engine import sheets, supervision
 from engine.config import current
 
@@ -107,8 +110,6 @@ def identity_line(report) -> str:
 
 
 def to_docx(report) -> bytes:
-    from docx import Document
-
     doc = Document()
     doc.add_heading(_title(report), level=1)
     doc.add_paragraph(f"本报告依据《中华人民共和国政府信息公开条例》第五十条编制，格式依{report['format']}。"
@@ -158,8 +159,6 @@ def _xlsx_grid(ws, grid, top: int) -> None:
 
 
 def to_xlsx(report) -> bytes:
-    from openpyxl import Workbook
-
     wb = Workbook()
     tabs = (("二、主动公开", section2_rows(report)), ("三、依申请公开", section3_grid(report)),
             ("四、复议诉讼", section4_grid(report)))

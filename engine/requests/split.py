@@ -11,11 +11,11 @@ monthly count of 按件 charging (国办函〔2020〕109号第四条: 以合理�
 
 from sqlalchemy import update
 
-from engine import access, audit, clock
+from engine import access, agencies, audit, clock
 from engine.db import transaction
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask, ProcessInstance
-from engine.requests import intake, letters, notices, records
+from engine.requests import intake, letters, notices
 
 MAX_PARTS = 20
 COPIED = ("applicant_name", "applicant_type", "applicant_subtype", "applicant_id_number", "applicant_contact",
@@ -38,8 +38,8 @@ def split(actor, request_id: int, body: dict) -> dict:
     """Split the request into `parts` (the first stays with it); returns the requests and the notice."""
     parts = _parts(body)
     with transaction() as s:
-        req = records.get_for(s, actor, request_id, lock=True)
-        if not access.may_act_for_agency(s, actor, records.agency(s, req)["department_id"]):
+        req = access.request_for(s, actor, request_id, lock=True)
+        if not access.may_act_for_agency(s, actor, agencies.for_request(s, req)["department_id"]):
             raise Forbidden("只有受理机关的公开专员可以拆分申请 (only the receiving agency's publisher)")
         if req.kind != "disclosure":
             raise Invalid("更正申请不拆分 (a correction request is not split)", fields={"parts": ["correction request"]})
@@ -50,7 +50,7 @@ def split(actor, request_id: int, body: dict) -> dict:
         _retitle(s, req)
         created = [_part(s, actor, req, text, body.get("reason")) for text in parts[1:]]
         listed = [(req.request_no, None, parts[0]), *[(r.request_no, code, r.description) for r, code in created]]
-        text = letters.split_notice(req, original, listed, records.agency_name(s, req), today)
+        text = letters.split_notice(req, original, listed, agencies.name_for_request(s, req), today)
         notice = notices.issue(s, req, "split", text, recipient=req.applicant_name, by=actor,
                                data={"request_ids": [r.id for r, _code in created], "original": original})
         audit.record(s, "request_split", actor=actor, request_id=req.id, instance_id=req.instance_id, original=original,

@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine import calendar, clock
+from engine import access, calendar, clock
 from engine.db import transaction
-from engine.errors import Conflict, Forbidden, Invalid
+from engine.errors import Conflict, Invalid
 from engine.models import HumanTask
-from engine.requests import intake, records
+from engine.requests import intake
 from engine.workflow import tasks
 
 
@@ -29,8 +29,7 @@ def complete_step(session, req, bpmn_id: str, data: dict, actor=None) -> None:
 
 def record_correction(actor, request_id: int, received_on, description: str) -> dict:
     """Staff register a correction received by post, in person or by fax (publisher)."""
-    if not (actor.has_role("publisher") or actor.is_admin):
-        raise Forbidden("只有公开专员可以登记补正 (only publishers register corrections)")
+    access.require(access.may_handle_requests(actor), "只有公开专员可以登记补正 (only publishers register corrections)")
     errors = {}
     received = calendar.parse_day(received_on, "received_on", errors, required=True)
     if not str(description or "").strip():
@@ -38,7 +37,7 @@ def record_correction(actor, request_id: int, received_on, description: str) -> 
     if errors:
         raise Invalid("补正信息有误 (invalid correction)", fields=errors)
     with transaction() as s:
-        req = records.get_for(s, actor, request_id)
+        req = access.request_for(s, actor, request_id)
         complete_step(s, req, "await_correction", {"received_on": received.isoformat(),
                                                    "description": str(description).strip()[:4000]}, actor)
         return {"id": req.id, "status": req.status, "due_on": req.due_on}

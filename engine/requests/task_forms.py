@@ -2,11 +2,11 @@
 again, the applicant's e-mail to the delivery step, the fee methods a request allows (按量 only where
 109号第五条 applies), the catalogue's matches to the drafter and what was found to the sign-off."""
 
-from engine import sealed
+from engine import delivery, sealed
 from engine.config import current
 from engine.db import reading
 from engine.models import InformationRequest
-from engine.requests import PROCESS_KEY, catalogue_check, fees, records
+from engine.requests import PROCESS_KEY, catalogue_check, fees, pauses
 from engine.workflow import hooks
 
 
@@ -26,7 +26,7 @@ def form_values(human_task) -> dict:
         if human_task.bpmn_id == "handle":
             return {"fee_methods": [{"label": fees.METHOD_NAMES[m], "value": m} for m in fees.methods_for(req)]}
         if human_task.bpmn_id == "review_request":  # a second review: the one correction was asked for
-            asked = any(p.reason == "correction" for p in records.pauses(s, req))
+            asked = any(p.reason == "correction" for p in pauses.of(s, req))
             return {"correction_requested": "yes"} if asked else {}
         if human_task.bpmn_id == "deliver_reply":
             return _delivery_defaults(req)
@@ -39,7 +39,7 @@ def form_values(human_task) -> dict:
 
 def _delivery_defaults(req) -> dict:
     """The way the applicant asked to receive the reply (Art. 29), as the delivery step's choice."""
-    found = records.EMAIL.search(req.applicant_contact or "")
+    found = delivery.EMAIL.search(req.applicant_contact or "")
     out = {"email_to": found.group(0)} if found else {}
     method = {"post": "post", "pickup": "pickup"}.get(req.delivery)
     if req.delivery == "email":

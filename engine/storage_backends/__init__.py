@@ -55,6 +55,7 @@ def _make(url: str | None, default_folder: Path, private: bool) -> Backend:
         from engine.storage_backends.s3 import S3Backend  # boto3 is imported only where it is used
 
         return S3Backend.from_url(url)
+    # Each backend is loaded when a URL names it (the s3 module brings boto3 along).
     from engine.storage_backends.local import LocalBackend
 
     if not url:
@@ -67,7 +68,7 @@ def validate_url(name: str, url: str | None) -> str | None:
     if not url:
         return None
     if url.startswith("s3://"):
-        from engine.storage_backends.s3 import parse_url
+        from engine.storage_backends.s3 import parse_url  # boto3 only where an s3:// URL is given
 
         parse_url(url, name)
         return url

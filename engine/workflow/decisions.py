@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 from sqlalchemy import select
 
-from engine.bootstrap import SHIPPED
 from engine.db import reading
 from engine.models import DecisionFile
+from engine.workflow.definitions import SHIPPED
 
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 

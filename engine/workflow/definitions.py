@@ -9,15 +9,20 @@ import hashlib
 import json
 import os
 import threading
+from pathlib import Path
 
 from sqlalchemy import bindparam, func, select
 
-from engine import audit, users
+from engine import access, audit, users
 from engine.db import reading, transaction
 from engine.errors import Invalid, NotFound
 from engine.models import DecisionFile, ProcessDefinition, ProcessInstance, ProcessVersion
 from engine.workflow import hooks, validation
 from engine.workflow.spiff import SERIALIZER
+
+# The diagrams and decision tables shipped with the product: deployed at setup, and the tables'
+# fallback when an admin never saved their own.
+SHIPPED = Path(__file__).resolve().parents[2] / "workflows" / "bpmn"
 
 _spec_cache: dict = {}
 _spec_lock = threading.Lock()
@@ -96,7 +101,7 @@ def deploy(actor, bpmn_xml: str, starter_roles=None) -> Deployed:
     An identical file is a no-op returning the existing version (created False).
     """
     if actor is not None:
-        users.require_admin(actor)
+        access.require_admin(actor)
     parsed, dmn_used, errors = validate(bpmn_xml)
     if errors:
         raise Invalid("流程图校验未通过 (the diagram has errors)", details=errors)
@@ -161,7 +166,7 @@ def spec_for(version_id: int, spec_json: str | None = None):
 def save_decision_file(actor, name: str, xml: str) -> DecisionFile:
     """Store a DMN file (from setup or the dmn-js editor); processes pick it up on their next deploy."""
     if actor is not None:
-        users.require_admin(actor)
+        access.require_admin(actor)
     errors = validation._check_dmn(name, xml)
     if errors:
         raise Invalid("DMN 校验未通过 (the decision table has errors)", details=errors)

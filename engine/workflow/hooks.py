@@ -8,6 +8,8 @@ records (review records, status changes) in the same transaction as the workflow
 import importlib
 from dataclasses import dataclass
 
+from SpiffWorkflow.util.task import TaskState
+
 # Modules that register hooks when imported; loaded on first use so every process has them.
 DOMAIN_MODULES = ("engine.disclosure.procedure", "engine.disclosure.historical", "engine.disclosure.takedown_approval",
                   "engine.requests.procedure", "engine.requests.task_forms",
@@ -105,8 +107,6 @@ def reached_end(workflow, end_ids):
     An end event decides a process's outcome as soon as it is reached, even while a branch that
     left earlier (a reminder's notification job) keeps the instance itself from completing.
     """
-    from SpiffWorkflow.util.task import TaskState
-
     return next((t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in end_ids), None)
 
 

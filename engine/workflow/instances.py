@@ -9,7 +9,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from engine import access, audit, clock, users
 from engine.db import reading, transaction
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Invalid
 from engine.models import HumanTask, Incident, Outbox, ProcessInstance, Timer
 from engine.search import index as search
 from engine.workflow import hooks, projection, state, transition
@@ -58,16 +58,14 @@ def start_instance(actor, key: str, data: dict | None = None) -> ProcessInstance
         raise Invalid("data 必须是对象 (data must be an object)", fields={"data": ["not an object"]})
     with transaction() as s:
         version = startable_version(s, key)  # raises NotFound
-        allowed = set(version.starter_roles or []) & actor.role_keys
-        if not actor.is_admin and not allowed:
-            raise Forbidden("您无权发起此流程 (you may not start this process)")
+        access.require(access.may_start(actor, version.starter_roles), "您无权发起此流程 (you may not start this process)")
         return start(s, actor, key, data, version=version)
 
 
 def cancel(actor, instance_id: int, reason: str) -> dict:
     """Stop an instance for good (admins, with a reason): its open tasks, pending service tasks,
     timers and incidents end with it, and its domain records are told (a document is withdrawn)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请填写撤销原因 (give a reason)", fields={"reason": ["required"]})
@@ -99,11 +97,7 @@ def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
     caller that already holds them, such as the task page.
     """
     with reading() as s:
-        row = s.get(ProcessInstance, instance_id)
-        if row is None:
-            raise NotFound("流程实例不存在 (no such process instance)")
-        if not access.may_see_instance(s, actor, row):
-            raise Forbidden("您无权查看此流程 (you may not see this process)")
+        row = access.instance_for(s, actor, instance_id)
         incidents = s.scalars(select(Incident).where(Incident.instance_id == row.id)).all()
         out = {
             "id": row.id, "status": row.status, "definition_key": row.definition_key,
@@ -130,10 +124,3 @@ def get_for(actor, instance_id: int, with_state: bool = True) -> dict:
 def _last_data(workflow) -> dict:
     last = workflow.last_task
     return dict(last.data) if last is not None else {}
-
-
-def completed_bpmn_ids(workflow) -> list[str]:
-    from SpiffWorkflow.util.task import TaskState
-
-    return sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                   if getattr(t.task_spec, "bpmn_id", None)})

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from sqlalchemy import select
 
-from engine import audit, users
+from engine import access, audit
 from engine.db import reading, transaction
 from engine.errors import Conflict, Invalid, NotFound
 from engine.models import ProcessDefinition, ProcessInstance, ProcessVersion
@@ -28,7 +28,7 @@ def deliver(actor, name, correlation=None, data=None) -> dict:
     `actor` None is the system (a send task's job); people must be admins.
     """
     if actor is not None:
-        users.require_admin(actor)
+        access.require_admin(actor)
     name, correlation, data = _checked(name, correlation, data)
     delivered = [iid for iid in _waiting(name, correlation) if _deliver_to(iid, name, correlation, data)]
     started = [] if delivered else _start_by_message(actor, name, data)

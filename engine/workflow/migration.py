@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, users
+from engine import access, audit
 from engine.db import transaction
 from engine.errors import Conflict, Invalid
 from engine.models import ProcessInstance
@@ -58,7 +58,7 @@ def migrate_instance(session, row, target) -> dict:
 
 def migrate(actor, key: str, from_version: int, to_version: int | None = None) -> dict:
     """Migrate every running instance of `key` on `from_version` to `to_version` (default: latest)."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     target = get_version(key, to_version)
     source = get_version(key, from_version)
     if source.id == target.id:
@@ -75,7 +75,7 @@ def migrate(actor, key: str, from_version: int, to_version: int | None = None) -
 
 
 def migrate_one(actor, instance_id: int, to_version: int | None = None) -> dict:
-    users.require_admin(actor)
+    access.require_admin(actor)
     with transaction() as s:
         row = s.get(ProcessInstance, instance_id)
         if row is None:

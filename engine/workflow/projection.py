@@ -12,7 +12,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 
-from engine import clock, users
+from engine import calendar, clock, users
+from engine.calendar import SHANGHAI as TZ
 from engine.models import HumanTask, Outbox, Timer, User
 from engine.workflow.spiff import AsyncServiceTask
 from engine.workflow.validation import form_key_of
@@ -143,14 +144,12 @@ def _due_at(engine, task, expression) -> datetime | None:
 
 def parse_when(value) -> datetime:
     """Read a due date (ISO date = end of that day in China, or an ISO datetime) as aware UTC."""
-    from engine.calendar import SHANGHAI as TZ
-
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, SHANGHAI_END_OF_DAY, TZ)
     elif len(str(value)) == 10:
-        moment = datetime.combine(date.fromisoformat(str(value)), SHANGHAI_END_OF_DAY, TZ)
+        moment = datetime.combine(calendar.parse_day(value, "due"), SHANGHAI_END_OF_DAY, TZ)
     else:
         moment = datetime.fromisoformat(str(value))
     if moment.tzinfo is None:

@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
-from engine import audit, clock, config, queue, users
+from engine import access, audit, clock, config, queue
 from engine.db import after_commit, reading, transaction
 from engine.errors import Conflict, NotFound
 from engine.models import Incident, Outbox, ProcessInstance, Timer
@@ -134,7 +134,7 @@ def record_failure(outbox_id: int, exc: Exception) -> bool:
 
 def retry_incident(actor, incident_id: int) -> dict:
     """Resolve an incident and run its service task again from a fresh count of tries."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     with transaction() as s:
         incident = s.scalar(select(Incident).where(Incident.id == incident_id).with_for_update())
         if incident is None:
@@ -166,7 +166,7 @@ def retry_incident(actor, incident_id: int) -> dict:
 
 
 def list_incidents(actor, open_only=True) -> list[dict]:
-    users.require_admin(actor)
+    access.require_admin(actor)
     with reading() as s:
         query = select(Incident).order_by(Incident.id.desc()).limit(500)
         if open_only:

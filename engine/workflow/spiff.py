@@ -18,7 +18,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
-from engine import clock
+from engine import calendar, clock
 from engine.workflow import sandbox
 
 # Spiff logs every task state change at INFO, building a record with the task's data attached for
@@ -66,8 +66,6 @@ SERIALIZER_VERSION = SERIALIZER.VERSION
 
 def script_helpers() -> dict:
     """Return the functions diagrams may call besides the safe builtins."""
-    from engine import calendar
-
     def working_days(n, start=None):
         return calendar.working_days_deadline_iso(int(n), start)
 

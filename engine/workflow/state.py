@@ -5,6 +5,7 @@ with a conditional UPDATE, so a transition that lost a race can never overwrite 
 """
 
 import json
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import bindparam, select, update
@@ -48,8 +49,6 @@ def restore(row: ProcessInstance) -> BpmnWorkflow:
 def _restore_into(workflow, dct, registry):
     # Spiff's converter would rebuild the spec from the dict on every load; we already hold the
     # parsed spec, so we replay only the state half of BpmnWorkflowConverter.from_dict.
-    from uuid import UUID
-
     conv = registry.convert_from_dict["BpmnWorkflow"].args[0].__self__  # the converter (pinned 3.2.0)
     workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
     workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

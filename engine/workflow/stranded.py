@@ -12,12 +12,10 @@ from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, exists, or_, select
 
-from engine import audit, clock, users
+from engine import access, audit, clock, users
 from engine.db import reading, transaction
 from engine.errors import Conflict, Forbidden
 from engine.models import Department, HumanTask, Incident, Role, User, user_roles
-
-OFFICE_ROLE = "gongkai_office"  # the 政务公开办 sees them with the admin
 
 
 def _takers():
@@ -105,7 +103,7 @@ def retry(session, incident) -> None:
 
 
 def may_see(actor) -> bool:
-    return actor is not None and (actor.is_admin or actor.has_role(OFFICE_ROLE))
+    return access.is_gongkai_office(actor)
 
 
 def list_for(actor) -> list[dict]:

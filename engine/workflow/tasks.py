@@ -9,6 +9,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Integer, bindparam, func, or_, select, update
 
 from engine import access, audit, clock, forms, users
@@ -85,7 +86,7 @@ def list_for(actor, scope="mine", *, instance_id=None, document_id=None, request
         terms = search_query.staff_terms(dialect, q) if q and q.strip() else None
         if q and q.strip() and terms is None:
             return {"items": [], "total": 0}  # only punctuation: nothing can match
-        items_stmt, count_stmt = _statements(scope, actor.is_admin, filters, terms is not None, bool(overdue),
+        items_stmt, count_stmt = _statements(scope, access.is_admin(actor), filters, terms is not None, bool(overdue),
                                              bool(due_before), sort, dialect)
         params = _params(actor, limit=limit, offset=offset, due_before=due_before, q_staff=terms,
                          **{k: given[k] for k in filters})
@@ -100,7 +101,7 @@ def counts_for(actor) -> dict:
     """Return the number of tasks in each inbox tab."""
     params = _params(actor)
     with reading() as s:
-        return {scope: s.scalar(_statements(scope, actor.is_admin, (), False, False, False, "newest")[1], params)
+        return {scope: s.scalar(_statements(scope, access.is_admin(actor), (), False, False, False, "newest")[1], params)
                 for scope in ("actionable", "mine", "available", "completed", "overdue")}
 
 
@@ -118,14 +119,9 @@ def as_dict(task: HumanTask) -> dict:
 
 
 def get_for(actor, task_id: int) -> HumanTask:
-    """Return the task if `actor` may see it; NotFound/Forbidden otherwise."""
+    """Return the task if `actor` may see it; NotFound otherwise (`access.task_for`)."""
     with reading() as s:
-        task = s.get(HumanTask, task_id)
-        if task is None:
-            raise NotFound("任务不存在 (no such task)")
-        if not access.may_see_task(actor, task):
-            raise Forbidden("您无权查看此任务 (not your task)")
-        return task
+        return access.task_for(s, actor, task_id)
 
 
 def detail_for(actor, task_id: int) -> dict:
@@ -203,6 +199,8 @@ def _change(session, task, **values) -> None:
 
 def _why_not_actionable(actor, task) -> DomainError | None:
     """Why `actor` may not claim-and-complete `task` now; None when they may."""
+    if not access.may_see_task(actor, task):
+        return NotFound("任务不存在 (no such task)")
     if task.status != "open":
         return Conflict("任务已办结 (task already completed)")
     if task.claimed_by not in (None, actor.id):
@@ -235,8 +233,10 @@ def claim(actor, task_id: int) -> dict:
             _check_actionable(actor, task)
             return as_dict(task)
         task = SimpleNamespace(**row._mapping)
-        if not access.may_act_on_task(actor, task):
-            raise Forbidden("这不是您的任务 (not your task)")  # rolls the UPDATE back
+        if not access.may_act_on_task(actor, task):  # rolls the UPDATE back
+            before = SimpleNamespace(**{**row._mapping, "claimed_by": None})  # as it was seen before this claim
+            raise access.refusal(access.may_see_task(actor, before), "这不是您的任务 (not your task)",
+                                 "任务不存在 (no such task)")
         audit.record(s, "claim", actor=actor, instance_id=task.instance_id, task_id=task.id,
                      document_id=task.document_id, request_id=task.request_id, task=task.name)
         return as_dict(task)
@@ -245,10 +245,11 @@ def claim(actor, task_id: int) -> dict:
 def release(actor, task_id: int) -> dict:
     with transaction() as s:
         task = lock_task(s, task_id)
+        access.visible(task, access.may_see_task(actor, task), "任务不存在 (no such task)")
         if task.status != "open":
             raise Conflict("任务已办结 (task already completed)")
-        if task.claimed_by != actor.id and not actor.is_admin:
-            raise Forbidden("只能释放自己认领的任务 (you can release only your own claim)")
+        access.require(access.may_release(actor, task),
+                       "只能释放自己认领的任务 (you can release only your own claim)")
         _change(s, task, claimed_by=None, claimed_at=None)
         audit.record(s, "release", actor=actor, instance_id=task.instance_id, task_id=task.id,
                      document_id=task.document_id, request_id=task.request_id, task=task.name)
@@ -265,7 +266,7 @@ def delegate(actor, task_id: int, to_username: str, reason: str) -> dict:
         other = s.scalar(select(User).where(User.username == (to_username or "")))
         if other is None or not other.active or other.id == actor.id:
             raise Invalid("请选择一位同事 (choose an active colleague)", fields={"to": ["invalid"]})
-        if not other.has_role(task.role) or (task.department_id and other.department_id != task.department_id):
+        if not access.may_delegate_to(other, task):
             raise Invalid("被转办人必须是本部门同一角色的同事 (same role and department required)",
                           fields={"to": ["wrong role or department"]})
         _change(s, task, claimed_by=other.id, claimed_at=clock.now(), assignee_id=other.id)
@@ -302,8 +303,6 @@ def complete_locked(session, actor, task, data: dict) -> str | None:
     name = getattr(actor, "username", None) or "申请人"
 
     def change(row, workflow):
-        from SpiffWorkflow.util.task import TaskState
-
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict("任务已不在等待处理 (task is no longer waiting)")

@@ -6,10 +6,7 @@ sign-off; `progress` answers who is done, late or silent; `export` writes the pl
 `rules` holds the deadlines the plans carry, as DMN rows the office edits.
 """
 
-from engine.access import WORKPLAN_OFFICE_ROLE
-
 PROCESS_KEY = "workplan_task"
-OFFICE_ROLE = WORKPLAN_OFFICE_ROLE  # defined once, beside the rule that uses it
 
 LIAISON_ROLE = "liaison"
 CYCLES = {"P1M": "每月", "P3M": "每季度"}

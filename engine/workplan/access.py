@@ -9,7 +9,7 @@ from engine import access
 from engine.errors import Forbidden, NotFound
 from engine.models import WorkPlan, WorkPlanTask, WorkPlanUnit
 
-is_office = access.is_workplan_office
+is_office = access.is_gongkai_office
 visible_task_ids = access.workplan_task_ids
 
 

@@ -3,13 +3,12 @@ its Word file, and its delivery as the office records it (method and day, as for
 
 from sqlalchemy import func, select
 
-from engine import audit, clock, delivery
+from engine import audit, clock, delivery, letter_style
 from engine.calendar import SHANGHAI
 from engine.config import current
 from engine.db import reading, transaction
 from engine.errors import NotFound
 from engine.models import Department, WorkPlan, WorkPlanNotice, WorkPlanTask, WorkPlanUnit
-from engine.requests import letters
 from engine.workflow.operations import operation
 from engine.workplan import access
 
@@ -60,7 +59,7 @@ def notice_docx(actor, notice_id: int) -> tuple[str, bytes]:
     """The 督办单 as a Word document to print, sign and seal, for whoever may see its task."""
     with reading() as s:
         notice, _unit = _notice_for(s, actor, notice_id)
-        return f"{notice.number}.docx", letters.to_docx(notice.text)
+        return f"{notice.number}.docx", letter_style.render(notice.text)
 
 
 def record_delivery(actor, notice_id: int, body: dict) -> dict:

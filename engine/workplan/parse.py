@@ -7,6 +7,9 @@ what the parser was unsure of (`problems`), so the page can point at the rows ne
 import io
 import re
 
+from docx import Document as Docx
+from openpyxl import load_workbook
+
 from engine.errors import Invalid
 from engine.workplan import units
 
@@ -255,8 +258,6 @@ def _columns(cells) -> dict:
 
 
 def from_docx(data: bytes) -> list[dict]:
-    from docx import Document as Docx
-
     try:
         doc = Docx(io.BytesIO(data))
     except Exception as exc:  # not a Word file, or a broken one
@@ -269,8 +270,6 @@ def from_docx(data: bytes) -> list[dict]:
 
 
 def from_xlsx(data: bytes) -> list[dict]:
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:

@@ -6,6 +6,7 @@ who may act, the hooks in `procedure` write the report and the decision.
 
 from sqlalchemy import select
 
+from engine import access as engine_access
 from engine.db import reading
 from engine.errors import Conflict, Invalid
 from engine.models import HumanTask
@@ -16,12 +17,16 @@ from engine.workplan import access, evidence
 def _open_step(actor, task_id, bpmn_id, department_id=None) -> int:
     with reading() as s:
         unit = access.lead_unit_for(s, actor, task_id, department_id)
-        step = s.scalar(select(HumanTask.id).where(HumanTask.instance_id == unit.instance_id,
-                                                   HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"))
-    if step is None:
-        waiting = "办公室审核" if bpmn_id == "report" else "牵头单位报送"
-        raise Conflict(f"该任务当前不在此环节，正在等待{waiting} (the task is not waiting for this step)")
-    return step
+        step = s.scalar(select(HumanTask).where(HumanTask.instance_id == unit.instance_id,
+                                                HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"))
+        if step is None:
+            waiting = "办公室审核" if bpmn_id == "report" else "牵头单位报送"
+            raise Conflict(f"该任务当前不在此环节，正在等待{waiting} (the task is not waiting for this step)")
+        # The work-plan task is seen (above); its step, given to a role, may not be this caller's: 403.
+        who = "牵头单位的联络员" if bpmn_id == "report" else "政务公开办"
+        engine_access.require(engine_access.may_act_on_task(actor, step) or step.claimed_by == actor.id,
+                              f"只有{who}可以办理此环节 (this step is not yours)")
+        return step.id
 
 
 def submit_report(actor, task_id: int, data: dict, files=()) -> dict:

@@ -2,7 +2,7 @@
 
 from tests.disclosure.test_catalogue import patch
 from tests.support.disclosure import publish
-from tests.support.ysq import add_staff
+from tests.support.information_requests import add_staff
 
 GUIDE = {"classification": "分为规范性文件、政策性文件等。", "arrangement": "按主题分类编排。",
          "obtaining": "在本网站检索或依申请获取。", "work_office": "示例县人民政府办公室政务公开科",

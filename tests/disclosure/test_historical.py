@@ -54,6 +54,6 @@ def test_docx_folder_import_extracts_text(api_as):
     # Not drafter1's own, but the department's drafters are given the task of determining its
     # attribute, so they read it; another department does not.
     assert api_as("drafter1").get(f"/api/documents/{doc_id}").status_code == 200
-    assert api_as("drafter2").get(f"/api/documents/{doc_id}").status_code == 403
+    assert api_as("drafter2").get(f"/api/documents/{doc_id}").status_code == 404
     admin_view = api_as("admin").get(f"/api/documents/{doc_id}").get_json()
     assert admin_view["title"] == "春运通知" and "春运" in admin_view["body"]

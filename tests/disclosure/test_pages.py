@@ -72,13 +72,13 @@ def test_form_errors_keep_the_input(app):
     assert resp.status_code == 422 and "YYYY-MM-DD" in page and "13912341234" in page
 
 
-def test_other_department_gets_403_on_the_document_page(app, api_as):
+def test_another_departments_document_page_is_not_found(app, api_as):
     doc_id = api_as("drafter1").post("/api/documents", json={"title": "内部文件", "category": "general",
                                                               "attribute": "proactive", "formed_on": "2026-11-02",
                                                               "body": BODY}).get_json()["id"]
     client = app.test_client()
     login(client, "drafter2")
-    assert client.get(f"/documents/{doc_id}").status_code == 403
+    assert client.get(f"/documents/{doc_id}").status_code == 404  # not seen: as if it did not exist
 
 
 def test_public_catalogue_page_and_feed_show_only_published_redacted_documents(app, api_as):

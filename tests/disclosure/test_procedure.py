@@ -114,6 +114,6 @@ def test_withholding_needs_leader_signoff(api_as):
 
 def test_other_department_cannot_read_the_document(api_as):
     doc_id = api_as("drafter1").post("/api/documents", json=GOOD).get_json()["id"]
-    assert api_as("drafter2").get(f"/api/documents/{doc_id}").status_code == 403
-    assert api_as("reviewer2").get(f"/api/documents/{doc_id}").status_code == 403
+    assert api_as("drafter2").get(f"/api/documents/{doc_id}").status_code == 404
+    assert api_as("reviewer2").get(f"/api/documents/{doc_id}").status_code == 404
     assert api_as("reviewer1").get(f"/api/documents/{doc_id}").status_code == 200

@@ -10,10 +10,10 @@ from datetime import timedelta
 from click.testing import CliRunner
 
 from engine import admin, clock, queue, users
-from engine.bootstrap import SHIPPED
 from engine.db import reading, transaction
 from engine.disclosure import published_audit, published_audit_runs
 from engine.models import AuditEvent, PublishedAuditRun
+from engine.workflow.definitions import SHIPPED
 from tests.support.disclosure import publish
 from tests.support.flows import run_worker
 from tests.support.web import csrf_from, login

@@ -14,9 +14,9 @@ from engine.config import current
 from engine.db import transaction
 from engine.disclosure import takedown
 from tests.support.disclosure import publish, run_worker
+from tests.support.information_requests import morning
 from tests.support.web import csrf_from, login
 from tests.support.webhook import SECRET
-from tests.support.ysq import morning
 
 NOTICE = "经研究，拟对以下同志予以表彰，现予公示。公示期间如有异议，请向县政府办公室反映。"
 
@@ -147,7 +147,7 @@ def test_only_the_departments_publisher_takes_a_document_down_and_with_a_reason(
     _publisher_of_finance()
     assert take_down(api_as("drafter1"), doc_id).status_code == 403
     assert take_down(api_as("reviewer1"), doc_id).status_code == 403
-    assert take_down(api_as("publisher_cz"), doc_id).status_code == 403
+    assert take_down(api_as("publisher_cz"), doc_id).status_code == 404  # 财政局: not even seen
     no_reason = take_down(publisher, doc_id, "  ")
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]
     assert public_everywhere(publisher.client, doc_id, title)["api"] == 200

@@ -4,23 +4,17 @@ as users of another department or of the same department without the right role.
 Demo users: drafter2/reviewer2 work in 财政局, everyone else in 办公室 (where requests are received).
 """
 
-import pytest
 
 from engine import users
 from engine.workflow import definitions
 from tests.support.bpmn import diagram, service_task
 from tests.support.disclosure import APPROVE, do_task, run_worker
-from tests.support.ysq import Staff, do, register
+from tests.support.information_requests import do, register, task_for
 
 SECRET_BODY = "绝密：某型号装备采购合同全文，供应商及金额附后。"
 WITHHELD = {"title": "关于装备采购的请示", "doc_number": "办发〔2026〕7号", "category": "general",
             "attribute": "withheld", "attribute_ground": "state_secret", "attribute_reason": "涉及国家秘密",
             "formed_on": "2026-11-02", "body": SECRET_BODY}
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
 
 
 def withheld_document(api_as, **fields) -> dict:
@@ -47,7 +41,7 @@ def test_a_reply_draft_cannot_cite_another_departments_withheld_document(api_as,
     doc = withheld_document(api_as)
     rid = request_handled_by_finance(staff)
     drafter2 = staff("drafter2")
-    assert drafter2.get(f"/api/documents/{doc['id']}").status_code == 403  # its own endpoint refuses
+    assert drafter2.get(f"/api/documents/{doc['id']}").status_code == 404  # its own endpoint: not seen
     refused = do(drafter2, rid, "draft_reply", {"outcome": "disclosed", "source_document_id": doc["id"]}, status=422)
     assert "source_document_id" in refused["error"]["fields"]
     for bad in ("abc", "99999999999999999999", 987654):
@@ -69,10 +63,10 @@ def test_an_instance_is_seen_by_who_may_see_its_document(api_as):
     doc = withheld_document(api_as)
     users.create_user("drafter3", "quiet-harbour-41", ["drafter"], "办公室")
     colleague = api_as().login("drafter3", "quiet-harbour-41")  # same department, not the drafter
-    assert colleague.get(f"/api/documents/{doc['id']}").status_code == 403
+    assert colleague.get(f"/api/documents/{doc['id']}").status_code == 404
     # The instance's history holds the withholding ground and the reviewers' opinions.
-    assert colleague.get(f"/api/process-instances/{doc['instance_id']}").status_code == 403
-    assert api_as("reviewer2").get(f"/api/process-instances/{doc['instance_id']}").status_code == 403
+    assert colleague.get(f"/api/process-instances/{doc['instance_id']}").status_code == 404
+    assert api_as("reviewer2").get(f"/api/process-instances/{doc['instance_id']}").status_code == 404
     for allowed in ("drafter1", "secrecy1", "admin"):
         assert api_as(allowed).get(f"/api/process-instances/{doc['instance_id']}").status_code == 200, allowed
 
@@ -83,8 +77,8 @@ def test_an_instance_is_seen_by_who_may_see_its_request(staff):
     instance_id = staff("publisher1").get(f"/api/requests/{rid}").get_json()["instance_id"]
     # Waiting for 办公室's leader: the instance is 办公室's again, but 办公室's drafter has no part in it.
     drafter1 = staff("drafter1")
-    assert drafter1.get(f"/api/requests/{rid}").status_code == 403
-    assert drafter1.get(f"/api/process-instances/{instance_id}").status_code == 403
+    assert drafter1.get(f"/api/requests/{rid}").status_code == 404
+    assert drafter1.get(f"/api/process-instances/{instance_id}").status_code == 404
     for allowed in ("drafter2", "leader1", "publisher1"):
         assert staff(allowed).get(f"/api/process-instances/{instance_id}").status_code == 200, allowed
 
@@ -131,3 +125,30 @@ def test_a_service_task_works_only_on_its_own_instances_document(api_as, setting
     assert not (settings.data_dir / "export" / f"{doc['id']}.json").exists()
     instance = api_as("admin").get(f"/api/process-instances/{started.get_json()['id']}").get_json()
     assert instance["status"] != "completed"  # the step failed (retried, then an incident)
+
+
+def test_one_refusal_policy_for_every_resource(api_as, staff):
+    """What a user may not see answers as a row that does not exist (404); what they see but may not
+    do is refused (403) — documents, requests, tasks and instances alike (work plans: test_workplan_access)."""
+    doc = withheld_document(api_as)
+    rid = request_handled_by_finance(staff)
+    task = task_for(staff("drafter2"), rid, "draft_reply")
+    instance_id = staff("publisher1").get(f"/api/requests/{rid}").get_json()["instance_id"]
+    missing = 987654321
+
+    def status(user, method, url, **body):
+        return getattr(staff(user), method)(url, **({"json": body} if method == "post" else {})).status_code
+
+    # Not visible: the same answer as for an id that names nothing.
+    for url in ("/api/documents/{}", "/api/requests/{}", "/api/tasks/{}", "/api/process-instances/{}"):
+        assert status("drafter1", "get", url.format(missing)) == 404
+    assert status("drafter2", "get", f"/api/documents/{doc['id']}") == 404       # 财政局
+    assert status("drafter1", "get", f"/api/requests/{rid}") == 404              # 办公室's drafter, no part in it
+    assert status("reviewer2", "get", f"/api/tasks/{task['id']}") == 404         # 财政局, not a drafter
+    assert status("reviewer2", "post", f"/api/tasks/{task['id']}/claim") == 404  # nor act on it
+    assert status("drafter1", "get", f"/api/process-instances/{instance_id}") == 404
+    # Visible, but not theirs to do.
+    assert status("drafter1", "post", f"/api/documents/{doc['id']}/take-down", reason="过期") == 403
+    assert status("drafter2", "post", f"/api/requests/{rid}/reasons", period_days=15) == 403  # not a publisher
+    assert status("admin", "post", f"/api/tasks/{task['id']}/claim") == 403      # sees every task, drafts none
+    assert status("publisher1", "post", f"/api/process-instances/{instance_id}/cancel", reason="x") == 403

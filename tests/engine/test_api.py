@@ -44,13 +44,13 @@ def test_wrong_roles_are_refused(backend, api_as):
     assert reviewer.post("/api/process-instances", json={"definition_key": "one_step"}).status_code == 403
     assert reviewer.get("/api/incidents").status_code == 403
     assert reviewer.post("/api/incidents/1/retry").status_code == 403
-    # A drafter of the same department may see the instance but not act on the reviewer's task.
+    # A drafter of the same department sees the instance, not the reviewer's task: it answers as missing.
     assert drafter.get(f"/api/process-instances/{iid}").status_code == 200
-    assert drafter.get(f"/api/tasks/{task_id}").status_code == 403
-    assert drafter.post(f"/api/tasks/{task_id}/claim").status_code == 403
-    assert drafter.post(f"/api/tasks/{task_id}/complete", json=APPROVE).status_code == 403
-    assert drafter.post(f"/api/tasks/{task_id}/delegate", json={"to": "drafter1", "reason": "x"}).status_code == 403
-    assert drafter.post(f"/api/tasks/{task_id}/release").status_code == 403
+    assert drafter.get(f"/api/tasks/{task_id}").status_code == 404
+    assert drafter.post(f"/api/tasks/{task_id}/claim").status_code == 404
+    assert drafter.post(f"/api/tasks/{task_id}/complete", json=APPROVE).status_code == 404
+    assert drafter.post(f"/api/tasks/{task_id}/delegate", json={"to": "drafter1", "reason": "x"}).status_code == 404
+    assert drafter.post(f"/api/tasks/{task_id}/release").status_code == 404
     # Everyone logged in may read the catalogue of definitions and their diagrams.
     assert drafter.get("/api/process-definitions").status_code == 200
     assert drafter.get("/api/process-definitions/one_step/versions/1/xml").status_code == 200
@@ -65,15 +65,15 @@ def test_departments_are_kept_apart(backend, api_as):
     for scope in ("available", "all", "mine", "overdue", "completed"):
         assert reviewer2.get(f"/api/tasks?scope={scope}").get_json() == {"items": [], "total": 0}
     assert reviewer2.get(f"/api/tasks?scope=all&instance_id={iid}").get_json()["total"] == 0
-    assert reviewer2.get(f"/api/tasks/{task_id}").status_code == 403
-    assert reviewer2.get(f"/api/process-instances/{iid}").status_code == 403
-    assert reviewer2.post(f"/api/tasks/{task_id}/claim").status_code == 403
-    assert reviewer2.post(f"/api/tasks/{task_id}/complete", json=APPROVE).status_code == 403
+    assert reviewer2.get(f"/api/tasks/{task_id}").status_code == 404
+    assert reviewer2.get(f"/api/process-instances/{iid}").status_code == 404
+    assert reviewer2.post(f"/api/tasks/{task_id}/claim").status_code == 404
+    assert reviewer2.post(f"/api/tasks/{task_id}/complete", json=APPROVE).status_code == 404
     assert reviewer1.post(f"/api/tasks/{task_id}/delegate",
                           json={"to": "reviewer2", "reason": "出差"}).status_code == 422
 
     assert reviewer1.post(f"/api/tasks/{task_id}/claim").status_code == 200
-    assert reviewer2.post(f"/api/tasks/{task_id}/release").status_code == 403
+    assert reviewer2.post(f"/api/tasks/{task_id}/release").status_code == 404  # not even seen
     assert admin.get(f"/api/tasks/{task_id}").status_code == 200  # admins see every task
     assert reviewer1.post(f"/api/tasks/{task_id}/complete", json=APPROVE).status_code == 200
 

@@ -52,7 +52,7 @@ def test_an_admin_cancels_and_everything_waiting_ends(backend, api_as):
 
 
 def test_a_cancelled_document_is_withdrawn_and_a_request_closes_as_other(api_as, settings):
-    from tests.support.ysq import Staff, detail, register
+    from tests.support.information_requests import Staff, detail, register
 
     admin = api_as("admin")
     doc_id = api_as("drafter1").post("/api/documents", json={

@@ -63,7 +63,7 @@ def test_a_step_routes_its_task_to_another_department_and_back(backend, api_as):
     do(reviewer2, "财政局会签")
     assert available(reviewer1) == ["终审"]  # no department on this step: the instance's again
     assert available(reviewer2) == []
-    assert api_as("drafter2").get(f"/api/process-instances/{iid}").status_code == 403  # not a reviewer
+    assert api_as("drafter2").get(f"/api/process-instances/{iid}").status_code == 404  # not a reviewer: not seen
 
 
 def test_a_department_expression_is_checked_at_deploy(backend, api_as):

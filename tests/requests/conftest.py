@@ -8,12 +8,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from engine import config
-from tests.support.ysq import Staff
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
 
 
 class Inbox:

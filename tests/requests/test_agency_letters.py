@@ -2,8 +2,8 @@
 is the county government under the 2023 行政复议法), and the 延期告知书 gives the handler's reason."""
 
 from tests.support.flows import run_worker
+from tests.support.information_requests import add_staff, detail, do, payload, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import add_staff, detail, do, payload, register
 
 
 def _finance_agency(staff) -> int:

@@ -8,7 +8,16 @@ from docx import Document as Docx
 from openpyxl import load_workbook
 
 from engine.workflow import timers
-from tests.support.ysq import APPLICANT, COMPANY, detail, do, morning, register, reply, sign_and_deliver
+from tests.support.information_requests import (
+    APPLICANT,
+    COMPANY,
+    detail,
+    do,
+    morning,
+    register,
+    reply,
+    sign_and_deliver,
+)
 
 RESEARCH = {**COMPANY, "name": "示例大学", "subtype": "research", "id_number": "12370000MB1234567X"}
 LAWYER = {**COMPANY, "name": "示例律师事务所", "subtype": "legal_services", "id_number": "31370000MD1234567X"}

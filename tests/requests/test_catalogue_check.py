@@ -4,7 +4,7 @@ catalogue item carries its 内容概述, de-identified like every published fiel
 
 from tests.support.disclosure import publish
 from tests.support.flows import run_worker
-from tests.support.ysq import detail, do, register, task_for
+from tests.support.information_requests import detail, do, register, task_for
 
 
 def test_a_not_held_reply_for_a_published_document_needs_a_reason(api_as, staff, client):

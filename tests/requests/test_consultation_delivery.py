@@ -11,7 +11,7 @@ from engine import calendar, clock
 from engine.requests import deadlines
 from engine.workflow import timers
 from tests.support.flows import run_worker
-from tests.support.ysq import detail, do, morning, register, task_for
+from tests.support.information_requests import detail, do, morning, register, task_for
 
 
 def _fire(staff, rid) -> str:

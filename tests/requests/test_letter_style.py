@@ -6,8 +6,8 @@ import zipfile
 import docx
 
 from engine import letter_style
+from tests.support.information_requests import register, reply
 from tests.support.web import csrf_from, login
-from tests.support.ysq import register, reply
 
 TEXT = ("示例县人民政府办公室\n政府信息公开申请答复书\n（YSQ202600001）\n\n张三：\n    本机关于2026年12月1日收到您的申请。\n"
         "    特此告知。\n\n示例县人民政府办公室\n2026年12月7日")

@@ -8,8 +8,8 @@ import docx
 
 from engine import clock
 from tests.support.disclosure import run_worker
+from tests.support.information_requests import do, register, sign_and_deliver
 from tests.support.web import csrf_from, login
-from tests.support.ysq import do, register, sign_and_deliver
 
 MATERIAL = "2026年城区道路改造工程预算表\n联系人李四，身份证号110101199003074573，电话13912341234。\n合计：1200万元。"
 

@@ -10,8 +10,8 @@ from docx import Document
 from engine import clock, config
 from engine.calendar import add_working_days
 from tests.support.flows import run_worker
+from tests.support.information_requests import APPLICANT, detail, do, payload, task_for
 from tests.support.web import login
-from tests.support.ysq import APPLICANT, detail, do, payload, task_for
 
 
 def signed_request(staff, contact="13912341234，zhangsan@example.com") -> int:

@@ -4,8 +4,8 @@ import io
 
 from docx import Document
 
+from tests.support.information_requests import register, reply
 from tests.support.web import login
-from tests.support.ysq import register, reply
 
 
 def paragraphs(data: bytes) -> list[str]:
@@ -26,6 +26,6 @@ def test_the_signed_letter_downloads_as_a_word_document(staff, app):
     assert "张三：" in text  # the applicant addressed
     assert any("2026年城区道路改造工程的预算" in p for p in text)
     assert not any("答复类型" in p for p in text)  # internal bookkeeping stays out of the applicant's letter
-    assert staff("drafter2").get(f"/api/requests/{rid}/reply-letter.docx").status_code == 403  # 财政局
+    assert staff("drafter2").get(f"/api/requests/{rid}/reply-letter.docx").status_code == 404  # 财政局
     page = login(app.test_client(), "publisher1").get(f"/requests/{rid}").get_data(as_text=True)
     assert f'/api/requests/{rid}/reply-letter.docx' in page

@@ -14,8 +14,8 @@ from docx import Document as Docx
 from engine import bootstrap, users
 from engine.db import transaction
 from engine.models import Document
+from tests.support.information_requests import morning, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import morning, register
 
 # username, display name, roles, department
 STAFF = (("publisher_cz", "财公开", ["publisher"], "财政局"), ("leader_cz", "财领导", ["leader"], "财政局"),

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from engine import clock
 from tests.support.disclosure import APPROVE, do_task, publish, run_worker
+from tests.support.information_requests import morning, register, reply
 from tests.support.web import login
-from tests.support.ysq import morning, register, reply
 
 
 def test_the_deadline_depends_on_the_kind_of_agency(staff, api_as):

@@ -4,8 +4,8 @@ from datetime import date as D
 
 import time_machine
 
+from tests.support.information_requests import morning, register, reply
 from tests.support.web import csrf_from, login
-from tests.support.ysq import morning, register, reply
 
 
 def test_report_page_shows_the_tables_chart_and_saves_entries(staff, app):

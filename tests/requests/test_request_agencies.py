@@ -12,8 +12,8 @@ import time_machine
 from engine import bootstrap, users
 from engine.db import transaction
 from tests.requests.test_report_agencies import agencies, new, patch  # noqa: F401 (the fixture)
+from tests.support.information_requests import detail, do, morning, payload, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, payload, register
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_request_filed_to_a_department_agency_is_its_own_from_inbox_to_report(
         assert [t["bpmn_id"] for t in review] == ["review_request"]
         for other in (office, education):  # department separation: neither sees it, nor its task
             assert no not in [r["request_no"] for r in other.get("/api/requests").get_json()["items"]]
-            assert other.get(f"/api/requests/{rid}").status_code == 403
+            assert other.get(f"/api/requests/{rid}").status_code == 404
             assert other.get(f"/api/tasks?scope=available&request_id={rid}").get_json()["items"] == []
         assert root["request_no"] not in [r["request_no"] for r in finance.get("/api/requests").get_json()["items"]]
 
@@ -84,7 +84,7 @@ def test_staff_register_for_their_own_agency_and_an_admin_for_any(staff, three):
     by_admin = register(admin, description="来信：财政专项资金", channel="letter", agency=cz)
     assert by_admin["agency"] == "示例县财政局"
     assert by_admin["id"] in [r["id"] for r in finance.get("/api/requests").get_json()["items"]]
-    assert staff("publisher1").get(f"/api/requests/{by_admin['id']}").status_code == 403
+    assert staff("publisher1").get(f"/api/requests/{by_admin['id']}").status_code == 404
     assert register(admin, description="传真：道路预算", channel="fax")["agency"] == "示例县人民政府办公室"
 
     refused = finance.post("/api/requests", json={**payload(), "channel": "in_person", "received_on": "2025-03-03",

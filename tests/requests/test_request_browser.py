@@ -7,7 +7,7 @@ import re
 import pytest
 
 from engine import clock
-from tests.support.ysq import detail, do, sign_and_deliver
+from tests.support.information_requests import detail, do, sign_and_deliver
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 

@@ -6,7 +6,7 @@ from datetime import date as D
 import time_machine
 
 from engine.requests import similarity
-from tests.support.ysq import APPLICANT, COMPANY, detail, do, morning, payload
+from tests.support.information_requests import APPLICANT, COMPANY, detail, do, morning, payload
 
 SIMILAR = ("申请公开2026年城区道路改造工程的预算", "请提供城区道路改造工程2026年预算信息",
            "城区道路改造工程（2026年）预算")

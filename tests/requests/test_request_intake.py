@@ -5,7 +5,7 @@ from datetime import date as D
 
 import time_machine
 
-from tests.support.ysq import COMPANY, do, morning, payload, sign_and_deliver
+from tests.support.information_requests import COMPANY, do, morning, payload, sign_and_deliver
 
 
 def test_an_organisation_names_its_legal_representative_and_contact_person(client, staff):

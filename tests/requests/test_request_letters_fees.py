@@ -5,9 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from engine.agency_settings import DEFAULTS
 from engine.errors import Invalid
 from engine.requests import OUTCOMES, REASONS_BY_OUTCOME, fees, letters
-from engine.requests.settings import DEFAULTS
 
 REQ = SimpleNamespace(applicant_name="张三", request_no="YSQ202600001", receipt_on=date(2026, 11, 2),
                       description="2026年城区道路改造工程的预算", form="electronic", delivery="email")

@@ -10,8 +10,8 @@ import time_machine
 from engine import calendar, clock
 from engine.workflow import timers
 from tests.support.flows import run_worker
+from tests.support.information_requests import detail, do, morning, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, register
 
 
 def notices(api, rid) -> list[dict]:
@@ -39,11 +39,11 @@ def test_a_correction_notice_is_a_letter_with_its_delivery_recorded(staff):
         for day, why in (("2026-11-02", "before"), ("2026-11-05", "future"), ("11/04", "format")):
             resp = publisher.post(url, json={"delivery_method": "post", "delivered_on": day})
             assert resp.status_code == 422 and "delivered_on" in resp.get_json()["error"]["fields"], why
-        assert staff("drafter1").post(url, json={"delivery_method": "post", "delivered_on": "2026-11-04"}).status_code == 403
+        assert staff("drafter1").post(url, json={"delivery_method": "post", "delivered_on": "2026-11-04"}).status_code == 404
         ok = publisher.post(url, json={"delivery_method": "post", "delivered_on": "2026-11-04"})
         assert ok.status_code == 200, ok.get_json()
         assert notices(publisher, rid)[0]["delivered_on"] == "2026-11-04"
-        assert staff("drafter2").get(f"/api/requests/{rid}/notices").status_code == 403
+        assert staff("drafter2").get(f"/api/requests/{rid}/notices").status_code == 404
 
 
 def test_a_fee_notice_states_basis_standard_calculation_amount_and_payment(staff):

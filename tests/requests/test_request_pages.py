@@ -1,7 +1,7 @@
 """Staff pages for information requests: the list, one request, and its facts on the task page."""
 
+from tests.support.information_requests import payload
 from tests.support.web import login
-from tests.support.ysq import payload
 
 
 def test_publisher_sees_the_request_list_and_page_and_a_drafter_does_not(app, api_as):
@@ -19,7 +19,7 @@ def test_publisher_sees_the_request_list_and_page_and_a_drafter_does_not(app, ap
     assert request_no in task_page and "城区道路改造" in task_page
 
     drafter = login(app.test_client(), "drafter2")
-    assert drafter.get(f"/requests/{request_id}").status_code == 403
+    assert drafter.get(f"/requests/{request_id}").status_code == 404
     assert request_no not in drafter.get("/requests").get_data(as_text=True)
 
 

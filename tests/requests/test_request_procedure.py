@@ -10,8 +10,7 @@ from engine import queue
 from engine.models import Notification
 from engine.workflow import timers
 from tests.support.flows import rows, run_worker
-from tests.support.web import login
-from tests.support.ysq import (
+from tests.support.information_requests import (
     APPLICANT,
     detail,
     do,
@@ -22,6 +21,7 @@ from tests.support.ysq import (
     sign_and_deliver,
     task_for,
 )
+from tests.support.web import login
 
 PUBLIC_KEYS = {"request_no", "status", "status_name", "agency", "received_on", "due_on", "correction_due_on",
                "correction_items", "correction_received_on", "replied_on", "outcome_name", "letter", "attachment"}
@@ -44,7 +44,7 @@ def test_public_request_is_handled_by_the_holding_department_and_replied(staff, 
         # The handling department's staff get the task; the intake office's drafter does not.
         assert staff("drafter1").get(f"/api/tasks?scope=available&request_id={rid}").get_json()["items"] == []
         assert staff("drafter2").get(f"/api/requests/{rid}").status_code == 200
-        assert staff("reviewer1").get(f"/api/requests/{rid}").status_code == 403
+        assert staff("reviewer1").get(f"/api/requests/{rid}").status_code == 404
 
         handler = staff("drafter2")
         found = handler.get("/api/requests/register?q=预算").get_json()

@@ -7,8 +7,8 @@ from datetime import date as D
 
 import time_machine
 
+from tests.support.information_requests import detail, do, morning, register, sign_and_deliver
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, register, sign_and_deliver
 
 
 def _key(html: str, form_id: str) -> str:
@@ -26,9 +26,11 @@ def test_the_publisher_asks_for_reasons_records_them_and_delays_the_reply(staff,
         publisher = staff("publisher1")
         rid = register(publisher)["id"]
         url = f"/requests/{rid}"
-        drafter_page = login(app.test_client(), "drafter1").get(url).get_data(as_text=True)
-        assert 'id="reasons-form"' not in drafter_page  # the drafter sees the request, not the publisher's forms
-        assert staff("drafter1").post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).status_code == 403
+        leader_page = login(app.test_client(), "leader1").get(url)
+        assert leader_page.status_code == 200  # the intake office's leader sees the request, not the publisher's forms
+        assert 'id="reasons-form"' not in leader_page.get_data(as_text=True)
+        assert staff("leader1").post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).status_code == 403
+        assert staff("drafter1").post(f"/api/requests/{rid}/reasons", json={"period_days": 5}).status_code == 404
 
         client = login(app.test_client(), "publisher1")
         page = client.get(url).get_data(as_text=True)

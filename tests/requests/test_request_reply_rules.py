@@ -4,7 +4,7 @@ from datetime import date as D
 
 import time_machine
 
-from tests.support.ysq import detail, do, morning, register, task_for
+from tests.support.information_requests import detail, do, morning, register, task_for
 
 
 def to_draft(staff, rid):

@@ -9,8 +9,8 @@ import time_machine
 from engine import clock
 from engine.requests import deadlines
 from tests.support.flows import run_worker
+from tests.support.information_requests import detail, do, morning, register
 from tests.support.web import csrf_from, login
-from tests.support.ysq import detail, do, morning, register
 
 
 def test_a_request_is_split_into_parts_with_their_own_numbers_and_deadlines(client, staff):

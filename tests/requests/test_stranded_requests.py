@@ -6,8 +6,8 @@ see, resolved once someone can take it."""
 from engine import users
 from engine.workflow import stranded
 from tests.support.flows import run_worker
+from tests.support.information_requests import add_staff, do, payload, task_for
 from tests.support.web import login
-from tests.support.ysq import add_staff, do, payload, task_for
 
 
 def _patch(api, url, body):

@@ -7,8 +7,8 @@ import docx
 
 from engine import clock
 from tests.support.flows import run_worker
+from tests.support.information_requests import add_staff, detail, do, register, task_for
 from tests.support.web import csrf_from, login
-from tests.support.ysq import add_staff, detail, do, register, task_for
 
 
 def _report(api, **query):

@@ -7,8 +7,8 @@ work plan's `report_cycle`, a task's `rule`, given as an object or a list) are t
 
 import pytest
 
+from tests.support.information_requests import Staff
 from tests.support.workplan import PLAN_TEXT, add_staff, create_plan
-from tests.support.ysq import Staff
 
 WRONG = ({"x": 1}, [1], 7, True)
 

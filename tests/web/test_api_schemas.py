@@ -7,7 +7,7 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from tests.support import ysq
+from tests.support import information_requests
 from tests.support.web import start_review
 
 
@@ -108,7 +108,7 @@ def test_answers_built_as_dicts_have_the_declared_fields(backend, client, api_as
     _conforms(spec, "post", "/api/tasks/{task_id}/release", reviewer.post(f"/api/tasks/{task['id']}/release"))
     _conforms(spec, "get", "/api/documents/{document_id}/reviews/verify",
               drafter.get(f"/api/documents/{doc['id']}/reviews/verify"))
-    filed = _conforms(spec, "post", "/api/public/requests", client.post("/api/public/requests", json=ysq.payload()))
+    filed = _conforms(spec, "post", "/api/public/requests", client.post("/api/public/requests", json=information_requests.payload()))
     _conforms(spec, "get", "/api/public/requests/{request_no}",
               client.get(f"/api/public/requests/{filed['request_no']}?code={filed['access_code']}"))
     requests = _conforms(spec, "get", "/api/requests", publisher.get("/api/requests"))

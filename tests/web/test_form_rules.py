@@ -20,9 +20,9 @@ from engine.workflow import timers
 from tests.support.disclosure import run_worker
 from tests.support.flows import deploy_ok, start
 from tests.support.formwalk import branches, declared_valid, prefilled_by_others, required_now
+from tests.support.information_requests import APPLICANT, do, register
 from tests.support.web import start_review
 from tests.support.workplan import add_staff, create_plan
-from tests.support.ysq import APPLICANT, Staff, do, register
 
 # One database is enough: the rules compared live above it (the walk takes about a minute).
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -69,11 +69,6 @@ DOCUMENT_PATHS = {
     "signoff": (WITHHELD, [APPROVE, APPROVE]),
     "publication_approval": ({**DOCUMENT, "category": "normative", "interpretation": "解读"}, [APPROVE, APPROVE]),
 }
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
 
 
 def test_every_shipped_form_is_walked():

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from engine import clock, config, monitoring, queue
 from engine.db import transaction
 from engine.models import InformationRequest
-from tests.support import ysq
+from tests.support import information_requests
 from tests.support.web import login
 from tests.support.workers import wait_until
 from web import create_app
@@ -151,7 +151,7 @@ def test_metrics_count_tasks_incidents_and_requests_near_their_deadline(backend,
     for title in ("甲", "乙"):
         assert drafter.post("/api/documents", json={"title": title, "category": "general", "attribute": "proactive",
                                                     "formed_on": "2026-11-02", "body": "内容。"}).status_code == 201
-    filed = monitor.post("/api/public/requests", json=ysq.payload())
+    filed = monitor.post("/api/public/requests", json=information_requests.payload())
     assert filed.status_code == 201, filed.get_json()
     text = monitor.get("/metrics").get_data(as_text=True)
     assert _metric(text, "gongkai_tasks_open", role="dept_reviewer") == 2

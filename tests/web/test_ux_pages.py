@@ -31,11 +31,11 @@ def test_progress_is_shown_to_those_who_may_see_the_document(app, api_as):
     assert own.get_json() | {"current_tasks": None} == {"status": "dept_review", "status_label": "初审中",
                                                         "working": None, "incident": None, "current_tasks": None}
     assert [t["name"] for t in own.get_json()["current_tasks"]] == ["初审"]
-    assert login(app.test_client(), "drafter2").get(f"/documents/{doc_id}/progress").status_code == 403
+    assert login(app.test_client(), "drafter2").get(f"/documents/{doc_id}/progress").status_code == 404
 
 
 def test_request_review_offers_the_departments_as_a_list(api_as):
-    from tests.support.ysq import register
+    from tests.support.information_requests import register
 
     publisher = api_as("publisher1")
     rid = register(publisher)["id"]

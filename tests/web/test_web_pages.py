@@ -53,9 +53,9 @@ def test_admin_pages_render_with_chinese_titles(login_as, review_task):
         assert has_chinese(title_of(resp)), url
 
 
-def test_other_departments_task_is_forbidden(login_as, review_task):
-    assert login_as("reviewer2").get(f"/tasks/{review_task}").status_code == 403
-    assert login_as("drafter1").get(f"/tasks/{review_task}").status_code == 403
+def test_a_task_one_may_not_see_is_not_found(login_as, review_task):
+    assert login_as("reviewer2").get(f"/tasks/{review_task}").status_code == 404
+    assert login_as("drafter1").get(f"/tasks/{review_task}").status_code == 404
     page = login_as("reviewer1").get(f"/tasks/{review_task}")
     assert page.status_code == 200
     body = page.get_data(as_text=True)

@@ -3,10 +3,10 @@
 import pytest
 
 from tests.support.workplan import add_staff
-from tests.support.ysq import Staff
 
 
 @pytest.fixture
-def staff(settings, api_as):
+def staff(staff):
+    """The suite's `staff`, with the work plan's departments and their liaisons added first."""
     add_staff()
-    return Staff(api_as, settings.secret_key)
+    return staff

@@ -9,11 +9,11 @@ from pathlib import Path
 import time_machine
 
 from engine import admin, users
-from engine.bootstrap import SHIPPED
+from engine.workflow.definitions import SHIPPED
 from engine.workplan import rules
+from tests.support.information_requests import morning
 from tests.support.web import login
 from tests.support.workplan import create_plan, notes_of, sweep
-from tests.support.ysq import morning
 
 PLAN = """2026年示例县政务公开工作要点
 一、推进脱贫攻坚信息公开

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from engine.db import reading
 from engine.models import WorkPlanNotice
 from tests.support.flows import run_worker
+from tests.support.information_requests import morning
 from tests.support.web import login
 from tests.support.workplan import create_plan, notes_of, published_document, sweep
-from tests.support.ysq import morning
 
 
 def _task(api, plan_id, lead) -> dict:

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from engine import users
-from engine.bootstrap import SHIPPED
 from engine.errors import Invalid
 from engine.workflow import definitions
+from engine.workflow.definitions import SHIPPED
 from engine.workplan import rules
 from tests.support.workplan import create_plan
 

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import time_machine
 
+from tests.support.information_requests import morning
 from tests.support.web import login
 from tests.support.workplan import PLAN_TEXT, create_plan, notes_of, sweep
-from tests.support.ysq import morning
 
 
 def _task(api, plan_id, lead) -> dict:

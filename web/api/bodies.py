@@ -8,6 +8,7 @@ body the engine received unchecked is how an object in `report_cycle` became a 5
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from engine.agency_settings import AGENCY_KINDS
 from engine.delivery import METHODS
 from engine.disclosure import ATTRIBUTES, CATEGORIES, CHANNELS, GROUNDS
 from engine.disclosure.guide import MAX_CHARS as GUIDE_CHARS
@@ -23,7 +24,6 @@ from engine.requests import (
 )
 from engine.requests import CHANNELS as REQUEST_CHANNELS
 from engine.requests.report import ENTERED_FIGURES, PROCEEDING_KINDS, PROCEEDING_RESULTS
-from engine.requests.settings import AGENCY_KINDS
 from engine.supervision import KINDS as SUPERVISION_KINDS
 from engine.workplan import CYCLES
 from engine.workplan.deadlines import TASK_RULES

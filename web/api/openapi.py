@@ -40,7 +40,7 @@ def build_spec() -> dict:
 
 ERROR = {"application/json": {"schema": "ErrorResponseSchema"}}
 ERRORS = {400: "malformed request", 401: "not logged in, or the token expired or was revoked",
-          403: "not allowed for this user", 404: "no such resource", 409: "conflicts with the current state", 410: "gone: deliberately removed",
+          403: "seen, but not allowed for this user", 404: "no such resource, or one this user may not see", 409: "conflicts with the current state", 410: "gone: deliberately removed",
           413: "body too large", 422: "invalid input; error.fields names each field and what to fix",
           429: "too many requests; try again later"}
 

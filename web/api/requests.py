@@ -8,7 +8,8 @@ import io
 
 from flask import request, send_file
 
-from engine.requests import intake, notices, records, settings, split, steps
+from engine import agency_settings
+from engine.requests import intake, notices, replies, split, steps
 from web.api import bodies, bp
 from web.api.answers import (
     CorrectionSchema,
@@ -119,7 +120,7 @@ def reply_letter_docx(request_id):
     get:
       responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}}
     """
-    name, data = records.letter_docx(require_user(), request_id)
+    name, data = replies.letter_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
@@ -130,7 +131,7 @@ def reply_attachment_docx(request_id):
     get:
       responses: {200: {content: {application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}}}, 404: {description: "the reply provides no information"}}
     """
-    name, data = records.attachment_docx(require_user(), request_id)
+    name, data = replies.attachment_docx(require_user(), request_id)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=DOCX)
 
 
@@ -210,7 +211,7 @@ def delay_reply(request_id):
       summary: "{reply_by}: a working day after the current deadline, within the agency's bound; once"
       responses:
         201: {description: "the 延迟答复告知书 (a notice of kind delayed_reply)", content: {application/json: {schema: NoticeSchema}}}
-        403: {description: not a publisher, or not a request the caller may see}
+        403: {description: not a publisher}
         422: {description: "reasons not answered as reasonable, already delayed, or reply_by not allowed"}
     """
     return respond(NoticeSchema, notices.delay_reply(require_user(), request_id, parse(bodies.DelayBody)), 201)
@@ -266,7 +267,7 @@ def get_request_settings():
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
     require_user()
-    return respond(RequestSettingsSchema, settings.load())
+    return respond(RequestSettingsSchema, agency_settings.load())
 
 
 @bp.put("/requests/settings")
@@ -277,4 +278,4 @@ def put_request_settings():
       requestBody: {content: {application/json: {schema: RequestSettingsBody}}}
       responses: {200: {content: {application/json: {schema: RequestSettingsSchema}}}}
     """
-    return respond(RequestSettingsSchema, settings.update(require_user(), parse(bodies.RequestSettingsBody)))
+    return respond(RequestSettingsSchema, agency_settings.update(require_user(), parse(bodies.RequestSettingsBody)))

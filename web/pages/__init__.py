@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Blueprint, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 
-from engine import calendar, clock
+from engine import access, calendar, clock
 
 bp = Blueprint("home", __name__)
 csrf = CSRFProtect()
@@ -67,3 +67,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["cn_time"] = cn_time
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["working_days_left"] = working_days_left
+    app.jinja_env.globals["access"] = access  # the menus show what the rules allow, from the rules themselves

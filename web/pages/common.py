@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import jsonify, redirect, request, url_for
 
-from engine import users
+from engine import access
 from engine.errors import DomainError
 from web.auth import current_user
 from web.errors import STATUS
@@ -18,7 +18,7 @@ def admin_required(view):
         actor = current_user()
         if actor is None:
             return redirect(url_for("auth.login", next=request.full_path))
-        users.require_admin(actor)
+        access.require_admin(actor)
         return view(*args, **kwargs)
 
     return wrapped

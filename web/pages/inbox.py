@@ -1,10 +1,11 @@
 """The task inbox page: tabs, search, filters and saved filters (reads the human-task projection only)."""
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from engine import saved_filters, users
+from engine import calendar, saved_filters, users
 from engine.workflow import definitions, stranded, tasks
 from web.auth import current_user, login_required
 
@@ -35,14 +36,8 @@ def inbox():
 
 
 def _end_of_day(day: str):
-    from datetime import date, datetime
-
-    from engine.calendar import END_OF_DAY, SHANGHAI
-
-    try:
-        return datetime.combine(date.fromisoformat(day), END_OF_DAY, tzinfo=SHANGHAI) if day else None
-    except ValueError:
-        return None
+    found = calendar.parse_day(day, "due_before", errors={})  # not a day: no filter, as before
+    return datetime.combine(found, calendar.END_OF_DAY, tzinfo=calendar.SHANGHAI) if found else None
 
 
 @bp.post("/inbox/filters")

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext
 
 from engine import users
-from engine.errors import DomainError, Forbidden
+from engine.errors import DomainError, NotFound
 from engine.workflow import definitions, instances, tasks
 from web.auth import current_user, login_required
 from web.bpmn_layout import ensure_layout
@@ -46,7 +46,7 @@ def earlier_opinions(instance, task) -> list[dict]:
 def _instance_or_none(actor, instance_id):
     try:
         return instances.get_for(actor, instance_id, with_state=False)  # the task detail has the state
-    except Forbidden:  # a task handed to someone outside the instance's department: show the task only
+    except NotFound:  # a task handed to someone outside the instance's department: show the task only
         return None
 
 

@@ -10,7 +10,7 @@ import string
 
 from sqlalchemy import select
 
-from engine import audit, clock, crypto, letter_style, users
+from engine import access, audit, clock, crypto, letter_style
 from engine.db import reading, transaction
 from engine.errors import Invalid
 from engine.models import AgencySetting
@@ -63,7 +63,7 @@ def load(session=None) -> dict:
 
 def update(actor, changes: dict) -> dict:
     """Save some settings (admin only); unknown keys and bad values are refused."""
-    users.require_admin(actor)
+    access.require_admin(actor)
     if not isinstance(changes, dict):
         raise Invalid("请求体必须是对象 (body must be an object)")
     clean = {key: _checked(key, value) for key, value in changes.items()}
