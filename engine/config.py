@@ -69,8 +69,9 @@ def load(overrides: dict | None = None) -> Settings:
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"REDIS_URL must start with redis:// or unix://, got {redis_url!r}")
     storage_url = validate_url("GONGKAI_STORAGE_URL", env.get("GONGKAI_STORAGE_URL"))
+    shared = shared_services(database_url, redis_url, storage_url)
     return Settings(data_dir=data_dir, database_url=database_url, redis_url=redis_url,
-                    secret_key=_secret_key(env, data_dir, database_url, redis_url, storage_url),
+                    secret_key=_secret_key(env, data_dir, shared),
                     storage_url=storage_url,
                     export_url=(validate_url("GONGKAI_EXPORT_URL", env.get("GONGKAI_EXPORT_URL"))
                                 or beside(storage_url, "export")),
@@ -84,7 +85,7 @@ def load(overrides: dict | None = None) -> Settings:
                     trusted_proxies=env.get("GONGKAI_TRUSTED_PROXIES", ""),
                     metrics_token=env.get("GONGKAI_METRICS_TOKEN", ""),
                     metrics_allow=env.get("GONGKAI_METRICS_ALLOW", ""),
-                    seal_keys=_seal_keys(env, database_url, redis_url, storage_url),
+                    seal_keys=_seal_keys(env, shared),
                     **_worker_timing(env))
 
 
@@ -110,45 +111,45 @@ def _smtp_url(url):
     return url
 
 
-def _secret_key(env, data_dir: Path, database_url: str, redis_url: str | None, storage_url: str | None) -> str:
+def _secret_key(env, data_dir: Path, shared: list[str]) -> str:
     """GONGKAI_SECRET_KEY, or a key generated for this data folder when nothing is shared.
 
     Sessions and API tokens are signed with it: hosts that share the database, Redis or the store
     with others must all sign with the same key, or a session made on one is refused by the next.
-    A key of its own per data folder would be exactly that, so it is refused there.
     """
     if env.get("GONGKAI_SECRET_KEY"):
         return env["GONGKAI_SECRET_KEY"]
-    shared = shared_services(database_url, redis_url, storage_url)
-    if shared:
-        generated = data_dir / "secret_key"
-        reuse = (f"; to keep this host's sessions and tokens valid, use the key in {generated}"
-                 if generated.exists() else "")
-        raise ValueError(
-            f"未设置 GONGKAI_SECRET_KEY：本安装与其他机器共用 {'、'.join(shared)}，各主机必须使用同一个密钥。"
-            f" GONGKAI_SECRET_KEY is not set, but this installation shares {', '.join(shared)} with other "
-            f"hosts: set GONGKAI_SECRET_KEY to the same random value on every host (for example the "
-            f"output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`){reuse}")
+    generated = data_dir / "secret_key"
+    _require_shared_key("GONGKAI_SECRET_KEY", "同一个密钥", shared,
+                        "the same random value on every host (for example the output of "
+                        "`python3 -c 'import secrets; print(secrets.token_hex(32))'`)"
+                        + (f"; to keep this host's sessions and tokens valid, use the key in {generated}"
+                           if generated.exists() else ""))
     return _instance_secret(data_dir)
 
 
-def _seal_keys(env, database_url: str, redis_url: str | None, storage_url: str | None) -> str:
+def _seal_keys(env, shared: list[str]) -> str:
     """GONGKAI_SEAL_KEYS, or "" for the key file the data folder makes for itself (engine.crypto).
 
-    Hosts that share the database or the store read each other's sealed files, so they must all hold
-    the same keys; a key file of their own per data folder would leave each unable to open what the
-    others sealed, so it is refused there as the secret key is.
+    Hosts that share the database or the store read each other's sealed files, so they must all
+    hold the same keys, or each is unable to open what the others sealed.
     """
     if env.get("GONGKAI_SEAL_KEYS"):
         return env["GONGKAI_SEAL_KEYS"]
-    shared = shared_services(database_url, redis_url, storage_url)
+    _require_shared_key("GONGKAI_SEAL_KEYS", "同一组封存密钥", shared,
+                        "the same keys on every host, for example `k1:` followed by the output of "
+                        "`python3 -c 'import base64,secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'`")
+    return ""
+
+
+def _require_shared_key(variable: str, what_zh: str, shared: list[str], how: str) -> None:
+    """Refuse a key of this host's own where other hosts share the installation's services: a key
+    made per data folder would differ on every host, which is the failure the variable prevents."""
     if shared:
         raise ValueError(
-            f"未设置 GONGKAI_SEAL_KEYS：本安装与其他机器共用 {'、'.join(shared)}，各主机必须使用同一组封存密钥。"
-            f" GONGKAI_SEAL_KEYS is not set, but this installation shares {', '.join(shared)} with other hosts: "
-            f"set it to the same keys on every host, for example `k1:` followed by the output of "
-            f"`python3 -c 'import base64,secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'`")
-    return ""
+            f"未设置 {variable}：本安装与其他机器共用 {'、'.join(shared)}，各主机必须使用{what_zh}。"
+            f" {variable} is not set, but this installation shares {', '.join(shared)} with other hosts: "
+            f"set {variable} to {how}")
 
 
 def shared_services(database_url: str, redis_url: str | None, storage_url: str | None) -> list[str]:
