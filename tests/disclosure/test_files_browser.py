@@ -1,12 +1,13 @@
 """A document's files in Chromium: the drafter chooses files (input and drop zone) and sees a refused
 one named without losing the rest; the publisher checks each file on the confirmation page — with the
 keyboard alone — and the public page offers only the redacted files for download."""
-
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from engine import clock
 from tests.support.browser import assert_clean_page, log_in
 from tests.support.disclosure import open_confirmation, run_worker
 from tests.support.document_files import letter_png
@@ -30,7 +31,7 @@ def test_files_from_the_drafter_to_the_public_with_the_keyboard(page, live_serve
     log_in(page, live_server, "drafter1")
     page.goto(f"{live_server}/documents/new")
     page.fill("input[name=title]", "关于公布临时救助对象名单的公示")
-    page.fill("input[name=formed_on]", "2026-11-02")
+    page.fill("input[name=formed_on]", (clock.today() - timedelta(days=35)).isoformat())
     page.select_option("#attribute", "proactive")
     page.select_option("#category", "general")
     page.fill("textarea[name=body]", "经审核，以下家庭符合临时救助条件，现予公示。")

@@ -1,6 +1,6 @@
 """The index follows the procedure in the same transactions (publication, amendment, repeal,
 take-down) and answers with published fields only, never the original or a withheld document."""
-
+from engine import clock
 from tests.support.disclosure import publish
 
 SECRET_ID = "110101199003074573"
@@ -27,7 +27,7 @@ def test_the_public_answer_carries_only_published_fields(api_as):
     drafter = api_as("drafter1")
     withheld = drafter.post("/api/documents", json={
         "title": "审核通过的内部请示", "category": "general", "attribute": "withheld", "attribute_ground": "internal_affairs",
-        "attribute_reason": "内部事务", "formed_on": "2026-11-02", "body": "审核通过"}).get_json()["id"]
+        "attribute_reason": "内部事务", "formed_on": clock.today().isoformat(), "body": "审核通过"}).get_json()["id"]
     items, total = _found(client, "q=审核通过")
     assert withheld not in items and total == 1
 
@@ -56,7 +56,7 @@ def test_the_index_follows_amendment_repeal_and_take_down(api_as):
 def test_staff_find_their_documents_by_any_word_of_the_title(api_as):
     drafter, other = api_as("drafter1"), api_as("drafter2")
     doc_id = drafter.post("/api/documents", json={
-        "title": "城区道路改造工程预算明细", "category": "general", "attribute": "proactive", "formed_on": "2026-11-02",
+        "title": "城区道路改造工程预算明细", "category": "general", "attribute": "proactive", "formed_on": clock.today().isoformat(),
         "doc_number": "示建发〔2026〕12号", "body": "明细"}).get_json()["id"]
     reviewer = api_as("reviewer1")
     for q in ("改造 预算", "12号", "道路"):

@@ -3,9 +3,12 @@ and helpers to send them as multipart with a document's fields."""
 
 import csv
 import io
+from datetime import timedelta
 
 import docx
 import openpyxl
+
+from engine import clock
 
 NOTICE = ["关于公布2026年度临时救助对象名单的通知",
           "经审核，以下家庭符合临时救助条件，现予公布。",
@@ -18,8 +21,7 @@ LIST_ROWS = [["序号", "户主姓名", "身份证号", "联系电话", "家庭�
 PERSONAL = ["张建国", "110101199003074573", "19900307", "13912341234", "岱宗大街66号",
             "王秀兰", "370902196512153426", "19651215", "13605381234", "东岳大街12号",
             "刘德华", "370902197803214510", "19780321", "15953841234", "灵山大街8号"]
-FIELDS = {"title": "关于公布临时救助对象名单的通知", "category": "general", "attribute": "proactive",
-          "formed_on": "2026-11-02"}
+FIELDS = {"title": "关于公布临时救助对象名单的通知", "category": "general", "attribute": "proactive"}
 
 
 def notice_docx(paragraphs=NOTICE) -> bytes:
@@ -50,7 +52,7 @@ def list_xlsx(rows=LIST_ROWS) -> bytes:
 
 def multipart(fields=None, body=None, attachments=()) -> dict:
     """The form data of a multipart submission: fields, `file` (name, bytes) and `attachments`."""
-    data = {**FIELDS, **(fields or {})}
+    data = {**FIELDS, "formed_on": (clock.today() - timedelta(days=35)).isoformat(), **(fields or {})}
     if body is not None:
         data["file"] = (io.BytesIO(body[1]), body[0])
     if attachments:
